@@ -1,0 +1,48 @@
+# Register Hub — the two commands a city IT engineer needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_PERSONS ?= 160000
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install dev run test lint typecheck bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip==26.3"
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[dev]"
+	touch $@
+
+dev: $(VENV)/.dev-installed
+
+run: install
+	mkdir -p var
+	$(BIN)/hub db upgrade
+	$(BIN)/hub demo load --if-empty --persons $(DEMO_PERSONS)
+	@echo "Demo clients (one per city office; client_secret_basic or client_secret_post):"
+	@$(BIN)/hub demo credentials
+	@echo "API:  http://$(HOST):$(PORT)/docs    token: POST http://$(HOST):$(PORT)/oauth/token"
+	@echo "UI:   http://$(HOST):$(PORT)/ui/audit (DPO), /ui/catalogue (stewards), /ui/tasks"
+	$(BIN)/hub serve --host $(HOST) --port $(PORT)
+
+test: dev
+	$(BIN)/hub policy test
+	$(BIN)/pytest
+
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,227 @@
+"""The adapter contract: what every register adapter declares and implements.
+
+An adapter declares its register, datasets and fields as data and implements three async
+methods. The hub decides (policy), the adapter only finds and fetches:
+
+1. ``search`` matches lookup keys and returns hits with the *facts* the law needs to decide
+   (e.g. an Auskunftssperre) but no field values;
+2. ``fetch`` returns, for the hits the policy released, only the fields the policy released;
+3. ``check`` reports whether the register is reachable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol, Self, runtime_checkable
+
+from pydantic import BaseModel
+
+
+class FieldType(StrEnum):
+    """The JSON shape of a field's value."""
+
+    STRING = "string"
+    DATE = "date"
+    CODE = "code"
+    OBJECT = "object"
+    LIST = "list"
+    BOOLEAN = "boolean"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldSpec:
+    """One field of a dataset.
+
+    Attributes:
+        name: JSON key and field ID (CONTRACT §4), snake_case, unique in the dataset.
+        xoev_element: qualified XÖV element the value maps to.
+        type: JSON shape of the value.
+        personal: personal data; needs an approved release to leave the hub.
+        description: what the field holds, with its legal reference.
+    """
+
+    name: str
+    xoev_element: str
+    type: FieldType
+    personal: bool
+    description: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DatasetSpec:
+    """A dataset of a register: its lookup keys and fields.
+
+    Attributes:
+        name: dataset name, unique in the register.
+        xoev_message: XÖV message used for XML answers.
+        lookup_keys: match keys the dataset accepts.
+        fields: the fields, in register order.
+    """
+
+    name: str
+    xoev_message: str
+    lookup_keys: tuple[str, ...]
+    fields: tuple[FieldSpec, ...]
+
+    def field_names(self) -> tuple[str, ...]:
+        """Field IDs in declaration order."""
+        return tuple(spec.name for spec in self.fields)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterSpec:
+    """A register as the hub serves it.
+
+    Attributes:
+        id: stable slug, equal to the entry-point name.
+        title: human title.
+        operator: authority code of the office running the register.
+        xoev_standard: XÖV standard and version the mapping targets.
+        datasets: the register's datasets; the first is the default.
+    """
+
+    id: str
+    title: str
+    operator: str
+    xoev_standard: str
+    datasets: tuple[DatasetSpec, ...]
+
+    def dataset(self, name: str | None = None) -> DatasetSpec:
+        """The named dataset, or the default (first) one."""
+        if name is None:
+            return self.datasets[0]
+        for dataset in self.datasets:
+            if dataset.name == name:
+                return dataset
+        raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchRequest:
+    """Find the subjects that match the keys.
+
+    Attributes:
+        dataset: dataset name.
+        kind: kind of search (``person``, ``free``, ``confirm``).
+        keys: lookup keys and their values, as sent by the caller.
+        request_id: the hub's request id, for the adapter's logs.
+        max_hits: more matches than this raise ``TooManyMatches``.
+    """
+
+    dataset: str
+    kind: str
+    keys: Mapping[str, str]
+    request_id: str
+    max_hits: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hit:
+    """A matched subject with the facts the policy needs; never released field values.
+
+    Attributes:
+        subject_id: the register's own id of the subject (recorded in the ledger).
+        facts: JSON-serialisable facts (blocks, death, move-away, related persons' blocks).
+    """
+
+    subject_id: str
+    facts: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubjectFetch:
+    """One subject to fetch and the related-person roles to strip from it.
+
+    Attributes:
+        subject_id: the subject from a prior ``search``.
+        strip_related: roles (e.g. ``spouse``) whose blocked persons must be left out
+            without a hint (BMG §34a Abs. 5 S. 3).
+    """
+
+    subject_id: str
+    strip_related: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FetchRequest:
+    """Fetch released fields for released subjects.
+
+    Attributes:
+        dataset: dataset name.
+        subjects: the subjects to fetch, in answer order.
+        fields: already minimised by policy; adapters must not return more.
+        request_id: the hub's request id.
+    """
+
+    dataset: str
+    subjects: tuple[SubjectFetch, ...]
+    fields: frozenset[str]
+    request_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FetchedRecord:
+    """The released fields of one subject.
+
+    Attributes:
+        subject_id: the subject.
+        fields: field ID → JSON-serialisable value.
+    """
+
+    subject_id: str
+    fields: Mapping[str, Any]
+
+
+@runtime_checkable
+class RegisterAdapter(Protocol):
+    """What the hub calls; discovered through the ``hub.adapters`` entry-point group."""
+
+    spec: ClassVar[RegisterSpec]
+    Settings: ClassVar[type[BaseModel]]
+
+    @classmethod
+    def create(cls, settings: BaseModel, *, context: AdapterContext) -> Self:
+        """Build the adapter from its validated settings."""
+        ...
+
+    async def search(self, request: SearchRequest) -> Sequence[Hit]:
+        """Match the keys; raise ``InvalidLookup`` or ``TooManyMatches`` when the law says so."""
+        ...
+
+    async def fetch(self, request: FetchRequest) -> Sequence[FetchedRecord]:
+        """Return only ``request.fields`` of the requested subjects."""
+        ...
+
+    async def check(self) -> None:
+        """Raise ``RegisterUnavailable`` when the register cannot be reached."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdapterContext:
+    """What the hub hands every adapter at start-up.
+
+    Attributes:
+        hub_database_url: the hub's own database; mirrored registers default to it.
+        municipality_name: the city the hub serves (implied Wohnort of its residents).
+        today_override: fixed "today" for reproducible tests; None means the real date.
+    """
+
+    hub_database_url: str
+    municipality_name: str
+    today_override: str | None = None
+
+
+@runtime_checkable
+class SupportsImport(Protocol):
+    """Adapters of mirrored registers load records in the import format (CONTRACT §5)."""
+
+    def import_lines(self, lines: Iterable[str]) -> int:
+        """Store every record or none; raise ``ImportRejected`` listing every bad line."""
+        ...

@@ -1,0 +1,115 @@
+"""Which match keys make a lawful person search (BMG §38 Abs. 1, BMeldDAV §4 Abs. 7)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from adapters.errors import InvalidLookup
+from adapters.melderegister.names import contains_wildcard, normalise_name
+from adapters.melderegister.spec import PERSON_LOOKUP_KEYS
+
+_DATE_KEYS = ("birth_date", "death_date")
+# The Wohnort-side keys of §38 Abs. 1; the city itself is implied by the register.
+_LOCALITY_KEYS = ("street", "birth_date", "birth_place", "sex", "death_date", "death_place")
+_MAX_VALUE_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonLookup:
+    """Validated, normalised keys of a person search."""
+
+    surname: str | None
+    surname_kind: str | None
+    given_names: str | None
+    birth_date: date | None
+    birth_place: str | None
+    sex: str | None
+    death_date: date | None
+    death_place: str | None
+    street: str | None
+    house_number: str | None
+    postal_code: str | None
+    city: str | None
+    azr_no: str | None
+
+
+def normalise_house_number(value: str) -> str:
+    return "".join(value.split()).casefold()
+
+
+def _check_values(keys: Mapping[str, str]) -> None:
+    for key, value in keys.items():
+        if key not in PERSON_LOOKUP_KEYS:
+            raise InvalidLookup(f"unknown match key {key!r}", member=key)
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidLookup("match values must be non-empty strings", member=key)
+        if len(value) > _MAX_VALUE_LENGTH:
+            raise InvalidLookup("match value too long", member=key)
+        if contains_wildcard(value):
+            raise InvalidLookup("wildcards are not allowed in a person search", member=key)
+
+
+def _parse_date(keys: Mapping[str, str], key: str) -> date | None:
+    if key not in keys:
+        return None
+    try:
+        return date.fromisoformat(keys[key])
+    except ValueError as error:
+        raise InvalidLookup("dates must be given as YYYY-MM-DD", member=key) from error
+
+
+def _identity(keys: Mapping[str, str]) -> tuple[str, str]:
+    """Familienname or früherer Name with a Vorname, or an Ordens-/Künstlername."""
+    for key, kind in (("name", "name"), ("prev_names", "prev_name")):
+        if key in keys:
+            if "given_names" not in keys:
+                raise InvalidLookup(
+                    f"{key} needs given_names (BMG §38 Abs. 1)", member="given_names"
+                )
+            return keys[key], kind
+    if "religious_artist_name" in keys:
+        return keys["religious_artist_name"], "religious_artist_name"
+    raise InvalidLookup(
+        "a person search needs name or prev_names with given_names, or religious_artist_name",
+        member="name",
+    )
+
+
+def parse_person_lookup(keys: Mapping[str, str]) -> PersonLookup:
+    _check_values(keys)
+    surname, surname_kind = _identity(keys)
+    if not any(key in keys for key in _LOCALITY_KEYS):
+        raise InvalidLookup(
+            "a person search needs one of street, birth_date, birth_place, sex, death_date, "
+            "death_place besides the name (BMG §38 Abs. 1)",
+            member="birth_date",
+        )
+    sex = keys.get("sex")
+    if sex is not None and sex not in {"m", "w", "d", "x"}:
+        raise InvalidLookup("sex is one of m, w, d, x", member="sex")
+    postal_code = keys.get("postal_code")
+    if postal_code is not None and not (len(postal_code) == 5 and postal_code.isdigit()):  # noqa: PLR2004
+        raise InvalidLookup("postal_code has five digits", member="postal_code")
+
+    def norm(key: str) -> str | None:
+        return normalise_name(keys[key]) if key in keys else None
+
+    return PersonLookup(
+        surname=surname,
+        surname_kind=surname_kind,
+        given_names=keys.get("given_names"),
+        birth_date=_parse_date(keys, "birth_date"),
+        birth_place=norm("birth_place"),
+        sex=sex,
+        death_date=_parse_date(keys, "death_date"),
+        death_place=norm("death_place"),
+        street=norm("street"),
+        house_number=normalise_house_number(keys["house_number"])
+        if "house_number" in keys
+        else None,
+        postal_code=postal_code,
+        city=norm("city"),
+        azr_no=keys.get("azr_no"),
+    )

@@ -1,0 +1,170 @@
+"""Register documents → policy facts and field values keyed by field ID (CONTRACT §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from adapters.melderegister.tables import MrPerson
+
+ADULT_AGE = 18
+RELATED_ROLES = ("spouse", "child", "legal_rep")
+
+Persons = Mapping[str, MrPerson]
+
+
+def _age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def minor_children_ids(record: Mapping[str, Any], persons: Persons, *, today: date) -> list[str]:
+    """Only minor children are register data of the parent (BMG §3 Abs. 1 Nr. 16)."""
+    return [
+        child_id
+        for child_id in record.get("children_ids", [])
+        if child_id in persons and _age_on(persons[child_id].birth_date, today) < ADULT_AGE
+    ]
+
+
+def related_by_role(
+    record: Mapping[str, Any], persons: Persons, *, today: date
+) -> list[tuple[str, str]]:
+    related = [("legal_rep", rep_id) for rep_id in record.get("legal_rep_ids", [])]
+    if record.get("spouse_id"):
+        related.append(("spouse", record["spouse_id"]))
+    related += [("child", child) for child in minor_children_ids(record, persons, today=today)]
+    return [(role, person_id) for role, person_id in related if person_id in persons]
+
+
+def is_blocked(person: MrPerson) -> bool:
+    return person.sperre_basis is not None
+
+
+def hit_facts(person: MrPerson, persons: Persons, *, today: date) -> dict[str, Any]:
+    """What the policy needs to decide about this person; no field values."""
+    sperre = (
+        {"basis": person.sperre_basis, "initiator": person.sperre_initiator}
+        if person.sperre_basis is not None
+        else None
+    )
+    return {
+        "auskunftssperre": sperre,
+        "bedingter_sperrvermerk": person.bedingter_sperrvermerk,
+        "deceased_on": person.death_date.isoformat() if person.death_date else None,
+        "moved_away_on": person.moved_away_date.isoformat() if person.moved_away_date else None,
+        "related": [
+            {"role": role, "blocked": is_blocked(persons[related_id])}
+            for role, related_id in related_by_role(person.record, persons, today=today)
+        ],
+    }
+
+
+def current_addresses(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [address for address in record.get("addresses", []) if address.get("moved_out") is None]
+
+
+def _blocks(record: Mapping[str, Any]) -> dict[str, bool]:
+    blocks = record.get("blocks") or {}
+    return {
+        "auskunftssperre": blocks.get("auskunftssperre") is not None,
+        "bedingter_sperrvermerk": bool(blocks.get("bedingter_sperrvermerk")),
+    }
+
+
+def related_summary(person: MrPerson) -> dict[str, Any]:
+    """The related-person data the register keeps (BMG §3 Abs. 1 Nr. 9, 15, 16)."""
+    record = person.record
+    death = record.get("death") or {}
+    return {
+        "name": record["name"],
+        "given_names": record["given_names"],
+        "doctor": record.get("doctor"),
+        "birth_date": record["birth"]["date"],
+        "sex": record["sex"],
+        "addresses": current_addresses(record),
+        "death_date": death.get("date"),
+        "blocks": _blocks(record),
+    }
+
+
+def _move_dates(record: Mapping[str, Any]) -> dict[str, Any]:
+    addresses = record.get("addresses", [])
+    main = [a for a in addresses if a.get("kind") == "haupt" and a.get("moved_out") is None]
+    moved_out = [a["moved_out"] for a in addresses if a.get("moved_out")]
+    moved_away = record.get("moved_away") or {}
+    return {
+        "moved_in": main[0].get("moved_in") if main else None,
+        "last_moved_out": max(moved_out) if moved_out else None,
+        "moved_away": moved_away.get("date"),
+        "moved_away_to": moved_away.get("to_city"),
+    }
+
+
+def _copy(key: str) -> Callable[[Mapping[str, Any]], Any]:
+    return lambda record: record.get(key)
+
+
+_PLAIN_FIELDS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    name: _copy(name)
+    for name in (
+        "name",
+        "prev_names",
+        "given_names",
+        "doctor",
+        "religious_artist_name",
+        "birth",
+        "sex",
+        "idnr",
+        "nationality",
+        "religion",
+        "addresses",
+        "marital",
+        "id_docs",
+        "azr_no",
+        "death",
+        "vote_excl",
+        "elstam",
+        "vbm",
+        "passport_denial",
+        "weapons",
+        "explosives",
+        "residence_queries",
+        "landlord",
+    )
+}
+_PLAIN_FIELDS["move_dates"] = _move_dates
+_PLAIN_FIELDS["blocks"] = _blocks
+
+_ROLE_OF_FIELD = {"spouse": "spouse", "children": "child", "legal_rep": "legal_rep"}
+
+
+def _related_values(
+    person: MrPerson, persons: Persons, *, role: str, strip: frozenset[str], today: date
+) -> list[dict[str, Any]]:
+    return [
+        related_summary(persons[related_id])
+        for related_role, related_id in related_by_role(person.record, persons, today=today)
+        if related_role == role and not (role in strip and is_blocked(persons[related_id]))
+    ]
+
+
+def field_values(
+    person: MrPerson,
+    persons: Persons,
+    *,
+    fields: frozenset[str],
+    strip: frozenset[str],
+    today: date,
+) -> dict[str, Any]:
+    """Only the requested fields; blocked related persons of stripped roles left out silently."""
+    values: dict[str, Any] = {}
+    for field in sorted(fields):
+        if field in _ROLE_OF_FIELD:
+            related = _related_values(
+                person, persons, role=_ROLE_OF_FIELD[field], strip=strip, today=today
+            )
+            values[field] = (related[0] if related else None) if field == "spouse" else related
+        elif field in _PLAIN_FIELDS:
+            values[field] = _PLAIN_FIELDS[field](person.record)
+    return values

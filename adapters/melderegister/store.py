@@ -1,0 +1,154 @@
+"""Load import-format records (CONTRACT §5) into the Melderegister mirror, all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, Engine, insert, select
+
+from adapters.errors import ImportRejected
+from adapters.melderegister.lookup import normalise_house_number
+from adapters.melderegister.names import koelner_phonetik, normalise_name
+from adapters.melderegister.records import PersonRecord, parse_person_line
+from adapters.melderegister.tables import MrAddress, MrPerson, MrPersonName
+
+_BATCH = 5_000
+_MAX_ERRORS = 100
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def person_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    sperre = (record.get("blocks") or {}).get("auskunftssperre")
+    death = record.get("death") or {}
+    moved_away = record.get("moved_away") or {}
+    return {
+        "person_id": record["person_id"],
+        "birth_date": date.fromisoformat(record["birth"]["date"]),
+        "birth_place": record["birth"].get("place"),
+        "sex": record["sex"],
+        "death_date": _date(death.get("date")),
+        "death_place": death.get("place"),
+        "moved_away_date": _date(moved_away.get("date")),
+        "sperre_basis": sperre["basis"] if sperre else None,
+        "sperre_initiator": sperre["initiator"] if sperre else None,
+        "bedingter_sperrvermerk": bool((record.get("blocks") or {}).get("bedingter_sperrvermerk")),
+        "azr_no": record.get("azr_no"),
+        "record": dict(record),
+    }
+
+
+def name_rows(record: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    names = [("name", record["name"])]
+    names += [("prev_name", name) for name in record.get("prev_names", [])]
+    if record.get("religious_artist_name"):
+        names.append(("religious_artist_name", record["religious_artist_name"]))
+    for kind, name in names:
+        yield {
+            "person_id": record["person_id"],
+            "kind": kind,
+            "normalised": normalise_name(name),
+            "phonetic": koelner_phonetik(name),
+        }
+
+
+def address_rows(record: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    for address in record.get("addresses", []):
+        yield {
+            "person_id": record["person_id"],
+            "street_normalised": normalise_name(address["street"]),
+            "house_number": normalise_house_number(address["house_number"]),
+            "postal_code": address["postal_code"],
+            "city_normalised": normalise_name(address["city"]),
+            "kind": address["kind"],
+            "moved_in": _date(address.get("moved_in")),
+            "moved_out": _date(address.get("moved_out")),
+        }
+
+
+def _validation_message(error: ValidationError) -> str:
+    """Name the offending members without echoing the (personal) input values."""
+    parts = []
+    for detail in error.errors(include_input=False, include_url=False):
+        location = ".".join(str(part) for part in detail["loc"]) or "(line)"
+        parts.append(f"{location}: {detail['msg']}")
+    return "; ".join(parts)
+
+
+NumberedRecords = list[tuple[int, PersonRecord]]
+
+
+def parse_lines(lines: Iterable[str]) -> NumberedRecords:
+    records: NumberedRecords = []
+    errors: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = parse_person_line(line)
+        except ValidationError as error:
+            errors.append((number, _validation_message(error)))
+        else:
+            if record.person_id in seen:
+                errors.append((number, f"person_id: duplicate {record.person_id!r} in file"))
+            seen.add(record.person_id)
+            records.append((number, record))
+        if len(errors) >= _MAX_ERRORS:
+            break
+    if errors:
+        raise ImportRejected(errors)
+    return records
+
+
+def _reference_errors(number: int, record: PersonRecord, known: set[str]) -> list[tuple[int, str]]:
+    references = [("spouse_id", record.spouse_id)] if record.spouse_id else []
+    references += [("children_ids", child) for child in record.children_ids]
+    references += [("legal_rep_ids", rep) for rep in record.legal_rep_ids]
+    return [
+        (number, f"{member}: {target!r} is neither in the file nor in the register")
+        for member, target in references
+        if target not in known
+    ]
+
+
+def _check_against_register(connection: Connection, records: NumberedRecords) -> None:
+    existing = set(connection.execute(select(MrPerson.person_id)).scalars())
+    known = existing | {record.person_id for _, record in records}
+    errors: list[tuple[int, str]] = []
+    for number, record in records:
+        if record.person_id in existing:
+            errors.append((number, f"person_id: {record.person_id!r} is already in the register"))
+        errors += _reference_errors(number, record, known)
+    if errors:
+        raise ImportRejected(errors[:_MAX_ERRORS])
+
+
+def _batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def store_records(engine: Engine, records: NumberedRecords) -> int:
+    """One transaction: every record or none."""
+    documents = [record.model_dump(mode="json") for _, record in records]
+    with engine.begin() as connection:
+        _check_against_register(connection, records)
+        for batch in _batches(person_row(document) for document in documents):
+            connection.execute(insert(MrPerson), batch)
+        for batch in _batches(row for document in documents for row in name_rows(document)):
+            connection.execute(insert(MrPersonName), batch)
+        for batch in _batches(row for document in documents for row in address_rows(document)):
+            connection.execute(insert(MrAddress), batch)
+    return len(documents)

@@ -1,0 +1,99 @@
+"""Engines for databases reached through SQLAlchemy: PostgreSQL (psycopg 3) and SQLite.
+
+URLs are given in their plain form (``sqlite:///…``, ``postgresql+psycopg://…``); the
+async driver is chosen here. The hub's own database uses the same factories.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+
+
+def is_sqlite(url: str | URL) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sync_url(url: str | URL) -> URL:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.set(drivername="sqlite")
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+def async_url(url: str | URL) -> URL:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+def _prepare_sqlite_file(url: URL) -> None:
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def install_sqlite_hooks(engine: Engine) -> None:
+    """Take over transaction control from pysqlite so a writer can BEGIN IMMEDIATE.
+
+    SQLite allows one writer; starting the ledger transaction IMMEDIATE serialises the
+    chain head instead of failing late with SQLITE_BUSY (SQLAlchemy's documented recipe).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_async_database_engine(
+    url: str | URL,
+    *,
+    application_name: str,
+    pool_size: int = 10,
+    statement_timeout_ms: int = 5_000,
+) -> AsyncEngine:
+    target = async_url(url)
+    if is_sqlite(target):
+        _prepare_sqlite_file(target)
+        engine = create_async_engine(target, connect_args={"timeout": 30})
+        install_sqlite_hooks(engine.sync_engine)
+        return engine
+    return create_async_engine(
+        target,
+        pool_size=pool_size,
+        pool_pre_ping=True,
+        connect_args={
+            "application_name": application_name,
+            "options": f"-c statement_timeout={statement_timeout_ms}",
+        },
+    )
+
+
+def create_sync_database_engine(url: str | URL, *, application_name: str) -> Engine:
+    """A blocking engine for command-line work (bulk imports, migrations)."""
+    target = sync_url(url)
+    if is_sqlite(target):
+        _prepare_sqlite_file(target)
+        engine = create_engine(target, connect_args={"timeout": 30})
+        install_sqlite_hooks(engine)
+        return engine
+    return create_engine(
+        target, pool_pre_ping=True, connect_args={"application_name": application_name}
+    )

@@ -1,0 +1,119 @@
+"""An immutable snapshot of the catalogue, read by the query path instead of the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from governance.models import Authority, CatalogueState, FieldRelease, Purpose, PurposeAllowance
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthorityEntry:
+    code: str
+    title: str
+    category: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AllowanceEntry:
+    kinds: tuple[str, ...]
+    fields: tuple[str, ...]
+    legal_basis: tuple[str, ...]
+    approval_reference: str
+    valid_from: date | None
+    valid_to: date | None
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PurposeEntry:
+    code: str
+    title: str
+    register: str
+    legal_basis: tuple[str, ...]
+
+
+AllowanceKey = tuple[str, str, str]  # purpose, authority, register
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Catalogue:
+    revision: int
+    authorities: MappingProxyType[str, AuthorityEntry]
+    purposes: MappingProxyType[str, PurposeEntry]
+    allowances: MappingProxyType[AllowanceKey, AllowanceEntry]
+    releases: MappingProxyType[str, MappingProxyType[str, str]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def allowance(
+        self, *, purpose: str, authority: str, register: str, on: date
+    ) -> AllowanceEntry | None:
+        entry = self.allowances.get((purpose, authority, register))
+        return entry if entry is not None and entry.valid_on(on) else None
+
+    def field_status(self, register: str) -> dict[str, str]:
+        return dict(self.releases.get(register, {}))
+
+    def purposes_for(self, *, authority: str, register: str, on: date) -> dict[str, AllowanceEntry]:
+        return {
+            purpose: entry
+            for (purpose, entry_authority, entry_register), entry in self.allowances.items()
+            if entry_authority == authority and entry_register == register and entry.valid_on(on)
+        }
+
+
+async def current_revision(session: AsyncSession) -> int:
+    result = await session.execute(select(CatalogueState.revision).where(CatalogueState.id == 1))
+    return int(result.scalar_one_or_none() or 0)
+
+
+def _allowance_entry(row: PurposeAllowance) -> AllowanceEntry:
+    return AllowanceEntry(
+        kinds=tuple(row.kinds),
+        fields=tuple(row.fields),
+        legal_basis=tuple(row.legal_basis),
+        approval_reference=row.approval_reference,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+    )
+
+
+async def load_catalogue(session: AsyncSession) -> Catalogue:
+    revision = await current_revision(session)
+    authorities = {
+        row.code: AuthorityEntry(code=row.code, title=row.title, category=row.category)
+        for row in (await session.execute(select(Authority))).scalars()
+    }
+    purposes = {
+        row.code: PurposeEntry(
+            code=row.code,
+            title=row.title,
+            register=row.register,
+            legal_basis=tuple(row.legal_basis),
+        )
+        for row in (await session.execute(select(Purpose))).scalars()
+    }
+    allowances = {
+        (row.purpose_code, row.authority_code, row.register): _allowance_entry(row)
+        for row in (await session.execute(select(PurposeAllowance))).scalars()
+    }
+    releases: dict[str, dict[str, str]] = {}
+    for row in (await session.execute(select(FieldRelease))).scalars():
+        releases.setdefault(row.register, {})[row.field] = row.status
+    return Catalogue(
+        revision=revision,
+        authorities=MappingProxyType(authorities),
+        purposes=MappingProxyType(purposes),
+        allowances=MappingProxyType(allowances),
+        releases=MappingProxyType({k: MappingProxyType(v) for k, v in releases.items()}),
+    )

@@ -1,0 +1,97 @@
+"""The FastAPI application; ``lifespan`` builds everything the requests share (STYLE §1)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from adapters.base import AdapterContext
+from adapters.registry import load_adapters
+from hub.audit.endpoints import router as audit_router
+from hub.auth.endpoints import router as auth_router
+from hub.auth.keys import load_or_create_signing_key, public_key_set
+from hub.auth.service import AssertionReplayCache
+from hub.auth.tokens import TokenSettings
+from hub.config import Settings
+from hub.db import create_hub_engine, create_sessionmaker
+from hub.errors import install_problem_handlers
+from hub.kit.catalogue_cache import CatalogueCache
+from hub.logging import configure_logging, request_id_middleware
+from hub.policy.engine import EmbeddedRegoEngine, content_revision
+from hub.query.endpoints import router as query_router
+from hub.query.service import QueryService
+from hub.tasks.endpoints import router as tasks_router
+
+
+def _policy_revision(settings: Settings) -> str:
+    if settings.policy_revision != "dev":
+        return settings.policy_revision
+    return content_revision(settings.policy_dir)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = create_hub_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        statement_timeout_ms=settings.statement_timeout_ms,
+    )
+    sessionmaker = create_sessionmaker(engine)
+    adapters = load_adapters(
+        settings.adapters_enabled,
+        settings=settings.adapters,
+        context=AdapterContext(
+            hub_database_url=settings.database_url, municipality_name=settings.municipality_name
+        ),
+    )
+    signing_key = load_or_create_signing_key(settings.key_dir)
+    catalogue = CatalogueCache(sessionmaker, refresh_seconds=settings.catalogue_refresh_seconds)
+    policy = EmbeddedRegoEngine(settings.policy_dir, revision=_policy_revision(settings))
+    state = app.state
+    state.engine, state.sessionmaker, state.adapters = engine, sessionmaker, adapters
+    state.signing_key, state.public_keys = signing_key, public_key_set(signing_key)
+    state.token_settings = TokenSettings(
+        issuer=settings.issuer,
+        audience=settings.audience,
+        lifetime_seconds=settings.token_lifetime_seconds,
+    )
+    state.assertion_replay = AssertionReplayCache()
+    state.catalogue = catalogue
+    state.query_service = QueryService(
+        adapters=adapters,
+        policy=policy,
+        catalogue=catalogue,
+        max_hits=settings.max_hits,
+        adapter_timeout=settings.adapter_timeout_seconds,
+    )
+    try:
+        yield
+    finally:
+        for adapter in adapters.values():
+            await adapter.close()
+        await engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging()
+    app = FastAPI(
+        title="Register Hub",
+        description="Lawful, audited access to the municipal registers of Darmstadt.",
+        version="0.1.0",
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.middleware("http")(request_id_middleware)
+    install_problem_handlers(app)
+    for router in (auth_router, query_router, tasks_router, audit_router):
+        app.include_router(router)
+
+    @app.get("/health", tags=["ops"])
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,56 @@
+"""Who is calling: the bearer token becomes a :class:`Principal` (CONTRACT §2)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from hub.auth.tokens import TokenInvalid, verify_token
+from hub.errors import InsufficientScope, Unauthenticated
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Principal:
+    client_id: str
+    authority: str
+    scopes: frozenset[str]
+    trusted_roles: frozenset[str]
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("a bearer token is required")
+    return token.strip()
+
+
+async def authenticate(request: Request) -> Principal:
+    state = request.app.state
+    try:
+        verified = verify_token(_bearer(request), state.public_keys, state.token_settings)
+    except TokenInvalid as error:
+        raise Unauthenticated(str(error)) from error
+    principal = Principal(
+        client_id=verified.client_id,
+        authority=verified.authority,
+        scopes=verified.scopes,
+        trusted_roles=verified.trusted_roles,
+    )
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def require_scope(scope: str) -> Callable[[Principal], Awaitable[Principal]]:
+    async def _check(principal: CurrentPrincipal) -> Principal:
+        if scope not in principal.scopes:
+            raise InsufficientScope(f"this call needs the scope {scope!r}", required_scope=scope)
+        return principal
+
+    return _check

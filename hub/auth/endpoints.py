@@ -1,0 +1,68 @@
+"""``POST /oauth/token`` and ``GET /.well-known/jwks.json``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.auth.service import authenticate_client, grant_client_credentials
+from hub.db import get_session
+from hub.errors import OAuthError, PayloadTooLarge, UnsupportedMediaType
+
+router = APIRouter(tags=["auth"])
+
+_MAX_FORM_BYTES = 16 * 1024
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+async def _read_form(request: Request) -> dict[str, str]:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        raise UnsupportedMediaType("the token endpoint takes application/x-www-form-urlencoded")
+    body = await request.body()
+    if len(body) > _MAX_FORM_BYTES:
+        raise PayloadTooLarge("token request too large")
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise OAuthError("invalid_request", "malformed form body") from error
+    form: dict[str, str] = {}
+    for key, value in pairs:
+        if key in form:  # RFC 6749 §3.2: parameters must not be repeated
+            raise OAuthError("invalid_request", f"parameter {key!r} repeated")
+        form[key] = value
+    return form
+
+
+@router.post("/oauth/token", responses={400: OAuthError.openapi(), 401: OAuthError.openapi()})
+async def token(
+    request: Request, session: Annotated[AsyncSession, Depends(get_session)]
+) -> JSONResponse:
+    form = await _read_form(request)
+    state = request.app.state
+    client = await authenticate_client(
+        session,
+        form=form,
+        authorization=request.headers.get("authorization"),
+        token_endpoint=f"{state.settings.issuer.rstrip('/')}/oauth/token",
+        replay=state.assertion_replay,
+    )
+    grant = grant_client_credentials(
+        client, form=form, signing_key=state.signing_key, settings=state.token_settings
+    )
+    body: dict[str, Any] = {
+        "access_token": grant.access_token,
+        "token_type": "Bearer",
+        "expires_in": grant.expires_in,
+        "scope": grant.scope,
+    }
+    return JSONResponse(body, headers=_NO_STORE)
+
+
+@router.get("/.well-known/jwks.json")
+async def jwks(request: Request) -> JSONResponse:
+    return JSONResponse(request.app.state.public_keys.as_dict(private=False))

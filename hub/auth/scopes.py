@@ -1,0 +1,13 @@
+"""Scopes (CONTRACT §1) and the user roles a client can be trusted to assert (CONTRACT §3)."""
+
+REGISTER_QUERY = "register:query"
+CATALOGUE_READ = "catalogue:read"
+CATALOGUE_WRITE = "catalogue:write"
+AUDIT_READ = "audit:read"
+TASKS_READ = "tasks:read"
+
+KNOWN_SCOPES = frozenset({REGISTER_QUERY, CATALOGUE_READ, CATALOGUE_WRITE, AUDIT_READ, TASKS_READ})
+DEFAULT_SCOPES = (REGISTER_QUERY,)
+
+# BMG §34a Abs. 6: Behördenleitung or a specially authorised official.
+TRUSTED_ROLES = frozenset({"besonders_ermaechtigt", "behoerdenleitung"})

@@ -1,0 +1,170 @@
+"""The ``hub`` command (CONTRACT §1). Every command honours ``HUB_DATABASE_URL``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hub.config import Settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Register Hub administration")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema")
+demo_app = typer.Typer(no_args_is_help=True, help="Synthetic Darmstadt demo data")
+catalogue_app = typer.Typer(no_args_is_help=True, help="The data-steward catalogue")
+clients_app = typer.Typer(no_args_is_help=True, help="API clients (specialist procedures)")
+register_app = typer.Typer(no_args_is_help=True, help="Register data")
+audit_app = typer.Typer(no_args_is_help=True, help="The access ledger")
+policy_app = typer.Typer(no_args_is_help=True, help="Policy-as-code")
+for sub, name in (
+    (db_app, "db"),
+    (demo_app, "demo"),
+    (catalogue_app, "catalogue"),
+    (clients_app, "clients"),
+    (register_app, "register"),
+    (audit_app, "audit"),
+    (policy_app, "policy"),
+):
+    app.add_typer(sub, name=name)
+
+
+def _print_json(value: object) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False))
+
+
+def _fail(message: str, *, code: int = 1) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Alembic ``upgrade head``."""
+    from hub.kit.migrate import upgrade_head  # noqa: PLC0415 - keep CLI start-up light
+
+    upgrade_head(Settings().database_url)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+) -> None:
+    """Serve the API."""
+    import uvicorn  # noqa: PLC0415
+
+    uvicorn.run(
+        "hub.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=False,
+    )
+
+
+@catalogue_app.command("load")
+def catalogue_load() -> None:
+    """(Re)load the Darmstadt default catalogue, idempotently."""
+    from hub.admin.service import load_catalogue  # noqa: PLC0415
+
+    _print_json(load_catalogue(Settings()))
+
+
+@clients_app.command("create")
+def clients_create(
+    authority: Annotated[str, typer.Option(help="authority code (CONTRACT §6)")],
+    name: Annotated[str | None, typer.Option()] = None,
+    trusted_role: Annotated[list[str] | None, typer.Option("--trusted-role")] = None,
+    scope: Annotated[list[str] | None, typer.Option("--scope")] = None,
+) -> None:
+    """Register a client; prints its id and secret once."""
+    from hub.admin.service import create_client  # noqa: PLC0415
+    from hub.clients.service import ClientRegistrationError  # noqa: PLC0415
+
+    try:
+        created = create_client(
+            Settings(), authority=authority, name=name, scopes=scope, trusted_roles=trusted_role
+        )
+    except ClientRegistrationError as error:
+        raise _fail(f"error: {error}", code=2) from error
+    _print_json({"client_id": created.client_id, "client_secret": created.client_secret})
+
+
+@register_app.command("import")
+def register_import(register: str, file: Path) -> None:
+    """Load a JSON Lines file into a mirrored register, all or nothing."""
+    from adapters.errors import ImportRejected  # noqa: PLC0415
+    from hub.admin.service import ImportNotSupported, import_register  # noqa: PLC0415
+
+    try:
+        with file.open(encoding="utf-8") as lines:
+            imported = import_register(Settings(), register=register, lines=lines)
+    except (OSError, ImportNotSupported) as error:
+        raise _fail(f"error: {error}", code=2) from error
+    except ImportRejected as rejected:
+        for line, message in rejected.errors:
+            typer.echo(f"{file}:{line}: {message}" if line else f"{file}: {message}", err=True)
+        raise _fail(f"error: {len(rejected.errors)} problem(s); nothing was imported") from rejected
+    _print_json({"imported": imported})
+
+
+@demo_app.command("load")
+def demo_load(
+    persons: Annotated[int, typer.Option(min=1, max=2_000_000)] = 5_000,
+    seed: Annotated[int, typer.Option()] = 2026,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="skip when data exists")] = False,
+) -> None:
+    """Catalogue, one demo client per city office, synthetic registers."""
+    from hub.admin.demo import load_demo  # noqa: PLC0415
+
+    report = load_demo(Settings(), persons=persons, seed=seed, if_empty=if_empty)
+    _print_json(report)
+
+
+@demo_app.command("credentials")
+def demo_credentials() -> None:
+    """Print the demo client credentials written by ``hub demo load``."""
+    from hub.admin.demo import credentials_file  # noqa: PLC0415
+
+    path = credentials_file(Settings())
+    if not path.exists():
+        raise _fail("no demo credentials yet: run 'hub demo load'")
+    typer.echo(path.read_text(encoding="utf-8"))
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the whole access ledger's hash chain."""
+    from hub.admin.service import verify_ledger  # noqa: PLC0415
+
+    report = asyncio.run(verify_ledger(Settings()))
+    _print_json(report.as_json())
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@policy_app.command("test")
+def policy_test(
+    policy_dir: Annotated[Path | None, typer.Option()] = None,
+) -> None:
+    """Run every ``test_*`` rule under ``policies/``."""
+    from hub.policy.rego_tests import run_policy_tests  # noqa: PLC0415
+
+    report = run_policy_tests(policy_dir or Settings().policy_dir)
+    for result in report.results:
+        if not result.passed:
+            typer.echo(f"FAIL {result.package}.{result.name} {result.error or ''}".rstrip())
+    typer.echo(f"policy: {len(report.passed)} passed, {len(report.failed)} failed")
+    if report.failed or not report.results:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    sys.exit(app())

@@ -1,0 +1,60 @@
+"""Settings read from the environment (prefix ``HUB_``).
+
+Only ``hub.app`` and ``migrations/env.py`` instantiate :class:`Settings`; everything else
+receives it as an argument.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/hub.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUB_", env_nested_delimiter="__", extra="ignore")
+
+    environment: Literal["development", "testing", "production"] = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    statement_timeout_ms: int = Field(default=5_000, ge=100)
+
+    # OAuth2 / JWT (CONTRACT §2)
+    issuer: str = "http://127.0.0.1:8000"
+    audience: str = "register-hub"
+    token_lifetime_seconds: int = Field(default=900, ge=30, le=900)
+    key_dir: Path = Path("./var/keys")
+    # External identity provider instead of the hub's own issuer.
+    external_issuer: str | None = None
+    external_jwks_url: str | None = None
+
+    # Policy engine
+    policy_dir: Path = Path("./policies")
+    policy_revision: str = "dev"
+    policy_timeout_ms: int = Field(default=500, ge=10)
+
+    # Query limits (law-matrix G9) and request bounds
+    max_hits: int = Field(default=1000, ge=1, le=1000)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    adapter_timeout_seconds: float = Field(default=10.0, gt=0)
+    catalogue_refresh_seconds: float = Field(default=2.0, ge=0)
+
+    # Registers served (entry-point names of the ``hub.adapters`` group)
+    adapters_enabled: list[str] = Field(default_factory=lambda: ["melderegister"])
+    adapters: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    # The city's Meldebehörde (XÖV autor, §13 Abs. 2 reference municipality)
+    municipality_name: str = "Darmstadt"
+    municipality_ags: str = "06411000"
+
+    @model_validator(mode="after")
+    def _refuse_development_defaults_in_production(self) -> Settings:
+        if self.environment == "production" and self.policy_revision == "dev":
+            raise ValueError("HUB_POLICY_REVISION must name the deployed policy bundle")
+        if self.environment == "production" and self.issuer.startswith("http://127.0.0.1"):
+            raise ValueError("HUB_ISSUER must be the public https URL of the hub")
+        return self

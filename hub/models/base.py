@@ -1,0 +1,3 @@
+from governance.orm import Base
+
+__all__ = ["Base"]

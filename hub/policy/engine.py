@@ -1,0 +1,73 @@
+"""The policy engine seam: the embedded regorus engine over ``policies/``.
+
+Every failure (no policy, evaluation error, undefined or malformed decision) becomes
+:class:`PolicyFailure`; the caller answers 503 and releases nothing (fail closed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Protocol
+
+import regorus
+from pydantic import ValidationError
+
+from hub.policy.schemas import Decision
+
+DECISION_RULE = "data.hub.authz.decision"
+
+
+class PolicyFailure(Exception):
+    """No valid decision could be obtained."""
+
+
+class PolicyEngine(Protocol):
+    revision: str
+
+    async def decide(self, policy_input: dict[str, Any]) -> Decision: ...
+
+
+def policy_files(policy_dir: Path) -> list[Path]:
+    """Policy modules only; ``*_test.rego`` files are for ``hub policy test``."""
+    return sorted(
+        path for path in policy_dir.rglob("*.rego") if not path.name.endswith("_test.rego")
+    )
+
+
+def content_revision(policy_dir: Path) -> str:
+    """A revision derived from the policy texts, for deployments that set none."""
+    digest = hashlib.sha256()
+    for path in policy_files(policy_dir):
+        digest.update(str(path.relative_to(policy_dir)).encode())
+        digest.update(path.read_bytes())
+    return f"sha256:{digest.hexdigest()[:16]}"
+
+
+def parse_decision(raw: object) -> Decision:
+    try:
+        return Decision.model_validate(raw)
+    except ValidationError as error:
+        raise PolicyFailure("the policy returned a malformed decision") from error
+
+
+class EmbeddedRegoEngine:
+    """regorus in-process. An Engine is not thread-safe: it is only used from the event loop."""
+
+    def __init__(self, policy_dir: Path, *, revision: str) -> None:
+        files = policy_files(policy_dir)
+        if not files:
+            raise PolicyFailure(f"no policy files under {policy_dir}")
+        self.revision = revision
+        self._engine = regorus.Engine()
+        for path in files:
+            self._engine.add_policy(str(path.relative_to(policy_dir)), path.read_text("utf-8"))
+
+    async def decide(self, policy_input: dict[str, Any]) -> Decision:
+        try:
+            self._engine.set_input_json(json.dumps(policy_input))
+            raw = json.loads(self._engine.eval_rule_as_json(DECISION_RULE))
+        except Exception as error:
+            raise PolicyFailure(f"policy evaluation failed: {error.__class__.__name__}") from error
+        return parse_decision(raw)

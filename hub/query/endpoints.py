@@ -1,0 +1,117 @@
+"""``POST /v1/registers/{register}/queries`` and ``GET /v1/registers`` (CONTRACT §3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.auth.dependencies import CurrentPrincipal, Principal, require_scope
+from hub.auth.scopes import REGISTER_QUERY
+from hub.db import get_session
+from hub.errors import (
+    AccessDenied,
+    AuditUnavailable,
+    HubError,
+    InvalidQuery,
+    PolicyUnavailable,
+    RegisterUnavailable,
+    Unauthenticated,
+)
+from hub.query.body import parse_query, read_body
+from hub.query.schemas import QueryRequest
+from hub.query.service import QueryService
+
+router = APIRouter(prefix="/v1/registers", tags=["registers"])
+
+QueryPrincipal = Annotated[Principal, Depends(require_scope(REGISTER_QUERY))]
+Session = Annotated[AsyncSession, Depends(get_session)]
+
+_QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Routed to the register office"},
+    401: Unauthenticated.openapi(),
+    403: AccessDenied.openapi(),
+    422: InvalidQuery.openapi(),
+    502: RegisterUnavailable.openapi(),
+    503: PolicyUnavailable.openapi() | AuditUnavailable.openapi(),
+}
+
+
+@router.post(
+    "/{register}/queries",
+    responses=_QUERY_RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": QueryRequest.model_json_schema()}},
+            "required": True,
+        }
+    },
+)
+async def query_register(
+    register: str, request: Request, session: Session, principal: QueryPrincipal
+) -> JSONResponse:
+    service: QueryService = request.app.state.query_service
+    record = service.new_record(
+        principal=principal, register=register, request_id=request.state.request_id
+    )
+    try:
+        query = parse_query(
+            await read_body(request, limit=request.app.state.settings.max_body_bytes)
+        )
+    except HubError as error:
+        await service.reject(session, record, error)
+        raise
+    answer = await service.execute(session, principal=principal, record=record, request=query)
+    return JSONResponse(answer.body, status_code=answer.status)
+
+
+@router.get("")
+async def list_registers(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
+    catalogue = await request.app.state.catalogue.get()
+    today = datetime.now(UTC).date()
+    registers = []
+    for register_id, adapter in request.app.state.adapters.items():
+        spec = adapter.spec
+        status = catalogue.field_status(register_id)
+        allowances = catalogue.purposes_for(
+            authority=principal.authority, register=register_id, on=today
+        )
+        registers.append(
+            {
+                "id": spec.id,
+                "title": spec.title,
+                "operator": spec.operator,
+                "xoev_standard": spec.xoev_standard,
+                "datasets": [
+                    {
+                        "name": dataset.name,
+                        "xoev_message": dataset.xoev_message,
+                        "lookup_keys": list(dataset.lookup_keys),
+                        "fields": [
+                            {
+                                "id": f.name,
+                                "description": f.description,
+                                "type": f.type.value,
+                                "xoev_element": f.xoev_element,
+                                "release": status.get(f.name, "unreviewed"),
+                            }
+                            for f in dataset.fields
+                        ],
+                    }
+                    for dataset in spec.datasets
+                ],
+                "purposes": [
+                    {
+                        "code": code,
+                        "kinds": list(entry.kinds),
+                        "fields": list(entry.fields),
+                        "legal_basis": list(entry.legal_basis),
+                    }
+                    for code, entry in sorted(allowances.items())
+                ],
+            }
+        )
+    return {"registers": registers}

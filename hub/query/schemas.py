@@ -1,0 +1,34 @@
+"""The query request body (CONTRACT §3).
+
+Missing purpose, case reference or user are *legal* failures the policy denies
+(law-matrix G2, G3), so they are optional here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Code = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z0-9_]*$")]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+FieldId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")]
+MatchValue = Annotated[str, StringConstraints(max_length=200)]
+
+
+class UserRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: ShortText | None = None
+    roles: list[Code] = Field(default_factory=list, max_length=10)
+
+
+class QueryRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["person", "free", "confirm"]
+    purpose: Code | None = None
+    case_reference: ShortText | None = None
+    user: UserRef | None = None
+    match: dict[Code, MatchValue] = Field(max_length=20)
+    fields: list[FieldId] = Field(default_factory=list, max_length=64)

@@ -1,0 +1,39 @@
+"""Alembic environment: the hub's tables and every register mirror's tables."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from adapters.melderegister.tables import RegisterBase
+from hub.config import Settings
+from hub.db import create_sync_engine
+from hub.models import Base
+
+target_metadata = [Base.metadata, RegisterBase.metadata]
+
+
+def _database_url() -> str:
+    # Tests and the CLI hand the URL over explicitly; otherwise HUB_DATABASE_URL applies.
+    explicit = context.config.attributes.get("database_url")
+    return str(explicit) if explicit else Settings().database_url
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=_database_url(), target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = create_sync_engine(_database_url())
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,96 @@
+"""Test databases: every database test runs on SQLite and, when HUB_TEST_DATABASE_URL is set,
+on PostgreSQL too (CONTRACT §1). Schemas come from ``alembic upgrade head``, never create_all.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from adapters.sql.base import RegisterBase
+from hub.db import create_sync_engine
+from hub.kit.migrate import upgrade_head
+from hub.models import Base
+
+REPO = Path(__file__).resolve().parents[1]
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _create_postgres_database(admin_url: str) -> tuple[str, str]:
+    name = f"hub_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(
+        make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return name, make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(admin_url: str, name: str) -> None:
+    admin = create_engine(
+        make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated database per backend and test session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'hub.db'}"
+        upgrade_head(url)
+        yield url
+        return
+    admin_url = os.environ.get("HUB_TEST_DATABASE_URL")
+    if not admin_url:
+        pytest.skip("HUB_TEST_DATABASE_URL not set: PostgreSQL tests skipped")
+    # Unreachable PostgreSQL is a failure here, not a skip (CONTRACT §1).
+    name, url = _create_postgres_database(admin_url)
+    try:
+        upgrade_head(url)
+        yield url
+    finally:
+        _drop_postgres_database(admin_url, name)
+
+
+def _tables_children_first() -> list[str]:
+    tables = [*RegisterBase.metadata.sorted_tables, *Base.metadata.sorted_tables]
+    return [table.name for table in reversed(tables)]
+
+
+@pytest.fixture
+def clean_database(database_url: str) -> Iterator[str]:
+    """Each test starts from an empty, migrated database (data removed after the test)."""
+    yield database_url
+    engine = create_sync_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("TRUNCATE " + ", ".join(_tables_children_first()) + " CASCADE")
+                )
+            else:
+                for table in _tables_children_first():
+                    connection.execute(text(f"DELETE FROM {table}"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def backend(database_url: str) -> str:
+    return make_url(database_url).get_backend_name()

@@ -1,0 +1,132 @@
+"""Fail closed, lose nothing: engine or ledger failures answer 503 and release no data."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from hub.app import create_app
+from hub.db import create_sync_engine
+from tests.conftest import REPO
+from tests.fixtures.factories import (
+    import_persons,
+    load_default_catalogue,
+    new_client,
+    person,
+    settings_for,
+)
+from tests.hub.ledger_helpers import ledger_rows
+from tests.hub.test_query_melderegister import URL, query
+
+BROKEN_RULE = """package hub.authz
+import rego.v1
+decision := {"outcome": "released", "fields": ["name"], "boom": 1 / count([])}
+"""
+
+
+async def _token(http: httpx.AsyncClient, database_url: str) -> str:
+    client = new_client(database_url, authority="wohngeldstelle")
+    response = await http.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client.client_id, client.client_secret),
+    )
+    return str(response.json()["access_token"])
+
+
+@pytest.fixture
+async def broken_policy_http(
+    clean_database: str, tmp_path: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The real hub over a policy tree whose decision rule fails to evaluate."""
+    policy_dir = tmp_path / "policies"
+    shutil.copytree(REPO / "policies", policy_dir)
+    (policy_dir / "hub" / "authz" / "decision.rego").write_text(BROKEN_RULE, encoding="utf-8")
+    for other in (policy_dir / "hub" / "authz").glob("*.rego"):
+        if other.name != "decision.rego":
+            other.unlink()
+    load_default_catalogue(clean_database)
+    import_persons(clean_database, [person("P-1")])
+    app = create_app(
+        settings_for(
+            clean_database,
+            key_dir=tmp_path / "keys",
+            policy_dir=policy_dir,
+            issuer="http://hub.test",
+        )
+    )
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://hub.test"
+    ) as client:
+        yield client
+
+
+async def test_policy_engine_error_is_503_without_data(
+    broken_policy_http: httpx.AsyncClient, clean_database: str
+) -> None:
+    token = await _token(broken_policy_http, clean_database)
+    response = await broken_policy_http.post(
+        URL, json=query(), headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 503
+    assert response.json()["type"].endswith("/policy-unavailable")
+    assert "Müller" not in response.text
+    [entry] = ledger_rows(clean_database)
+    assert entry["outcome"] == "policy_unavailable"
+    assert entry["fields_released"] == []
+
+
+def _refuse_ledger_inserts(database_url: str) -> None:
+    engine = create_sync_engine(database_url)
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_ledger BEFORE INSERT ON ledger_entries "
+                    "BEGIN SELECT RAISE(ABORT, 'ledger disk full'); END"
+                )
+            )
+        else:
+            connection.execute(
+                text(
+                    "CREATE FUNCTION refuse_ledger() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RAISE EXCEPTION 'ledger disk full'; END $$"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_ledger BEFORE INSERT ON ledger_entries "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_ledger()"
+                )
+            )
+    engine.dispose()
+
+
+def _allow_ledger_inserts(database_url: str) -> None:
+    engine = create_sync_engine(database_url)
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.execute(text("DROP TRIGGER refuse_ledger"))
+        else:
+            connection.execute(text("DROP TRIGGER refuse_ledger ON ledger_entries"))
+            connection.execute(text("DROP FUNCTION refuse_ledger()"))
+    engine.dispose()
+
+
+async def test_no_ledger_entry_no_data(http: httpx.AsyncClient, clean_database: str) -> None:
+    import_persons(clean_database, [person("P-1")])
+    token = await _token(http, clean_database)
+    _refuse_ledger_inserts(clean_database)
+    try:
+        response = await http.post(URL, json=query(), headers={"Authorization": f"Bearer {token}"})
+    finally:
+        _allow_ledger_inserts(clean_database)
+    assert response.status_code == 503
+    assert response.json()["type"].endswith("/audit-unavailable")
+    assert "Müller" not in response.text and "records" not in response.json()
+    assert ledger_rows(clean_database) == []

@@ -48,7 +48,7 @@ class MrPersonName(RegisterBase):
     person_id: Mapped[str] = mapped_column(
         ForeignKey("mr_persons.person_id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
     normalised: Mapped[str] = mapped_column(String(200))
     phonetic: Mapped[str] = mapped_column(String(200))
 
@@ -62,8 +62,8 @@ class MrAddress(RegisterBase):
         ForeignKey("mr_persons.person_id", ondelete="CASCADE"), index=True
     )
     street_normalised: Mapped[str] = mapped_column(String(200))
-    house_number: Mapped[str] = mapped_column(String(16))
-    postal_code: Mapped[str] = mapped_column(String(5))
+    house_number: Mapped[str] = mapped_column(String(32))
+    postal_code: Mapped[str] = mapped_column(String(12))
     city_normalised: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(8))
     moved_in: Mapped[date | None] = mapped_column(Date)

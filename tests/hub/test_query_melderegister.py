@@ -55,6 +55,16 @@ def residents(clean_database: str) -> str:
                 blocks=blocked(),
             ),
             person(
+                "P-5",
+                name="Łukasiewicz",
+                given_names=("Zoë",),
+                birth_date="1950-03-03",
+                religious_artist_name="Bruder Benedikt",
+                postal_code="64297",
+                street="Heidelberger Landstraße",
+                house_number="200 a",
+            ),
+            person(
                 "P-4",
                 name="Schäfer",
                 given_names=("Lena",),
@@ -128,6 +138,16 @@ class TestReleased:
                 query(match={"name": name, "given_names": "anna", "birth_date": "1980-05-17"}),
             )
             assert response.json()["outcome"] == "released", name
+
+    async def test_din_91379_letters_and_artist_names_are_searchable(self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str) -> None:
+        token = await token_for("wohngeldstelle")
+        by_name = await ask(http, token, query(match={
+            "name": "Lukasiewicz", "given_names": "Zoe", "street": "Heidelberger Landstrasse",
+            "house_number": "200A", "postal_code": "64297"}))
+        by_artist_name = await ask(http, token, query(match={"religious_artist_name": "Bruder Benedikt", "birth_date": "1950-03-03"}))
+        assert by_name.json()["outcome"] == "released"
+        assert by_name.json()["records"][0]["fields"]["name"] == "Łukasiewicz"
+        assert by_artist_name.json()["outcome"] == "released"
 
     async def test_blocked_spouse_is_left_out_without_a_hint(
         self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str

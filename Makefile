@@ -6,7 +6,7 @@ DEMO_PERSONS ?= 160000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install dev run test lint typecheck bench clean
+.PHONY: install dev run test bench clean
 
 install: $(VENV)/.installed
 
@@ -30,16 +30,13 @@ run: install
 	@echo "Demo clients (one per city office; client_secret_basic or client_secret_post):"
 	@$(BIN)/hub demo credentials
 	@echo "API:  http://$(HOST):$(PORT)/docs    token: POST http://$(HOST):$(PORT)/oauth/token"
-	@echo "UI:   http://$(HOST):$(PORT)/ui/audit (DPO), /ui/catalogue (stewards), /ui/tasks"
 	$(BIN)/hub serve --host $(HOST) --port $(PORT)
 
 test: dev
-	$(BIN)/hub policy test
-	$(BIN)/pytest
-
-lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/hub policy test
+	$(BIN)/pytest
 
 bench: dev
 	$(BIN)/python -m bench

@@ -11,8 +11,9 @@ methods. The hub decides (policy), the adapter only finds and fetches:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
@@ -224,4 +225,13 @@ class SupportsImport(Protocol):
 
     def import_lines(self, lines: Iterable[str]) -> int:
         """Store every record or none; raise ``ImportRejected`` listing every bad line."""
+        ...
+
+
+@runtime_checkable
+class SupportsDemoData(Protocol):
+    """Mirrored registers that can generate synthetic demo records in their import format."""
+
+    def demo_lines(self, *, size: int, seed: int, today: date) -> Iterator[str]:
+        """Deterministic for (size, seed, today); never real persons."""
         ...

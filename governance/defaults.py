@@ -52,69 +52,235 @@ PSTR: Final = "personenstandsregister"
 # ----------------------------------------------------------------------------- field groups
 
 MELDEREGISTER_FIELDS: Final = (
-    "name", "prev_names", "given_names", "doctor", "religious_artist_name", "birth", "sex",
-    "idnr", "legal_rep", "nationality", "religion", "addresses", "move_dates", "marital",
-    "spouse", "children", "id_docs", "azr_no", "blocks", "death", "vote_excl", "elstam", "vbm",
-    "passport_denial", "weapons", "explosives", "residence_queries", "landlord",
+    "name",
+    "prev_names",
+    "given_names",
+    "doctor",
+    "religious_artist_name",
+    "birth",
+    "sex",
+    "idnr",
+    "legal_rep",
+    "nationality",
+    "religion",
+    "addresses",
+    "move_dates",
+    "marital",
+    "spouse",
+    "children",
+    "id_docs",
+    "azr_no",
+    "blocks",
+    "death",
+    "vote_excl",
+    "elstam",
+    "vbm",
+    "passport_denial",
+    "weapons",
+    "explosives",
+    "residence_queries",
+    "landlord",
 )
 # BMG §34 Abs. 1 S. 1 Nr. 1-16: what any public body may receive.
 BMG_34_1_S1: Final = (
-    "name", "prev_names", "given_names", "doctor", "religious_artist_name", "birth", "sex",
-    "nationality", "addresses", "move_dates", "legal_rep", "marital", "spouse", "children",
-    "blocks", "death",
+    "name",
+    "prev_names",
+    "given_names",
+    "doctor",
+    "religious_artist_name",
+    "birth",
+    "sex",
+    "nationality",
+    "addresses",
+    "move_dates",
+    "legal_rep",
+    "marital",
+    "spouse",
+    "children",
+    "blocks",
+    "death",
 )
 # BMG §34 Abs. 1 S. 2 Nr. 1-4: in addition for the authorities of §34 Abs. 4 S. 1.
 BMG_34_1_S2: Final = ("id_docs", "passport_denial", "weapons", "explosives", "landlord")
 # BMG §34a Abs. 3 S. 1: free search (Nr. 1-8, 16 and the *current main* address; the policy
 # reduces ``addresses`` to that one). S. 2: security bodies also get Einzugsdatum, S. 2 Nr. 1, 3, 4.
 BMG_34A_3_FREE_SEARCH: Final = (
-    "name", "prev_names", "given_names", "doctor", "religious_artist_name", "birth", "sex",
-    "nationality", "death", "addresses",
+    "name",
+    "prev_names",
+    "given_names",
+    "doctor",
+    "religious_artist_name",
+    "birth",
+    "sex",
+    "nationality",
+    "death",
+    "addresses",
 )
 BMG_34A_3_FREE_SEARCH_SECURITY: Final = (
-    *BMG_34A_3_FREE_SEARCH, "move_dates", "id_docs", "weapons", "explosives", "landlord",
+    *BMG_34A_3_FREE_SEARCH,
+    "move_dates",
+    "id_docs",
+    "weapons",
+    "explosives",
+    "landlord",
 )
 # BMG §13 Abs. 2 S. 2: all that may still be processed 5 years after moving away or death
 # (idnr included by the law, but still excluded from every allowance by G10).
 BMG_13_2_RETAINED: Final = (
-    "name", "given_names", "prev_names", "birth", "idnr", "addresses", "move_dates", "blocks",
+    "name",
+    "given_names",
+    "prev_names",
+    "birth",
+    "idnr",
+    "addresses",
+    "move_dates",
+    "blocks",
     "death",
 )
 BMG_44_SIMPLE: Final = ("name", "given_names", "doctor", "addresses", "death")  # einfache Auskunft
 GEWERBE_PUBLIC: Final = ("name", "geschaeftsbezeichnung", "betriebliche_anschrift", "taetigkeit")
 GEWERBE_PROTECTED: Final = (
-    "given_names", "birth_date", "birth_place", "nationality", "private_address", "rechtsform",
-    "registereintrag", "betriebsbeginn", "betriebsende", "beschaeftigte", "erlaubnisse",
+    "given_names",
+    "birth_date",
+    "birth_place",
+    "nationality",
+    "private_address",
+    "rechtsform",
+    "registereintrag",
+    "betriebsbeginn",
+    "betriebsende",
+    "beschaeftigte",
+    "erlaubnisse",
     "abmeldegrund",
 )
 GEWERBEREGISTER_FIELDS: Final = (*GEWERBE_PUBLIC, *GEWERBE_PROTECTED)
 PERSONENSTANDSREGISTER_FIELDS: Final = (
-    "entry_kind", "entry_year", "registry_office", "entry_number", "persons", "entry_text",
+    "entry_kind",
+    "entry_year",
+    "registry_office",
+    "entry_number",
+    "persons",
+    "entry_text",
 )
-REGISTER_FIELDS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType({
-    MELDE: MELDEREGISTER_FIELDS,
-    GEWERBE: GEWERBEREGISTER_FIELDS,
-    PSTR: PERSONENSTANDSREGISTER_FIELDS,
-})
+REGISTER_FIELDS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        MELDE: MELDEREGISTER_FIELDS,
+        GEWERBE: GEWERBEREGISTER_FIELDS,
+        PSTR: PERSONENSTANDSREGISTER_FIELDS,
+    }
+)
 
 # law-matrix §2, city offices: the fields as the matrix lists them.
-_WOHNGELD = ("name", "prev_names", "given_names", "birth", "addresses", "move_dates", "marital",
-             "spouse", "children", "legal_rep", "death", "blocks")
-_ORDNUNGSAMT = ("name", "given_names", "doctor", "birth", "addresses", "move_dates",
-                "legal_rep", "death", "blocks")
-_SOZIALAMT = ("name", "prev_names", "given_names", "birth", "sex", "nationality", "addresses",
-              "move_dates", "marital", "spouse", "children", "legal_rep", "death", "blocks")
-_JUGENDAMT = ("name", "given_names", "birth", "sex", "addresses", "move_dates", "legal_rep",
-              "children", "marital", "spouse", "death", "blocks", "nationality")
-_STEUERAMT = ("name", "given_names", "doctor", "birth", "addresses", "move_dates", "death",
-              "legal_rep")
-_AUSLAENDERBEHOERDE = ("name", "prev_names", "given_names", "birth", "sex", "nationality",
-                       "addresses", "move_dates", "marital", "spouse", "children", "legal_rep",
-                       "id_docs", "azr_no", "death", "blocks")
-_STANDESAMT = ("name", "prev_names", "given_names", "doctor", "birth", "sex", "nationality",
-               "addresses", "marital", "spouse", "children", "legal_rep", "death")
-_WAHLAMT = ("name", "given_names", "doctor", "birth", "addresses", "move_dates", "nationality",
-            "vote_excl", "blocks")
+_WOHNGELD = (
+    "name",
+    "prev_names",
+    "given_names",
+    "birth",
+    "addresses",
+    "move_dates",
+    "marital",
+    "spouse",
+    "children",
+    "legal_rep",
+    "death",
+    "blocks",
+)
+_ORDNUNGSAMT = (
+    "name",
+    "given_names",
+    "doctor",
+    "birth",
+    "addresses",
+    "move_dates",
+    "legal_rep",
+    "death",
+    "blocks",
+)
+_SOZIALAMT = (
+    "name",
+    "prev_names",
+    "given_names",
+    "birth",
+    "sex",
+    "nationality",
+    "addresses",
+    "move_dates",
+    "marital",
+    "spouse",
+    "children",
+    "legal_rep",
+    "death",
+    "blocks",
+)
+_JUGENDAMT = (
+    "name",
+    "given_names",
+    "birth",
+    "sex",
+    "addresses",
+    "move_dates",
+    "legal_rep",
+    "children",
+    "marital",
+    "spouse",
+    "death",
+    "blocks",
+    "nationality",
+)
+_STEUERAMT = (
+    "name",
+    "given_names",
+    "doctor",
+    "birth",
+    "addresses",
+    "move_dates",
+    "death",
+    "legal_rep",
+)
+_AUSLAENDERBEHOERDE = (
+    "name",
+    "prev_names",
+    "given_names",
+    "birth",
+    "sex",
+    "nationality",
+    "addresses",
+    "move_dates",
+    "marital",
+    "spouse",
+    "children",
+    "legal_rep",
+    "id_docs",
+    "azr_no",
+    "death",
+    "blocks",
+)
+_STANDESAMT = (
+    "name",
+    "prev_names",
+    "given_names",
+    "doctor",
+    "birth",
+    "sex",
+    "nationality",
+    "addresses",
+    "marital",
+    "spouse",
+    "children",
+    "legal_rep",
+    "death",
+)
+_WAHLAMT = (
+    "name",
+    "given_names",
+    "doctor",
+    "birth",
+    "addresses",
+    "move_dates",
+    "nationality",
+    "vote_excl",
+    "blocks",
+)
 _SECURITY = (*BMG_34_1_S1, *BMG_34_1_S2)
 
 PERSON_CONFIRM: Final = ("person", "confirm")
@@ -133,43 +299,55 @@ def _authorities(
 
 _CITY = "Wissenschaftsstadt Darmstadt"
 AUTHORITIES: Final = (
-    *_authorities("city_office", (
-        ("wohngeldstelle", f"{_CITY}, Wohngeldstelle"),
-        ("ordnungsamt", f"{_CITY}, Ordnungsamt (Gefahrenabwehr- und Bußgeldbehörde)"),
-        ("waffenbehoerde", f"{_CITY}, Waffen- und Sprengstoffbehörde"),
-        ("sozialamt", f"{_CITY}, Sozialamt (SGB XII, AsylbLG)"),
-        ("jugendamt", f"{_CITY}, Jugendamt"),
-        ("steueramt", f"{_CITY}, Steueramt"),
-        ("auslaenderbehoerde", f"{_CITY}, Ausländerbehörde"),
-        ("standesamt", f"{_CITY}, Standesamt"),
-        ("wahlamt", f"{_CITY}, Wahlamt"),
-        ("statistikstelle", f"{_CITY}, Statistikstelle (abgeschottet)"),
-        ("gewerbeamt", f"{_CITY}, Gewerbeamt"),
-        ("meldebehoerde", f"{_CITY}, Meldebehörde"),
-    )),
-    *_authorities("public_body", (
-        ("jobcenter", "Jobcenter (Grundsicherung für Arbeitsuchende, SGB II)"),
-        ("landratsamt", "Kreisverwaltung (Landratsamt) eines Nachbarkreises"),
-        ("bzst", "Bundeszentralamt für Steuern"),
-        ("standesamt_extern", "Standesamt einer anderen Gemeinde"),
-    )),
-    *_authorities("security_authority", (
-        ("polizei", "Polizeibehörde (Landespolizei, Bundespolizei, BKA)"),
-        ("verfassungsschutz", "Verfassungsschutzbehörde"),
-        ("bnd", "Bundesnachrichtendienst"),
-        ("mad", "Militärischer Abschirmdienst"),
-        ("zollfahndung", "Zollfahndungsdienst"),
-    )),
-    *_authorities("justice_authority", (
-        ("staatsanwaltschaft", "Staatsanwaltschaft oder Amtsanwaltschaft"),
-        ("gericht", "Gericht (Strafverfolgung, Strafvollstreckung, Strafvollzug)"),
-        ("justizvollzug", "Justizvollzugsbehörde"),
-        ("hauptzollamt", "Hauptzollamt"),
-        ("steuerfahndung", "Finanzbehörde, soweit strafverfolgend tätig (Steuerfahndung)"),
-    )),
-    *_authorities("eu_public_body", (
-        ("eu_gemeinde", "Öffentliche Stelle eines anderen EU-Mitgliedstaats"),
-    )),
+    *_authorities(
+        "city_office",
+        (
+            ("wohngeldstelle", f"{_CITY}, Wohngeldstelle"),
+            ("ordnungsamt", f"{_CITY}, Ordnungsamt (Gefahrenabwehr- und Bußgeldbehörde)"),
+            ("waffenbehoerde", f"{_CITY}, Waffen- und Sprengstoffbehörde"),
+            ("sozialamt", f"{_CITY}, Sozialamt (SGB XII, AsylbLG)"),
+            ("jugendamt", f"{_CITY}, Jugendamt"),
+            ("steueramt", f"{_CITY}, Steueramt"),
+            ("auslaenderbehoerde", f"{_CITY}, Ausländerbehörde"),
+            ("standesamt", f"{_CITY}, Standesamt"),
+            ("wahlamt", f"{_CITY}, Wahlamt"),
+            ("statistikstelle", f"{_CITY}, Statistikstelle (abgeschottet)"),
+            ("gewerbeamt", f"{_CITY}, Gewerbeamt"),
+            ("meldebehoerde", f"{_CITY}, Meldebehörde"),
+        ),
+    ),
+    *_authorities(
+        "public_body",
+        (
+            ("jobcenter", "Jobcenter (Grundsicherung für Arbeitsuchende, SGB II)"),
+            ("landratsamt", "Kreisverwaltung (Landratsamt) eines Nachbarkreises"),
+            ("bzst", "Bundeszentralamt für Steuern"),
+            ("standesamt_extern", "Standesamt einer anderen Gemeinde"),
+        ),
+    ),
+    *_authorities(
+        "security_authority",
+        (
+            ("polizei", "Polizeibehörde (Landespolizei, Bundespolizei, BKA)"),
+            ("verfassungsschutz", "Verfassungsschutzbehörde"),
+            ("bnd", "Bundesnachrichtendienst"),
+            ("mad", "Militärischer Abschirmdienst"),
+            ("zollfahndung", "Zollfahndungsdienst"),
+        ),
+    ),
+    *_authorities(
+        "justice_authority",
+        (
+            ("staatsanwaltschaft", "Staatsanwaltschaft oder Amtsanwaltschaft"),
+            ("gericht", "Gericht (Strafverfolgung, Strafvollstreckung, Strafvollzug)"),
+            ("justizvollzug", "Justizvollzugsbehörde"),
+            ("hauptzollamt", "Hauptzollamt"),
+            ("steuerfahndung", "Finanzbehörde, soweit strafverfolgend tätig (Steuerfahndung)"),
+        ),
+    ),
+    *_authorities(
+        "eu_public_body", (("eu_gemeinde", "Öffentliche Stelle eines anderen EU-Mitgliedstaats"),)
+    ),
     *_authorities("private", (("privatperson", "Privatperson oder Unternehmen"),)),
     *_authorities("media", (("rundfunk", "Presse und Rundfunk"),)),
 )
@@ -185,78 +363,254 @@ def _purpose(code: str, title: str, register: str, *legal_basis: str, about: str
 
 
 PURPOSES: Final = (
-    _purpose("wohngeld_antrag", "Wohngeldantrag", MELDE, "BMG §37 Abs. 1", "WoGG",
-             about="Prüfung und Bewilligung von Wohngeld, Haushaltsmitglieder."),
-    _purpose("sgb12_leistung", "Sozialhilfe (SGB XII)", MELDE, "BMG §37 Abs. 1",
-             "BMG §34 Abs. 1 S. 1", "SGB XII", about="Leistungen der Sozialhilfe."),
-    _purpose("asylblg_leistung", "Leistungen nach dem AsylbLG", MELDE, "BMG §37 Abs. 1",
-             "AsylbLG", about="Leistungen für Asylbewerber."),
-    _purpose("sgb2_leistung", "Grundsicherung für Arbeitsuchende (SGB II)", MELDE,
-             "BMG §34 Abs. 1 S. 1", "BMG §34a Abs. 2", "SGB II",
-             about="Bürgergeld: Bedarfsgemeinschaft, Wohnsitz, Zuständigkeit."),
-    _purpose("sgb8_hilfe", "Kinder- und Jugendhilfe (SGB VIII)", MELDE, "BMG §37 Abs. 1",
-             "SGB VIII", about="Hilfen zur Erziehung und andere Leistungen der Jugendhilfe."),
-    _purpose("kinderschutz_8a", "Schutzauftrag bei Kindeswohlgefährdung", MELDE,
-             "BMG §37 Abs. 1", "SGB VIII §8a",
-             about="Gefährdungseinschätzung; eine Auskunftssperre bleibt wirksam (Matrix)."),
-    _purpose("vaterschaft_beistandschaft", "Vaterschaftsfeststellung und Beistandschaft", MELDE,
-             "BMG §37 Abs. 1", "SGB VIII §52a", "BGB §1712",
-             about="Beistandschaft des Jugendamts; Personenstandsdaten nur auf Ersuchen."),
-    _purpose("unterhaltsvorschuss", "Unterhaltsvorschuss", MELDE, "BMG §37 Abs. 1", "UVG",
-             about="Unterhaltsvorschuss für Kinder Alleinerziehender."),
-    _purpose("owi_anhoerung", "Anhörung im Bußgeldverfahren", MELDE, "BMG §37 Abs. 1",
-             "OWiG §55", about="Anhörung und Bußgeldbescheid, Zustellanschrift."),
-    _purpose("gefahrenabwehr", "Gefahrenabwehr", MELDE, "BMG §37 Abs. 1", "BMG §34 Abs. 1",
-             "BMG §34 Abs. 4", "HSOG", about="Abwehr von Gefahren im Einzelfall."),
-    _purpose("gefahrenabwehr_evakuierung", "Evakuierung (freie Suche)", MELDE,
-             "BMG §34a Abs. 3", "BMG §38 Abs. 2", "HSOG", "HBKG",
-             about="Alle Bewohner eines Gebäudes oder Gebiets, z. B. bei Bombenfund."),
-    _purpose("waffenrecht_zuverlaessigkeit", "Waffen- und sprengstoffrechtliche Zuverlässigkeit",
-             MELDE, "BMG §37 Abs. 1", "BMG §34 Abs. 3", "WaffG §5", "SprengG §8",
-             about="Zuverlässigkeitsprüfung und Überwachung von Erlaubnisinhabern."),
-    _purpose("zweitwohnungsteuer", "Zweitwohnungsteuer", MELDE, "BMG §37 Abs. 1", "HessKAG",
-             about="Veranlagung nach der Satzung über die Zweitwohnungsteuer."),
-    _purpose("hundesteuer", "Hundesteuer", MELDE, "BMG §37 Abs. 1", "HessKAG",
-             about="Veranlagung der Hundesteuer."),
-    _purpose("grundsteuer", "Grundsteuer", MELDE, "BMG §37 Abs. 1", "GrStG",
-             about="Zustellung von Grundsteuerbescheiden."),
-    _purpose("waehlerverzeichnis", "Wählerverzeichnis und Wahlbenachrichtigung", MELDE,
-             "BMG §37 Abs. 1", "BMG §5 Abs. 3 S. 2 Nr. 1", "BWahlG §17",
-             about="Wahlberechtigung, Wahlscheine, Einsprüche."),
-    _purpose("aufenthg_verlaengerung", "Verlängerung eines Aufenthaltstitels", MELDE,
-             "BMG §37 Abs. 1", "AufenthG §8", "AufenthG §86",
-             about="Aufenthaltsrechtliches Verfahren."),
-    _purpose("aufenthg_selbststaendigkeit", "Aufenthaltstitel zur selbständigen Tätigkeit",
-             MELDE, "BMG §37 Abs. 1", "AufenthG §21", "GewO §14 Abs. 8",
-             about="Prüfung der selbständigen Tätigkeit, auch im Gewerberegister."),
-    _purpose("kommunalstatistik", "Kommunalstatistik", MELDE, "BMG §37 Abs. 1",
-             about="Bevölkerungsstatistik der abgeschotteten Statistikstelle; die "
-             "landesstatistikrechtliche Grundlage ist noch zu prüfen (Matrix: UNVERIFIED)."),
-    _purpose("gewerbeanzeige_pruefung", "Prüfung einer Gewerbeanzeige", MELDE,
-             "BMG §37 Abs. 1", "GewO §14 Abs. 1",
-             about="Identität und Wohnanschrift der anzeigenden Person."),
-    _purpose("melderegisterauskunft", "Einfache Melderegisterauskunft", MELDE,
-             "BMG §44 Abs. 1", about="Auskunft an Private durch die Meldebehörde selbst."),
-    _purpose("elstam_abgleich", "ELStAM-Datenabgleich", MELDE, "BMG §34 Abs. 3",
-             "BMG §5 Abs. 3 S. 2 Nr. 2", "EStG §39e",
-             about="Lohnsteuerabzugsmerkmale; nur an das Bundeszentralamt für Steuern."),
-    _purpose("strafverfolgung", "Strafverfolgung und Strafvollstreckung", MELDE,
-             "BMG §34 Abs. 1", "BMG §34 Abs. 4", "BMG §34a Abs. 2", "GewO §14 Abs. 9",
-             about="Verfolgung von Straftaten; im Gewerberegister nach GewO §14 Abs. 9."),
-    _purpose("eheanmeldung", "Anmeldung der Eheschließung", PSTR, "PStG §12", "PStG §13",
-             "PStG §68 Abs. 2", about="Prüfung der Ehevoraussetzungen."),
-    _purpose("beurkundung", "Beurkundung und Fortführung", PSTR, "PStG §68 Abs. 2",
-             "PStG §15", "PStG §21", "PStG §31",
-             about="Beurkundung von Eheschließung, Geburt und Tod, Fortführung, Urkunden."),
-    _purpose("erbenermittlung_bestattung", "Erbenermittlung und Bestattungspflicht", PSTR,
-             "PStG §65 Abs. 1", about="Angehörige Verstorbener; nur als Ersuchen (PStG §65)."),
-    _purpose("gewerbesteuer_veranlagung", "Gewerbesteuerveranlagung", GEWERBE,
-             "GewO §14 Abs. 6 S. 1 Nr. 1", "GewO §14 Abs. 8", "GewStG",
-             about="Veranlagung und Erhebung der Gewerbesteuer."),
-    _purpose("gewerbeuntersagung_35", "Gewerbeuntersagung", GEWERBE, "GewO §35",
-             "GewO §14 Abs. 6 S. 1", about="Untersagung wegen Unzuverlässigkeit."),
-    _purpose("information", "Öffentliche Gewerbedaten", GEWERBE, "GewO §14 Abs. 5 S. 2",
-             about="Name, Geschäftsbezeichnung, betriebliche Anschrift, Tätigkeit: für jeden."),
+    _purpose(
+        "wohngeld_antrag",
+        "Wohngeldantrag",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "WoGG",
+        about="Prüfung und Bewilligung von Wohngeld, Haushaltsmitglieder.",
+    ),
+    _purpose(
+        "sgb12_leistung",
+        "Sozialhilfe (SGB XII)",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "BMG §34 Abs. 1 S. 1",
+        "SGB XII",
+        about="Leistungen der Sozialhilfe.",
+    ),
+    _purpose(
+        "asylblg_leistung",
+        "Leistungen nach dem AsylbLG",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "AsylbLG",
+        about="Leistungen für Asylbewerber.",
+    ),
+    _purpose(
+        "sgb2_leistung",
+        "Grundsicherung für Arbeitsuchende (SGB II)",
+        MELDE,
+        "BMG §34 Abs. 1 S. 1",
+        "BMG §34a Abs. 2",
+        "SGB II",
+        about="Bürgergeld: Bedarfsgemeinschaft, Wohnsitz, Zuständigkeit.",
+    ),
+    _purpose(
+        "sgb8_hilfe",
+        "Kinder- und Jugendhilfe (SGB VIII)",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "SGB VIII",
+        about="Hilfen zur Erziehung und andere Leistungen der Jugendhilfe.",
+    ),
+    _purpose(
+        "kinderschutz_8a",
+        "Schutzauftrag bei Kindeswohlgefährdung",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "SGB VIII §8a",
+        about="Gefährdungseinschätzung; eine Auskunftssperre bleibt wirksam (Matrix).",
+    ),
+    _purpose(
+        "vaterschaft_beistandschaft",
+        "Vaterschaftsfeststellung und Beistandschaft",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "SGB VIII §52a",
+        "BGB §1712",
+        about="Beistandschaft des Jugendamts; Personenstandsdaten nur auf Ersuchen.",
+    ),
+    _purpose(
+        "unterhaltsvorschuss",
+        "Unterhaltsvorschuss",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "UVG",
+        about="Unterhaltsvorschuss für Kinder Alleinerziehender.",
+    ),
+    _purpose(
+        "owi_anhoerung",
+        "Anhörung im Bußgeldverfahren",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "OWiG §55",
+        about="Anhörung und Bußgeldbescheid, Zustellanschrift.",
+    ),
+    _purpose(
+        "gefahrenabwehr",
+        "Gefahrenabwehr",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "BMG §34 Abs. 1",
+        "BMG §34 Abs. 4",
+        "HSOG",
+        about="Abwehr von Gefahren im Einzelfall.",
+    ),
+    _purpose(
+        "gefahrenabwehr_evakuierung",
+        "Evakuierung (freie Suche)",
+        MELDE,
+        "BMG §34a Abs. 3",
+        "BMG §38 Abs. 2",
+        "HSOG",
+        "HBKG",
+        about="Alle Bewohner eines Gebäudes oder Gebiets, z. B. bei Bombenfund.",
+    ),
+    _purpose(
+        "waffenrecht_zuverlaessigkeit",
+        "Waffen- und sprengstoffrechtliche Zuverlässigkeit",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "BMG §34 Abs. 3",
+        "WaffG §5",
+        "SprengG §8",
+        about="Zuverlässigkeitsprüfung und Überwachung von Erlaubnisinhabern.",
+    ),
+    _purpose(
+        "zweitwohnungsteuer",
+        "Zweitwohnungsteuer",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "HessKAG",
+        about="Veranlagung nach der Satzung über die Zweitwohnungsteuer.",
+    ),
+    _purpose(
+        "hundesteuer",
+        "Hundesteuer",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "HessKAG",
+        about="Veranlagung der Hundesteuer.",
+    ),
+    _purpose(
+        "grundsteuer",
+        "Grundsteuer",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "GrStG",
+        about="Zustellung von Grundsteuerbescheiden.",
+    ),
+    _purpose(
+        "waehlerverzeichnis",
+        "Wählerverzeichnis und Wahlbenachrichtigung",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "BMG §5 Abs. 3 S. 2 Nr. 1",
+        "BWahlG §17",
+        about="Wahlberechtigung, Wahlscheine, Einsprüche.",
+    ),
+    _purpose(
+        "aufenthg_verlaengerung",
+        "Verlängerung eines Aufenthaltstitels",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "AufenthG §8",
+        "AufenthG §86",
+        about="Aufenthaltsrechtliches Verfahren.",
+    ),
+    _purpose(
+        "aufenthg_selbststaendigkeit",
+        "Aufenthaltstitel zur selbständigen Tätigkeit",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "AufenthG §21",
+        "GewO §14 Abs. 8",
+        about="Prüfung der selbständigen Tätigkeit, auch im Gewerberegister.",
+    ),
+    _purpose(
+        "kommunalstatistik",
+        "Kommunalstatistik",
+        MELDE,
+        "BMG §37 Abs. 1",
+        about="Bevölkerungsstatistik der abgeschotteten Statistikstelle; die "
+        "landesstatistikrechtliche Grundlage ist noch zu prüfen (Matrix: UNVERIFIED).",
+    ),
+    _purpose(
+        "gewerbeanzeige_pruefung",
+        "Prüfung einer Gewerbeanzeige",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "GewO §14 Abs. 1",
+        about="Identität und Wohnanschrift der anzeigenden Person.",
+    ),
+    _purpose(
+        "melderegisterauskunft",
+        "Einfache Melderegisterauskunft",
+        MELDE,
+        "BMG §44 Abs. 1",
+        about="Auskunft an Private durch die Meldebehörde selbst.",
+    ),
+    _purpose(
+        "elstam_abgleich",
+        "ELStAM-Datenabgleich",
+        MELDE,
+        "BMG §34 Abs. 3",
+        "BMG §5 Abs. 3 S. 2 Nr. 2",
+        "EStG §39e",
+        about="Lohnsteuerabzugsmerkmale; nur an das Bundeszentralamt für Steuern.",
+    ),
+    _purpose(
+        "strafverfolgung",
+        "Strafverfolgung und Strafvollstreckung",
+        MELDE,
+        "BMG §34 Abs. 1",
+        "BMG §34 Abs. 4",
+        "BMG §34a Abs. 2",
+        "GewO §14 Abs. 9",
+        about="Verfolgung von Straftaten; im Gewerberegister nach GewO §14 Abs. 9.",
+    ),
+    _purpose(
+        "eheanmeldung",
+        "Anmeldung der Eheschließung",
+        PSTR,
+        "PStG §12",
+        "PStG §13",
+        "PStG §68 Abs. 2",
+        about="Prüfung der Ehevoraussetzungen.",
+    ),
+    _purpose(
+        "beurkundung",
+        "Beurkundung und Fortführung",
+        PSTR,
+        "PStG §68 Abs. 2",
+        "PStG §15",
+        "PStG §21",
+        "PStG §31",
+        about="Beurkundung von Eheschließung, Geburt und Tod, Fortführung, Urkunden.",
+    ),
+    _purpose(
+        "erbenermittlung_bestattung",
+        "Erbenermittlung und Bestattungspflicht",
+        PSTR,
+        "PStG §65 Abs. 1",
+        about="Angehörige Verstorbener; nur als Ersuchen (PStG §65).",
+    ),
+    _purpose(
+        "gewerbesteuer_veranlagung",
+        "Gewerbesteuerveranlagung",
+        GEWERBE,
+        "GewO §14 Abs. 6 S. 1 Nr. 1",
+        "GewO §14 Abs. 8",
+        "GewStG",
+        about="Veranlagung und Erhebung der Gewerbesteuer.",
+    ),
+    _purpose(
+        "gewerbeuntersagung_35",
+        "Gewerbeuntersagung",
+        GEWERBE,
+        "GewO §35",
+        "GewO §14 Abs. 6 S. 1",
+        about="Untersagung wegen Unzuverlässigkeit.",
+    ),
+    _purpose(
+        "information",
+        "Öffentliche Gewerbedaten",
+        GEWERBE,
+        "GewO §14 Abs. 5 S. 2",
+        about="Name, Geschäftsbezeichnung, betriebliche Anschrift, Tätigkeit: für jeden.",
+    ),
 )
 PURPOSE_CODES: Final = tuple(purpose.code for purpose in PURPOSES)
 
@@ -271,80 +625,149 @@ _EXTERNAL_BASIS = ("BMG §34 Abs. 1 S. 1", "BMG §34a Abs. 2")
 
 
 def _allow(
-    purpose: str, authority: str, *, fields: tuple[str, ...], basis: tuple[str, ...],
-    register: str = MELDE, kinds: tuple[str, ...] = PERSON_CONFIRM,
+    purpose: str,
+    authority: str,
+    *,
+    fields: tuple[str, ...],
+    basis: tuple[str, ...],
+    register: str = MELDE,
+    kinds: tuple[str, ...] = PERSON_CONFIRM,
 ) -> AllowanceDefault:
     return AllowanceDefault(
-        purpose=purpose, authority=authority, register=register, kinds=kinds, fields=fields,
-        legal_basis=basis, approval_reference=_APPROVALS[authority],
+        purpose=purpose,
+        authority=authority,
+        register=register,
+        kinds=kinds,
+        fields=fields,
+        legal_basis=basis,
+        approval_reference=_APPROVALS[authority],
     )
 
 
 def _security(purpose: str, authority: str, *, number: str, law: str) -> AllowanceDefault:
     """A §34 Abs. 4 authority: S. 1 + S. 2 data by person search and free search."""
     return _allow(
-        purpose, authority, fields=_SECURITY, kinds=PERSON_FREE_CONFIRM,
-        basis=("BMG §34 Abs. 1 S. 1", "BMG §34 Abs. 1 S. 2", f"BMG §34 Abs. 4 S. 1 Nr. {number}",
-               "BMG §34a Abs. 2", "BMG §34a Abs. 3", law),
+        purpose,
+        authority,
+        fields=_SECURITY,
+        kinds=PERSON_FREE_CONFIRM,
+        basis=(
+            "BMG §34 Abs. 1 S. 1",
+            "BMG §34 Abs. 1 S. 2",
+            f"BMG §34 Abs. 4 S. 1 Nr. {number}",
+            "BMG §34a Abs. 2",
+            "BMG §34a Abs. 3",
+            law,
+        ),
     )
 
 
 _MELDE_CITY_OFFICES = (
     _allow("wohngeld_antrag", "wohngeldstelle", fields=_WOHNGELD, basis=(*_CITY_BASIS, "WoGG")),
-    _allow("owi_anhoerung", "ordnungsamt", fields=_ORDNUNGSAMT,
-           basis=(*_CITY_BASIS, "OWiG §55")),
+    _allow("owi_anhoerung", "ordnungsamt", fields=_ORDNUNGSAMT, basis=(*_CITY_BASIS, "OWiG §55")),
     # The matrix names Gefahrenabwehr among the Ordnungsamt's purposes; same fields as OWi.
     _allow("gefahrenabwehr", "ordnungsamt", fields=_ORDNUNGSAMT, basis=(*_CITY_BASIS, "HSOG")),
     # Interpretation: a city office's free search gets no more than BMG §34a Abs. 3 S. 1.
-    _allow("gefahrenabwehr_evakuierung", "ordnungsamt", fields=BMG_34A_3_FREE_SEARCH,
-           kinds=("free",), basis=(*_CITY_BASIS, "BMG §34a Abs. 3 S. 1", "HSOG")),
+    _allow(
+        "gefahrenabwehr_evakuierung",
+        "ordnungsamt",
+        fields=BMG_34A_3_FREE_SEARCH,
+        kinds=("free",),
+        basis=(*_CITY_BASIS, "BMG §34a Abs. 3 S. 1", "HSOG"),
+    ),
     # Interpretation: the Ordnungsamt fields plus weapons/explosives (§3 Abs. 2 Nr. 7, 8 data,
     # released only after the §34 Abs. 3 test that the purpose stands for).
-    _allow("waffenrecht_zuverlaessigkeit", "waffenbehoerde",
-           fields=(*_ORDNUNGSAMT, "weapons", "explosives"),
-           basis=(*_CITY_BASIS, "BMG §34 Abs. 3", "WaffG §5", "SprengG §8")),
+    _allow(
+        "waffenrecht_zuverlaessigkeit",
+        "waffenbehoerde",
+        fields=(*_ORDNUNGSAMT, "weapons", "explosives"),
+        basis=(*_CITY_BASIS, "BMG §34 Abs. 3", "WaffG §5", "SprengG §8"),
+    ),
     _allow("sgb12_leistung", "sozialamt", fields=_SOZIALAMT, basis=(*_CITY_BASIS, "SGB XII")),
     # The matrix row "SGB XII / AsylbLG" split into two purposes with the same fields.
     _allow("asylblg_leistung", "sozialamt", fields=_SOZIALAMT, basis=(*_CITY_BASIS, "AsylbLG")),
     _allow("sgb8_hilfe", "jugendamt", fields=_JUGENDAMT, basis=(*_CITY_BASIS, "SGB VIII")),
-    _allow("kinderschutz_8a", "jugendamt", fields=_JUGENDAMT,
-           basis=(*_CITY_BASIS, "SGB VIII §8a")),
-    _allow("vaterschaft_beistandschaft", "jugendamt", fields=_JUGENDAMT,
-           basis=(*_CITY_BASIS, "SGB VIII §52a", "BGB §1712")),
+    _allow("kinderschutz_8a", "jugendamt", fields=_JUGENDAMT, basis=(*_CITY_BASIS, "SGB VIII §8a")),
+    _allow(
+        "vaterschaft_beistandschaft",
+        "jugendamt",
+        fields=_JUGENDAMT,
+        basis=(*_CITY_BASIS, "SGB VIII §52a", "BGB §1712"),
+    ),
     _allow("unterhaltsvorschuss", "jugendamt", fields=_JUGENDAMT, basis=(*_CITY_BASIS, "UVG")),
-    _allow("zweitwohnungsteuer", "steueramt", fields=_STEUERAMT,
-           basis=(*_CITY_BASIS, "HessKAG")),
+    _allow("zweitwohnungsteuer", "steueramt", fields=_STEUERAMT, basis=(*_CITY_BASIS, "HessKAG")),
     _allow("hundesteuer", "steueramt", fields=_STEUERAMT, basis=(*_CITY_BASIS, "HessKAG")),
     _allow("grundsteuer", "steueramt", fields=_STEUERAMT, basis=(*_CITY_BASIS, "GrStG")),
     # azr_no kept as the matrix lists it (UNSURE there): the policy must drop it once the
     # Ausländerbehörde has sent the AufenthG §90a notice (BMG §5 Abs. 1).
-    _allow("aufenthg_verlaengerung", "auslaenderbehoerde", fields=_AUSLAENDERBEHOERDE,
-           basis=(*_CITY_BASIS, "AufenthG §8", "AufenthG §86")),
-    _allow("aufenthg_selbststaendigkeit", "auslaenderbehoerde", fields=_AUSLAENDERBEHOERDE,
-           basis=(*_CITY_BASIS, "AufenthG §21", "AufenthG §86")),
-    _allow("eheanmeldung", "standesamt", fields=_STANDESAMT,
-           basis=(*_CITY_BASIS, "PStG §12", "PStG §13")),
-    _allow("beurkundung", "standesamt", fields=_STANDESAMT,
-           basis=(*_CITY_BASIS, "PStG §21", "PStG §31")),
+    _allow(
+        "aufenthg_verlaengerung",
+        "auslaenderbehoerde",
+        fields=_AUSLAENDERBEHOERDE,
+        basis=(*_CITY_BASIS, "AufenthG §8", "AufenthG §86"),
+    ),
+    _allow(
+        "aufenthg_selbststaendigkeit",
+        "auslaenderbehoerde",
+        fields=_AUSLAENDERBEHOERDE,
+        basis=(*_CITY_BASIS, "AufenthG §21", "AufenthG §86"),
+    ),
+    _allow(
+        "eheanmeldung",
+        "standesamt",
+        fields=_STANDESAMT,
+        basis=(*_CITY_BASIS, "PStG §12", "PStG §13"),
+    ),
+    _allow(
+        "beurkundung",
+        "standesamt",
+        fields=_STANDESAMT,
+        basis=(*_CITY_BASIS, "PStG §21", "PStG §31"),
+    ),
     # Interpretation: the Wählerverzeichnis itself is built inside the register procedure;
     # the hub serves single look-ups (Wahlscheine, Einsprüche), hence no free search.
-    _allow("waehlerverzeichnis", "wahlamt", fields=_WAHLAMT,
-           basis=(*_CITY_BASIS, "BMG §5 Abs. 3 S. 2 Nr. 1", "BWahlG §17")),
+    _allow(
+        "waehlerverzeichnis",
+        "wahlamt",
+        fields=_WAHLAMT,
+        basis=(*_CITY_BASIS, "BMG §5 Abs. 3 S. 2 Nr. 1", "BWahlG §17"),
+    ),
     # Interpretation: no names; religion left out while the matrix marks it UNSURE (a special
     # category, DSGVO Art. 9); many persons at once, hence free search. Coarsening birth and
     # address to month and district is the hub's minimisation step, not the allow-list's.
-    _allow("kommunalstatistik", "statistikstelle", kinds=("free",),
-           fields=("birth", "sex", "nationality", "addresses", "move_dates", "marital", "death"),
-           basis=_CITY_BASIS),
+    _allow(
+        "kommunalstatistik",
+        "statistikstelle",
+        kinds=("free",),
+        fields=("birth", "sex", "nationality", "addresses", "move_dates", "marital", "death"),
+        basis=_CITY_BASIS,
+    ),
     # Interpretation (no matrix row): identity and home address of whoever registers a trade.
-    _allow("gewerbeanzeige_pruefung", "gewerbeamt",
-           fields=("name", "given_names", "doctor", "birth", "nationality", "addresses",
-                   "move_dates", "death", "blocks"),
-           basis=(*_CITY_BASIS, "GewO §14 Abs. 1")),
+    _allow(
+        "gewerbeanzeige_pruefung",
+        "gewerbeamt",
+        fields=(
+            "name",
+            "given_names",
+            "doctor",
+            "birth",
+            "nationality",
+            "addresses",
+            "move_dates",
+            "death",
+            "blocks",
+        ),
+        basis=(*_CITY_BASIS, "GewO §14 Abs. 1"),
+    ),
     # Interpretation (no matrix row): the register office itself answers einfache
     # Melderegisterauskünfte (BMG §44 Abs. 1) with exactly the §44 data.
-    _allow("melderegisterauskunft", "meldebehoerde", fields=BMG_44_SIMPLE, kinds=("person",),
-           basis=("BMG §44 Abs. 1",)),
+    _allow(
+        "melderegisterauskunft",
+        "meldebehoerde",
+        fields=BMG_44_SIMPLE,
+        kinds=("person",),
+        basis=("BMG §44 Abs. 1",),
+    ),
 )
 
 # External public bodies: never more than BMG §34 Abs. 1 S. 1. Their approval reference
@@ -353,23 +776,53 @@ _MELDE_EXTERNAL = (
     _allow("sgb2_leistung", "jobcenter", fields=_SOZIALAMT, basis=(*_EXTERNAL_BASIS, "SGB II")),
     # Interpretation: a neighbouring Kreis as Sozialhilfeträger and Bußgeldbehörde, with the
     # fields of the city offices that do the same work.
-    _allow("sgb12_leistung", "landratsamt", fields=_SOZIALAMT,
-           basis=(*_EXTERNAL_BASIS, "SGB XII")),
-    _allow("owi_anhoerung", "landratsamt", fields=_ORDNUNGSAMT,
-           basis=(*_EXTERNAL_BASIS, "OWiG §55")),
-    _allow("gefahrenabwehr_evakuierung", "landratsamt", fields=BMG_34A_3_FREE_SEARCH,
-           kinds=("free",), basis=("BMG §34 Abs. 1 S. 1", "BMG §34a Abs. 3 S. 1", "HBKG")),
+    _allow("sgb12_leistung", "landratsamt", fields=_SOZIALAMT, basis=(*_EXTERNAL_BASIS, "SGB XII")),
+    _allow(
+        "owi_anhoerung", "landratsamt", fields=_ORDNUNGSAMT, basis=(*_EXTERNAL_BASIS, "OWiG §55")
+    ),
+    _allow(
+        "gefahrenabwehr_evakuierung",
+        "landratsamt",
+        fields=BMG_34A_3_FREE_SEARCH,
+        kinds=("free",),
+        basis=("BMG §34 Abs. 1 S. 1", "BMG §34a Abs. 3 S. 1", "HBKG"),
+    ),
     # Departs from "within S. 1": elstam and vbm are §3 Abs. 2 data that go to the BZSt alone
     # (BMG §5 Abs. 3 S. 2 Nr. 2, via §34 Abs. 3). The IdNr the BZSt administers stays out (G10).
-    _allow("elstam_abgleich", "bzst",
-           fields=("name", "prev_names", "given_names", "doctor", "birth", "sex", "addresses",
-                   "move_dates", "marital", "spouse", "children", "death", "blocks", "elstam",
-                   "vbm"),
-           basis=(*_EXTERNAL_BASIS, "BMG §34 Abs. 3", "BMG §5 Abs. 3 S. 2 Nr. 2", "EStG §39e")),
-    _allow("eheanmeldung", "standesamt_extern", fields=_STANDESAMT,
-           basis=(*_EXTERNAL_BASIS, "PStG §12", "PStG §13")),
-    _allow("beurkundung", "standesamt_extern", fields=_STANDESAMT,
-           basis=(*_EXTERNAL_BASIS, "PStG §21", "PStG §31")),
+    _allow(
+        "elstam_abgleich",
+        "bzst",
+        fields=(
+            "name",
+            "prev_names",
+            "given_names",
+            "doctor",
+            "birth",
+            "sex",
+            "addresses",
+            "move_dates",
+            "marital",
+            "spouse",
+            "children",
+            "death",
+            "blocks",
+            "elstam",
+            "vbm",
+        ),
+        basis=(*_EXTERNAL_BASIS, "BMG §34 Abs. 3", "BMG §5 Abs. 3 S. 2 Nr. 2", "EStG §39e"),
+    ),
+    _allow(
+        "eheanmeldung",
+        "standesamt_extern",
+        fields=_STANDESAMT,
+        basis=(*_EXTERNAL_BASIS, "PStG §12", "PStG §13"),
+    ),
+    _allow(
+        "beurkundung",
+        "standesamt_extern",
+        fields=_STANDESAMT,
+        basis=(*_EXTERNAL_BASIS, "PStG §21", "PStG §31"),
+    ),
 )
 
 _MELDE_SECURITY_AND_JUSTICE = (
@@ -390,47 +843,126 @@ _MELDE_SECURITY_AND_JUSTICE = (
 
 _GEWERBE = (
     # GewO §14 Abs. 5 S. 2: the public data, for everybody, without any interest shown.
-    *(_allow("information", code, fields=GEWERBE_PUBLIC, kinds=("person",), register=GEWERBE,
-             basis=("GewO §14 Abs. 5 S. 2",)) for code in AUTHORITY_CODES),
+    *(
+        _allow(
+            "information",
+            code,
+            fields=GEWERBE_PUBLIC,
+            kinds=("person",),
+            register=GEWERBE,
+            basis=("GewO §14 Abs. 5 S. 2",),
+        )
+        for code in AUTHORITY_CODES
+    ),
     # Interpretation: what a Gewerbesteuer assessment needs (who, where, which form, since when).
-    _allow("gewerbesteuer_veranlagung", "steueramt", register=GEWERBE, kinds=("person",),
-           fields=(*GEWERBE_PUBLIC, "given_names", "birth_date", "private_address", "rechtsform",
-                   "registereintrag", "betriebsbeginn", "betriebsende"),
-           basis=("GewO §14 Abs. 6 S. 1 Nr. 1", "GewO §14 Abs. 8", "GewO §14 Abs. 11", "GewStG")),
+    _allow(
+        "gewerbesteuer_veranlagung",
+        "steueramt",
+        register=GEWERBE,
+        kinds=("person",),
+        fields=(
+            *GEWERBE_PUBLIC,
+            "given_names",
+            "birth_date",
+            "private_address",
+            "rechtsform",
+            "registereintrag",
+            "betriebsbeginn",
+            "betriebsende",
+        ),
+        basis=("GewO §14 Abs. 6 S. 1 Nr. 1", "GewO §14 Abs. 8", "GewO §14 Abs. 11", "GewStG"),
+    ),
     # Interpretation: all data of the trader but the number of employees.
-    *(_allow("gewerbeuntersagung_35", code, register=GEWERBE, kinds=("person",),
-             fields=tuple(f for f in GEWERBEREGISTER_FIELDS if f != "beschaeftigte"),
-             basis=("GewO §35", basis, "GewO §14 Abs. 11"))
-      for code, basis in (("ordnungsamt", "GewO §14 Abs. 6 S. 1 Nr. 3"),
-                          ("gewerbeamt", "GewO §14 Abs. 5 S. 1"))),
+    *(
+        _allow(
+            "gewerbeuntersagung_35",
+            code,
+            register=GEWERBE,
+            kinds=("person",),
+            fields=tuple(f for f in GEWERBEREGISTER_FIELDS if f != "beschaeftigte"),
+            basis=("GewO §35", basis, "GewO §14 Abs. 11"),
+        )
+        for code, basis in (
+            ("ordnungsamt", "GewO §14 Abs. 6 S. 1 Nr. 3"),
+            ("gewerbeamt", "GewO §14 Abs. 5 S. 1"),
+        )
+    ),
     # "G.protected as necessary": all fields, for Straftaten only (not OWi, matrix §3).
-    *(_allow("strafverfolgung", code, register=GEWERBE, kinds=("person",),
-             fields=GEWERBEREGISTER_FIELDS, basis=("GewO §14 Abs. 9", "GewO §14 Abs. 11"))
-      for code in ("polizei", "staatsanwaltschaft")),
+    *(
+        _allow(
+            "strafverfolgung",
+            code,
+            register=GEWERBE,
+            kinds=("person",),
+            fields=GEWERBEREGISTER_FIELDS,
+            basis=("GewO §14 Abs. 9", "GewO §14 Abs. 11"),
+        )
+        for code in ("polizei", "staatsanwaltschaft")
+    ),
     # Interpretation: GewAnzV §3 Abs. 1 Nr. 11 mapped onto the hub's field IDs (the exact
     # Anlage 1 field list is UNVERIFIED in the matrix): person, business, permits.
-    _allow("aufenthg_selbststaendigkeit", "auslaenderbehoerde", register=GEWERBE,
-           kinds=("person",),
-           fields=(*GEWERBE_PUBLIC, "given_names", "birth_date", "birth_place", "nationality",
-                   "private_address", "betriebsbeginn", "betriebsende", "erlaubnisse"),
-           basis=("GewO §14 Abs. 8 Nr. 12", "GewO §14 Abs. 6 S. 1 Nr. 1", "GewAnzV §3")),
+    _allow(
+        "aufenthg_selbststaendigkeit",
+        "auslaenderbehoerde",
+        register=GEWERBE,
+        kinds=("person",),
+        fields=(
+            *GEWERBE_PUBLIC,
+            "given_names",
+            "birth_date",
+            "birth_place",
+            "nationality",
+            "private_address",
+            "betriebsbeginn",
+            "betriebsende",
+            "erlaubnisse",
+        ),
+        basis=("GewO §14 Abs. 8 Nr. 12", "GewO §14 Abs. 6 S. 1 Nr. 1", "GewAnzV §3"),
+    ),
 )
 
 _PERSONENSTAND = (
-    *(_allow(purpose, code, register=PSTR, kinds=("person",),
-             fields=PERSONENSTANDSREGISTER_FIELDS, basis=("PStG §68 Abs. 2", *law))
-      for purpose, law in (("beurkundung", ("PStG §21", "PStG §31")),
-                           ("eheanmeldung", ("PStG §12", "PStG §13")))
-      for code in ("standesamt", "standesamt_extern")),
+    *(
+        _allow(
+            purpose,
+            code,
+            register=PSTR,
+            kinds=("person",),
+            fields=PERSONENSTANDSREGISTER_FIELDS,
+            basis=("PStG §68 Abs. 2", *law),
+        )
+        for purpose, law in (
+            ("beurkundung", ("PStG §21", "PStG §31")),
+            ("eheanmeldung", ("PStG §12", "PStG §13")),
+        )
+        for code in ("standesamt", "standesamt_extern")
+    ),
     # Other authorities: PStG §65 Abs. 1 Ersuchen, not automated (§68 Abs. 3) - the policy
     # routes these to the Standesamt (manual); the allow-list fixes what may then be given.
-    _allow("erbenermittlung_bestattung", "ordnungsamt", register=PSTR, kinds=("person",),
-           fields=PERSONENSTANDSREGISTER_FIELDS, basis=("PStG §65 Abs. 1", "FBG Hessen")),
-    _allow("erbenermittlung_bestattung", "gericht", register=PSTR, kinds=("person",),
-           fields=PERSONENSTANDSREGISTER_FIELDS, basis=("PStG §65 Abs. 1",)),
-    _allow("vaterschaft_beistandschaft", "jugendamt", register=PSTR, kinds=("person",),
-           fields=PERSONENSTANDSREGISTER_FIELDS,
-           basis=("PStG §65 Abs. 1", "SGB VIII §52a", "BGB §1712")),
+    _allow(
+        "erbenermittlung_bestattung",
+        "ordnungsamt",
+        register=PSTR,
+        kinds=("person",),
+        fields=PERSONENSTANDSREGISTER_FIELDS,
+        basis=("PStG §65 Abs. 1", "FBG Hessen"),
+    ),
+    _allow(
+        "erbenermittlung_bestattung",
+        "gericht",
+        register=PSTR,
+        kinds=("person",),
+        fields=PERSONENSTANDSREGISTER_FIELDS,
+        basis=("PStG §65 Abs. 1",),
+    ),
+    _allow(
+        "vaterschaft_beistandschaft",
+        "jugendamt",
+        register=PSTR,
+        kinds=("person",),
+        fields=PERSONENSTANDSREGISTER_FIELDS,
+        basis=("PStG §65 Abs. 1", "SGB VIII §52a", "BGB §1712"),
+    ),
 )
 
 ALLOWANCES: Final = (

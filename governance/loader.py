@@ -35,17 +35,15 @@ def _replace_rows(
 
 
 def bump_revision(connection: Connection, *, reason: str) -> int:
-    state = connection.execute(
-        select(CatalogueState).where(CatalogueState.id == 1)
+    current = connection.execute(
+        select(CatalogueState.revision).where(CatalogueState.id == 1)
     ).scalar_one_or_none()
-    if state is None:
+    if current is None:
         connection.execute(
-            insert(CatalogueState).values(
-                id=1, revision=1, details={"last_change": reason}
-            )
+            insert(CatalogueState).values(id=1, revision=1, details={"last_change": reason})
         )
         return 1
-    revision = state.revision + 1
+    revision = current + 1
     connection.execute(
         update(CatalogueState)
         .where(CatalogueState.id == 1)
@@ -60,7 +58,8 @@ def _approve_declared_fields(connection: Connection, specs: Iterable[RegisterSpe
     Existing release decisions (e.g. a steward's revocation) are kept.
     """
     known = {
-        (row.register, row.field) for row in connection.execute(select(FieldRelease)).scalars()
+        (row[0], row[1])
+        for row in connection.execute(select(FieldRelease.register, FieldRelease.field))
     }
     added = 0
     for spec in specs:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import ClassVar, Self
 
@@ -25,6 +25,7 @@ from adapters.melderegister.lookup import parse_person_lookup
 from adapters.melderegister.mapping import field_values, hit_facts
 from adapters.melderegister.spec import MELDEREGISTER_SPEC
 from adapters.melderegister.store import parse_lines, store_records
+from adapters.melderegister.synthetic import population_jsonl
 from adapters.melderegister.tables import MrPerson
 from adapters.sql.engine import create_async_database_engine, create_sync_database_engine
 
@@ -116,3 +117,6 @@ class MelderegisterAdapter:
             return store_records(engine, records)
         finally:
             engine.dispose()
+
+    def demo_lines(self, *, size: int, seed: int, today: date) -> Iterator[str]:
+        return population_jsonl(persons=size, seed=seed, today=today)

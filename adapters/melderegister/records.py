@@ -57,8 +57,14 @@ RELIGION_CODES: Final = {
 }
 ReligionCode = Literal["ev", "lt", "rf", "fr", "rk", "ak", "jd", "fs", "--", "ob"]
 MaritalStatus = Literal[
-    "ledig", "verheiratet", "geschieden", "verwitwet", "lebenspartnerschaft",
-    "lp_aufgehoben", "lp_verstorben", "unbekannt",
+    "ledig",
+    "verheiratet",
+    "geschieden",
+    "verwitwet",
+    "lebenspartnerschaft",
+    "lp_aufgehoben",
+    "lp_verstorben",
+    "unbekannt",
 ]
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -69,8 +69,10 @@ DARMSTADT_STREETS: Final = tuple(
 )
 # Main residences elsewhere, for people whose Darmstadt home is a secondary residence.
 OUTSIDE_MAIN_RESIDENCES: Final = (
-    ("Zeil", "60313", "Frankfurt am Main"), ("Große Bleiche", "55116", "Mainz"),
-    ("Hauptstraße", "69117", "Heidelberg"), ("Kirchgasse", "65183", "Wiesbaden"),
+    ("Zeil", "60313", "Frankfurt am Main"),
+    ("Große Bleiche", "55116", "Mainz"),
+    ("Hauptstraße", "69117", "Heidelberg"),
+    ("Kirchgasse", "65183", "Wiesbaden"),
 )
 GERMAN_CITIES: Final = _items(
     "Frankfurt am Main|Offenbach am Main|Mainz|Wiesbaden|Gießen|Kassel|Fulda|Heidelberg|Mannheim|"
@@ -100,17 +102,33 @@ class Origin:
 
 
 def _origin(
-    country: str, weight: float, religions: str, *, male: str, female: str, surnames: str,
+    country: str,
+    weight: float,
+    religions: str,
+    *,
+    male: str,
+    female: str,
+    surnames: str,
     places: str,
 ) -> Origin:
     return Origin(
-        country=country, weight=weight, male=_words(male), female=_words(female),
-        surnames=_words(surnames), places=_items(places), religions=_weighted(religions),
+        country=country,
+        weight=weight,
+        male=_words(male),
+        female=_words(female),
+        surnames=_words(surnames),
+        places=_items(places),
+        religions=_weighted(religions),
     )
 
 
 GERMAN_ORIGIN: Final = Origin(
-    country="DE", weight=0.0, male=(), female=(), places=GERMAN_CITIES, religions=(),
+    country="DE",
+    weight=0.0,
+    male=(),
+    female=(),
+    places=GERMAN_CITIES,
+    religions=(),
     given_name_counts=(40, 48, 12),
     surnames=_words(
         "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Schäfer Koch "
@@ -126,18 +144,36 @@ GERMAN_ORIGIN: Final = Origin(
 )
 _COHORT_STARTS = (1960, 1990)  # German given names and religions: <1960, 1960-1989, 1990+
 _GERMAN_GIVEN = (
-    (_words("Hans Karl Günter Werner Helmut Manfred Dieter Horst Gerhard Wolfgang Klaus Heinz "
-            "Jürgen Rolf Erich Walter Herbert Kurt Ernst Rüdiger Karl-Heinz Hans-Jürgen"),
-     _words("Ursula Helga Gisela Ingrid Renate Erika Brigitte Hannelore Margot Christa Marianne "
-            "Elfriede Gertrud Karin Inge Bärbel Irmgard Käthe Waltraud Lieselotte Hildegard")),
-    (_words("Thomas Michael Andreas Stefan Frank Markus Matthias Christian Jörg Jan Sven Tobias "
-            "Alexander Daniel Björn Sebastian Dirk Oliver Torsten Martin Florian Sören"),
-     _words("Sabine Claudia Susanne Petra Andrea Nicole Stefanie Katrin Julia Anja Kerstin Maike "
-            "Melanie Christina Sandra Tanja Birgit Jessica Nadine Katharina Simone Jördis")),
-    (_words("Lukas Leon Jonas Finn Paul Felix Maximilian Ben Elias Noah Luis Tim Niklas Jannik "
-            "Moritz Henri Emil Anton Theo Jakob Till Ole Jörn Malte"),
-     _words("Anna Laura Lena Lea Hannah Emma Mia Sophie Marie Lina Clara Emilie Charlotte "
-            "Johanna Leonie Amelie Greta Frieda Zoë Lotta Jule Paula Ida")),
+    (
+        _words(
+            "Hans Karl Günter Werner Helmut Manfred Dieter Horst Gerhard Wolfgang Klaus Heinz "
+            "Jürgen Rolf Erich Walter Herbert Kurt Ernst Rüdiger Karl-Heinz Hans-Jürgen"
+        ),
+        _words(
+            "Ursula Helga Gisela Ingrid Renate Erika Brigitte Hannelore Margot Christa Marianne "
+            "Elfriede Gertrud Karin Inge Bärbel Irmgard Käthe Waltraud Lieselotte Hildegard"
+        ),
+    ),
+    (
+        _words(
+            "Thomas Michael Andreas Stefan Frank Markus Matthias Christian Jörg Jan Sven Tobias "
+            "Alexander Daniel Björn Sebastian Dirk Oliver Torsten Martin Florian Sören"
+        ),
+        _words(
+            "Sabine Claudia Susanne Petra Andrea Nicole Stefanie Katrin Julia Anja Kerstin Maike "
+            "Melanie Christina Sandra Tanja Birgit Jessica Nadine Katharina Simone Jördis"
+        ),
+    ),
+    (
+        _words(
+            "Lukas Leon Jonas Finn Paul Felix Maximilian Ben Elias Noah Luis Tim Niklas Jannik "
+            "Moritz Henri Emil Anton Theo Jakob Till Ole Jörn Malte"
+        ),
+        _words(
+            "Anna Laura Lena Lea Hannah Emma Mia Sophie Marie Lina Clara Emilie Charlotte "
+            "Johanna Leonie Amelie Greta Frieda Zoë Lotta Jule Paula Ida"
+        ),
+    ),
 )
 _GERMAN_RELIGIONS = (  # per mille, by cohort
     _weighted("ev:470 rk:260 --:262 ak:2 jd:3 fs:3"),
@@ -145,89 +181,171 @@ _GERMAN_RELIGIONS = (  # per mille, by cohort
     _weighted("ev:200 rk:150 --:635 jd:2 fs:1 ?:12"),
 )
 FOREIGN_ORIGINS: Final = (
-    _origin("TR", 22, "--:1",
-            male="Mehmet Mustafa Ahmet Ali Hüseyin Hasan İbrahim Murat Ömer Emre Burak Gökhan",
-            female="Ayşe Fatma Emine Hatice Zeynep Elif Özlem Gül Tuğba Merve Büşra Şeyma Çiğdem",
-            surnames=("Yılmaz Kaya Demir Şahin Çelik Yıldız Yıldırım Öztürk Aydın Özdemir Arslan "
-                      "Doğan Kılıç Aslan Çetin Kara Koç Kurt Özkan Şimşek Polat Güneş Korkmaz"),
-            places="İstanbul|Ankara|İzmir|Konya|Kayseri|Trabzon|Adana|Gaziantep"),
-    _origin("PL", 10, "rk:17 --:3",
-            male="Piotr Krzysztof Andrzej Tomasz Paweł Michał Marcin Łukasz Jakub Wojciech",
-            female="Anna Katarzyna Małgorzata Agnieszka Barbara Ewa Magdalena Zofia Żaneta Bożena",
-            surnames=("Nowak Kowalski Wiśniewski Wójcik Kowalczyk Kamiński Lewandowski Zieliński "
-                      "Szymański Woźniak Dąbrowski Kozłowski Jankowski Mazur Król Jabłoński"),
-            places="Warszawa|Kraków|Wrocław|Łódź|Gdańsk|Poznań|Szczecin|Katowice"),
-    _origin("IT", 9, "rk:17 --:3",
-            male="Giuseppe Giovanni Antonio Mario Francesco Luigi Marco Andrea Luca Niccolò",
-            female="Maria Anna Giuseppina Rosa Francesca Giulia Chiara Sara Martina Lucia",
-            surnames=("Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco "
-                      "Bruno Gallo Conti Costa Giordano Mancini Rizzo Lombardi Moretti Cannavò"),
-            places="Napoli|Palermo|Bari|Catania|Roma|Milano|Torino|Cosenza"),
-    _origin("SY", 9, "--:1",
-            male="Mohammad Ahmad Omar Khaled Mahmoud Yousef Rami Bashar Hassan Ali Samer",
-            female="Fatima Aya Nour Rasha Yara Hiba Layla Rania Lina Reem Sara Amal",
-            surnames=("Al-Hassan Haddad Khalil Mansour Nasser Youssef Al-Ahmad Hamoud Saleh "
-                      "Darwish Kassem Al-Ali Ibrahim Othman Sulaiman Hamdan"),
-            places="Aleppo|Damaskus|Homs|Latakia|Hama|Idlib"),
-    _origin("UA", 8, "--:9 rk:1",
-            male="Oleksandr Andrii Dmytro Serhii Mykola Volodymyr Yurii Maksym Bohdan Taras",
-            female="Olena Iryna Nataliia Yuliia Oksana Tetiana Kateryna Svitlana Anastasiia",
-            surnames=("Shevchenko Kovalenko Bondarenko Tkachenko Kravchenko Melnyk Boiko Koval "
-                      "Oliinyk Lysenko Marchenko Rudenko Savchenko Petrenko Moroz Polishchuk"),
-            places="Kyiv|Kharkiv|Lviv|Odesa|Dnipro|Zaporizhzhia|Vinnytsia|Poltava"),
-    _origin("GR", 7, "--:1",
-            male="Georgios Dimitrios Konstantinos Ioannis Nikolaos Panagiotis Vasileios Christos",
-            female="Maria Eleni Aikaterini Vasiliki Sofia Angeliki Georgia Dimitra Eirini Despoina",
-            surnames=("Georgiou Ioannou Dimitriou Konstantinou Christou Nikolaou Papageorgiou "
-                      "Antoniou Vasileiou Athanasiou Panagiotou Theodorou Pavlou Stavrou Alexiou"),
-            places="Thessaloniki|Athina|Patra|Larisa|Ioannina|Kavala|Serres"),
-    _origin("HR", 7, "rk:16 --:4",
-            male="Ivan Marko Luka Josip Tomislav Stjepan Ante Mario Željko Dražen Krešimir",
-            female="Ana Marija Ivana Petra Kristina Maja Mirjana Jelena Snježana Đurđica Lucija",
-            surnames=("Horvat Kovačević Babić Marić Jurić Novak Knežević Vuković Marković "
-                      "Petrović Matić Tomić Pavlović Kovačić Božić Blažević Grgić Perić Šarić"),
-            places="Zagreb|Split|Rijeka|Osijek|Zadar|Slavonski Brod|Varaždin"),
-    _origin("RO", 7, "--:9 rk:1",
-            male="Andrei Alexandru Ionuț Mihai Ștefan Răzvan Florin Cristian Gabriel Bogdan",
-            female="Ioana Elena Maria Andreea Cristina Bianca Alexandra Mihaela Roxana Larisa",
-            surnames=("Popescu Ionescu Popa Pop Radu Dumitru Stan Stoica Gheorghe Matei Ciobanu "
-                      "Constantin Rusu Munteanu Lungu Florea Moldovan Țurcanu Mocanu"),
-            places="București|Cluj-Napoca|Timișoara|Iași|Constanța|Brașov|Craiova|Sibiu"),
-    _origin("IN", 7, "--:1",
-            male="Arjun Rahul Vikram Aditya Rohan Karthik Siddharth Anil Sanjay Pranav Nikhil",
-            female="Priya Ananya Deepika Lakshmi Sneha Kavya Divya Pooja Meera Shreya Neha",
-            surnames=("Sharma Patel Singh Kumar Gupta Reddy Iyer Nair Rao Mehta Chatterjee Das "
-                      "Joshi Verma Krishnan Banerjee Menon Pillai"),
-            places="Bengaluru|Mumbai|Chennai|Hyderabad|Pune|Delhi|Kolkata|Kochi"),
-    _origin("CN", 5, "--:1",
-            male="Wei Lei Jun Hao Jian Ming Tao Yong Qiang Bo Xiaoming Zhiwei",
-            female="Fang Jing Min Yan Hui Ying Li Xiaoli Lan Mei Na Xue",
-            surnames="Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo Lü Gao",
-            places="Beijing|Shanghai|Wuhan|Nanjing|Chengdu|Guangzhou|Xi'an|Hangzhou"),
-    _origin("US", 3, "ev:5 rk:4 --:11",
-            male="James John Michael David Christopher Matthew Daniel Andrew Joshua Ryan",
-            female="Emily Jessica Sarah Ashley Jennifer Olivia Amanda Megan Rachel Lauren",
-            surnames=("Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor "
-                      "Thomas Moore Jackson White Harris Martin Thompson Clark"),
-            places="New York|Chicago|Boston|Seattle|Houston|Philadelphia|San Diego|Denver"),
-    _origin("FR", 3, "rk:10 --:9 fr:1",
-            male="Jean Pierre François Nicolas Julien Théo Jérôme Mathieu Sébastien Hugo",
-            female="Marie Élodie Léa Chloé Camille Hélène Noémie Céline Manon Amélie Clémence",
-            surnames=("Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau "
-                      "Lefèvre Fournier Girard Bonnet Mercier Lambert Rousseau Faure Chevalier"),
-            places="Paris|Lyon|Strasbourg|Marseille|Lille|Toulouse|Nancy|Metz"),
-    _origin("ES", 3, "rk:14 --:6",
-            male="José Antonio Manuel Francisco Javier Álvaro Sergio Pablo Carlos Raúl",
-            female="María Carmen Lucía Sofía Inés Marta Laura Paula Elena Nuria Begoña Ángela",
-            surnames=("García Fernández González Rodríguez López Martínez Sánchez Pérez Gómez "
-                      "Martín Jiménez Ruiz Muñoz Núñez Álvarez Romero Navarro Domínguez"),
-            places="Madrid|Barcelona|Sevilla|Valencia|Málaga|Zaragoza|Bilbao|A Coruña"),
-    _origin("DK", 1, "ev:12 --:8",
-            male="Søren Jørgen Rasmus Mads Anders Niels Bjørn Lars Jens Mikkel",
-            female="Mette Signe Birgitte Anne Sofie Ida Karen Lærke Maja Louise",
-            surnames=("Jørgensen Møller Sørensen Hansen Nielsen Pedersen Christensen Kjær "
-                      "Andersen Rasmussen Thomsen Mortensen"),
-            places="København|Aarhus|Odense|Aalborg|Esbjerg"),
+    _origin(
+        "TR",
+        22,
+        "--:1",
+        male="Mehmet Mustafa Ahmet Ali Hüseyin Hasan İbrahim Murat Ömer Emre Burak Gökhan",
+        female="Ayşe Fatma Emine Hatice Zeynep Elif Özlem Gül Tuğba Merve Büşra Şeyma Çiğdem",
+        surnames=(
+            "Yılmaz Kaya Demir Şahin Çelik Yıldız Yıldırım Öztürk Aydın Özdemir Arslan "
+            "Doğan Kılıç Aslan Çetin Kara Koç Kurt Özkan Şimşek Polat Güneş Korkmaz"
+        ),
+        places="İstanbul|Ankara|İzmir|Konya|Kayseri|Trabzon|Adana|Gaziantep",
+    ),
+    _origin(
+        "PL",
+        10,
+        "rk:17 --:3",
+        male="Piotr Krzysztof Andrzej Tomasz Paweł Michał Marcin Łukasz Jakub Wojciech",
+        female="Anna Katarzyna Małgorzata Agnieszka Barbara Ewa Magdalena Zofia Żaneta Bożena",
+        surnames=(
+            "Nowak Kowalski Wiśniewski Wójcik Kowalczyk Kamiński Lewandowski Zieliński "
+            "Szymański Woźniak Dąbrowski Kozłowski Jankowski Mazur Król Jabłoński"
+        ),
+        places="Warszawa|Kraków|Wrocław|Łódź|Gdańsk|Poznań|Szczecin|Katowice",
+    ),
+    _origin(
+        "IT",
+        9,
+        "rk:17 --:3",
+        male="Giuseppe Giovanni Antonio Mario Francesco Luigi Marco Andrea Luca Niccolò",
+        female="Maria Anna Giuseppina Rosa Francesca Giulia Chiara Sara Martina Lucia",
+        surnames=(
+            "Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco "
+            "Bruno Gallo Conti Costa Giordano Mancini Rizzo Lombardi Moretti Cannavò"
+        ),
+        places="Napoli|Palermo|Bari|Catania|Roma|Milano|Torino|Cosenza",
+    ),
+    _origin(
+        "SY",
+        9,
+        "--:1",
+        male="Mohammad Ahmad Omar Khaled Mahmoud Yousef Rami Bashar Hassan Ali Samer",
+        female="Fatima Aya Nour Rasha Yara Hiba Layla Rania Lina Reem Sara Amal",
+        surnames=(
+            "Al-Hassan Haddad Khalil Mansour Nasser Youssef Al-Ahmad Hamoud Saleh "
+            "Darwish Kassem Al-Ali Ibrahim Othman Sulaiman Hamdan"
+        ),
+        places="Aleppo|Damaskus|Homs|Latakia|Hama|Idlib",
+    ),
+    _origin(
+        "UA",
+        8,
+        "--:9 rk:1",
+        male="Oleksandr Andrii Dmytro Serhii Mykola Volodymyr Yurii Maksym Bohdan Taras",
+        female="Olena Iryna Nataliia Yuliia Oksana Tetiana Kateryna Svitlana Anastasiia",
+        surnames=(
+            "Shevchenko Kovalenko Bondarenko Tkachenko Kravchenko Melnyk Boiko Koval "
+            "Oliinyk Lysenko Marchenko Rudenko Savchenko Petrenko Moroz Polishchuk"
+        ),
+        places="Kyiv|Kharkiv|Lviv|Odesa|Dnipro|Zaporizhzhia|Vinnytsia|Poltava",
+    ),
+    _origin(
+        "GR",
+        7,
+        "--:1",
+        male="Georgios Dimitrios Konstantinos Ioannis Nikolaos Panagiotis Vasileios Christos",
+        female="Maria Eleni Aikaterini Vasiliki Sofia Angeliki Georgia Dimitra Eirini Despoina",
+        surnames=(
+            "Georgiou Ioannou Dimitriou Konstantinou Christou Nikolaou Papageorgiou "
+            "Antoniou Vasileiou Athanasiou Panagiotou Theodorou Pavlou Stavrou Alexiou"
+        ),
+        places="Thessaloniki|Athina|Patra|Larisa|Ioannina|Kavala|Serres",
+    ),
+    _origin(
+        "HR",
+        7,
+        "rk:16 --:4",
+        male="Ivan Marko Luka Josip Tomislav Stjepan Ante Mario Željko Dražen Krešimir",
+        female="Ana Marija Ivana Petra Kristina Maja Mirjana Jelena Snježana Đurđica Lucija",
+        surnames=(
+            "Horvat Kovačević Babić Marić Jurić Novak Knežević Vuković Marković "
+            "Petrović Matić Tomić Pavlović Kovačić Božić Blažević Grgić Perić Šarić"
+        ),
+        places="Zagreb|Split|Rijeka|Osijek|Zadar|Slavonski Brod|Varaždin",
+    ),
+    _origin(
+        "RO",
+        7,
+        "--:9 rk:1",
+        male="Andrei Alexandru Ionuț Mihai Ștefan Răzvan Florin Cristian Gabriel Bogdan",
+        female="Ioana Elena Maria Andreea Cristina Bianca Alexandra Mihaela Roxana Larisa",
+        surnames=(
+            "Popescu Ionescu Popa Pop Radu Dumitru Stan Stoica Gheorghe Matei Ciobanu "
+            "Constantin Rusu Munteanu Lungu Florea Moldovan Țurcanu Mocanu"
+        ),
+        places="București|Cluj-Napoca|Timișoara|Iași|Constanța|Brașov|Craiova|Sibiu",
+    ),
+    _origin(
+        "IN",
+        7,
+        "--:1",
+        male="Arjun Rahul Vikram Aditya Rohan Karthik Siddharth Anil Sanjay Pranav Nikhil",
+        female="Priya Ananya Deepika Lakshmi Sneha Kavya Divya Pooja Meera Shreya Neha",
+        surnames=(
+            "Sharma Patel Singh Kumar Gupta Reddy Iyer Nair Rao Mehta Chatterjee Das "
+            "Joshi Verma Krishnan Banerjee Menon Pillai"
+        ),
+        places="Bengaluru|Mumbai|Chennai|Hyderabad|Pune|Delhi|Kolkata|Kochi",
+    ),
+    _origin(
+        "CN",
+        5,
+        "--:1",
+        male="Wei Lei Jun Hao Jian Ming Tao Yong Qiang Bo Xiaoming Zhiwei",
+        female="Fang Jing Min Yan Hui Ying Li Xiaoli Lan Mei Na Xue",
+        surnames="Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo Lü Gao",
+        places="Beijing|Shanghai|Wuhan|Nanjing|Chengdu|Guangzhou|Xi'an|Hangzhou",
+    ),
+    _origin(
+        "US",
+        3,
+        "ev:5 rk:4 --:11",
+        male="James John Michael David Christopher Matthew Daniel Andrew Joshua Ryan",
+        female="Emily Jessica Sarah Ashley Jennifer Olivia Amanda Megan Rachel Lauren",
+        surnames=(
+            "Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson Taylor "
+            "Thomas Moore Jackson White Harris Martin Thompson Clark"
+        ),
+        places="New York|Chicago|Boston|Seattle|Houston|Philadelphia|San Diego|Denver",
+    ),
+    _origin(
+        "FR",
+        3,
+        "rk:10 --:9 fr:1",
+        male="Jean Pierre François Nicolas Julien Théo Jérôme Mathieu Sébastien Hugo",
+        female="Marie Élodie Léa Chloé Camille Hélène Noémie Céline Manon Amélie Clémence",
+        surnames=(
+            "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau "
+            "Lefèvre Fournier Girard Bonnet Mercier Lambert Rousseau Faure Chevalier"
+        ),
+        places="Paris|Lyon|Strasbourg|Marseille|Lille|Toulouse|Nancy|Metz",
+    ),
+    _origin(
+        "ES",
+        3,
+        "rk:14 --:6",
+        male="José Antonio Manuel Francisco Javier Álvaro Sergio Pablo Carlos Raúl",
+        female="María Carmen Lucía Sofía Inés Marta Laura Paula Elena Nuria Begoña Ángela",
+        surnames=(
+            "García Fernández González Rodríguez López Martínez Sánchez Pérez Gómez "
+            "Martín Jiménez Ruiz Muñoz Núñez Álvarez Romero Navarro Domínguez"
+        ),
+        places="Madrid|Barcelona|Sevilla|Valencia|Málaga|Zaragoza|Bilbao|A Coruña",
+    ),
+    _origin(
+        "DK",
+        1,
+        "ev:12 --:8",
+        male="Søren Jørgen Rasmus Mads Anders Niels Bjørn Lars Jens Mikkel",
+        female="Mette Signe Birgitte Anne Sofie Ida Karen Lærke Maja Louise",
+        surnames=(
+            "Jørgensen Møller Sørensen Hansen Nielsen Pedersen Christensen Kjær "
+            "Andersen Rasmussen Thomsen Mortensen"
+        ),
+        places="København|Aarhus|Odense|Aalborg|Esbjerg",
+    ),
 )
 
 # ---------------------------------------------------------------------------------- rules
@@ -363,8 +481,11 @@ def _religions(origin: Origin, birth: date) -> tuple[str | None, ...]:
 
 def _stay_json(stay: _Stay) -> dict[str, Any]:
     return {
-        "street": stay.street, "house_number": stay.house_number,
-        "postal_code": stay.postal_code, "city": stay.city, "kind": stay.kind,
+        "street": stay.street,
+        "house_number": stay.house_number,
+        "postal_code": stay.postal_code,
+        "city": stay.city,
+        "kind": stay.kind,
         "moved_in": stay.moved_in.isoformat() if stay.moved_in else None,
         "moved_out": stay.moved_out.isoformat() if stay.moved_out else None,
     }
@@ -375,7 +496,8 @@ def _ordered_stays(stays: list[_Stay]) -> list[_Stay]:
     current = sorted((s for s in stays if s.moved_out is None), key=lambda s: s.kind != "haupt")
     earlier = sorted(
         (s for s in stays if s.moved_out is not None),
-        key=lambda s: (s.moved_out, s.moved_in or date.min), reverse=True,
+        key=lambda s: (s.moved_out, s.moved_in or date.min),
+        reverse=True,
     )
     return current + earlier
 
@@ -433,11 +555,16 @@ class _Population:
         else:
             place = draw.pick(origin.places)
         return _Person(
-            person_id=person_id, name=_gendered(surname, sex, origin),
-            given_names=draw.pick_distinct(pool, count), sex=sex, birth=birth,
-            birth_place=place, birth_country="DE" if born_here else origin.country,
+            person_id=person_id,
+            name=_gendered(surname, sex, origin),
+            given_names=draw.pick_distinct(pool, count),
+            sex=sex,
+            birth=birth,
+            birth_place=place,
+            birth_country="DE" if born_here else origin.country,
             nationality=self.nationality(origin, born_here=born_here),
-            religion=draw.pick(_religions(origin, birth)), idnr=self.new_idnr(),
+            religion=draw.pick(_religions(origin, birth)),
+            idnr=self.new_idnr(),
         )
 
     def nationality(self, origin: Origin, *, born_here: bool) -> list[str]:
@@ -453,7 +580,12 @@ class _Population:
         return ["DE"] if share < 0.18 else [origin.country]  # noqa: PLR2004 - naturalised
 
     def adult(
-        self, origin: Origin, *, youngest: int, oldest: int, sex: str | None = None,
+        self,
+        origin: Origin,
+        *,
+        youngest: int,
+        oldest: int,
+        sex: str | None = None,
         on: date | None = None,
     ) -> _Person:
         draw, on = self.draw, on or self.today
@@ -471,8 +603,10 @@ class _Population:
         self, origin: Origin, *, parents: list[_Person], surname: str, home_since: date
     ) -> _Person:
         youngest_parent = max(parent.birth for parent in parents)
-        earliest = max(_shift_years(self.today, -ADULT_AGE) + timedelta(days=1),
-                       _shift_years(youngest_parent, 20))
+        earliest = max(
+            _shift_years(self.today, -ADULT_AGE) + timedelta(days=1),
+            _shift_years(youngest_parent, 20),
+        )
         birth = self.draw.day(earliest, self.today)
         child = self.person(origin, sex=self.draw.pick("mw"), birth=birth, surname=surname)
         if birth >= home_since:  # born while the family lived in Darmstadt
@@ -589,11 +723,16 @@ class _Population:
         """Two spouses, and the surname their children get."""
         draw = self.draw
         same_sex = draw.chance(0.03)
-        first = self.adult(origin, youngest=youngest, oldest=oldest,
-                           sex=draw.pick("mw") if same_sex else "m")
+        first = self.adult(
+            origin, youngest=youngest, oldest=oldest, sex=draw.pick("mw") if same_sex else "m"
+        )
         age = _age_on(first.birth, self.today)
-        second = self.adult(origin, youngest=max(youngest - 2, age - 8, 20), oldest=age + 5,
-                            sex=first.sex if same_sex else "w")
+        second = self.adult(
+            origin,
+            youngest=max(youngest - 2, age - 8, 20),
+            oldest=age + 5,
+            sex=first.sex if same_sex else "w",
+        )
         family = self.choose_names(origin, first, second)
         earliest = max(_shift_years(first.birth, 20), _shift_years(second.birth, 20))
         since = draw.day(max(earliest, _LP_START) if same_sex else earliest, self.today)
@@ -701,11 +840,19 @@ class _Population:
         resident = person.death is None and person.moved_away is None
         status, since = person.marital
         return {
-            "person_id": person.person_id, "name": person.name, "prev_names": person.prev_names,
-            "given_names": person.given_names, "doctor": person.doctor,
-            "birth": {"date": person.birth.isoformat(), "place": person.birth_place,
-                      "country": person.birth_country},
-            "sex": person.sex, "idnr": person.idnr, "nationality": person.nationality,
+            "person_id": person.person_id,
+            "name": person.name,
+            "prev_names": person.prev_names,
+            "given_names": person.given_names,
+            "doctor": person.doctor,
+            "birth": {
+                "date": person.birth.isoformat(),
+                "place": person.birth_place,
+                "country": person.birth_country,
+            },
+            "sex": person.sex,
+            "idnr": person.idnr,
+            "nationality": person.nationality,
             "religion": person.religion,
             "addresses": [_stay_json(stay) for stay in _ordered_stays(person.stays)],
             "marital": {"status": status, "since": since.isoformat() if since else None},
@@ -716,7 +863,8 @@ class _Population:
             "death": self.death(person),
             "moved_away": (
                 {"date": person.moved_away[0].isoformat(), "to_city": person.moved_away[1]}
-                if person.moved_away else None
+                if person.moved_away
+                else None
             ),
             **self.register_notes(person, on=on, resident=resident),
             **self.rare_notes(person, on=on),
@@ -775,8 +923,10 @@ class _Population:
             notes["passport_denial"] = {"since": since, "basis": "Passversagung (PassG §7 Abs. 1)"}
         if draw.chance(0.002):  # Aufenthaltsanfragen are kept for two years (BMG §3 Abs. 2 Nr. 9)
             notes["residence_queries"] = [
-                {"date": draw.day(_shift_years(self.today, -2), self.today).isoformat(),
-                 "requester": draw.pick(("Amtsgericht Darmstadt", "Polizeipräsidium Südhessen"))}
+                {
+                    "date": draw.day(_shift_years(self.today, -2), self.today).isoformat(),
+                    "requester": draw.pick(("Amtsgericht Darmstadt", "Polizeipräsidium Südhessen")),
+                }
                 for _ in range(draw.between(1, 2))
             ]
         return notes
@@ -832,8 +982,14 @@ class _Population:
         if explosives:
             authority = "Regierungspräsidium Darmstadt"
             return {"kind": "Erlaubnis nach SprengG §27", "authority": authority, "issued": issued}
-        kind = self.draw.pick(("Waffenbesitzkarte", "Waffenbesitzkarte für Sportschützen",
-                               "Waffenbesitzkarte für Jäger", "Kleiner Waffenschein"))
+        kind = self.draw.pick(
+            (
+                "Waffenbesitzkarte",
+                "Waffenbesitzkarte für Sportschützen",
+                "Waffenbesitzkarte für Jäger",
+                "Kleiner Waffenschein",
+            )
+        )
         return {"kind": kind, "authority": "Stadt Darmstadt, Waffenbehörde", "issued": issued}
 
 

@@ -8,18 +8,16 @@ from __future__ import annotations
 import json
 import os
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from governance.defaults import AUTHORITIES
 from sqlalchemy import func, select
 
-from adapters.melderegister.synthetic import population_jsonl
-from adapters.melderegister.tables import MrPerson
-from hub.admin.service import create_client, import_register, load_catalogue
+from governance.defaults import AUTHORITIES
+from hub.admin.service import create_client, demo_lines, import_register, load_catalogue
 from hub.config import Settings
 from hub.db import create_sync_engine
+from hub.models import Client
 
 CREDENTIALS_FILE = "demo-clients.json"
 # The register office also reads tasks and the ledger; the others query only.
@@ -30,11 +28,12 @@ def credentials_file(settings: Settings) -> Path:
     return settings.key_dir.parent / CREDENTIALS_FILE
 
 
-def _register_is_empty(settings: Settings) -> bool:
+def _database_is_empty(settings: Settings) -> bool:
+    """No client registered yet: a fresh installation."""
     engine = create_sync_engine(settings.database_url)
     try:
         with engine.connect() as connection:
-            return not connection.execute(select(func.count()).select_from(MrPerson)).scalar_one()
+            return not connection.execute(select(func.count()).select_from(Client)).scalar_one()
     finally:
         engine.dispose()
 
@@ -71,21 +70,20 @@ def _demo_clients(settings: Settings) -> list[dict[str, str]]:
 
 
 def load_demo(settings: Settings, *, persons: int, seed: int, if_empty: bool) -> dict[str, Any]:
-    if if_empty and not _register_is_empty(settings):
-        return {"skipped": "the register already holds data"}
+    if if_empty and not _database_is_empty(settings):
+        return {"skipped": "the database already holds clients and data"}
     started = time.perf_counter()
     catalogue = load_catalogue(settings)
     clients = _demo_clients(settings)
-    imported = import_register(
-        settings,
-        register="melderegister",
-        lines=population_jsonl(persons=persons, seed=seed, today=date.today()),  # noqa: DTZ011
-    )
+    imported = {
+        register: import_register(settings, register=register, lines=lines)
+        for register, lines in demo_lines(settings, size=persons, seed=seed)
+    }
     path = _write_credentials(settings, clients)
     return {
         "catalogue_revision": catalogue["revision"],
         "clients": len(clients),
         "credentials": str(path),
-        "imported": {"melderegister": imported},
+        "imported": imported,
         "seconds": round(time.perf_counter() - started, 1),
     }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
-from adapters.base import AdapterContext, SupportsImport
+from adapters.base import AdapterContext, RegisterAdapter, SupportsDemoData, SupportsImport
 from adapters.registry import available_adapter_classes, load_adapters
 from governance.loader import load_default_catalogue
 from hub.audit.service import VerifyReport, verify
@@ -53,24 +54,30 @@ def create_client(
         engine.dispose()
 
 
-def import_register(settings: Settings, *, register: str, lines: Iterable[str]) -> int:
-    adapters = (
-        load_adapters(
-            [register],
-            settings=settings.adapters,
-            context=AdapterContext(
-                hub_database_url=settings.database_url, municipality_name=settings.municipality_name
-            ),
-        )
-        if register in available_adapter_classes()
-        else {}
+def _adapters(settings: Settings, registers: list[str]) -> Mapping[str, RegisterAdapter]:
+    return load_adapters(
+        registers,
+        settings=settings.adapters,
+        context=AdapterContext(
+            hub_database_url=settings.database_url, municipality_name=settings.municipality_name
+        ),
     )
-    adapter = adapters.get(register)
-    if adapter is None:
+
+
+def import_register(settings: Settings, *, register: str, lines: Iterable[str]) -> int:
+    if register not in available_adapter_classes():
         raise ImportNotSupported(f"no register {register!r} is installed")
+    adapter = _adapters(settings, [register])[register]
     if not isinstance(adapter, SupportsImport):
         raise ImportNotSupported(f"register {register!r} is not mirrored by the hub")
     return adapter.import_lines(lines)
+
+
+def demo_lines(settings: Settings, *, size: int, seed: int) -> Iterator[tuple[str, Iterator[str]]]:
+    """Synthetic import lines of every enabled register that can make them."""
+    for register, adapter in _adapters(settings, settings.adapters_enabled).items():
+        if isinstance(adapter, SupportsDemoData) and isinstance(adapter, SupportsImport):
+            yield register, adapter.demo_lines(size=size, seed=seed, today=date.today())  # noqa: DTZ011
 
 
 async def verify_ledger(settings: Settings) -> VerifyReport:

@@ -109,9 +109,7 @@ async def authenticate_client(
         return client
     if basic is not None and "client_secret" in form:
         raise OAuthError("invalid_request", "use exactly one client authentication method")
-    client_id, secret = (
-        basic or (form.get("client_id", ""), form.get("client_secret", ""))
-    )
+    client_id, secret = basic or (form.get("client_id", ""), form.get("client_secret", ""))
     client = await get_client(session, client_id) if client_id else None
     secret_hash = client.secret_hash if client is not None else None
     if not verify_secret(secret, secret_hash) or client is None or not client.active:

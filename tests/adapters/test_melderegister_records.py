@@ -94,13 +94,22 @@ class TestContractExample:
                 "auskunftssperre": {"basis": "amts_wegen", "initiator": "polizei"},
                 "bedingter_sperrvermerk": True,
             },
-            "id_docs": [{"kind": "personalausweis", "authority": "Stadt Darmstadt",
-                         "issued": "2020-01-01", "valid_until": "2029-12-31",
-                         "serial": "L01X00T47"}],
+            "id_docs": [
+                {
+                    "kind": "personalausweis",
+                    "authority": "Stadt Darmstadt",
+                    "issued": "2020-01-01",
+                    "valid_until": "2029-12-31",
+                    "serial": "L01X00T47",
+                }
+            ],
             "vote_excl": {"since": "2019-01-01", "basis": "BWahlG §13 Nr. 1"},
             "elstam": {"kirchensteuermerkmal": "ev"},
-            "weapons": {"kind": "Waffenbesitzkarte", "authority": "Stadt Darmstadt",
-                        "issued": "2018-03-01"},
+            "weapons": {
+                "kind": "Waffenbesitzkarte",
+                "authority": "Stadt Darmstadt",
+                "issued": "2018-03-01",
+            },
             "landlord": {"name": "Hausverwaltung Weber GmbH", "address": "Herdweg 3"},
         }
         assert parse_person_line(json.dumps(document)).blocks.bedingter_sperrvermerk
@@ -186,32 +195,70 @@ REJECTIONS: list[tuple[str, Mutation, str]] = [
     ("religion code", _set("religion", "catholic"), "Input should be 'ev'"),
     ("postal code", _set("addresses.0.postal_code", "6428"), "postal_code must be 5 digits"),
     ("address kind", _set("addresses.0.kind", "zweit"), "Input should be 'haupt' or 'neben'"),
-    ("moved out before in", _set("addresses.0.moved_out", "2015-03-31"),
-     "moved_out must not be before moved_in"),
+    (
+        "moved out before in",
+        _set("addresses.0.moved_out", "2015-03-31"),
+        "moved_out must not be before moved_in",
+    ),
     ("no addresses", _set("addresses", []), "at least 1 item"),
     ("timestamp date", _set("birth.date", 326_000_000), "must be a date written YYYY-MM-DD"),
     ("datetime text", _set("birth.date", "1980-05-17T00:00:00"), "YYYY-MM-DD"),
     ("impossible date", _set("birth.date", "1980-02-30"), "valid date"),
-    ("death before birth", _set("death", {"date": "1979-01-01", "place": None, "country": None}),
-     "death.date must not be before birth.date"),
+    (
+        "death before birth",
+        _set("death", {"date": "1979-01-01", "place": None, "country": None}),
+        "death.date must not be before birth.date",
+    ),
     ("own spouse", _set("spouse_id", "P-000001"), "spouse_id must not be the person's own"),
     ("own child", _set("children_ids", ["P-000001"]), "children_ids must not contain"),
     ("repeated rep", _set("legal_rep_ids", ["P-7", "P-7"]), "legal_rep_ids must not repeat"),
     ("two main residences", _second_main_residence, "at most one current main residence"),
     ("moved away, still here", _moved_away_but_living_here, "has no current address"),
-    ("sperre basis", _set("blocks.auskunftssperre", {"basis": "wunsch", "initiator": "x1"}),
-     "Input should be 'antrag' or 'amts_wegen'"),
-    ("sperre initiator", _set("blocks.auskunftssperre", {"basis": "antrag", "initiator": "Amt!"}),
-     "should match pattern"),
+    (
+        "sperre basis",
+        _set("blocks.auskunftssperre", {"basis": "wunsch", "initiator": "x1"}),
+        "Input should be 'antrag' or 'amts_wegen'",
+    ),
+    (
+        "sperre initiator",
+        _set("blocks.auskunftssperre", {"basis": "antrag", "initiator": "Amt!"}),
+        "should match pattern",
+    ),
     ("sperrvermerk text", _set("blocks.bedingter_sperrvermerk", "true"), "valid boolean"),
     ("azr_no", _set("azr_no", "12345"), "should match pattern"),
     ("marital status", _set("marital.status", "married"), "Input should be 'ledig'"),
-    ("document dates", _set("id_docs", [{
-        "kind": "reisepass", "authority": "Stadt Darmstadt", "issued": "2020-01-01",
-        "valid_until": "2019-12-31", "serial": "C01X00T47"}]), "valid_until must not be before"),
-    ("document kind", _set("id_docs", [{
-        "kind": "fuehrerschein", "authority": "Stadt Darmstadt", "issued": "2020-01-01",
-        "valid_until": "2029-12-31", "serial": "C01X00T47"}]), "Input should be 'personalausweis'"),
+    (
+        "document dates",
+        _set(
+            "id_docs",
+            [
+                {
+                    "kind": "reisepass",
+                    "authority": "Stadt Darmstadt",
+                    "issued": "2020-01-01",
+                    "valid_until": "2019-12-31",
+                    "serial": "C01X00T47",
+                }
+            ],
+        ),
+        "valid_until must not be before",
+    ),
+    (
+        "document kind",
+        _set(
+            "id_docs",
+            [
+                {
+                    "kind": "fuehrerschein",
+                    "authority": "Stadt Darmstadt",
+                    "issued": "2020-01-01",
+                    "valid_until": "2029-12-31",
+                    "serial": "C01X00T47",
+                }
+            ],
+        ),
+        "Input should be 'personalausweis'",
+    ),
     ("elstam values", _set("elstam", {"kirchensteuermerkmal": 1}), "valid string"),
 ]
 
@@ -263,7 +310,7 @@ class TestIdNr:
         for position in range(11):
             for digit in "0123456789":
                 if digit != number[position]:
-                    altered = number[:position] + digit + number[position + 1:]
+                    altered = number[:position] + digit + number[position + 1 :]
                     assert not is_valid_idnr(altered), altered
 
     def test_rejects_swapped_neighbours(self) -> None:

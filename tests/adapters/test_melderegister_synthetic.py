@@ -113,7 +113,9 @@ class TestValidity:
 
     def test_nothing_happens_after_today(self, rows: list[Row]) -> None:
         dates = [
-            value for row in rows for key, value in _leaves(row)
+            value
+            for row in rows
+            for key, value in _leaves(row)
             if key != "valid_until" and isinstance(value, str) and _looks_like_a_date(value)
         ]
         assert len(dates) > PERSONS
@@ -190,9 +192,11 @@ class TestHouseholds:
         for record in records:
             homes.setdefault(current_main(record), []).append(record)
         adult_children = [
-            member for members in homes.values() if len(members) > 2
-            for member in members if age(member) < 35 and not member.legal_rep_ids
-            and not member.spouse_id
+            member
+            for members in homes.values()
+            if len(members) > 2
+            for member in members
+            if age(member) < 35 and not member.legal_rep_ids and not member.spouse_id
         ]
         assert adult_children
 

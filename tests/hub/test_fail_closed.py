@@ -60,9 +60,12 @@ async def broken_policy_http(
             issuer="http://hub.test",
         )
     )
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://hub.test"
-    ) as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://hub.test"
+        ) as client,
+    ):
         yield client
 
 

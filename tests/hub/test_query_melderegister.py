@@ -139,12 +139,28 @@ class TestReleased:
             )
             assert response.json()["outcome"] == "released", name
 
-    async def test_din_91379_letters_and_artist_names_are_searchable(self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str) -> None:
+    async def test_din_91379_letters_and_artist_names_are_searchable(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str
+    ) -> None:
         token = await token_for("wohngeldstelle")
-        by_name = await ask(http, token, query(match={
-            "name": "Lukasiewicz", "given_names": "Zoe", "street": "Heidelberger Landstrasse",
-            "house_number": "200A", "postal_code": "64297"}))
-        by_artist_name = await ask(http, token, query(match={"religious_artist_name": "Bruder Benedikt", "birth_date": "1950-03-03"}))
+        by_name = await ask(
+            http,
+            token,
+            query(
+                match={
+                    "name": "Lukasiewicz",
+                    "given_names": "Zoe",
+                    "street": "Heidelberger Landstrasse",
+                    "house_number": "200A",
+                    "postal_code": "64297",
+                }
+            ),
+        )
+        by_artist_name = await ask(
+            http,
+            token,
+            query(match={"religious_artist_name": "Bruder Benedikt", "birth_date": "1950-03-03"}),
+        )
         assert by_name.json()["outcome"] == "released"
         assert by_name.json()["records"][0]["fields"]["name"] == "Łukasiewicz"
         assert by_artist_name.json()["outcome"] == "released"

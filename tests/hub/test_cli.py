@@ -1,0 +1,189 @@
+"""The ``hub`` command as an operator uses it (CONTRACT §1)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from typer.testing import CliRunner
+
+from adapters.melderegister.tables import MrPerson
+from hub.cli import app
+from hub.db import create_sync_engine
+from hub.models import Client, PurposeAllowance
+from tests.fixtures.factories import person
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def hub_env(clean_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("HUB_DATABASE_URL", clean_database)
+    monkeypatch.setenv("HUB_KEY_DIR", str(tmp_path / "keys"))
+    return clean_database
+
+
+def _count(database_url: str, model: type) -> int:
+    engine = create_sync_engine(database_url)
+    with engine.connect() as connection:
+        count = connection.execute(select(func.count()).select_from(model)).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def _write_jsonl(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+class TestRegisterImport:
+    def test_valid_file_is_imported(self, hub_env: str, tmp_path: Path) -> None:
+        file = _write_jsonl(
+            tmp_path / "m.jsonl",
+            [
+                json.dumps(person("P-1", spouse_id="P-2")),
+                json.dumps(person("P-2", spouse_id="P-1")),
+            ],
+        )
+        result = runner.invoke(app, ["register", "import", "melderegister", str(file)])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == {"imported": 2}
+        assert _count(hub_env, MrPerson) == 2
+
+    def test_bad_lines_are_named_and_nothing_is_stored(self, hub_env: str, tmp_path: Path) -> None:
+        file = _write_jsonl(
+            tmp_path / "m.jsonl",
+            [
+                json.dumps(person("P-1")),
+                json.dumps(person("P-2", sex="q")),
+                "{not json",
+                json.dumps(person("P-4", spouse_id="P-404")),
+            ],
+        )
+        result = runner.invoke(app, ["register", "import", "melderegister", str(file)])
+        assert result.exit_code == 1
+        assert f"{file}:2: sex" in result.stderr
+        assert f"{file}:3:" in result.stderr
+        assert "nothing was imported" in result.stderr
+        assert _count(hub_env, MrPerson) == 0
+
+    def test_dangling_reference_is_refused(self, hub_env: str, tmp_path: Path) -> None:
+        file = _write_jsonl(tmp_path / "m.jsonl", [json.dumps(person("P-4", spouse_id="P-404"))])
+        result = runner.invoke(app, ["register", "import", "melderegister", str(file)])
+        assert result.exit_code == 1
+        assert f"{file}:1: spouse_id" in result.stderr
+        assert _count(hub_env, MrPerson) == 0
+
+    def test_person_already_in_register_is_refused(self, hub_env: str, tmp_path: Path) -> None:
+        file = _write_jsonl(tmp_path / "m.jsonl", [json.dumps(person("P-1"))])
+        assert runner.invoke(app, ["register", "import", "melderegister", str(file)]).exit_code == 0
+        again = runner.invoke(app, ["register", "import", "melderegister", str(file)])
+        assert again.exit_code == 1
+        assert "already in the register" in again.stderr
+
+    def test_values_are_not_echoed_in_errors(self, hub_env: str, tmp_path: Path) -> None:
+        file = _write_jsonl(tmp_path / "m.jsonl", [json.dumps(person("P-1", idnr="98765432100"))])
+        result = runner.invoke(app, ["register", "import", "melderegister", str(file)])
+        assert result.exit_code == 1
+        assert "idnr" in result.stderr and "98765432100" not in result.stderr
+
+    def test_unknown_register(self, hub_env: str, tmp_path: Path) -> None:
+        file = _write_jsonl(tmp_path / "m.jsonl", ["{}"])
+        result = runner.invoke(app, ["register", "import", "fischereiregister", str(file)])
+        assert result.exit_code == 2
+
+
+class TestClientsAndCatalogue:
+    def test_catalogue_load_is_idempotent(self, hub_env: str) -> None:
+        first = runner.invoke(app, ["catalogue", "load"])
+        count = _count(hub_env, PurposeAllowance)
+        second = runner.invoke(app, ["catalogue", "load"])
+        assert first.exit_code == second.exit_code == 0
+        assert _count(hub_env, PurposeAllowance) == count > 0
+        assert json.loads(second.stdout)["revision"] == json.loads(first.stdout)["revision"] + 1
+
+    def test_clients_create_prints_credentials_once(self, hub_env: str) -> None:
+        runner.invoke(app, ["catalogue", "load"])
+        result = runner.invoke(
+            app,
+            [
+                "clients",
+                "create",
+                "--authority",
+                "jugendamt",
+                "--trusted-role",
+                "behoerdenleitung",
+                "--scope",
+                "register:query",
+                "--scope",
+                "tasks:read",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        created = json.loads(result.stdout)
+        assert set(created) == {"client_id", "client_secret"}
+        engine = create_sync_engine(hub_env)
+        with engine.connect() as connection:
+            row = connection.execute(select(Client.__table__)).one()
+        engine.dispose()
+        assert row.authority_code == "jugendamt"
+        assert row.trusted_roles == ["behoerdenleitung"]
+        assert row.scopes == ["register:query", "tasks:read"]
+        assert created["client_secret"] not in (row.secret_hash or "")
+
+    @pytest.mark.parametrize(
+        "arguments",
+        [
+            ["--authority", "nirgendwo"],
+            ["--authority", "jugendamt", "--scope", "root"],
+            ["--authority", "jugendamt", "--trusted-role", "koenig"],
+        ],
+    )
+    def test_clients_create_refuses_unknown_codes(self, hub_env: str, arguments: list[str]) -> None:
+        runner.invoke(app, ["catalogue", "load"])
+        result = runner.invoke(app, ["clients", "create", *arguments])
+        assert result.exit_code == 2
+        assert _count(hub_env, Client) == 0
+
+
+class TestDemoAndAudit:
+    def test_demo_load_then_if_empty_skips(self, hub_env: str) -> None:
+        result = runner.invoke(app, ["demo", "load", "--persons", "300"])
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        assert report["imported"] == {"melderegister": 300}
+        assert report["clients"] == 12
+        credentials = json.loads(Path(report["credentials"]).read_text(encoding="utf-8"))
+        assert {c["authority"] for c in credentials["clients"]} >= {
+            "wohngeldstelle",
+            "meldebehoerde",
+        }
+        again = runner.invoke(app, ["demo", "load", "--persons", "300", "--if-empty"])
+        assert "skipped" in json.loads(again.stdout)
+        assert _count(hub_env, MrPerson) == 300
+
+    def test_audit_verify_exit_codes(self, hub_env: str) -> None:
+        empty = runner.invoke(app, ["audit", "verify"])
+        assert empty.exit_code == 0
+        assert json.loads(empty.stdout) == {"ok": True, "entries": 0}
+
+    def test_audit_verify_fails_on_a_forged_entry(self, hub_env: str) -> None:
+        engine = create_sync_engine(hub_env)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO ledger_entries (seq, entry_id, occurred_at, request_id, user_roles, "
+                    "user_roles_ignored, register, hit_person_ids, released_person_ids, hit_ids, "
+                    "fields_requested, fields_released, fields_withheld, outcome, http_status, tag, "
+                    "legal_basis, reasons, retention_class, prev_hash, entry_hash) VALUES "
+                    "(1, 'e', '2026-01-01 00:00:00', 'r', '[]', '[]', 'melderegister', '[]', '[]', '[]', "
+                    "'[]', '[\"name\"]', '[]', 'released', 200, 't', '[]', '[]', 'L-MELDE', :genesis, 'forged')"
+                ),
+                {"genesis": "0" * 64},
+            )
+        engine.dispose()
+        result = runner.invoke(app, ["audit", "verify"])
+        assert result.exit_code == 1
+        assert json.loads(result.stdout)["first_broken"]["seq"] == 1

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select
 from typer.testing import CliRunner
 
 from adapters.melderegister.tables import MrPerson
 from hub.cli import app
 from hub.db import create_sync_engine
-from hub.models import Client, PurposeAllowance
+from hub.models import Client, LedgerEntry, PurposeAllowance
 from tests.fixtures.factories import person
 
 runner = CliRunner()
@@ -171,18 +172,33 @@ class TestDemoAndAudit:
 
     def test_audit_verify_fails_on_a_forged_entry(self, hub_env: str) -> None:
         engine = create_sync_engine(hub_env)
+        forged = {
+            "seq": 1,
+            "entry_id": "e",
+            "occurred_at": datetime(2026, 1, 1, tzinfo=UTC),
+            "request_id": "r",
+            "register": "melderegister",
+            "outcome": "released",
+            "http_status": 200,
+            "tag": "t",
+            "retention_class": "L-MELDE",
+            "prev_hash": "0" * 64,
+            "entry_hash": "forged",
+            "fields_released": ["name"],
+        }
+        lists = (
+            "user_roles",
+            "user_roles_ignored",
+            "hit_person_ids",
+            "released_person_ids",
+            "hit_ids",
+            "fields_requested",
+            "fields_withheld",
+            "legal_basis",
+            "reasons",
+        )
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO ledger_entries (seq, entry_id, occurred_at, request_id, user_roles, "
-                    "user_roles_ignored, register, hit_person_ids, released_person_ids, hit_ids, "
-                    "fields_requested, fields_released, fields_withheld, outcome, http_status, tag, "
-                    "legal_basis, reasons, retention_class, prev_hash, entry_hash) VALUES "
-                    "(1, 'e', '2026-01-01 00:00:00', 'r', '[]', '[]', 'melderegister', '[]', '[]', '[]', "
-                    "'[]', '[\"name\"]', '[]', 'released', 200, 't', '[]', '[]', 'L-MELDE', :genesis, 'forged')"
-                ),
-                {"genesis": "0" * 64},
-            )
+            connection.execute(insert(LedgerEntry), [{**{key: [] for key in lists}, **forged}])
         engine.dispose()
         result = runner.invoke(app, ["audit", "verify"])
         assert result.exit_code == 1

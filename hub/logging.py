@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 def configure_logging(*, level: str = "INFO") -> None:
     logging.basicConfig(format="%(message)s", level=level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -66,6 +66,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         catalogue=catalogue,
         max_hits=settings.max_hits,
         adapter_timeout=settings.adapter_timeout_seconds,
+        policy_timeout=settings.policy_timeout_ms / 1000,
     )
     try:
         yield

@@ -75,12 +75,14 @@ class QueryService:
         catalogue: CatalogueCache,
         max_hits: int,
         adapter_timeout: float,
+        policy_timeout: float,
     ) -> None:
         self._adapters = adapters
         self._policy = policy
         self._catalogue = catalogue
         self._max_hits = max_hits
         self._adapter_timeout = adapter_timeout
+        self._policy_timeout = policy_timeout
 
     def new_record(self, *, principal: Principal, register: str, request_id: str) -> LedgerRecord:
         return LedgerRecord(
@@ -152,7 +154,7 @@ class QueryService:
 
     async def _decide(self, policy_input: dict[str, Any]) -> Decision:
         try:
-            return await asyncio.wait_for(self._policy.decide(policy_input), timeout=5)
+            return await asyncio.wait_for(self._policy.decide(policy_input), timeout=self._policy_timeout)
         except (PolicyFailure, TimeoutError) as error:
             _log.error("policy_failed", error=error.__class__.__name__)
             raise PolicyUnavailable(

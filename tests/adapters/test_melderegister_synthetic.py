@@ -14,11 +14,11 @@ from adapters.melderegister.records import (
     to_import_dict,
 )
 from adapters.melderegister.synthetic import (
-    DARMSTADT_STREETS,
     generate_population,
     generate_population_rows,
     population_jsonl,
 )
+from adapters.melderegister.synthetic_tables import DARMSTADT_STREETS
 
 TODAY = date(2026, 3, 1)
 PERSONS = 3_000

@@ -154,7 +154,9 @@ class QueryService:
 
     async def _decide(self, policy_input: dict[str, Any]) -> Decision:
         try:
-            return await asyncio.wait_for(self._policy.decide(policy_input), timeout=self._policy_timeout)
+            return await asyncio.wait_for(
+                self._policy.decide(policy_input), timeout=self._policy_timeout
+            )
         except (PolicyFailure, TimeoutError) as error:
             _log.error("policy_failed", error=error.__class__.__name__)
             raise PolicyUnavailable(

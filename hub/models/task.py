@@ -27,6 +27,8 @@ class Task(Base):
     purpose: Mapped[str] = mapped_column(String(64))
     case_reference: Mapped[str] = mapped_column(String(200))
     reasons: Mapped[list[str]] = mapped_column(JsonColumn)
+    query_kind: Mapped[str] = mapped_column(String(32))
+    fields_requested: Mapped[list[str]] = mapped_column(JsonColumn)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     closed_by: Mapped[str | None] = mapped_column(String(200), default=None)

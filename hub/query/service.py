@@ -363,6 +363,8 @@ def _hold_tasks(record: LedgerRecord, decision: Decision, hits: Sequence[Hit]) -
             purpose=record.purpose or "",
             case_reference=record.case_reference or "",
             reasons=list(decision.reasons),
+            query_kind=record.kind or "",
+            fields_requested=list(record.fields_requested),
             created_at=now,
         )
         for h in decision.hits

@@ -1,44 +1,46 @@
-"""``GET /v1/tasks``: open work for the register office (CONTRACT §7)."""
+"""``GET /v1/tasks`` and closing a task: work for the register office (CONTRACT §7)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import TASKS_READ
 from hub.db import get_session
-from hub.tasks.repository import open_tasks
+from hub.tasks import repository, service
+from hub.tasks.schemas import CloseTask, task_view
 
 router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
 
+Session = Annotated[AsyncSession, Depends(get_session)]
+Office = Annotated[Principal, Depends(require_scope(TASKS_READ))]
+
 
 @router.get("")
-async def list_open_tasks(
-    session: Annotated[AsyncSession, Depends(get_session)],
-    _principal: Annotated[Principal, Depends(require_scope(TASKS_READ))],
+async def list_tasks(
+    request: Request,
+    session: Session,
+    principal: Office,
+    status: Literal["open", "closed"] = "open",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, list[dict[str, Any]]]:
+    registers = service.operated_registers(principal, request.app.state.adapters)
+    tasks = await repository.list_tasks(session, registers=registers, status=status, limit=limit)
+    return {"tasks": [task_view(task) for task in tasks]}
+
+
+@router.post(
+    "/{task_id}/close",
+    responses={404: service.TaskNotFound.openapi(), 409: service.TaskAlreadyClosed.openapi()},
+)
+async def close_task(
+    task_id: str, closing: CloseTask, request: Request, session: Session, principal: Office
 ) -> dict[str, Any]:
-    tasks = await open_tasks(session, limit=limit)
-    return {
-        "tasks": [
-            {
-                "task_id": task.task_id,
-                "kind": task.kind,
-                "status": task.status,
-                "register": task.register,
-                "person_id": task.person_id,
-                "request_id": task.request_id,
-                "ledger_entry_id": task.ledger_entry_id,
-                "authority": task.authority,
-                "user_id": task.user_id,
-                "purpose": task.purpose,
-                "case_reference": task.case_reference,
-                "reasons": task.reasons,
-                "created_at": task.created_at.isoformat(),
-            }
-            for task in tasks
-        ]
-    }
+    registers = service.operated_registers(principal, request.app.state.adapters)
+    task = await service.close_task(
+        session, principal=principal, registers=registers, task_id=task_id, closing=closing
+    )
+    return task_view(task)

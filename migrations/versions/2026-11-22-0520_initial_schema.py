@@ -98,6 +98,8 @@ def upgrade() -> None:
     sa.Column('purpose', sa.String(length=64), nullable=False),
     sa.Column('case_reference', sa.String(length=200), nullable=False),
     sa.Column('reasons', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('query_kind', sa.String(length=32), nullable=False),
+    sa.Column('fields_requested', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_by', sa.String(length=200), nullable=True),

@@ -1,0 +1,52 @@
+"""Task list and closing (CONTRACT §7): what the register office needs to act."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from hub.models import Task
+
+# How the office settled a request the hub did not answer automatically.
+Resolution = Literal["answered_manually", "refused", "no_action_needed"]
+
+
+class CloseTask(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    resolution: Resolution
+    official: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    note: Annotated[str, StringConstraints(max_length=2000)] = ""
+
+
+_VIEW_COLUMNS = (
+    "task_id",
+    "kind",
+    "status",
+    "register",
+    "person_id",
+    "request_id",
+    "ledger_entry_id",
+    "authority",
+    "user_id",
+    "purpose",
+    "case_reference",
+    "query_kind",
+    "fields_requested",
+    "reasons",
+    "created_at",
+    "closed_at",
+    "closed_by",
+    "resolution",
+)
+
+
+def task_view(task: Task) -> dict[str, Any]:
+    """The task as the office sees it (a dict: ``register`` would shadow a BaseModel member)."""
+    view: dict[str, Any] = {column: getattr(task, column) for column in _VIEW_COLUMNS}
+    for stamp in ("created_at", "closed_at"):
+        if isinstance(view[stamp], datetime):
+            view[stamp] = view[stamp].isoformat()
+    return view

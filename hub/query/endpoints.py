@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.dependencies import CurrentPrincipal, Principal, require_scope
@@ -24,6 +25,29 @@ from hub.errors import (
 from hub.query.body import parse_query, read_body
 from hub.query.schemas import QueryRequest
 from hub.query.service import QueryService
+
+
+def inline_definitions(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema with ``$defs`` inlined, so it is valid inside OpenAPI.
+
+    The body is parsed by the service (to record bad input in the ledger), so FastAPI does
+    not document it by itself.
+    """
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            reference = node.get("$ref", "")
+            if reference.startswith("#/$defs/"):
+                return resolve(definitions[reference.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return dict(resolve(schema))
+
 
 router = APIRouter(prefix="/v1/registers", tags=["registers"])
 
@@ -45,7 +69,7 @@ _QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
     responses=_QUERY_RESPONSES,
     openapi_extra={
         "requestBody": {
-            "content": {"application/json": {"schema": QueryRequest.model_json_schema()}},
+            "content": {"application/json": {"schema": inline_definitions(QueryRequest)}},
             "required": True,
         }
     },

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import regorus
 from sqlalchemy import select
 
 from hub.admin.demo import load_demo
@@ -23,7 +24,7 @@ from hub.app import create_app
 from hub.config import Settings
 from hub.db import create_sync_engine
 from hub.kit.migrate import upgrade_head
-from hub.policy.engine import EmbeddedRegoEngine
+from hub.policy.engine import EmbeddedRegoEngine, policy_files
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -45,6 +46,69 @@ def bench_policy() -> None:
             engine._engine.eval_rule_as_json("data.hub.authz.decision")
             samples.append(time.perf_counter() - started)
         print(f"policy decision ({name}): median {_median_ms(samples)} ms over 2000")
+
+
+BENCH_POLICY_CASES = ("wohngeld_request_released", "wohngeld_records_released")
+DECISION_RULE = "data.hub.authz.decision"
+
+
+def _time_decisions(decide: Any, input_json: str, rounds: int = 2_000) -> tuple[float, Any]:
+    """Median ms of ``decide(input_json)`` (which returns the decision) and its last result."""
+    samples = []
+    result = None
+    for _ in range(rounds):
+        started = time.perf_counter()
+        result = decide(input_json)
+        samples.append(time.perf_counter() - started)
+    return _median_ms(samples), result
+
+
+def _opa_decider(files: list[Path]) -> Any:
+    """The real OPA engine (test-only wheel opa-golib-python-bindings), or None if absent."""
+    try:
+        from opa_bindings import OpaEngine  # noqa: PLC0415 - optional, installed by `make dev`
+    except ImportError:
+        return None
+    opa = OpaEngine()
+    for path in files:
+        opa.add_policy(str(path.relative_to(REPO / "policies")), path.read_text("utf-8"))
+    return lambda input_json: opa.eval_document("hub.authz.decision", json.loads(input_json))
+
+
+def bench_compiled_policy() -> None:
+    """The same policy compiled to a regorus RVM program, next to the plain engine (and OPA)."""
+    files = policy_files(REPO / "policies")
+    modules = [
+        (str(path.relative_to(REPO / "policies")), path.read_text("utf-8")) for path in files
+    ]
+    program = regorus.Program.compile_from_modules("{}", modules, [DECISION_RULE])
+    vm = regorus.Rvm()
+    vm.load_program(program)
+    vm.set_data_json("{}")
+    engine = EmbeddedRegoEngine(REPO / "policies", revision="bench")._engine
+
+    def plain(input_json: str) -> Any:
+        engine.set_input_json(input_json)
+        return json.loads(engine.eval_rule_as_json(DECISION_RULE))
+
+    def compiled(input_json: str) -> Any:
+        vm.set_input_json(input_json)
+        return json.loads(vm.execute_entry_point(DECISION_RULE))
+
+    opa = _opa_decider(files)
+    for name in BENCH_POLICY_CASES:
+        input_json = (REPO / "policies/testdata" / f"{name}.input.json").read_text("utf-8")
+        plain_ms, expected = _time_decisions(plain, input_json)
+        rvm_ms, actual = _time_decisions(compiled, input_json)
+        figures = f"engine {plain_ms} ms, compiled RVM {rvm_ms} ms"
+        if opa is not None:
+            opa_ms, on_opa = _time_decisions(opa, input_json)
+            figures += f", OPA {opa_ms} ms"
+            if on_opa != expected:
+                print(f"!!! MISMATCH ({name}): OPA {on_opa!r} != engine {expected!r}")
+        print(f"policy decision ({name}): median {figures} over 2000")
+        if actual != expected:
+            print(f"!!! MISMATCH ({name}): compiled RVM {actual!r} != engine {expected!r}")
 
 
 def _sample_person(database_url: str) -> dict[str, Any]:
@@ -81,9 +145,10 @@ async def bench_queries(
         },
         "fields": ["name", "given_names", "birth", "addresses", "spouse", "children"],
     }
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://hub"
-    ) as http:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub") as http,
+    ):
         token = (
             await http.post(
                 "/oauth/token",
@@ -111,9 +176,7 @@ async def bench_queries(
             )
         )
         elapsed = time.perf_counter() - started
-        print(
-            f"query throughput (in-process, 200 concurrent): {round(200 / elapsed)} queries/s"
-        )
+        print(f"query throughput (in-process, 200 concurrent): {round(200 / elapsed)} queries/s")
 
 
 def main() -> None:
@@ -127,6 +190,7 @@ def main() -> None:
             issuer="http://hub",
         )
         bench_policy()
+        bench_compiled_policy()
         upgrade_head(url)
         report = load_demo(settings, persons=persons, seed=2026, if_empty=False)
         print(f"demo load of {persons} persons: {report['seconds']} s ({url.split(':')[0]})")

@@ -25,6 +25,7 @@ class FieldType(StrEnum):
 
     STRING = "string"
     DATE = "date"
+    INTEGER = "integer"
     CODE = "code"
     OBJECT = "object"
     LIST = "list"

@@ -74,6 +74,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         for adapter in adapters.values():
             await adapter.close()
         await engine.dispose()
+        policy.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

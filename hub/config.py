@@ -44,7 +44,9 @@ class Settings(BaseSettings):
     catalogue_refresh_seconds: float = Field(default=2.0, ge=0)
 
     # Registers served (entry-point names of the ``hub.adapters`` group)
-    adapters_enabled: list[str] = Field(default_factory=lambda: ["melderegister"])
+    adapters_enabled: list[str] = Field(
+        default_factory=lambda: ["melderegister", "gewerberegister"]
+    )
     adapters: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     # The city's Meldebehörde (XÖV autor, §13 Abs. 2 reference municipality)

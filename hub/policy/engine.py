@@ -71,3 +71,11 @@ class EmbeddedRegoEngine:
         except Exception as error:
             raise PolicyFailure(f"policy evaluation failed: {error.__class__.__name__}") from error
         return parse_decision(raw)
+
+    def close(self) -> None:
+        """Drop the engine on the event-loop thread that made it.
+
+        A regorus Engine is "unsendable": freed by the garbage collector on another thread
+        (e.g. aiosqlite's worker) it raises instead of being dropped.
+        """
+        self._engine = None

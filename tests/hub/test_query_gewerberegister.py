@@ -1,0 +1,261 @@
+"""The Gewerberegister query path end to end: the public data of GewO §14 Abs. 5 S. 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from adapters.gewerberegister.tables import GwBusiness
+from hub.cli import app
+from hub.db import create_sync_engine
+from tests.fixtures.factories import business, import_businesses
+from tests.hub.conftest import TokenFactory
+from tests.hub.ledger_helpers import ledger_rows
+
+URL = "/v1/registers/gewerberegister/queries"
+YILMAZ = "Y\u0131lmaz"  # Turkish dotless i (DIN 91379)
+PUBLIC = ["betriebliche_anschrift", "geschaeftsbezeichnung", "name", "taetigkeit"]
+
+
+def query(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "kind": "person",
+        "purpose": "information",
+        "case_reference": "INFO-2026-0001",
+        "user": {"id": "b.buerger", "roles": []},
+        "match": {"name": "Becker"},
+        "fields": ["name", "geschaeftsbezeichnung", "betriebliche_anschrift", "taetigkeit"],
+    }
+    body.update(changes)
+    return body
+
+
+@pytest.fixture
+def businesses(clean_database: str) -> str:
+    import_businesses(
+        clean_database,
+        [
+            business("G-1"),
+            business(
+                "G-2",
+                name=YILMAZ,
+                geschaeftsbezeichnung="Bistro Anatolia",
+                street="Heidelberger Landstraße",
+                house_number="200 a",
+                postal_code="64297",
+                taetigkeit="Schank- und Speisewirtschaft",
+                nationality=["TR"],
+            ),
+            business(
+                "G-3",
+                name="Schmidt",
+                geschaeftsbezeichnung=None,
+                betriebsende="2020-06-30",
+                abmeldegrund="Aufgabe des Betriebs",
+            ),
+        ],
+    )
+    return clean_database
+
+
+async def ask(http: httpx.AsyncClient, token: str, body: Any) -> httpx.Response:
+    return await http.post(URL, json=body, headers={"Authorization": f"Bearer {token}"})
+
+
+class TestPublicData:
+    @pytest.mark.parametrize("authority", ["privatperson", "jugendamt"])
+    async def test_anyone_gets_the_public_fields_only(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str, authority: str
+    ) -> None:
+        token = await token_for(authority)
+        response = await ask(
+            http, token, query(fields=[*PUBLIC, "birth_date", "private_address", "beschaeftigte"])
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["outcome"] == "released"
+        assert body["decision"]["released_fields"] == PUBLIC
+        assert body["decision"]["withheld_fields"] == [
+            "beschaeftigte",
+            "birth_date",
+            "private_address",
+        ]
+        [record] = body["records"]
+        assert sorted(record["fields"]) == PUBLIC
+        assert record["fields"]["name"] == "Becker"
+        assert record["fields"]["geschaeftsbezeichnung"] == "Salon Becker"
+        assert record["fields"]["betriebliche_anschrift"] == {
+            "street": "Luisenstraße",
+            "house_number": "7",
+            "postal_code": "64283",
+            "city": "Darmstadt",
+        }
+        assert "G-1" not in record["hit_id"]
+
+    async def test_protected_fields_alone_are_denied(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str
+    ) -> None:
+        token = await token_for("privatperson")
+        response = await ask(http, token, query(fields=["birth_date", "private_address"]))
+        assert response.status_code == 403
+        assert "no_releasable_fields" in response.json()["reasons"]
+
+    async def test_ledger_entry_has_the_gewerbe_class_and_no_values(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str
+    ) -> None:
+        token = await token_for("privatperson")
+        body = (await ask(http, token, query())).json()
+        [entry] = ledger_rows(businesses)
+        assert entry["outcome"] == "released"
+        assert entry["tag"] == "query:gewerberegister:released"
+        assert entry["register"] == "gewerberegister"
+        assert entry["retention_class"] == "L-GEWERBE"
+        assert entry["hit_person_ids"] == ["G-1"]
+        assert sorted(entry["fields_released"]) == PUBLIC
+        assert entry["hit_ids"] == [body["records"][0]["hit_id"]]
+        serialised = json.dumps(entry, default=str)
+        for value in ("Salon Becker", "Luisenstraße", "Friseurhandwerk", "Sabine"):
+            assert value not in serialised
+
+
+class TestSearch:
+    @pytest.mark.parametrize(
+        ("match", "expected"),
+        [
+            ({"name": "becker"}, ["Becker"]),
+            ({"name": "Bäcker"}, ["Becker"]),  # Kölner Phonetik fallback
+            ({"name": "Salon Becker"}, ["Becker"]),  # Geschäftsbezeichnung
+            ({"name": "Yilmaz"}, [YILMAZ]),
+            ({"name": "Bistro Anatolia", "postal_code": "64297"}, [YILMAZ]),
+            ({"betriebliche_anschrift": "Luisenstrasse 7"}, ["Becker", "Schmidt"]),
+            ({"betriebliche_anschrift": "Heidelberger Landstraße 200A"}, [YILMAZ]),
+            ({"name": "Becker", "betriebliche_anschrift": "Luisenstraße 7"}, ["Becker"]),
+        ],
+    )
+    async def test_name_designation_and_address_find_the_business(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        businesses: str,
+        match: dict[str, str],
+        expected: list[str],
+    ) -> None:
+        token = await token_for("jugendamt")
+        body = (await ask(http, token, query(match=match))).json()
+        assert body["outcome"] == "released", match
+        assert sorted(r["fields"]["name"] for r in body["records"]) == expected
+
+    async def test_exact_match_wins_over_phonetic(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str
+    ) -> None:
+        import_businesses(businesses, [business("G-4", name="Bäcker", geschaeftsbezeichnung=None)])
+        token = await token_for("privatperson")
+        body = (await ask(http, token, query(match={"name": "Baecker"}))).json()
+        assert [r["fields"]["name"] for r in body["records"]] == ["Bäcker"]
+
+    async def test_closed_businesses_stay_public(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str
+    ) -> None:
+        token = await token_for("privatperson")
+        body = (await ask(http, token, query(match={"name": "Schmidt"}))).json()
+        assert body["outcome"] == "released"
+        assert body["records"][0]["fields"]["geschaeftsbezeichnung"] is None
+
+    async def test_no_match_is_neutral(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str
+    ) -> None:
+        token = await token_for("privatperson")
+        for match in ({"name": "Niemand"}, {"betriebliche_anschrift": "Luisenstraße 8"}):
+            body = (await ask(http, token, query(match=match))).json()
+            assert body == {"outcome": "neutral", "request_id": body["request_id"], "records": []}
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(
+        ("match", "member"),
+        [
+            ({"name": "Beck*"}, "name"),
+            ({"name": "B%"}, "name"),
+            ({"betriebliche_anschrift": "Luisen_straße 7"}, "betriebliche_anschrift"),
+        ],
+    )
+    async def test_wildcards_are_refused(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        businesses: str,
+        match: dict[str, str],
+        member: str,
+    ) -> None:
+        token = await token_for("privatperson")
+        response = await ask(http, token, query(match=match))
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["pointer"] == f"/match/{member}"
+        assert ledger_rows(businesses)[0]["outcome"] == "invalid"
+
+    @pytest.mark.parametrize(
+        ("match", "member"),
+        [
+            ({}, "name"),
+            ({"postal_code": "64283"}, "name"),
+            ({"betriebliche_anschrift": "Luisenstraße"}, "betriebliche_anschrift"),
+            ({"name": "Becker", "postal_code": "6428"}, "postal_code"),
+            ({"name": "Becker", "birth_date": "1975-03-14"}, "birth_date"),
+        ],
+    )
+    async def test_missing_or_bad_keys_are_refused(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        businesses: str,
+        match: dict[str, str],
+        member: str,
+    ) -> None:
+        token = await token_for("privatperson")
+        response = await ask(http, token, query(match=match))
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["pointer"] == f"/match/{member}"
+
+
+class TestImportCommand:
+    def test_bad_line_is_named_and_nothing_is_stored(
+        self, clean_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("HUB_DATABASE_URL", clean_database)
+        monkeypatch.setenv("HUB_KEY_DIR", str(tmp_path / "keys"))
+        file = tmp_path / "g.jsonl"
+        lines = [
+            json.dumps(business("G-1")),
+            json.dumps(business("G-2", beschaeftigte=-1)),
+            json.dumps(business("G-3", betriebsende="2000-01-01")),
+        ]
+        file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = CliRunner().invoke(app, ["register", "import", "gewerberegister", str(file)])
+        assert result.exit_code == 1
+        assert f"{file}:2: beschaeftigte" in result.stderr
+        assert f"{file}:3:" in result.stderr and "betriebsende" in result.stderr
+        assert "nothing was imported" in result.stderr
+        engine = create_sync_engine(clean_database)
+        try:
+            with engine.connect() as connection:
+                stored = connection.execute(select(func.count()).select_from(GwBusiness))
+                assert stored.scalar_one() == 0
+        finally:
+            engine.dispose()
+
+    def test_valid_file_is_imported(
+        self, clean_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("HUB_DATABASE_URL", clean_database)
+        monkeypatch.setenv("HUB_KEY_DIR", str(tmp_path / "keys"))
+        file = tmp_path / "g.jsonl"
+        file.write_text(json.dumps(business("G-1")) + "\n", encoding="utf-8")
+        result = CliRunner().invoke(app, ["register", "import", "gewerberegister", str(file)])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == {"imported": 1}

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import Engine, insert, select
 
 from adapters.errors import ImportRejected
@@ -14,20 +13,9 @@ from adapters.gewerberegister.records import BusinessRecord, parse_business_line
 from adapters.gewerberegister.tables import GwBusiness
 from adapters.melderegister.lookup import normalise_house_number
 from adapters.melderegister.names import koelner_phonetik, normalise_name
-
-_BATCH = 5_000
-_MAX_ERRORS = 100
+from adapters.sql.importing import MAX_ERRORS, batches, parse_numbered
 
 NumberedRecords = list[tuple[int, BusinessRecord]]
-
-
-def _validation_message(error: ValidationError) -> str:
-    """Name the offending members without echoing the (personal) input values."""
-    parts = []
-    for detail in error.errors(include_input=False, include_url=False):
-        location = ".".join(str(part) for part in detail["loc"]) or "(line)"
-        parts.append(f"{location}: {detail['msg']}")
-    return "; ".join(parts)
 
 
 def business_row(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -51,37 +39,12 @@ def business_row(record: Mapping[str, Any]) -> dict[str, Any]:
 
 def parse_lines(lines: Iterable[str]) -> NumberedRecords:
     """Every line validated; bad lines raise ``ImportRejected`` with their line numbers."""
-    records: NumberedRecords = []
-    errors: list[tuple[int, str]] = []
-    seen: set[str] = set()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = parse_business_line(line)
-        except ValidationError as error:
-            errors.append((number, _validation_message(error)))
-        else:
-            if record.business_id in seen:
-                errors.append((number, f"business_id: duplicate {record.business_id!r} in file"))
-            seen.add(record.business_id)
-            records.append((number, record))
-        if len(errors) >= _MAX_ERRORS:
-            break
-    if errors:
-        raise ImportRejected(errors)
-    return records
-
-
-def _batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= _BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    return parse_numbered(
+        lines,
+        parse=parse_business_line,
+        key=lambda record: record.business_id,
+        key_name="business_id",
+    )
 
 
 def store_records(engine: Engine, records: NumberedRecords) -> int:
@@ -95,7 +58,7 @@ def store_records(engine: Engine, records: NumberedRecords) -> int:
             if record.business_id in existing
         ]
         if errors:
-            raise ImportRejected(errors[:_MAX_ERRORS])
-        for batch in _batches(business_row(document) for document in documents):
+            raise ImportRejected(errors[:MAX_ERRORS])
+        for batch in batches(business_row(document) for document in documents):
             connection.execute(insert(GwBusiness), batch)
     return len(documents)

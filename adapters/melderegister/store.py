@@ -6,7 +6,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, insert, select
 
 from adapters.errors import ImportRejected
@@ -14,9 +13,7 @@ from adapters.melderegister.lookup import normalise_house_number
 from adapters.melderegister.names import koelner_phonetik, normalise_name
 from adapters.melderegister.records import PersonRecord, parse_person_line
 from adapters.melderegister.tables import MrAddress, MrPerson, MrPersonName
-
-_BATCH = 5_000
-_MAX_ERRORS = 100
+from adapters.sql.importing import MAX_ERRORS, batches, parse_numbered
 
 
 def _date(value: str | None) -> date | None:
@@ -71,39 +68,13 @@ def address_rows(record: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         }
 
 
-def _validation_message(error: ValidationError) -> str:
-    """Name the offending members without echoing the (personal) input values."""
-    parts = []
-    for detail in error.errors(include_input=False, include_url=False):
-        location = ".".join(str(part) for part in detail["loc"]) or "(line)"
-        parts.append(f"{location}: {detail['msg']}")
-    return "; ".join(parts)
-
-
 NumberedRecords = list[tuple[int, PersonRecord]]
 
 
 def parse_lines(lines: Iterable[str]) -> NumberedRecords:
-    records: NumberedRecords = []
-    errors: list[tuple[int, str]] = []
-    seen: set[str] = set()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = parse_person_line(line)
-        except ValidationError as error:
-            errors.append((number, _validation_message(error)))
-        else:
-            if record.person_id in seen:
-                errors.append((number, f"person_id: duplicate {record.person_id!r} in file"))
-            seen.add(record.person_id)
-            records.append((number, record))
-        if len(errors) >= _MAX_ERRORS:
-            break
-    if errors:
-        raise ImportRejected(errors)
-    return records
+    return parse_numbered(
+        lines, parse=parse_person_line, key=lambda record: record.person_id, key_name="person_id"
+    )
 
 
 def _reference_errors(number: int, record: PersonRecord, known: set[str]) -> list[tuple[int, str]]:
@@ -126,18 +97,7 @@ def _check_against_register(connection: Connection, records: NumberedRecords) ->
             errors.append((number, f"person_id: {record.person_id!r} is already in the register"))
         errors += _reference_errors(number, record, known)
     if errors:
-        raise ImportRejected(errors[:_MAX_ERRORS])
-
-
-def _batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= _BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        raise ImportRejected(errors[:MAX_ERRORS])
 
 
 def store_records(engine: Engine, records: NumberedRecords) -> int:
@@ -145,10 +105,10 @@ def store_records(engine: Engine, records: NumberedRecords) -> int:
     documents = [record.model_dump(mode="json") for _, record in records]
     with engine.begin() as connection:
         _check_against_register(connection, records)
-        for batch in _batches(person_row(document) for document in documents):
+        for batch in batches(person_row(document) for document in documents):
             connection.execute(insert(MrPerson), batch)
-        for batch in _batches(row for document in documents for row in name_rows(document)):
+        for batch in batches(row for document in documents for row in name_rows(document)):
             connection.execute(insert(MrPersonName), batch)
-        for batch in _batches(row for document in documents for row in address_rows(document)):
+        for batch in batches(row for document in documents for row in address_rows(document)):
             connection.execute(insert(MrAddress), batch)
     return len(documents)

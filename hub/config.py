@@ -45,7 +45,7 @@ class Settings(BaseSettings):
 
     # Registers served (entry-point names of the ``hub.adapters`` group)
     adapters_enabled: list[str] = Field(
-        default_factory=lambda: ["melderegister", "gewerberegister"]
+        default_factory=lambda: ["melderegister", "gewerberegister", "personenstandsregister"]
     )
     adapters: dict[str, dict[str, Any]] = Field(default_factory=dict)
 

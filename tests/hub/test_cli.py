@@ -154,7 +154,11 @@ class TestDemoAndAudit:
         result = runner.invoke(app, ["demo", "load", "--persons", "300"])
         assert result.exit_code == 0, result.output
         report = json.loads(result.stdout)
-        assert report["imported"] == {"melderegister": 300, "gewerberegister": 25}
+        assert report["imported"] == {
+            "melderegister": 300,
+            "gewerberegister": 25,
+            "personenstandsregister": 15,
+        }
         assert report["clients"] == 12
         credentials = json.loads(Path(report["credentials"]).read_text(encoding="utf-8"))
         assert {c["authority"] for c in credentials["clients"]} >= {

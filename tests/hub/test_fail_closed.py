@@ -133,3 +133,41 @@ async def test_no_ledger_entry_no_data(http: httpx.AsyncClient, clean_database: 
     assert response.json()["type"].endswith("/audit-unavailable")
     assert "Müller" not in response.text and "records" not in response.json()
     assert ledger_rows(clean_database) == []
+
+
+UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"
+
+
+@pytest.fixture
+async def unreachable_register_http(
+    clean_database: str, tmp_path: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The real hub whose Melderegister mirror lives on a database that cannot be reached."""
+    load_default_catalogue(clean_database)
+    app = create_app(
+        settings_for(
+            clean_database,
+            key_dir=tmp_path / "keys",
+            issuer="http://hub.test",
+            adapters={"melderegister": {"database_url": UNREACHABLE}},
+        )
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+            yield client
+
+
+async def test_unreachable_register_is_502_on_record(
+    unreachable_register_http: httpx.AsyncClient, clean_database: str
+) -> None:
+    token = await _token(unreachable_register_http, clean_database)
+    response = await unreachable_register_http.post(
+        URL, json=query(), headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 502
+    assert response.json()["type"].endswith("/register-unavailable")
+    assert "127.0.0.1" not in response.text  # upstream details are logged, never echoed
+    [entry] = ledger_rows(clean_database)
+    assert entry["outcome"] == "upstream_error"
+    assert entry["http_status"] == 502

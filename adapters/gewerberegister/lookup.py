@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from adapters.errors import InvalidLookup
 from adapters.gewerberegister.spec import BUSINESS_LOOKUP_KEYS
+from adapters.lookup import check_match_values
 from adapters.melderegister.lookup import normalise_house_number
-from adapters.melderegister.names import contains_wildcard, normalise_name
+from adapters.melderegister.names import normalise_name
 
-_MAX_VALUE_LENGTH = 200
 _POSTAL_CODE_LENGTH = 5
 
 
@@ -34,15 +34,7 @@ class BusinessLookup:
 
 
 def _check_values(keys: Mapping[str, str]) -> None:
-    for key, value in keys.items():
-        if key not in BUSINESS_LOOKUP_KEYS:
-            raise InvalidLookup(f"unknown match key {key!r}", member=key)
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidLookup("match values must be non-empty strings", member=key)
-        if len(value) > _MAX_VALUE_LENGTH:
-            raise InvalidLookup("match value too long", member=key)
-        if contains_wildcard(value):
-            raise InvalidLookup("wildcards are not allowed in a business search", member=key)
+    check_match_values(keys, allowed=BUSINESS_LOOKUP_KEYS, search="business search")
 
 
 def split_address(value: str) -> tuple[str, str]:

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from adapters.errors import InvalidLookup
-from adapters.melderegister.names import contains_wildcard, normalise_name
+from adapters.lookup import check_match_values
+from adapters.melderegister.names import normalise_name
 from adapters.melderegister.spec import PERSON_LOOKUP_KEYS
 
 _DATE_KEYS = ("birth_date", "death_date")
 # The Wohnort-side keys of §38 Abs. 1; the city itself is implied by the register.
 _LOCALITY_KEYS = ("street", "birth_date", "birth_place", "sex", "death_date", "death_place")
-_MAX_VALUE_LENGTH = 200
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,15 +40,7 @@ def normalise_house_number(value: str) -> str:
 
 
 def _check_values(keys: Mapping[str, str]) -> None:
-    for key, value in keys.items():
-        if key not in PERSON_LOOKUP_KEYS:
-            raise InvalidLookup(f"unknown match key {key!r}", member=key)
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidLookup("match values must be non-empty strings", member=key)
-        if len(value) > _MAX_VALUE_LENGTH:
-            raise InvalidLookup("match value too long", member=key)
-        if contains_wildcard(value):
-            raise InvalidLookup("wildcards are not allowed in a person search", member=key)
+    check_match_values(keys, allowed=PERSON_LOOKUP_KEYS, search="person search")
 
 
 def _parse_date(keys: Mapping[str, str], key: str) -> date | None:

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from adapters.lookup import contains_wildcard
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -48,7 +50,6 @@ _NON_DECOMPOSING = str.maketrans(
 )
 
 _NOT_LETTER = re.compile(r"[^a-z]+")
-_WILDCARDS = frozenset("*?%_[]")
 
 
 def _fold(value: str, *, german: bool) -> str:
@@ -114,15 +115,6 @@ def koelner_phonetik(value: str) -> str:
     """
     codes = (_code_word(word) for word in _fold(value, german=False).split())
     return " ".join(code for code in codes if code)
-
-
-def contains_wildcard(value: str) -> bool:
-    """Person searches may not use wildcards (BMeldDAV §4 Abs. 7).
-
-    Covers glob (``* ?``), SQL LIKE (``% _``), character classes (``[ ]``) and,
-    via ``*``, the regex ``.*``.
-    """
-    return any(ch in _WILDCARDS for ch in value)
 
 
 def _word_keys(value: str) -> list[tuple[str, str]]:

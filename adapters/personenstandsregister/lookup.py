@@ -20,11 +20,11 @@ from datetime import date
 from typing import get_args
 
 from adapters.errors import InvalidLookup
-from adapters.melderegister.names import contains_wildcard, normalise_name
+from adapters.lookup import check_match_values
+from adapters.melderegister.names import normalise_name
 from adapters.personenstandsregister.records import EntryKind
 from adapters.personenstandsregister.spec import ENTRY_LOOKUP_KEYS
 
-_MAX_VALUE_LENGTH = 200
 _YEAR_DIGITS = 4
 ENTRY_KINDS = frozenset(get_args(EntryKind))
 REQUIRED_KEYS = ("entry_kind", "entry_year", "entry_number", "name")
@@ -43,15 +43,7 @@ class EntryLookup:
 
 
 def _check_values(keys: Mapping[str, str]) -> None:
-    for key, value in keys.items():
-        if key not in ENTRY_LOOKUP_KEYS:
-            raise InvalidLookup(f"unknown match key {key!r}", member=key)
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidLookup("match values must be non-empty strings", member=key)
-        if len(value) > _MAX_VALUE_LENGTH:
-            raise InvalidLookup("match value too long", member=key)
-        if contains_wildcard(value):
-            raise InvalidLookup("wildcards are not allowed in a register search", member=key)
+    check_match_values(keys, allowed=ENTRY_LOOKUP_KEYS, search="register search")
 
 
 def _iso_date(keys: Mapping[str, str], key: str) -> date | None:

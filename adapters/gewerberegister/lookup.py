@@ -33,10 +33,6 @@ class BusinessLookup:
     postal_code: str | None
 
 
-def _check_values(keys: Mapping[str, str]) -> None:
-    check_match_values(keys, allowed=BUSINESS_LOOKUP_KEYS, search="business search")
-
-
 def split_address(value: str) -> tuple[str, str]:
     """Split "Heidelberger Landstraße 200 a" into ("Heidelberger Landstraße", "200 a").
 
@@ -54,7 +50,7 @@ def split_address(value: str) -> tuple[str, str]:
 
 
 def parse_business_lookup(keys: Mapping[str, str]) -> BusinessLookup:
-    _check_values(keys)
+    check_match_values(keys, allowed=BUSINESS_LOOKUP_KEYS, search="business search")
     if "name" not in keys and "betriebliche_anschrift" not in keys:
         raise InvalidLookup(
             "a business search needs name or betriebliche_anschrift (GewO §14 Abs. 5, 7)",

@@ -39,10 +39,6 @@ def normalise_house_number(value: str) -> str:
     return "".join(value.split()).casefold()
 
 
-def _check_values(keys: Mapping[str, str]) -> None:
-    check_match_values(keys, allowed=PERSON_LOOKUP_KEYS, search="person search")
-
-
 def _parse_date(keys: Mapping[str, str], key: str) -> date | None:
     if key not in keys:
         return None
@@ -70,7 +66,7 @@ def _identity(keys: Mapping[str, str]) -> tuple[str, str]:
 
 
 def parse_person_lookup(keys: Mapping[str, str]) -> PersonLookup:
-    _check_values(keys)
+    check_match_values(keys, allowed=PERSON_LOOKUP_KEYS, search="person search")
     surname, surname_kind = _identity(keys)
     if not any(key in keys for key in _LOCALITY_KEYS):
         raise InvalidLookup(

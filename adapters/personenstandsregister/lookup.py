@@ -42,10 +42,6 @@ class EntryLookup:
     event_date: date | None
 
 
-def _check_values(keys: Mapping[str, str]) -> None:
-    check_match_values(keys, allowed=ENTRY_LOOKUP_KEYS, search="register search")
-
-
 def _iso_date(keys: Mapping[str, str], key: str) -> date | None:
     value = keys.get(key)
     if value is None:
@@ -57,7 +53,7 @@ def _iso_date(keys: Mapping[str, str], key: str) -> date | None:
 
 
 def parse_entry_lookup(keys: Mapping[str, str]) -> EntryLookup:
-    _check_values(keys)
+    check_match_values(keys, allowed=ENTRY_LOOKUP_KEYS, search="register search")
     for key in REQUIRED_KEYS:
         if key not in keys:
             raise InvalidLookup(

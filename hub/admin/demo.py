@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from governance.defaults import AUTHORITIES
-from hub.admin.service import create_client, demo_lines, import_register, load_catalogue
+from hub.admin.service import create_client, import_demo_data, load_catalogue
 from hub.config import Settings
 from hub.db import create_sync_engine
 from hub.models import Client
@@ -75,10 +75,7 @@ def load_demo(settings: Settings, *, persons: int, seed: int, if_empty: bool) ->
     started = time.perf_counter()
     catalogue = load_catalogue(settings)
     clients = _demo_clients(settings)
-    imported = {
-        register: import_register(settings, register=register, lines=lines)
-        for register, lines in demo_lines(settings, size=persons, seed=seed)
-    }
+    imported = import_demo_data(settings, size=persons, seed=seed)
     path = _write_credentials(settings, clients)
     return {
         "catalogue_revision": catalogue["revision"],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -54,30 +56,43 @@ def create_client(
         engine.dispose()
 
 
-def _adapters(settings: Settings, registers: list[str]) -> Mapping[str, RegisterAdapter]:
-    return load_adapters(
+@contextmanager
+def _opened_adapters(
+    settings: Settings, registers: list[str]
+) -> Iterator[Mapping[str, RegisterAdapter]]:
+    adapters = load_adapters(
         registers,
         settings=settings.adapters,
         context=AdapterContext(
             hub_database_url=settings.database_url, municipality_name=settings.municipality_name
         ),
     )
+    try:
+        yield adapters
+    finally:
+        for adapter in adapters.values():
+            asyncio.run(adapter.close())
 
 
 def import_register(settings: Settings, *, register: str, lines: Iterable[str]) -> int:
     if register not in available_adapter_classes():
         raise ImportNotSupported(f"no register {register!r} is installed")
-    adapter = _adapters(settings, [register])[register]
-    if not isinstance(adapter, SupportsImport):
-        raise ImportNotSupported(f"register {register!r} is not mirrored by the hub")
-    return adapter.import_lines(lines)
+    with _opened_adapters(settings, [register]) as adapters:
+        adapter = adapters[register]
+        if not isinstance(adapter, SupportsImport):
+            raise ImportNotSupported(f"register {register!r} is not mirrored by the hub")
+        return adapter.import_lines(lines)
 
 
-def demo_lines(settings: Settings, *, size: int, seed: int) -> Iterator[tuple[str, Iterator[str]]]:
-    """Synthetic import lines of every enabled register that can make them."""
-    for register, adapter in _adapters(settings, settings.adapters_enabled).items():
-        if isinstance(adapter, SupportsDemoData) and isinstance(adapter, SupportsImport):
-            yield register, adapter.demo_lines(size=size, seed=seed, today=date.today())  # noqa: DTZ011
+def import_demo_data(settings: Settings, *, size: int, seed: int) -> dict[str, int]:
+    """Synthetic records for every enabled mirrored register that can make them."""
+    today = date.today()  # noqa: DTZ011 - register dates are local
+    with _opened_adapters(settings, settings.adapters_enabled) as adapters:
+        return {
+            register: adapter.import_lines(adapter.demo_lines(size=size, seed=seed, today=today))
+            for register, adapter in adapters.items()
+            if isinstance(adapter, SupportsDemoData) and isinstance(adapter, SupportsImport)
+        }
 
 
 async def verify_ledger(settings: Settings) -> VerifyReport:

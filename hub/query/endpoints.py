@@ -87,7 +87,6 @@ async def query_register(
         )
     except HubError as error:
         await service.reject(session, record, error)
-        raise
     answer = await service.execute(session, principal=principal, record=record, request=query)
     return JSONResponse(answer.body, status_code=answer.status)
 

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,7 +94,9 @@ class QueryService:
             authority=principal.authority,
         )
 
-    async def reject(self, session: AsyncSession, record: LedgerRecord, error: HubError) -> None:
+    async def reject(
+        self, session: AsyncSession, record: LedgerRecord, error: HubError
+    ) -> NoReturn:
         """Record a failed call, then re-raise its error (or 503 if the ledger failed)."""
         record.outcome = _outcome_of(error)
         record.http_status = getattr(error, "status_override", error.status)
@@ -121,12 +123,10 @@ class QueryService:
             )
         except HubError as error:
             await self.reject(session, record, error)
-            raise  # unreachable: reject always raises
-        except Exception as error:
+        except Exception:  # noqa: BLE001 - any bug still ends on record, without data
             _log.exception("query_failed", register=record.register)
             failure = InternalFailure("the hub failed to process the query; nothing was released")
             await self.reject(session, record, failure)
-            raise failure from error
         await self._commit(session, record, tasks=tasks)
         return answer
 

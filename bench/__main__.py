@@ -7,6 +7,7 @@ to measure PostgreSQL instead; ``BENCH_PERSONS`` sets the population (default 20
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import statistics
@@ -25,6 +26,7 @@ from hub.config import Settings
 from hub.db import create_sync_engine
 from hub.kit.migrate import upgrade_head
 from hub.policy.engine import EmbeddedRegoEngine, policy_files
+from hub.policy.opa_remote import RemoteOpaEngine
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -111,6 +113,34 @@ def bench_compiled_policy() -> None:
             print(f"!!! MISMATCH ({name}): compiled RVM {actual!r} != engine {expected!r}")
 
 
+async def _time_remote(url: str, input_json: str, rounds: int) -> float:
+    engine = await RemoteOpaEngine.connect(url, revision="bench", request_timeout=5.0)
+    try:
+        samples = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            await engine.decide(json.loads(input_json))
+            samples.append(time.perf_counter() - started)
+    finally:
+        await engine.aclose()
+    return _median_ms(samples)
+
+
+def bench_opa_remote() -> None:
+    """The ``opa`` backend over loopback, against the test server that wraps the OPA engine."""
+    if importlib.util.find_spec("opa_bindings") is None:
+        return  # test-only wheel, installed by `make dev`
+    from tests.policy.opa_server import OpaDataApiServer, modules_of  # noqa: PLC0415
+
+    with OpaDataApiServer(modules_of(REPO / "policies"), revision="bench") as server:
+        for name in BENCH_POLICY_CASES:
+            input_json = (REPO / "policies/testdata" / f"{name}.input.json").read_text("utf-8")
+            median = asyncio.run(_time_remote(server.url, input_json, 500))
+            print(
+                f"policy decision ({name}): opa backend over loopback median {median} ms over 500"
+            )
+
+
 def _sample_person(database_url: str) -> dict[str, Any]:
     from adapters.melderegister.tables import MrPerson  # noqa: PLC0415 - bench only
 
@@ -191,6 +221,7 @@ def main() -> None:
         )
         bench_policy()
         bench_compiled_policy()
+        bench_opa_remote()
         upgrade_head(url)
         report = load_demo(settings, persons=persons, seed=2026, if_empty=False)
         print(f"demo load of {persons} persons: {report['seconds']} s ({url.split(':')[0]})")

@@ -19,16 +19,24 @@ from hub.db import create_hub_engine, create_sessionmaker
 from hub.errors import install_problem_handlers
 from hub.kit.catalogue_cache import CatalogueCache
 from hub.logging import configure_logging, request_id_middleware
-from hub.policy.engine import EmbeddedRegoEngine, content_revision
+from hub.policy.engine import EmbeddedRegoEngine, PolicyEngine, announced_revision
+from hub.policy.opa_remote import RemoteOpaEngine
 from hub.query.endpoints import router as query_router
 from hub.query.service import QueryService
 from hub.tasks.endpoints import router as tasks_router
 
 
-def _policy_revision(settings: Settings) -> str:
-    if settings.policy_revision != "dev":
-        return settings.policy_revision
-    return content_revision(settings.policy_dir)
+async def _open_policy_engine(settings: Settings) -> PolicyEngine:
+    revision = announced_revision(settings.policy_dir, configured=settings.policy_revision)
+    if settings.policy_engine == "opa":
+        return await RemoteOpaEngine.connect(
+            settings.opa_url,
+            revision=revision,
+            request_timeout=settings.opa_timeout_ms / 1000,
+            retries=settings.opa_retries,
+            token=settings.opa_token.get_secret_value() if settings.opa_token else None,
+        )
+    return EmbeddedRegoEngine(settings.policy_dir, revision=revision)
 
 
 @asynccontextmanager
@@ -49,7 +57,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     signing_key = load_or_create_signing_key(settings.key_dir)
     catalogue = CatalogueCache(sessionmaker, refresh_seconds=settings.catalogue_refresh_seconds)
-    policy = EmbeddedRegoEngine(settings.policy_dir, revision=_policy_revision(settings))
+    policy = await _open_policy_engine(settings)
     state = app.state
     state.engine, state.sessionmaker, state.adapters = engine, sessionmaker, adapters
     state.signing_key, state.public_keys = signing_key, public_key_set(signing_key)
@@ -74,7 +82,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         for adapter in adapters.values():
             await adapter.close()
         await engine.dispose()
-        policy.close()
+        await policy.aclose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

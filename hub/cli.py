@@ -166,5 +166,25 @@ def policy_test(
         raise typer.Exit(1)
 
 
+@policy_app.command("bundle")
+def policy_bundle(
+    out: Path,
+    policy_dir: Annotated[Path | None, typer.Option()] = None,
+) -> None:
+    """Write an OPA bundle of ``policies/`` whose manifest carries the recorded revision."""
+    from hub.policy.bundle import write_bundle  # noqa: PLC0415
+    from hub.policy.engine import announced_revision  # noqa: PLC0415
+
+    settings = Settings()
+    source = policy_dir or settings.policy_dir
+    # The same revision the hub records for each decision (HUB_POLICY_REVISION or content).
+    revision = announced_revision(source, configured=settings.policy_revision)
+    try:
+        write_bundle(source, out, revision=revision)
+    except (OSError, ValueError) as error:
+        raise _fail(f"error: {error}", code=2) from error
+    _print_json({"bundle": str(out), "revision": revision})
+
+
 def main() -> None:
     sys.exit(app())

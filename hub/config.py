@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/hub.db"
@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     policy_dir: Path = Path("./policies")
     policy_revision: str = "dev"
     policy_timeout_ms: int = Field(default=500, ge=10)
+    # embedded: regorus in-process; opa: a remote OPA server (e.g. a sidecar) via its Data API
+    policy_engine: Literal["embedded", "opa"] = "embedded"
+    opa_url: str = "http://127.0.0.1:8181"
+    opa_timeout_ms: int = Field(default=400, ge=10)  # per HTTP request to OPA
+    opa_retries: int = Field(default=0, ge=0, le=3)  # retries back off 0.3 s, 0.6 s, ...
+    opa_token: SecretStr | None = None  # bearer token if OPA runs with token authentication
 
     # Query limits (law-matrix G9) and request bounds
     max_hits: int = Field(default=1000, ge=1, le=1000)

@@ -24,9 +24,11 @@ class PolicyFailure(Exception):
 
 
 class PolicyEngine(Protocol):
-    revision: str
+    revision: str  # what the ledger records with each decision
 
     async def decide(self, policy_input: dict[str, Any]) -> Decision: ...
+
+    async def aclose(self) -> None: ...
 
 
 def policy_files(policy_dir: Path) -> list[Path]:
@@ -43,6 +45,14 @@ def content_revision(policy_dir: Path) -> str:
         digest.update(str(path.relative_to(policy_dir)).encode())
         digest.update(path.read_bytes())
     return f"sha256:{digest.hexdigest()[:16]}"
+
+
+def announced_revision(policy_dir: Path, *, configured: str) -> str:
+    """``HUB_POLICY_REVISION`` when set, else the content revision of ``policy_dir``.
+
+    The hub records it and ``hub policy bundle`` writes it into the bundle manifest.
+    """
+    return configured if configured != "dev" else content_revision(policy_dir)
 
 
 def parse_decision(raw: object) -> Decision:
@@ -79,3 +89,6 @@ class EmbeddedRegoEngine:
         (e.g. aiosqlite's worker) it raises instead of being dropped.
         """
         self._engine = None
+
+    async def aclose(self) -> None:
+        self.close()

@@ -11,7 +11,10 @@ class HitDecision(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     index: int = Field(ge=0)
-    action: Literal["release", "hold"]
+    # release: answer with the record; hold: neutral answer + task for the register office;
+    # omit: left out without a task (free search, waived follow-up); manual: 202 + task;
+    # archive: outside register law (403 archive-law-applies).
+    action: Literal["release", "hold", "omit", "manual", "archive"]
     strip: list[str] = Field(default_factory=list)
     notice: str | None = None
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import tarfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -14,7 +16,10 @@ from adapters.melderegister.tables import MrPerson
 from hub.cli import app
 from hub.db import create_sync_engine
 from hub.models import Client, LedgerEntry, PurposeAllowance
+from hub.policy.engine import EmbeddedRegoEngine, announced_revision, content_revision
+from hub.policy.rego_tests import golden_cases
 from tests.fixtures.factories import person
+from tests.policy.opa_server import new_opa_engine, read_bundle
 
 runner = CliRunner()
 
@@ -207,3 +212,68 @@ class TestDemoAndAudit:
         result = runner.invoke(app, ["audit", "verify"])
         assert result.exit_code == 1
         assert json.loads(result.stdout)["first_broken"]["seq"] == 1
+
+
+class TestPolicyBundle:
+    POLICIES = Path(__file__).resolve().parents[2] / "policies"
+
+    def _bundle(self, out: Path, *arguments: str) -> dict[str, Any]:
+        result = runner.invoke(
+            app, ["policy", "bundle", str(out), "--policy-dir", str(self.POLICIES), *arguments]
+        )
+        assert result.exit_code == 0, result.output
+        report: dict[str, Any] = json.loads(result.stdout)
+        return report
+
+    def test_manifest_carries_the_revision_the_hub_records(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("HUB_POLICY_REVISION", raising=False)
+        report = self._bundle(tmp_path / "hub.tar.gz")
+        recorded = EmbeddedRegoEngine(
+            self.POLICIES, revision=announced_revision(self.POLICIES, configured="dev")
+        ).revision
+        _, manifest = read_bundle(tmp_path / "hub.tar.gz")
+        assert manifest == {"revision": recorded, "roots": ["hub"]}
+        assert report["revision"] == recorded == content_revision(self.POLICIES)
+
+    def test_announced_revision_wins(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("HUB_POLICY_REVISION", "git:0123abcd")
+        self._bundle(tmp_path / "hub.tar.gz")
+        assert read_bundle(tmp_path / "hub.tar.gz")[1]["revision"] == "git:0123abcd"
+
+    def test_only_policy_modules_with_relative_paths(self, tmp_path: Path) -> None:
+        self._bundle(tmp_path / "hub.tar.gz")
+        with tarfile.open(tmp_path / "hub.tar.gz", "r:gz") as tar:
+            names = tar.getnames()
+        modules = sorted(
+            path.relative_to(self.POLICIES).as_posix()
+            for path in self.POLICIES.rglob("*.rego")
+            if not path.name.endswith("_test.rego")
+        )
+        assert names == [".manifest", *modules]
+        assert not any(name.startswith(("/", "..")) for name in names)
+
+    def test_same_policies_same_bytes(self, tmp_path: Path) -> None:
+        self._bundle(tmp_path / "a.tar.gz")
+        self._bundle(tmp_path / "b.tar.gz")
+        assert (tmp_path / "a.tar.gz").read_bytes() == (tmp_path / "b.tar.gz").read_bytes()
+
+    def test_opa_loads_the_bundle_and_decides(self, tmp_path: Path) -> None:
+        self._bundle(tmp_path / "hub.tar.gz")
+        modules, _ = read_bundle(tmp_path / "hub.tar.gz")
+        name = golden_cases(self.POLICIES)[0]
+        testdata = self.POLICIES / "testdata"
+        with new_opa_engine(modules) as opa:
+            decision = opa.eval_document(
+                "hub.authz.decision",
+                json.loads((testdata / f"{name}.input.json").read_text("utf-8")),
+            )
+        assert decision == json.loads((testdata / f"{name}.expected.json").read_text("utf-8"))
+
+    def test_empty_policy_dir_is_an_error(self, tmp_path: Path) -> None:
+        result = runner.invoke(
+            app, ["policy", "bundle", str(tmp_path / "x.tar.gz"), "--policy-dir", str(tmp_path)]
+        )
+        assert result.exit_code == 2
+        assert "no policy files" in result.stderr

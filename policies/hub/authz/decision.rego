@@ -24,6 +24,14 @@ request_permitted if {
 	count(releasable) > 0
 }
 
+# Datenbestätigung: no fields, only a confirmation (BMG §39a Abs. 2).
+request_permitted if {
+	phase
+	route
+	count(deny_reasons) == 0
+	confirm_request
+}
+
 # METADATA
 # title: Fields released by the decision (empty unless permitted)
 default released_fields := set()
@@ -86,24 +94,59 @@ outcome_reasons contains "denied_by_default" if {
 reasons := ((deny_reasons | field_reasons) | outcome_reasons)
 
 # METADATA
+# title: Number of hits per action other than release
+hit_action_count(action) := count([evaluation | some evaluation in effective_hits; evaluation.action == action])
+
+# METADATA
+# title: Outcome of phase records, assembled from the hit actions
+# description: >-
+#   release > manual > archive > neutral: any released hit answers (hits held
+#   or routed to the office still get their task); else any manual hit makes
+#   the whole request a manual one (202 + task); else an entry past its
+#   Fortführungsfrist ends in archive law (403); else neutral (no match,
+#   holds, omitted hits). Interpretation [I]: a request with mixed hits is
+#   answered with what may be answered.
+records_outcome := "released" if released_hit_count > 0
+
+records_outcome := "manual" if {
+	released_hit_count == 0
+	hit_action_count("manual") > 0
+}
+
+records_outcome := "archive" if {
+	released_hit_count == 0
+	hit_action_count("manual") == 0
+	hit_action_count("archive") > 0
+}
+
+records_outcome := "neutral" if {
+	released_hit_count == 0
+	hit_action_count("manual") == 0
+	hit_action_count("archive") == 0
+}
+
+# METADATA
 # title: Outcome
+# description: >-
+#   A manual route (manual_routes) answers "manual" in both phases: the hub
+#   does not touch the register and the office gets a task.
 default outcome := "denied"
+
+outcome := "manual" if {
+	request_permitted
+	route_manual
+}
 
 outcome := "released" if {
 	request_permitted
+	not route_manual
 	phase == "request"
 }
 
-outcome := "released" if {
+outcome := records_outcome if {
 	request_permitted
+	not route_manual
 	phase == "records"
-	released_hit_count > 0
-}
-
-outcome := "neutral" if {
-	request_permitted
-	phase == "records"
-	released_hit_count == 0
 }
 
 # METADATA
@@ -123,6 +166,12 @@ notice := sprintf(
 	register_id == "melderegister"
 }
 
+# GewO §14 Abs. 12: only purpose-bound (Abs. 5 S. 1) data carries the notice.
+notice := gewerbe_abs12_notice if {
+	outcome == "released"
+	gewerbe_protected_released
+}
+
 # METADATA
 # title: Hits as the caller-facing decision shows them
 decision_hits := [{
@@ -137,7 +186,7 @@ decision_hits := [{
 # METADATA
 # title: The decision
 # description: >-
-#   outcome released | neutral | denied; fields = released field ids; withheld
+#   outcome released | neutral | manual | archive | denied; fields = released field ids; withheld
 #   = requested but not released; reasons and legal_basis sorted; hits only in
 #   phase records; notice = §41 notice for released answers, else null.
 decision := {

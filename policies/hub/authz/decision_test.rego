@@ -163,3 +163,29 @@ test_records_phase_blocked_hit_stays_held_whatever_is_removed if {
 		decide(records(wohngeld_input, [hit])).outcome != "released"
 	}
 }
+
+test_decision_outcome_manual_for_manual_route if {
+	inp := jugendamt_pstr_input
+	authz.route_manual with input as inp
+	result := decide(inp)
+	result.outcome == "manual"
+	result.hits == []
+}
+
+test_decision_records_precedence_release_manual_archive_neutral if {
+	both := decide(records(standesamt_input, [pstr_hit(0, {"entry_year": 1900}), pstr_hit(1, {})]))
+	both.outcome == "released"
+	archive_only := decide(records(standesamt_input, [pstr_hit(0, {"entry_year": 1900}), pstr_hit(1, {"entry_kind": "sterbe", "entry_year": 1980})]))
+	archive_only.outcome == "archive"
+	decide(records(standesamt_input, [])).outcome == "neutral"
+}
+
+test_decision_denied_request_never_manual if {
+	inp := json.remove(jugendamt_pstr_input, ["request/case_reference"])
+	decide(inp).outcome == "denied"
+}
+
+test_decision_abs12_notice_only_for_gewerbe_protected if {
+	decide(steueramt_abs6_input).notice != null
+	decide(gewerbe_input("city_office", ["name"])).notice == null
+}

@@ -137,6 +137,34 @@ public_s3_abs2_fields := public_s3_abs2_by_authority[authority]
 #   norm: "GewO §14 Abs. 5 S. 2"
 gewerbe_public_fields := {"name", "geschaeftsbezeichnung", "betriebliche_anschrift", "taetigkeit"}
 
+# METADATA
+# title: Protected Gewerbe data (purpose-bound, Abs. 5 S. 1)
+# description: >-
+#   Every other datum of the Gewerbeanzeige (CONTRACT §4). Interpretation [I]:
+#   Rechtsform and Registereintrag are not listed in Abs. 5 S. 2, so they count
+#   as protected although they are public elsewhere.
+# custom:
+#   norm: "GewO §14 Abs. 5 S. 1, Abs. 6, Abs. 9"
+gewerbe_protected_fields := {
+	"given_names", "birth_date", "birth_place", "nationality", "private_address",
+	"rechtsform", "registereintrag", "betriebsbeginn", "betriebsende",
+	"beschaeftigte", "erlaubnisse", "abmeldegrund",
+}
+
+# ---------------------------------------------------------------------------
+# Personenstandsregister field tables (law-matrix §4)
+# ---------------------------------------------------------------------------
+
+# METADATA
+# title: Suchverzeichnis and the matching Registereintrag
+# description: >-
+#   §68 Abs. 2 S. 3: an automated retrieval shows only the Suchverzeichnis and
+#   the entry that belongs to the request; the hub's PStR fields are exactly
+#   that. A §65 Ersuchen gets "soweit erforderlich", decided by the Standesamt.
+# custom:
+#   norm: "PStG §68 Abs. 2 S. 3, §65 Abs. 1"
+pstr_fields := {"entry_kind", "entry_year", "registry_office", "entry_number", "persons", "entry_text"}
+
 # ---------------------------------------------------------------------------
 # Legal maximum per route
 # ---------------------------------------------------------------------------
@@ -146,13 +174,33 @@ gewerbe_public_fields := {"name", "geschaeftsbezeichnung", "betriebliche_anschri
 # description: Empty when there is no route (G8 categories, rules pending).
 default legal_maximum := set()
 
-legal_maximum := melde_s3_abs1 | city_s3_abs2_fields if route == "melde_city"
+legal_maximum := melde_s3_abs1 | city_s3_abs2_fields if {
+	route == "melde_city"
+	not free_search_request
+}
 
-legal_maximum := melde_s34_abs1_s1 | public_s3_abs2_fields if route == "melde_public"
+legal_maximum := melde_s34_abs1_s1 | public_s3_abs2_fields if {
+	route == "melde_public"
+	not free_search_request
+}
 
-legal_maximum := melde_s34_abs1_s1 | melde_s34_abs1_s2 if route in {"melde_security", "melde_justice"}
+legal_maximum := melde_s34_abs1_s1 | melde_s34_abs1_s2 if {
+	route in {"melde_security", "melde_justice"}
+	not free_search_request
+}
+
+# Freie Suche: its own, smaller maximum (melderegister.rego).
+legal_maximum := melde_free_maximum if {
+	startswith(route, "melde_")
+	free_search_request
+}
 
 legal_maximum := gewerbe_public_fields if route == "gewerbe_public"
+
+# "as necessary" (matrix §3): the allowance narrows it per purpose.
+legal_maximum := gewerbe_public_fields | gewerbe_protected_fields if route in {"gewerbe_protected", "gewerbe_criminal"}
+
+legal_maximum := pstr_fields if route in {"pstr_standesamt", "pstr_request"}
 
 # ---------------------------------------------------------------------------
 # G10 IdNr
@@ -189,7 +237,10 @@ releasable := (((requested_fields & legal_maximum) & allowance_fields) & approve
 
 # METADATA
 # title: The field stage is reached only when every precondition holds
-field_stage if count(precondition_failures) == 0
+field_stage if {
+	count(precondition_failures) == 0
+	not confirm_request # Datenbestätigung releases no fields (BMG §39a Abs. 2)
+}
 
 # METADATA
 # title: Requested field unknown to the catalogue

@@ -315,3 +315,19 @@ test_gewerbe_protected_field_withheld_on_public_route if {
 	result.withheld == ["given_names"]
 	"field_beyond_legal_maximum" in result.reasons
 }
+
+test_gewerbe_protected_routes_maximum_is_all_fields if {
+	inp := steueramt_abs6_input
+	authz.legal_maximum == authz.gewerbe_public_fields | authz.gewerbe_protected_fields with input as inp
+	count(authz.gewerbe_public_fields | authz.gewerbe_protected_fields) == 16
+}
+
+test_gewerbe_public_route_maximum_excludes_protected if {
+	inp := gewerbe_input("private", ["name"])
+	count(authz.legal_maximum & authz.gewerbe_protected_fields) == 0 with input as inp
+}
+
+test_pstr_research_route_has_no_maximum if {
+	inp := pstr_input("statistikstelle", "city_office", "kommunalstatistik")
+	authz.legal_maximum == set() with input as inp
+}

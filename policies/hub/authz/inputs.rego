@@ -79,6 +79,14 @@ requested_fields_malformed if {
 }
 
 # METADATA
+# title: Match keys whose value holds a wildcard (names only)
+default wildcard_match_keys := set()
+
+wildcard_match_keys := {name | some name in input.request.wildcard_keys; is_string(name)} if {
+	is_array(input.request.wildcard_keys)
+}
+
+# METADATA
 # title: Catalogue allowance
 # description: >-
 #   The catalogue allowance for purpose x authority x register; undefined if it
@@ -147,3 +155,30 @@ now_year := to_number(substring(input.now, 0, 4)) if {
 	is_string(input.now)
 	regex.match(date_pattern, input.now)
 }
+
+# METADATA
+# title: Names of the match keys (never their values)
+default match_keys := set()
+
+match_keys := {key | some key in input.request.match_keys; is_string(key)} if {
+	is_array(input.request.match_keys)
+}
+
+# METADATA
+# title: Freie Suche (BMG §34a Abs. 3)
+free_search_request if request_kind == "free"
+
+# METADATA
+# title: Datenbestätigung (BMG §39a)
+confirm_request if request_kind == "confirm"
+
+# METADATA
+# title: The requester waived further processing of a neutral answer (BMG §38 Abs. 5 S. 1)
+# description: Only an explicit true counts.
+follow_up_waived if input.request.waive_follow_up == true
+
+# METADATA
+# title: Roles of the acting user (the hub passes only trusted roles)
+default user_roles := set()
+
+user_roles := {role | some role in input.user.roles; is_string(role)} if is_array(input.user.roles)

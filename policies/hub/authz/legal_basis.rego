@@ -16,6 +16,11 @@ route_basis := {
 	"melde_security": ["BMG §34 Abs. 4"],
 	"melde_justice": ["BMG §34 Abs. 4"],
 	"gewerbe_public": ["GewO §14 Abs. 5 S. 2"],
+	"gewerbe_protected": ["GewO §14 Abs. 6", "GewO §14 Abs. 11"],
+	"gewerbe_criminal": ["GewO §14 Abs. 9", "GewO §14 Abs. 11"],
+	"pstr_standesamt": ["PStG §68 Abs. 2"],
+	"pstr_request": ["PStG §65 Abs. 1", "PStG §68 Abs. 3"],
+	"pstr_research": ["PStG §66"],
 }
 
 # METADATA
@@ -51,7 +56,28 @@ reason_basis := {
 	"related_persons_unknown": ["BMG §34a Abs. 5"],
 	"bedingter_sperrvermerk": ["BMG §41 S. 2", "BMG §52"],
 	"no_match": [],
+	"wildcard_in_person_search": ["BMeldDAV §4 Abs. 7"],
+	"hit_limit_exceeded": ["BMeldDAV §1 Abs. 4"],
+	"auskunftssperre_omitted": ["BMeldDAV §8 Abs. 3"],
+	"auskunftssperre_exception_34a_6": ["BMG §34a Abs. 6"],
+	"follow_up_waived": ["BMG §38 Abs. 5"],
+	"datenbestaetigung_neutral": ["BMG §39a Abs. 2 S. 3"],
+	"notify_sperre_initiator": ["BMG §34 Abs. 5"],
+	"selection_criterion_excluded": ["BMG §38 Abs. 2 S. 2"],
+	"selection_criterion_not_admitted": ["BMG §38 Abs. 2 S. 1"],
+	"selection_criteria_missing": ["BMG §38 Abs. 2"],
+	"confirm_fields_requested": ["BMG §39a Abs. 2"],
 	"hits_malformed": [],
+	"gewerbe_transfer_ground_missing": ["GewO §14 Abs. 6 S. 1"],
+	"gewerbe_owi_not_criminal_offence": ["GewO §14 Abs. 9"],
+	"pstr_research_not_served": ["PStG §66"],
+	"pstr_fortfuehrungsfrist_abgelaufen": ["PStG §5 Abs. 5", "PStG §61 Abs. 2", "PStG §68 Abs. 2 S. 5 Nr. 1"],
+	"pstr_sperrvermerk": ["PStG §64", "PStG §68 Abs. 2 S. 5 Nr. 3"],
+	"pstr_stillgelegt": ["PStG §47 Abs. 4 S. 2", "PStG §68 Abs. 2 S. 5 Nr. 4"],
+	"pstr_adoption": ["PStG §63 Abs. 1", "BGB §1758"],
+	"pstr_sbgg": ["PStG §63 Abs. 2"],
+	"pstr_abstammungsgutachten": ["PStG §63 Abs. 4"],
+	"pstr_hit_facts_malformed": ["PStG §68 Abs. 2"],
 }
 
 # METADATA
@@ -70,6 +96,7 @@ register_reason_basis := {
 	},
 	"personenstandsregister": {
 		"missing_purpose": ["PStG §65 Abs. 1"],
+		"purpose_not_allowed": ["PStG §65 Abs. 1"],
 	},
 }
 
@@ -120,11 +147,31 @@ route_reason_basis := {
 	"melde_security": melde_external_reason_basis,
 	"melde_justice": melde_external_reason_basis,
 	"gewerbe_public": {},
+	"gewerbe_protected": {"field_beyond_legal_maximum": ["GewO §14 Abs. 6 S. 1"]},
+	"gewerbe_criminal": {"field_beyond_legal_maximum": ["GewO §14 Abs. 9"]},
+	"pstr_standesamt": {"field_beyond_legal_maximum": ["PStG §68 Abs. 2 S. 3"]},
+	"pstr_request": {},
+	"pstr_research": {},
+}
+
+# METADATA
+# title: Basis of the Melderegister query kinds beyond Personensuche
+# description: >-
+#   Cited whenever the kind is used, so that the basis of a free search does
+#   not change when a blocked person is left out (BMeldDAV §8 Abs. 3).
+melde_kind_basis := {
+	"free": ["BMG §34a Abs. 3", "BMG §38 Abs. 2", "BMeldDAV §8 Abs. 3"],
+	"confirm": ["BMG §39a"],
 }
 
 # METADATA
 # title: Legal basis (set)
 legal_basis contains norm if some norm in route_basis[route]
+
+legal_basis contains norm if {
+	startswith(route, "melde_")
+	some norm in melde_kind_basis[request_kind]
+}
 
 legal_basis contains norm if {
 	route
@@ -191,4 +238,12 @@ legal_basis contains "BMG §34 Abs. 1 S. 2" if {
 
 # METADATA
 # title: Purpose-binding notice given (G7)
-legal_basis contains "BMG §41" if notice != null
+legal_basis contains "BMG §41" if {
+	notice != null
+	register_id == "melderegister"
+}
+
+legal_basis contains "GewO §14 Abs. 12" if {
+	notice != null
+	register_id == "gewerberegister"
+}

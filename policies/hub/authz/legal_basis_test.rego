@@ -15,12 +15,23 @@ test_every_reason_code_has_a_basis_entry if {
 		"idnr_requires_special_basis", "no_releasable_fields", "auskunftssperre",
 		"archive_rule_13_2", "related_person_blocked", "related_persons_unknown",
 		"bedingter_sperrvermerk", "no_match", "hits_malformed",
+		"gewerbe_transfer_ground_missing", "gewerbe_owi_not_criminal_offence",
+		"pstr_research_not_served", "pstr_fortfuehrungsfrist_abgelaufen", "pstr_sperrvermerk",
+		"pstr_stillgelegt", "pstr_adoption", "pstr_sbgg", "pstr_abstammungsgutachten",
+		"pstr_hit_facts_malformed",
+		"auskunftssperre_omitted", "auskunftssperre_exception_34a_6", "follow_up_waived",
+		"datenbestaetigung_neutral", "notify_sperre_initiator", "selection_criterion_excluded",
+		"selection_criterion_not_admitted", "selection_criteria_missing", "confirm_fields_requested",
+		"wildcard_in_person_search", "hit_limit_exceeded",
 	}
 	object.keys(authz.reason_basis) == codes
 }
 
 test_every_route_has_a_basis if {
-	every route_name in {"melde_city", "melde_public", "melde_security", "melde_justice", "gewerbe_public"} {
+	every route_name in {
+		"melde_city", "melde_public", "melde_security", "melde_justice", "gewerbe_public",
+		"gewerbe_protected", "gewerbe_criminal", "pstr_standesamt", "pstr_request", "pstr_research",
+	} {
 		count(authz.route_basis[route_name]) > 0
 		authz.route_reason_basis[route_name]
 	}

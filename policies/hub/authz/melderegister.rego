@@ -1,8 +1,8 @@
 # METADATA
 # title: Melderegister hit-level rules (phase records)
 # description: >-
-#   Per matched person: hold (neutral answer + task for the register office)
-#   or release; strip related persons who have their own Auskunftssperre;
+#   Per matched person: hold (neutral answer + task for the register office),
+#   omit (neutral, no task: free search, confirm, waiver) or release; strip related persons who have their own Auskunftssperre;
 #   §41 S. 2 notice for a bedingter Sperrvermerk. Fail-safe reading of each
 #   hit: only an explicit null / false counts as "no block", a missing member
 #   is treated like a block.
@@ -42,24 +42,77 @@ melde_hit_sperre_clear(hit) if hit.auskunftssperre == null
 # METADATA
 # title: Routes for which the §34a Abs. 6 exception can apply
 # description: >-
-#   Empty in this version: no exception yet. The later rule adds
-#   "melde_security" (§34 Abs. 4 S. 1 Nr. 1, 6-9 only; never justice
-#   authorities, never city offices).
+#   Only §34 Abs. 4 S. 1 Nr. 1, 6-9 (Polizei, Verfassungsschutz, BND, MAD,
+#   Zollfahndung = melde_security); never justice authorities (Nr. 2-5,
+#   10-13), never city offices (§37 Abs. 2 S. 3 names only §34a Abs. 5).
 # custom:
 #   norm: "BMG §34a Abs. 6"
-auskunftssperre_exception_routes := set()
+auskunftssperre_exception_routes := {"melde_security"}
 
 # METADATA
-# title: §34a Abs. 6 exception to the hold (plug-in point)
+# title: Roles that may receive data despite an Auskunftssperre
 # description: >-
-#   Where the security-authority exception plugs in. To be completed with:
-#   Sperre not entered von Amts wegen on behalf of a §34 Abs. 5 S. 1 authority,
-#   and the user is Leitung or besonders ermächtigt (input.user.roles).
+#   "Leitung der abrufenden Stelle oder von ihr hierzu besonders ermächtigte
+#   Bedienstete". The hub passes only roles the client was trusted with.
+# custom:
+#   norm: "BMG §34a Abs. 6"
+auskunftssperre_exception_roles := {"behoerdenleitung", "besonders_ermaechtigt"}
+
+auskunftssperre_exception_user if {
+	some role in user_roles
+	role in auskunftssperre_exception_roles
+}
+
+# METADATA
+# title: Initiators of a Sperre von Amts wegen that are no §34 Abs. 5 S. 1 authority
+# description: >-
+#   Interpretation [I]: the policy cannot verify an initiator's category, so
+#   a Sperre von Amts wegen counts as entered on behalf of a security
+#   authority unless the register office itself entered it. Fail-safe.
+# custom:
+#   norm: "BMG §34 Abs. 5 S. 1, §34a Abs. 6"
+sperre_own_initiators := {"meldebehoerde"}
+
+# METADATA
+# title: Sperre provably not entered on behalf of a §34 Abs. 5 S. 1 authority
+melde_sperre_not_security_initiated(hit) if hit.auskunftssperre.basis == "antrag"
+
+melde_sperre_not_security_initiated(hit) if {
+	hit.auskunftssperre.basis == "amts_wegen"
+	hit.auskunftssperre.initiator in sperre_own_initiators
+}
+
+# METADATA
+# title: The register office must notify the initiator of the Sperre
+# description: >-
+#   Sperre von Amts wegen on behalf of a §34 Abs. 5 S. 1 authority (or not
+#   provably otherwise): the office informs it of every request, even when the
+#   requester waived follow-up (§38 Abs. 5 S. 2), so such a hit always gets a
+#   task.
+# custom:
+#   norm: "BMG §34 Abs. 5 S. 1, 3; §38 Abs. 5 S. 2"
+melde_sperre_notify(hit) if {
+	not melde_hit_sperre_clear(hit)
+	not melde_sperre_not_security_initiated(hit)
+}
+
+# METADATA
+# title: §34a Abs. 6 exception to the hold
+# description: >-
+#   Security route, Personensuche only, user is Leitung or besonders
+#   ermächtigt, Sperre not entered von Amts wegen on behalf of a §34 Abs. 5
+#   S. 1 authority. Interpretation [I]: not for freie Suche (BMeldDAV §8
+#   Abs. 3 leaves blocked persons out of every result list; the authority can
+#   follow up with a Personensuche) and not for Datenbestätigung (§39a Abs. 3
+#   refers to §34 Abs. 5, 6, not to §34a Abs. 6).
 # custom:
 #   norm: "BMG §34a Abs. 6"
 auskunftssperre_exception(hit) if {
 	route in auskunftssperre_exception_routes
+	request_kind == "person"
+	auskunftssperre_exception_user
 	is_object(hit.auskunftssperre)
+	melde_sperre_not_security_initiated(hit)
 }
 
 # METADATA
@@ -70,6 +123,18 @@ melde_hold("auskunftssperre", hit) if {
 	not melde_hit_sperre_clear(hit)
 	not auskunftssperre_exception(hit)
 }
+
+# METADATA
+# title: Text of the §41 S. 2 notice for data released under §34a Abs. 6
+# custom:
+#   norm: "BMG §34a Abs. 6, §41 S. 2, §51"
+auskunftssperre_notice := concat(" ", [
+	"Auskunftssperre (§ 51 BMG), Übermittlung nach § 34a Abs. 6 BMG:",
+	"Die Daten sind nur der Leitung oder besonders ermächtigten Bediensteten",
+	"zugänglich zu machen und dürfen nur verarbeitet werden, wenn die",
+	"Beeinträchtigung schutzwürdiger Interessen der betroffenen Person",
+	"ausgeschlossen werden kann (§ 41 Satz 2 BMG).",
+])
 
 # ---------------------------------------------------------------------------
 # §13 Abs. 2: records of persons who moved away or died more than five years
@@ -188,25 +253,89 @@ melde_bedingter_sperrvermerk(hit) if not melde_bedingter_sperrvermerk_absent(hit
 # title: Bedingter Sperrvermerk explicitly absent
 melde_bedingter_sperrvermerk_absent(hit) if hit.bedingter_sperrvermerk == false
 
-melde_hit_notice(hit) := bedingter_sperrvermerk_notice if melde_bedingter_sperrvermerk(hit)
+melde_hit_notice(hit) := auskunftssperre_notice if auskunftssperre_exception(hit)
 
-melde_hit_notice(hit) := null if not melde_bedingter_sperrvermerk(hit)
+melde_hit_notice(hit) := bedingter_sperrvermerk_notice if {
+	not auskunftssperre_exception(hit)
+	melde_bedingter_sperrvermerk(hit)
+}
+
+melde_hit_notice(hit) := null if {
+	not auskunftssperre_exception(hit)
+	not melde_bedingter_sperrvermerk(hit)
+}
 
 # METADATA
 # title: Codes of the holds that apply to a hit
 melde_hit_holds(hit) := {code | some code in ["auskunftssperre", "archive_rule_13_2"]; melde_hold(code, hit)}
 
 # METADATA
-# title: Evaluation of a held hit
+# title: A hit that would be held ends neutral without a task ("omit")
+# description: >-
+#   Freie Suche: blocked persons are not in the result list (BMeldDAV §8
+#   Abs. 3); Interpretation [I]: §13 Abs. 2 records likewise, a group search
+#   is no Ersuchen about a named person. Datenbestätigung: neutral final
+#   answer (§39a Abs. 2 S. 3; law-matrix NEUTRAL_FINAL). Waiver of further
+#   processing (§38 Abs. 5 S. 1). Except in the free search, a Sperre whose
+#   initiator must be notified keeps its task (§34 Abs. 5, §38 Abs. 5 S. 2).
+melde_hit_omitted(hit) if free_search_request
+
+melde_hit_omitted(hit) if {
+	confirm_request
+	not melde_sperre_notify(hit)
+}
+
+melde_hit_omitted(hit) if {
+	follow_up_waived
+	not melde_sperre_notify(hit)
+}
+
+# METADATA
+# title: Ledger reasons of a held or omitted hit
+melde_neutral_reasons(hit, holds) := free_reasons if {
+	free_search_request
+	free_reasons := {code | some hold in holds; code := object.get(free_omit_codes, hold, hold)}
+}
+
+melde_neutral_reasons(hit, holds) := union({
+	holds,
+	{"follow_up_waived" | follow_up_waived},
+	{"datenbestaetigung_neutral" | confirm_request},
+	{"notify_sperre_initiator" | melde_sperre_notify(hit)},
+}) if {
+	not free_search_request
+}
+
+# METADATA
+# title: Ledger code of a hold that the free search turns into an omission
+free_omit_codes := {"auskunftssperre": "auskunftssperre_omitted"}
+
+# METADATA
+# title: Evaluation of a held hit (neutral answer + task)
 melde_hit_eval(position, hit) := {
 	"index": hit_index(position, hit),
 	"action": "hold",
 	"strip": [],
 	"notice": null,
-	"reasons": holds,
+	"reasons": melde_neutral_reasons(hit, holds),
 } if {
 	holds := melde_hit_holds(hit)
 	count(holds) > 0
+	not melde_hit_omitted(hit)
+}
+
+# METADATA
+# title: Evaluation of an omitted hit (neutral, no task)
+melde_hit_eval(position, hit) := {
+	"index": hit_index(position, hit),
+	"action": "omit",
+	"strip": [],
+	"notice": null,
+	"reasons": melde_neutral_reasons(hit, holds),
+} if {
+	holds := melde_hit_holds(hit)
+	count(holds) > 0
+	melde_hit_omitted(hit)
 }
 
 # METADATA
@@ -226,6 +355,7 @@ melde_hit_eval(position, hit) := {
 # METADATA
 # title: Ledger reasons of a released hit (never shown to the requester)
 melde_release_reasons(hit, blocked, unknown) := union({
+	{"auskunftssperre_exception_34a_6" | auskunftssperre_exception(hit)},
 	{"related_person_blocked" | count(blocked) > 0},
 	{"related_persons_unknown" | count(unknown) > 0},
 	{"bedingter_sperrvermerk" | melde_bedingter_sperrvermerk(hit)},
@@ -235,4 +365,144 @@ melde_release_reasons(hit, blocked, unknown) := union({
 # title: Hit evaluations for the Melderegister
 hit_evaluations := [evaluation | some position, hit in hits; evaluation := melde_hit_eval(position, hit)] if {
 	register_id == "melderegister"
+}
+
+# ---------------------------------------------------------------------------
+# Kinds: Personensuche, freie Suche, Datenbestätigung
+# ---------------------------------------------------------------------------
+
+# METADATA
+# title: Query kinds of the Melderegister
+# custom:
+#   norm: "BMG §34a Abs. 2, 3; §39a"
+melde_kinds := {"person", "free", "confirm"}
+
+# METADATA
+# title: Freie Suche result set for every public body
+# description: >-
+#   §34 Abs. 1 S. 1 Nr. 1-8 and 16 plus the address of the current Haupt- or
+#   alleinige Wohnung; the adapter narrows addresses to that one (fetch kind
+#   "free"). Interpretation [I]: city offices (§37) get no more either.
+# custom:
+#   norm: "BMG §34a Abs. 3 S. 1; BMeldDAV §8"
+melde_free_s1 := {
+	"name", # Nr. 1
+	"prev_names", # Nr. 2
+	"given_names", # Nr. 3
+	"doctor", # Nr. 4
+	"religious_artist_name", # Nr. 5
+	"birth", # Nr. 6
+	"sex", # Nr. 7
+	"nationality", # Nr. 8
+	"death", # Nr. 16
+	"addresses", # current main/sole address only
+}
+
+# METADATA
+# title: Freie Suche additions for every §34 Abs. 4 S. 1 authority
+# description: >-
+#   Einzugsdatum (adapter narrows move_dates to it), §34 Abs. 1 S. 2 Nr. 1
+#   (id_docs), Nr. 3 (weapons, explosives), Nr. 4 (landlord); not Nr. 2
+#   (passport_denial). §34a Abs. 3 S. 2 names all §34 Abs. 4 S. 1 authorities,
+#   so justice authorities too.
+# custom:
+#   norm: "BMG §34a Abs. 3 S. 2"
+melde_free_security := {"move_dates", "id_docs", "weapons", "explosives", "landlord"}
+
+default melde_free_maximum := set()
+
+melde_free_maximum := melde_free_s1 if route in {"melde_city", "melde_public"}
+
+melde_free_maximum := melde_free_s1 | melde_free_security if route in {"melde_security", "melde_justice"}
+
+# METADATA
+# title: Selection criteria (match keys) that are §34 Abs. 1 S. 1 data
+# custom:
+#   norm: "BMG §38 Abs. 2 S. 1 Nr. 2"
+free_criteria_s1 := {
+	"name", "prev_names", "given_names", "doctor", "religious_artist_name", # Nr. 1-5
+	"birth_date", "birth_place", "sex", "nationality", # Nr. 6-8
+	"street", "house_number", "postal_code", "city", # Nr. 9
+	"moved_in", "moved_out", # Nr. 10 (Einzug, Auszug only)
+	"marital", # Nr. 12
+	"death_date", "death_place", # Nr. 16
+}
+
+# METADATA
+# title: Additional selection criteria of §34 Abs. 4 S. 1 authorities
+# custom:
+#   norm: "BMG §38 Abs. 2 S. 1 Nr. 1 (§34 Abs. 1 S. 2 Nr. 3)"
+free_criteria_security := {"weapons", "explosives"}
+
+# METADATA
+# title: Selection criteria nobody may use
+# description: >-
+#   Sperren and bedingte Sperrvermerke, the date of the last Wegzug from a
+#   dwelling in Germany and of the last Zuzug from abroad, and data of related
+#   persons (Nr. 11, 13, 14; also by prefix below).
+# custom:
+#   norm: "BMG §38 Abs. 2 S. 2"
+free_criteria_excluded := {
+	"blocks", "auskunftssperre", "bedingter_sperrvermerk",
+	"last_moved_away", "moved_away", "moved_away_date", "last_moved_in_from_abroad",
+	"spouse", "children", "legal_rep",
+}
+
+free_criteria_related_prefixes := {"spouse_", "child_", "children_", "legal_rep_"}
+
+free_criterion_excluded(key) if key in free_criteria_excluded
+
+free_criterion_excluded(key) if {
+	some prefix in free_criteria_related_prefixes
+	startswith(key, prefix)
+}
+
+free_criterion_admitted(key) if key in free_criteria_s1
+
+free_criterion_admitted(key) if {
+	route in {"melde_security", "melde_justice"}
+	key in free_criteria_security
+}
+
+# METADATA
+# title: Freie Suche by a criterion §38 Abs. 2 S. 2 excludes
+# custom:
+#   norm: "BMG §38 Abs. 2 S. 2"
+precondition_failures contains "selection_criterion_excluded" if {
+	register_id == "melderegister"
+	free_search_request
+	some key in match_keys
+	free_criterion_excluded(key)
+}
+
+# METADATA
+# title: Freie Suche by a criterion beyond §38 Abs. 2 S. 1 for this requester
+# custom:
+#   norm: "BMG §38 Abs. 2 S. 1"
+precondition_failures contains "selection_criterion_not_admitted" if {
+	register_id == "melderegister"
+	free_search_request
+	some key in match_keys
+	not free_criterion_excluded(key)
+	not free_criterion_admitted(key)
+}
+
+# METADATA
+# title: Freie Suche without any criterion
+# custom:
+#   norm: "BMG §38 Abs. 2"
+precondition_failures contains "selection_criteria_missing" if {
+	register_id == "melderegister"
+	free_search_request
+	count(match_keys) == 0
+}
+
+# METADATA
+# title: Datenbestätigung with requested fields
+# description: A confirmation releases no field; asking for fields is a different query.
+# custom:
+#   norm: "BMG §39a Abs. 2"
+precondition_failures contains "confirm_fields_requested" if {
+	confirm_request
+	count(requested_fields) > 0
 }

@@ -32,12 +32,12 @@ not_served_categories := {"eu_public_body", "private", "media"}
 known_registers := {"melderegister", "gewerberegister", "personenstandsregister"}
 
 # METADATA
-# title: Query kinds encoded so far
+# title: Query kinds encoded for every register
 # description: >-
-#   Only Personensuche ("person") is encoded. Freie Suche (BMG §34a Abs. 3 has
-#   its own, smaller field maximum) and Datenbestätigung (§39a, no fields) are
-#   denied with kind_rules_pending until their rules are added, so that the
-#   Personensuche maximum is never applied to them.
+#   Personensuche ("person") everywhere; the Melderegister adds freie Suche
+#   and Datenbestätigung (melde_kinds). Other kinds are denied with
+#   kind_rules_pending, so that the Personensuche maximum is never applied
+#   to them.
 supported_kinds := {"person"}
 
 # METADATA
@@ -145,6 +145,12 @@ precondition_failures contains "kind_not_allowed" if {
 # title: Query kind not encoded yet
 kind_supported if request_kind in supported_kinds
 
+# The Melderegister has all three kinds (BMG §34a Abs. 2, 3; §39a); see melderegister.rego.
+kind_supported if {
+	register_id == "melderegister"
+	request_kind in melde_kinds
+}
+
 precondition_failures contains "kind_rules_pending" if {
 	request_kind
 	not kind_supported
@@ -160,6 +166,7 @@ precondition_failures contains "fields_malformed" if requested_fields_malformed
 #   norm: "BMG §34a Abs. 1, §39 Abs. 1; DSGVO Art. 5 Abs. 1 lit. c"
 precondition_failures contains "no_fields_requested" if {
 	not requested_fields_malformed
+	not confirm_request
 	count(requested_fields) == 0
 }
 
@@ -221,3 +228,197 @@ route := "gewerbe_public" if {
 # custom:
 #   norm: "GewO §14 Abs. 5 S. 2"
 public_data_route if route == "gewerbe_public"
+
+# ---------------------------------------------------------------------------
+# Gewerberegister: protected data (GewO §14 Abs. 6, 8, 9, 11)
+# ---------------------------------------------------------------------------
+
+# METADATA
+# title: Categories that may receive protected Gewerbe data (public bodies)
+# description: >-
+#   Abs. 6 S. 1 serves public bodies (S. 2 the city's own offices); private
+#   persons, companies, media and EU bodies are Abs. 7 cases, not served (G8).
+gewerbe_protected_categories := {"city_office", "public_body", "security_authority", "justice_authority"}
+
+# METADATA
+# title: Purposes that are the prosecution of criminal offences (Abs. 9)
+# description: >-
+#   Abs. 9 covers "Verfolgung von Straftaten" only. Interpretation [I]: the
+#   purpose code decides, so a police or justice client gets the Abs. 9 route
+#   only for strafverfolgung; Ordnungswidrigkeiten are not Straftaten.
+# custom:
+#   norm: "GewO §14 Abs. 9"
+gewerbe_criminal_purposes := {"strafverfolgung"}
+
+# METADATA
+# title: Purposes that pursue Ordnungswidrigkeiten (never Abs. 9)
+gewerbe_owi_purposes := {"owi_anhoerung"}
+
+# METADATA
+# title: Requester categories of the Abs. 9 route
+gewerbe_criminal_categories := {"security_authority", "justice_authority"}
+
+gewerbe_criminal_request if {
+	client_category in gewerbe_criminal_categories
+	purpose_code in gewerbe_criminal_purposes
+}
+
+route := "gewerbe_criminal" if {
+	register_id == "gewerberegister"
+	gewerbe_criminal_request
+}
+
+route := "gewerbe_protected" if {
+	register_id == "gewerberegister"
+	purpose_code != "information"
+	client_category in gewerbe_protected_categories
+	not gewerbe_criminal_request
+}
+
+# METADATA
+# title: Abs. 6 S. 1 grounds an allowance can name
+# description: >-
+#   Interpretation [I]: which Abs. 6 S. 1 condition holds is the catalogue's
+#   assertion (the Oberbürgermeister fixes recipients and purposes, Abs. 11
+#   S. 2): the allowance's legal_basis must name Nr. 1 (regular transmission
+#   under Abs. 8 allowed, also named as "GewO §14 Abs. 8[ Nr. n]"), Nr. 2
+#   (gegenwärtige Gefahr) or Nr. 3 (collection from the trader
+#   disproportionate). Inside the city S. 2 applies S. 1 "entsprechend".
+# custom:
+#   norm: "GewO §14 Abs. 6 S. 1, S. 2"
+gewerbe_abs6_grounds := {
+	"GewO §14 Abs. 6 S. 1 Nr. 1",
+	"GewO §14 Abs. 6 S. 1 Nr. 2",
+	"GewO §14 Abs. 6 S. 1 Nr. 3",
+}
+
+gewerbe_abs8_pattern := `^GewO §14 Abs\. 8( Nr\. [0-9]+[a-z]?)?$`
+
+gewerbe_transfer_ground_named if {
+	some norm in allowance_legal_basis
+	norm in gewerbe_abs6_grounds
+}
+
+gewerbe_transfer_ground_named if {
+	some norm in allowance_legal_basis
+	regex.match(gewerbe_abs8_pattern, norm)
+}
+
+# METADATA
+# title: The Gewerbeamt's own use for the Überwachung der Gewerbeausübung
+# description: >-
+#   Interpretation [I]: the office that keeps the register uses the data under
+#   Abs. 5 S. 1 itself; no Abs. 6 transmission takes place.
+# custom:
+#   norm: "GewO §14 Abs. 5 S. 1"
+gewerbe_transfer_ground_named if {
+	authority == "gewerbeamt"
+	"GewO §14 Abs. 5 S. 1" in allowance_legal_basis
+}
+
+precondition_failures contains "gewerbe_transfer_ground_missing" if {
+	route == "gewerbe_protected"
+	allowance
+	not gewerbe_transfer_ground_named
+}
+
+# METADATA
+# title: Ordnungswidrigkeiten are no Straftaten (Abs. 9 does not apply)
+# custom:
+#   norm: "GewO §14 Abs. 9"
+precondition_failures contains "gewerbe_owi_not_criminal_offence" if {
+	route == "gewerbe_protected"
+	purpose_code in gewerbe_owi_purposes
+	not gewerbe_transfer_ground_named
+}
+
+# ---------------------------------------------------------------------------
+# Personenstandsregister (PStG §§ 65, 66, 68)
+# ---------------------------------------------------------------------------
+
+# METADATA
+# title: Standesämter (automated retrieval between Standesämter, §68 Abs. 2)
+# description: >-
+#   Interpretation [I]: a Standesamt is recognised by its authority code (the
+#   hub's own Standesamt and those of other municipalities).
+pstr_standesamt_authorities := {"standesamt", "standesamt_extern"}
+
+# METADATA
+# title: Research and statistics (PStG §66)
+# description: >-
+#   Interpretation [I]: the Statistikstelle and research purposes never reach
+#   the register through the hub; §66 needs the consent of the oberste
+#   Landesbehörde, which the hub cannot check.
+pstr_research_authorities := {"statistikstelle"}
+
+pstr_research_purposes := {"kommunalstatistik", "wissenschaftliche_forschung"}
+
+pstr_research_request if authority in pstr_research_authorities
+
+pstr_research_request if purpose_code in pstr_research_purposes
+
+pstr_served_categories := {"city_office", "public_body", "security_authority", "justice_authority"}
+
+route := "pstr_standesamt" if {
+	register_id == "personenstandsregister"
+	client_category in pstr_served_categories
+	authority in pstr_standesamt_authorities
+	not pstr_research_request
+}
+
+route := "pstr_research" if {
+	register_id == "personenstandsregister"
+	client_category in pstr_served_categories
+	pstr_research_request
+}
+
+# METADATA
+# title: Every other authority or court: Ersuchen to the Standesamt
+# description: >-
+#   No Bundes- or Landesrecht admits automated retrieval by bodies other than
+#   Standesämter (§68 Abs. 3); the request becomes a §65 Abs. 1 Ersuchen the
+#   Standesamt answers by hand (outcome manual).
+# custom:
+#   norm: "PStG §65 Abs. 1, §68 Abs. 3"
+route := "pstr_request" if {
+	register_id == "personenstandsregister"
+	client_category in pstr_served_categories
+	not pstr_standesamt_client
+	not pstr_research_request
+}
+
+pstr_standesamt_client if authority in pstr_standesamt_authorities
+
+precondition_failures contains "pstr_research_not_served" if route == "pstr_research"
+
+# METADATA
+# title: Routes the hub never answers automatically (outcome manual)
+manual_routes := {"pstr_request"}
+
+route_manual if route in manual_routes
+
+# METADATA
+# title: G9 no wildcards in a person search
+# description: >-
+#   The adapters refuse wildcards too (422); the policy denies independently so
+#   that a register without that check cannot be searched by pattern.
+# custom:
+#   norm: "BMeldDAV §4 Abs. 7"
+precondition_failures contains "wildcard_in_person_search" if {
+	request_kind == "person"
+	count(wildcard_match_keys) > 0
+}
+
+# METADATA
+# title: G9 hit lists are limited to 1,000 entries
+# description: >-
+#   The service asks the adapter for at most HUB_MAX_HITS and answers 422 beyond
+#   that; the policy refuses a longer list as well, whatever the configuration.
+# custom:
+#   norm: "BMeldDAV §1 Abs. 4"
+max_list_entries := 1000
+
+precondition_failures contains "hit_limit_exceeded" if {
+	phase == "records"
+	count(hits) > max_list_entries
+}

@@ -212,8 +212,8 @@ test_missing_kind_denied if {
 	denied_with(removed(["request/kind"]), "missing_kind")
 }
 
-test_free_search_pending_even_if_allowed if {
-	inp := patched({"request": {"kind": "free"}, "purpose": {"allowance": {"kinds": ["person", "free"]}}})
+test_unencoded_kind_pending_even_if_allowed if {
+	inp := patched({"request": {"kind": "bulk"}, "purpose": {"allowance": {"kinds": ["person", "bulk"]}}})
 	denied_with(inp, "kind_rules_pending")
 }
 
@@ -261,18 +261,26 @@ test_catalogue_register_id_missing_denied if {
 	denied_with(removed(["register/id"]), "register_mismatch")
 }
 
-test_personenstandsregister_pending if {
+test_personenstandsregister_other_office_is_an_ersuchen if {
 	inp := patched({"request": {"register": "personenstandsregister"}, "register": {"id": "personenstandsregister"}})
-	denied_with(inp, "register_rules_pending")
+	authz.route == "pstr_request" with input as inp
+	not "register_rules_pending" in decide(inp).reasons
 }
 
-test_gewerbe_other_purpose_pending if {
+test_gewerbe_other_purpose_needs_abs6_ground if {
 	inp := object.union(gewerbe_input("city_office", ["name"]), {
 		"request": {"purpose": "gewerbesteuer_veranlagung"},
 		"purpose": {"code": "gewerbesteuer_veranlagung"},
 	})
-	denied_with(inp, "register_rules_pending")
+	denied_with(inp, "gewerbe_transfer_ground_missing")
 	not "category_not_served" in decide(inp).reasons
+	not "register_rules_pending" in decide(inp).reasons
+}
+
+test_gewerbe_without_purpose_still_pending if {
+	inp := json.remove(gewerbe_input("city_office", ["name"]), ["request/purpose"])
+	denied_with(inp, "register_rules_pending")
+	denied_with(inp, "missing_purpose")
 }
 
 test_routes_per_category if {
@@ -300,4 +308,51 @@ test_gewerbe_route_only_for_information if {
 	authz.route == "gewerbe_public" with input as public_inp
 	inp := object.union(gewerbe_input("private", ["name"]), {"request": {"purpose": "x"}})
 	not authz.route with input as inp
+}
+
+test_gewerbe_and_pstr_routes if {
+	inp_public := gewerbe_input("private", ["name"])
+	authz.route == "gewerbe_public" with input as inp_public
+	inp_protected := steueramt_abs6_input
+	authz.route == "gewerbe_protected" with input as inp_protected
+	inp_criminal := gewerbe_protected_input("polizei", "security_authority", "strafverfolgung", ["GewO §14 Abs. 9"], ["birth_date"])
+	authz.route == "gewerbe_criminal" with input as inp_criminal
+	inp_standesamt := standesamt_input
+	authz.route == "pstr_standesamt" with input as inp_standesamt
+	inp_request := jugendamt_pstr_input
+	authz.route == "pstr_request" with input as inp_request
+	inp_research := pstr_input("statistikstelle", "city_office", "kommunalstatistik")
+	authz.route == "pstr_research" with input as inp_research
+}
+
+test_gewerbe_protected_g8_no_route if {
+	inp := gewerbe_protected_input("rundfunk", "media", "gewerbeuntersagung_35", ["GewO §14 Abs. 6 S. 1 Nr. 3"], ["birth_date"])
+	not authz.route with input as inp
+}
+
+# --- G9 limits ---------------------------------------------------------------
+
+test_wildcard_in_person_search_denied if {
+	denied_with(patched({"request": {"wildcard_keys": ["name"]}}), "wildcard_in_person_search")
+}
+
+test_wildcard_in_person_search_cites_bmelddav if {
+	"BMeldDAV §4 Abs. 7" in decide(patched({"request": {"wildcard_keys": ["name"]}})).legal_basis
+}
+
+test_no_wildcard_keys_pass if {
+	decide(patched({"request": {"wildcard_keys": []}})).outcome == "released"
+}
+
+test_more_than_1000_hits_denied if {
+	hit_list := [clear_hit(index) | some index in numbers.range(0, 1000)]
+	count(hit_list) == 1001
+	denied_with(records(wohngeld_input, hit_list), "hit_limit_exceeded")
+}
+
+test_1000_hits_not_limited if {
+	hit_list := [clear_hit(index) | some index in numbers.range(0, 999)]
+	result := decide(records(wohngeld_input, hit_list))
+	not "hit_limit_exceeded" in result.reasons
+	result.outcome == "released"
 }

@@ -8,6 +8,7 @@ from typing import ClassVar, Self
 
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.base import (
     AdapterContext,
@@ -19,7 +20,7 @@ from adapters.base import (
 )
 from adapters.errors import InvalidLookup, RecordNotFound
 from adapters.melderegister import repository
-from adapters.melderegister.lookup import parse_person_lookup
+from adapters.melderegister.lookup import parse_free_lookup, parse_person_lookup
 from adapters.melderegister.mapping import field_values, hit_facts
 from adapters.melderegister.spec import MELDEREGISTER_SPEC
 from adapters.melderegister.store import parse_lines, store_records
@@ -44,16 +45,29 @@ class MelderegisterAdapter:
     def _today(self) -> date:
         return self._today_override or date.today()  # noqa: DTZ011 - register dates are local
 
-    async def search(self, request: SearchRequest) -> Sequence[Hit]:
-        if request.kind != "person":
-            raise InvalidLookup(f"kind {request.kind!r} is not supported yet", member="kind")
+    async def _find(self, connection: AsyncSession, request: SearchRequest) -> list[MrPerson]:
+        if request.kind == "free":
+            free = parse_free_lookup(request.keys)
+            return await repository.find_free(connection, free, limit=request.max_hits)
+        if request.kind not in {"person", "confirm"}:
+            raise InvalidLookup(f"kind {request.kind!r} is not supported", member="kind")
+        # Datenbestätigung: §38 Abs. 1 keys (BMG §39a Abs. 1 S. 2), data compared exactly.
         lookup = parse_person_lookup(request.keys)
+        return await repository.find_persons(
+            connection, lookup, limit=request.max_hits, exact=request.kind == "confirm"
+        )
+
+    async def search(self, request: SearchRequest) -> Sequence[Hit]:
         today = self._today()
         async with self._mirror.session() as connection:
-            found = await repository.find_persons(connection, lookup, limit=request.max_hits)
-            persons = await repository.load_with_related(
-                connection, [person.person_id for person in found]
-            )
+            if request.subject_ids:  # follow-up by hit ID: no search, current facts
+                persons = await repository.load_with_related(connection, request.subject_ids)
+                found = [persons[i] for i in request.subject_ids if i in persons]
+            else:
+                found = await self._find(connection, request)
+                persons = await repository.load_with_related(
+                    connection, [person.person_id for person in found]
+                )
         return [
             Hit(subject_id=person.person_id, facts=hit_facts(person, persons, today=today))
             for person in found
@@ -70,7 +84,12 @@ class MelderegisterAdapter:
             if person is None:
                 raise RecordNotFound(f"person {subject.subject_id} vanished")
             values = field_values(
-                person, persons, fields=request.fields, strip=subject.strip_related, today=today
+                person,
+                persons,
+                fields=request.fields,
+                strip=subject.strip_related,
+                today=today,
+                kind=request.kind,
             )
             records.append(FetchedRecord(subject_id=person.person_id, fields=values))
         return records

@@ -9,7 +9,7 @@ from datetime import date
 from adapters.errors import InvalidLookup
 from adapters.lookup import check_match_values
 from adapters.melderegister.names import normalise_name
-from adapters.melderegister.spec import PERSON_LOOKUP_KEYS
+from adapters.melderegister.spec import FREE_LOOKUP_KEYS, PERSON_LOOKUP_KEYS
 
 _DATE_KEYS = ("birth_date", "death_date")
 # The Wohnort-side keys of §38 Abs. 1; the city itself is implied by the register.
@@ -65,6 +65,16 @@ def _identity(keys: Mapping[str, str]) -> tuple[str, str]:
     )
 
 
+def _sex_and_postal_code(keys: Mapping[str, str]) -> tuple[str | None, str | None]:
+    sex = keys.get("sex")
+    if sex is not None and sex not in {"m", "w", "d", "x"}:
+        raise InvalidLookup("sex is one of m, w, d, x", member="sex")
+    postal_code = keys.get("postal_code")
+    if postal_code is not None and not (len(postal_code) == 5 and postal_code.isdigit()):  # noqa: PLR2004
+        raise InvalidLookup("postal_code has five digits", member="postal_code")
+    return sex, postal_code
+
+
 def parse_person_lookup(keys: Mapping[str, str]) -> PersonLookup:
     check_match_values(keys, allowed=PERSON_LOOKUP_KEYS, search="person search")
     surname, surname_kind = _identity(keys)
@@ -74,12 +84,7 @@ def parse_person_lookup(keys: Mapping[str, str]) -> PersonLookup:
             "death_place besides the name (BMG §38 Abs. 1)",
             member="birth_date",
         )
-    sex = keys.get("sex")
-    if sex is not None and sex not in {"m", "w", "d", "x"}:
-        raise InvalidLookup("sex is one of m, w, d, x", member="sex")
-    postal_code = keys.get("postal_code")
-    if postal_code is not None and not (len(postal_code) == 5 and postal_code.isdigit()):  # noqa: PLR2004
-        raise InvalidLookup("postal_code has five digits", member="postal_code")
+    sex, postal_code = _sex_and_postal_code(keys)
 
     def norm(key: str) -> str | None:
         return normalise_name(keys[key]) if key in keys else None
@@ -100,4 +105,66 @@ def parse_person_lookup(keys: Mapping[str, str]) -> PersonLookup:
         postal_code=postal_code,
         city=norm("city"),
         azr_no=keys.get("azr_no"),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FreeLookup:
+    """Validated, normalised criteria of a free search (BMG §34a Abs. 3, §38 Abs. 2).
+
+    Names are matched exactly after normalisation (no phonetic search), addresses against
+    current addresses only.
+    """
+
+    names: tuple[tuple[str, str], ...]  # (name kind, normalised name)
+    given_names: str | None
+    birth_date: date | None
+    birth_place: str | None
+    sex: str | None
+    nationality: str | None
+    death_date: date | None
+    death_place: str | None
+    street: str | None
+    house_number: str | None
+    postal_code: str | None
+    city: str | None
+
+
+_FREE_NAME_KINDS = (
+    ("name", "name"),
+    ("prev_names", "prev_name"),
+    ("religious_artist_name", "religious_artist_name"),
+)
+
+
+def parse_free_lookup(keys: Mapping[str, str]) -> FreeLookup:
+    """At least one criterion, each a §34 Abs. 1 S. 1 datum the adapter can search, no wildcards.
+
+    Which criteria a requester may use at all is the policy's decision (§38 Abs. 2).
+    """
+    check_match_values(keys, allowed=FREE_LOOKUP_KEYS, search="free search")
+    if not keys:
+        raise InvalidLookup("a free search needs at least one criterion", member="street")
+    sex, postal_code = _sex_and_postal_code(keys)
+
+    def norm(key: str) -> str | None:
+        return normalise_name(keys[key]) if key in keys else None
+
+    return FreeLookup(
+        names=tuple(
+            (kind, normalise_name(keys[key])) for key, kind in _FREE_NAME_KINDS if key in keys
+        ),
+        given_names=keys.get("given_names"),
+        birth_date=_parse_date(keys, "birth_date"),
+        birth_place=norm("birth_place"),
+        sex=sex,
+        nationality=keys["nationality"].strip().upper() if "nationality" in keys else None,
+        death_date=_parse_date(keys, "death_date"),
+        death_place=norm("death_place"),
+        street=norm("street"),
+        house_number=normalise_house_number(keys["house_number"])
+        if "house_number" in keys
+        else None,
+        postal_code=postal_code,
+        city=norm("city"),
     )

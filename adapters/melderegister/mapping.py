@@ -149,6 +149,26 @@ def _related_values(
     ]
 
 
+_ADDRESS_DATES = frozenset({"moved_in", "moved_out"})
+
+
+def _free_search_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Free search: only the current Haupt-/alleinige Wohnung and the Einzugsdatum.
+
+    BMG §34a Abs. 3 S. 1 (address), S. 2 (Einzugsdatum nach §34 Abs. 1 S. 1 Nr. 10).
+    """
+    if "addresses" in values:
+        # Without moved_in/moved_out: the Einzugsdatum is move_dates, security bodies only.
+        values["addresses"] = [
+            {key: value for key, value in address.items() if key not in _ADDRESS_DATES}
+            for address in values["addresses"] or []
+            if address.get("kind") == "haupt" and address.get("moved_out") is None
+        ]
+    if "move_dates" in values:
+        values["move_dates"] = {"moved_in": values["move_dates"].get("moved_in")}
+    return values
+
+
 def field_values(
     person: MrPerson,
     persons: Persons,
@@ -156,8 +176,13 @@ def field_values(
     fields: frozenset[str],
     strip: frozenset[str],
     today: date,
+    kind: str = "person",
 ) -> dict[str, Any]:
     """Only the requested fields; blocked related persons of stripped roles left out silently."""
+    if kind == "free":
+        return _free_search_values(
+            field_values(person, persons, fields=fields, strip=strip, today=today)
+        )
     values: dict[str, Any] = {}
     for field in sorted(fields):
         if field in _ROLE_OF_FIELD:

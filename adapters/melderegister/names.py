@@ -131,11 +131,18 @@ def _keys_match(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return a[0] == b[0] or (bool(a[1]) and a[1] == b[1])
 
 
-def given_names_match(query: str, candidates: Sequence[str]) -> bool:
-    """Every query given name must match some word of the candidate's given names."""
+def given_names_match(query: str, candidates: Sequence[str], *, phonetic: bool = True) -> bool:
+    """Every query given name must match some word of the candidate's given names.
+
+    ``phonetic=False``: normalised spelling only (data to confirm, BMG §39a).
+    """
     wanted = _word_keys(query)
     available = [key for name in candidates for key in _word_keys(name)]
-    return bool(wanted) and all(any(_keys_match(w, a) for a in available) for w in wanted)
+
+    def same(a: tuple[str, str], b: tuple[str, str]) -> bool:
+        return _keys_match(a, b) if phonetic else a[0] == b[0]
+
+    return bool(wanted) and all(any(same(w, a) for a in available) for w in wanted)
 
 
 def surname_matches(query: str, candidate: str) -> bool:

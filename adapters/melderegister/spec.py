@@ -193,6 +193,25 @@ PERSON_LOOKUP_KEYS: tuple[str, ...] = (
     "azr_no",
 )
 
+# Free-search criteria the register can search: §34 Abs. 1 S. 1 data only (BMG §38 Abs. 2);
+# the policy decides which of them a requester may use.
+FREE_LOOKUP_KEYS: tuple[str, ...] = (
+    "name",
+    "prev_names",
+    "given_names",
+    "religious_artist_name",
+    "birth_date",
+    "birth_place",
+    "sex",
+    "nationality",
+    "death_date",
+    "death_place",
+    "street",
+    "house_number",
+    "postal_code",
+    "city",
+)
+
 MELDEREGISTER_SPEC = RegisterSpec(
     id="melderegister",
     title="Melderegister der Wissenschaftsstadt Darmstadt",

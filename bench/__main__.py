@@ -50,7 +50,13 @@ def bench_policy() -> None:
         print(f"policy decision ({name}): median {_median_ms(samples)} ms over 2000")
 
 
-BENCH_POLICY_CASES = ("wohngeld_request_released", "wohngeld_records_released")
+BENCH_POLICY_CASES = (
+    "wohngeld_request_released",
+    "wohngeld_records_released",
+    "free_search_blocked_omitted",
+    "gewerbe_protected_city_office_abs6_released",
+    "pstr_standesamt_released",
+)
 DECISION_RULE = "data.hub.authz.decision"
 
 

@@ -45,6 +45,12 @@ class AccessDenied(HubError):
     status, slug, title = 403, "access-denied", "Access denied"
 
 
+class ArchiveLawApplies(AccessDenied):
+    """The entry is past its Fortführungsfrist: archive law, not register law (PStG §61 Abs. 2)."""
+
+    status, slug, title = 403, "archive-law-applies", "Archive law applies"
+
+
 class UnknownRegister(HubError):
     status, slug, title = 404, "unknown-register", "Unknown register"
 

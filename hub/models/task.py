@@ -29,6 +29,9 @@ class Task(Base):
     reasons: Mapped[list[str]] = mapped_column(JsonColumn)
     query_kind: Mapped[str] = mapped_column(String(32))
     fields_requested: Mapped[list[str]] = mapped_column(JsonColumn)
+    # Match keys and values as the requester gave them, so the office can find the entry of a
+    # manual request. Kept here only: never in the ledger or the logs.
+    match: Mapped[dict[str, str] | None] = mapped_column(JsonColumn, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     closed_by: Mapped[str | None] = mapped_column(String(200), default=None)

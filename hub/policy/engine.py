@@ -80,7 +80,7 @@ class EmbeddedRegoEngine:
             raw = json.loads(self._engine.eval_rule_as_json(DECISION_RULE))
         except Exception as error:
             raise PolicyFailure(f"policy evaluation failed: {error.__class__.__name__}") from error
-        return parse_decision(raw)
+        return parse_decision(raw).model_copy(update={"revision": self.revision})
 
     def close(self) -> None:
         """Drop the engine on the event-loop thread that made it.

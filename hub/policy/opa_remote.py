@@ -96,7 +96,7 @@ class RemoteOpaEngine:
         if reported is not None and reported != self.revision:
             _log.info("opa_revision", revision=reported, announced=self._announced)
         self.revision = reported or self._announced
-        return decision
+        return decision.model_copy(update={"revision": self.revision})
 
     async def aclose(self) -> None:
         await self._client.close_connection()

@@ -29,3 +29,5 @@ class Decision(BaseModel):
     legal_basis: list[str] = Field(default_factory=list)
     hits: list[HitDecision] = Field(default_factory=list)
     notice: str | None = None
+    # Set by the engine, not by the policy: the revision that made this very decision.
+    revision: str = ""

@@ -35,6 +35,7 @@ _VIEW_COLUMNS = (
     "case_reference",
     "query_kind",
     "fields_requested",
+    "match",
     "reasons",
     "created_at",
     "closed_at",

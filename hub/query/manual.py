@@ -1,0 +1,60 @@
+"""Requests the hub must not answer automatically: a task for the register office (202).
+
+PStG §65 Abs. 1 / §68 Abs. 3: a Personenstand request of any authority but a Standesamt is an
+Ersuchen the Standesamt answers by hand; entries with a Sperrvermerk, stillgelegt or with an
+adoption (§§ 63, 64, §68 Abs. 2 S. 5) likewise. The task carries what the office needs to act,
+including the match keys and values: those are stored on the task only, never in the ledger or
+a log line.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from hub.audit.service import LedgerRecord
+from hub.models import Task
+from hub.policy.schemas import Decision
+from hub.query.schemas import QueryRequest
+
+MANUAL_TASK_KIND = "manual_request"
+
+
+def manual_tasks(
+    record: LedgerRecord,
+    decision: Decision,
+    request: QueryRequest,
+    *,
+    person_ids: Sequence[str | None],
+) -> list[Task]:
+    """One task per entry the office must decide on (one without an entry at request level)."""
+    now = datetime.now(UTC)
+    return [
+        Task(
+            task_id=str(uuid.uuid4()),
+            kind=MANUAL_TASK_KIND,
+            status="open",
+            register=record.register,
+            person_id=person_id,
+            request_id=record.request_id,
+            ledger_entry_id="",
+            authority=record.authority or "",
+            user_id=record.user_id or "",
+            purpose=record.purpose or "",
+            case_reference=record.case_reference or "",
+            reasons=list(decision.reasons),
+            query_kind=record.kind or "",
+            fields_requested=list(record.fields_requested),
+            match=dict(request.match),
+            created_at=now,
+        )
+        for person_id in person_ids
+    ]
+
+
+def manual_answer(record: LedgerRecord, tasks: Sequence[Task]) -> dict[str, object]:
+    """202 body; the ticket is the (first) task, which the office closes when it has answered."""
+    record.outcome, record.http_status = "manual", 202
+    record.fields_released = []
+    return {"outcome": "manual", "request_id": record.request_id, "ticket_id": tasks[0].task_id}

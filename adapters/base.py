@@ -110,6 +110,9 @@ class SearchRequest:
         keys: lookup keys and their values, as sent by the caller.
         request_id: the hub's request id, for the adapter's logs.
         max_hits: more matches than this raise ``TooManyMatches``.
+        subject_ids: when set, a follow-up on earlier hits (BMeldDAV §4 Abs. 5, §9): the
+            adapter returns exactly these subjects with their *current* facts, ignores
+            ``keys``, and silently leaves out subjects no longer in the register.
     """
 
     dataset: str
@@ -117,6 +120,7 @@ class SearchRequest:
     keys: Mapping[str, str]
     request_id: str
     max_hits: int
+    subject_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,12 +159,15 @@ class FetchRequest:
         subjects: the subjects to fetch, in answer order.
         fields: already minimised by policy; adapters must not return more.
         request_id: the hub's request id.
+        kind: kind of the search the subjects came from; a register may narrow values for
+            it (e.g. only the current main address after a free search, BMG §34a Abs. 3).
     """
 
     dataset: str
     subjects: tuple[SubjectFetch, ...]
     fields: frozenset[str]
     request_id: str
+    kind: str = "person"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

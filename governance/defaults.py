@@ -591,8 +591,8 @@ PURPOSES: Final = (
         "gewerbesteuer_veranlagung",
         "Gewerbesteuerveranlagung",
         GEWERBE,
-        "GewO §14 Abs. 6 S. 1 Nr. 1",
-        "GewO §14 Abs. 8",
+        "GewO §14 Abs. 6 S. 1 Nr. 3",
+        "GewO §14 Abs. 6 S. 2",
         "GewStG",
         about="Veranlagung und Erhebung der Gewerbesteuer.",
     ),
@@ -855,6 +855,9 @@ _GEWERBE = (
         for code in AUTHORITY_CODES
     ),
     # Interpretation: what a Gewerbesteuer assessment needs (who, where, which form, since when).
+    # Interpretation [I]: the city's Steueramt is no Abs. 8 recipient (Nr. 13 names the
+    # Finanzämter of the Land); intra-city Weitergabe under Abs. 6 S. 2 with the S. 1 Nr. 3
+    # ground (asking the trader again would be disproportionate) - law-sources: UNSURE.
     _allow(
         "gewerbesteuer_veranlagung",
         "steueramt",
@@ -870,7 +873,7 @@ _GEWERBE = (
             "betriebsbeginn",
             "betriebsende",
         ),
-        basis=("GewO §14 Abs. 6 S. 1 Nr. 1", "GewO §14 Abs. 8", "GewO §14 Abs. 11", "GewStG"),
+        basis=("GewO §14 Abs. 6 S. 1 Nr. 3", "GewO §14 Abs. 6 S. 2", "GewO §14 Abs. 11", "GewStG"),
     ),
     # Interpretation: all data of the trader but the number of employees.
     *(
@@ -939,6 +942,26 @@ _PERSONENSTAND = (
     ),
     # Other authorities: PStG §65 Abs. 1 Ersuchen, not automated (§68 Abs. 3) - the policy
     # routes these to the Standesamt (manual); the allow-list fixes what may then be given.
+    # Interpretation [I]: the offices and purposes below are the matrix's examples of §65
+    # Abs. 1 tasks ("soweit erforderlich"); the Standesamt checks the necessity by hand.
+    *(
+        _allow(
+            purpose,
+            code,
+            register=PSTR,
+            kinds=("person",),
+            fields=PERSONENSTANDSREGISTER_FIELDS,
+            basis=("PStG §65 Abs. 1", *law),
+        )
+        for purpose, code, law in (
+            ("sgb8_hilfe", "jugendamt", ("SGB VIII",)),
+            ("aufenthg_verlaengerung", "auslaenderbehoerde", ("AufenthG §86",)),
+            ("erbenermittlung_bestattung", "sozialamt", ("SGB XII §74",)),
+            ("strafverfolgung", "polizei", ("StPO §163",)),
+            ("strafverfolgung", "staatsanwaltschaft", ("StPO §161",)),
+            ("strafverfolgung", "gericht", ("StPO",)),
+        )
+    ),
     _allow(
         "erbenermittlung_bestattung",
         "ordnungsamt",

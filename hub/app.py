@@ -22,6 +22,7 @@ from hub.logging import configure_logging, request_id_middleware
 from hub.policy.engine import EmbeddedRegoEngine, PolicyEngine, announced_revision
 from hub.policy.opa_remote import RemoteOpaEngine
 from hub.query.endpoints import router as query_router
+from hub.query.hits import HitRefs
 from hub.query.service import QueryService
 from hub.tasks.endpoints import router as tasks_router
 
@@ -75,6 +76,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         max_hits=settings.max_hits,
         adapter_timeout=settings.adapter_timeout_seconds,
         policy_timeout=settings.policy_timeout_ms / 1000,
+        hit_refs=HitRefs(sessionmaker),
     )
     try:
         yield

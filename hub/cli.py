@@ -20,6 +20,7 @@ clients_app = typer.Typer(no_args_is_help=True, help="API clients (specialist pr
 register_app = typer.Typer(no_args_is_help=True, help="Register data")
 audit_app = typer.Typer(no_args_is_help=True, help="The access ledger")
 policy_app = typer.Typer(no_args_is_help=True, help="Policy-as-code")
+hits_app = typer.Typer(no_args_is_help=True, help="Opaque hit IDs (valid 48 h)")
 for sub, name in (
     (db_app, "db"),
     (demo_app, "demo"),
@@ -28,6 +29,7 @@ for sub, name in (
     (register_app, "register"),
     (audit_app, "audit"),
     (policy_app, "policy"),
+    (hits_app, "hits"),
 ):
     app.add_typer(sub, name=name)
 
@@ -148,6 +150,14 @@ def audit_verify() -> None:
     _print_json(report.as_json())
     if not report.ok:
         raise typer.Exit(1)
+
+
+@hits_app.command("purge")
+def hits_purge() -> None:
+    """Delete expired hit IDs (also done whenever new ones are stored)."""
+    from hub.admin.service import purge_hit_refs  # noqa: PLC0415
+
+    _print_json({"purged": asyncio.run(purge_hit_refs(Settings()))})
 
 
 @policy_app.command("test")

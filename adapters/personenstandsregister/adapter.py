@@ -45,9 +45,13 @@ class PersonenstandsregisterAdapter:
     async def search(self, request: SearchRequest) -> Sequence[Hit]:
         if request.kind != "person":
             raise InvalidLookup(f"kind {request.kind!r} is not supported", member="kind")
-        lookup = parse_entry_lookup(request.keys)
         async with self._mirror.session() as connection:
-            found = await repository.find_entries(connection, lookup, limit=request.max_hits)
+            if request.subject_ids:  # follow-up by hit ID: no search, current facts
+                loaded = await repository.load_entries(connection, request.subject_ids)
+                found = [loaded[i] for i in request.subject_ids if i in loaded]
+            else:
+                lookup = parse_entry_lookup(request.keys)
+                found = await repository.find_entries(connection, lookup, limit=request.max_hits)
         return [Hit(subject_id=entry.entry_id, facts=hit_facts(entry)) for entry in found]
 
     async def fetch(self, request: FetchRequest) -> Sequence[FetchedRecord]:

@@ -17,6 +17,7 @@ from hub.clients.service import NewClient
 from hub.clients.service import create_client as insert_client
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
+from hub.query.hits import purge_expired
 
 
 class ImportNotSupported(Exception):
@@ -100,5 +101,17 @@ async def verify_ledger(settings: Settings) -> VerifyReport:
     try:
         async with create_sessionmaker(engine)() as session:
             return await verify(session)
+    finally:
+        await engine.dispose()
+
+
+async def purge_hit_refs(settings: Settings) -> int:
+    """Delete hit IDs past their 48 h (BMeldDAV §9); returns how many were deleted."""
+    engine = create_hub_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            deleted = await purge_expired(session)
+            await session.commit()
+            return deleted
     finally:
         await engine.dispose()

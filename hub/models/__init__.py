@@ -3,6 +3,7 @@
 from governance.models import Authority, CatalogueState, FieldRelease, Purpose, PurposeAllowance
 from hub.models.base import Base
 from hub.models.client import Client
+from hub.models.hit_ref import HitRef
 from hub.models.ledger_entry import LedgerEntry
 from hub.models.task import Task
 
@@ -12,6 +13,7 @@ __all__ = [
     "CatalogueState",
     "Client",
     "FieldRelease",
+    "HitRef",
     "LedgerEntry",
     "Purpose",
     "PurposeAllowance",

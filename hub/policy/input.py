@@ -23,7 +23,9 @@ def build_policy_input(
     case_reference: str,
     fields: Sequence[str],
     match_keys: Sequence[str],
+    wildcard_keys: Sequence[str] = (),
     hits: Sequence[Mapping[str, Any]] | None = None,
+    waive_follow_up: bool = False,
 ) -> dict[str, Any]:
     authority_entry = catalogue.authorities.get(authority)
     purpose_entry = catalogue.purposes.get(purpose)
@@ -47,6 +49,9 @@ def build_policy_input(
             "case_reference": case_reference,
             "fields": list(fields),
             "match_keys": sorted(match_keys),
+            # Names of the keys whose value holds a wildcard (never the values themselves).
+            "wildcard_keys": sorted(wildcard_keys),
+            "waive_follow_up": waive_follow_up,
         },
         "purpose": None
         if purpose_entry is None

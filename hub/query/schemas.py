@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 Code = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z0-9_]*$")]
 ShortText = Annotated[str, StringConstraints(max_length=200)]
@@ -32,3 +39,14 @@ class QueryRequest(BaseModel):
     user: UserRef | None = None
     match: dict[Code, MatchValue] = Field(max_length=20)
     fields: list[FieldId] = Field(default_factory=list, max_length=64)
+    # BMG §38 Abs. 5: no further processing by the register office after a neutral answer.
+    waive_follow_up: bool = False
+
+    @field_validator("fields")
+    @classmethod
+    def _confirm_names_no_fields(cls, fields: list[str], info: ValidationInfo) -> list[str]:
+        """A Datenbestätigung releases no field (BMG §39a Abs. 2); fields are a caller error."""
+        if fields and info.data.get("kind") == "confirm":
+            message = "a confirm query names no fields"
+            raise ValueError(message)
+        return fields

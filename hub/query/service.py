@@ -18,12 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters import errors as adapter_errors
 from adapters.base import FetchRequest, Hit, RegisterAdapter, SearchRequest, SubjectFetch
+from adapters.lookup import contains_wildcard
 from governance.catalogue import Catalogue
 from hub.audit import service as ledger
 from hub.audit.service import LedgerRecord
 from hub.auth.dependencies import Principal
 from hub.errors import (
     AccessDenied,
+    ArchiveLawApplies,
     AuditUnavailable,
     HubError,
     InternalFailure,
@@ -40,6 +42,8 @@ from hub.models import Task
 from hub.policy.engine import PolicyEngine, PolicyFailure
 from hub.policy.input import build_policy_input
 from hub.policy.schemas import Decision
+from hub.query.hits import HitRefs, new_hit_id
+from hub.query.manual import manual_answer, manual_tasks
 from hub.query.minimise import minimise
 from hub.query.schemas import QueryRequest
 from hub.tasks.repository import add_task
@@ -57,6 +61,8 @@ class QueryAnswer:
 
 
 def _outcome_of(error: HubError) -> str:
+    if isinstance(error, ArchiveLawApplies):
+        return "archive"
     if isinstance(error, AccessDenied):
         return "denied"
     if isinstance(error, PolicyUnavailable):
@@ -76,8 +82,10 @@ class QueryService:
         max_hits: int,
         adapter_timeout: float,
         policy_timeout: float,
+        hit_refs: HitRefs,
     ) -> None:
         self._adapters = adapters
+        self._hit_refs = hit_refs
         self._policy = policy
         self._catalogue = catalogue
         self._max_hits = max_hits
@@ -135,6 +143,16 @@ class QueryService:
     ) -> None:
         try:
             entry = await ledger.append(session, record)
+            if record.outcome == "released":  # the refs live and die with the ledger entry
+                await self._hit_refs.add(
+                    session,
+                    hit_ids=record.hit_ids,
+                    subject_ids=record.released_person_ids,
+                    register=record.register,
+                    client_id=record.client_id or "",
+                    request_id=record.request_id,
+                    ledger_entry_id=entry.entry_id,
+                )
             for task in tasks:
                 task.ledger_entry_id = entry.entry_id
                 add_task(session, task)
@@ -189,25 +207,37 @@ class QueryService:
         adapter = self._adapter(record.register)
         _fill_request(record, request=request, principal=principal, catalogue=catalogue)
         _check_field_ids(adapter, request.fields)
+        if request.kind == "person":
+            _check_no_wildcards(request.match)
+        follow_up = await self._hit_refs.follow_up(
+            request.match,
+            kind=request.kind,
+            client_id=record.client_id or "",
+            register=record.register,
+        )
         today = datetime.now(UTC).date()
         first = await self._decide(
             _policy_input(record, request, catalogue, today=today, hits=None)
         )
-        _fill_decision(record, first, revision=self._policy.revision)
+        _fill_decision(record, first)
         if first.outcome == "denied":
             raise AccessDenied(
                 "the request is not lawful as made",
                 reasons=first.reasons,
                 legal_basis=first.legal_basis,
             )
+        if first.outcome == "manual":  # a manual route: the register is not touched
+            asked = manual_tasks(record, first, request, person_ids=[None])
+            return QueryAnswer(status=202, body=manual_answer(record, asked)), asked
         hits = await self._call_adapter(
             adapter.search(
                 SearchRequest(
                     dataset=adapter.spec.dataset().name,
                     kind=request.kind,
-                    keys=request.match,
+                    keys={} if follow_up else request.match,
                     request_id=record.request_id,
                     max_hits=self._max_hits,
+                    subject_ids=follow_up,
                 )
             )
         )
@@ -215,18 +245,39 @@ class QueryService:
         final = await self._decide(
             _policy_input(record, request, catalogue, today=today, hits=hits)
         )
-        _fill_decision(record, final, revision=self._policy.revision)
+        _fill_decision(record, final)
         if final.outcome == "denied":
             raise AccessDenied(
                 "the request is not lawful as made",
                 reasons=final.reasons,
                 legal_basis=final.legal_basis,
             )
-        tasks = _hold_tasks(record, final, hits)
+        if final.outcome == "archive":
+            raise ArchiveLawApplies(
+                "the entry is past its Fortführungsfrist; ask the archive",
+                reasons=final.reasons,
+                legal_basis=final.legal_basis,
+            )
+        manual_ids: list[str | None] = [
+            hits[h.index].subject_id for h in final.hits if h.action == "manual"
+        ]
+        if final.outcome == "manual" and not manual_ids:
+            manual_ids = [None]  # defensive: a manual outcome always gets a ticket
+        asked = manual_tasks(record, final, request, person_ids=manual_ids)
+        tasks = [*_hold_tasks(record, final, hits), *asked]
+        if final.outcome == "manual":
+            return QueryAnswer(status=202, body=manual_answer(record, asked)), tasks
         released = [(hits[h.index], h) for h in final.hits if h.action == "release"]
         if final.outcome != "released" or not released:
             return _neutral(record), tasks
-        return await self._released(adapter, record, final, released), tasks
+        if request.kind == "confirm":
+            return _confirmed(record, first, released), tasks
+        # The caller sees the request-phase grounds: nothing in the answer may depend on a
+        # held or left-out person (BMG §34a Abs. 5, BMeldDAV §8 Abs. 3); what concerns one
+        # released record travels as that record's notice. The ledger keeps the final grounds.
+        return await self._released(
+            adapter, record, final, released, caller=first, kind=request.kind
+        ), tasks
 
     async def _released(
         self,
@@ -234,6 +285,9 @@ class QueryService:
         record: LedgerRecord,
         decision: Decision,
         released: list[tuple[Hit, Any]],
+        *,
+        caller: Decision,
+        kind: str,
     ) -> QueryAnswer:
         fetched = await self._call_adapter(
             adapter.fetch(
@@ -245,6 +299,7 @@ class QueryService:
                     ),
                     fields=frozenset(decision.fields),
                     request_id=record.request_id,
+                    kind=kind,
                 )
             )
         )
@@ -252,7 +307,7 @@ class QueryService:
         records = []
         for item in fetched:
             entry: dict[str, Any] = {
-                "hit_id": str(uuid.uuid4()),
+                "hit_id": new_hit_id(),
                 "fields": minimise(item.fields, released=decision.fields, register=record.register),
             }
             if notices.get(item.subject_id):
@@ -268,8 +323,8 @@ class QueryService:
                 "id": record.decision_id,
                 "released_fields": decision.fields,
                 "withheld_fields": decision.withheld,
-                "legal_basis": decision.legal_basis,
-                "reasons": _caller_reasons(decision.reasons),
+                "legal_basis": caller.legal_basis,
+                "reasons": _caller_reasons(caller.reasons),
             },
             "records": records,
             "notice": decision.notice,
@@ -277,8 +332,47 @@ class QueryService:
         return QueryAnswer(status=200, body=body)
 
 
+def _confirmed(
+    record: LedgerRecord, request_decision: Decision, released: list[tuple[Hit, Any]]
+) -> QueryAnswer:
+    """Datenbestätigung (BMG §39a Abs. 2): confirmed or several matches, never a field.
+
+    Blocked matches are left out of the count like absent ones, so that neither the answer
+    nor its grounds (taken from the request phase, before any hit was known) let the caller
+    infer a block (§39a Abs. 2 S. 3). Interpretation [I].
+    """
+    record.outcome, record.http_status = "released", 200
+    record.fields_released = []
+    record.released_person_ids = [hit.subject_id for hit, _ in released]
+    body: dict[str, Any] = {
+        "outcome": "released",
+        "request_id": record.request_id,
+        "decision": {
+            "id": record.decision_id,
+            "released_fields": [],
+            "withheld_fields": [],
+            "legal_basis": request_decision.legal_basis,
+            "reasons": _caller_reasons(request_decision.reasons),
+        },
+        "confirmation": "confirmed" if len(released) == 1 else "multiple_matches",
+        "records": [],
+        "notice": request_decision.notice,
+    }
+    return QueryAnswer(status=200, body=body)
+
+
 # Reasons that would reveal a protected person's existence stay in the ledger only.
-_INTERNAL_REASONS = frozenset({"auskunftssperre", "related_person_blocked", "no_match"})
+_INTERNAL_REASONS = frozenset(
+    {
+        "auskunftssperre",
+        "related_person_blocked",
+        "no_match",
+        "auskunftssperre_omitted",
+        "follow_up_waived",
+        "datenbestaetigung_neutral",
+        "notify_sperre_initiator",
+    }
+)
 
 
 def _caller_reasons(reasons: Sequence[str]) -> list[str]:
@@ -312,6 +406,14 @@ def _check_field_ids(adapter: RegisterAdapter, fields: Sequence[str]) -> None:
         raise InvalidQuery("; ".join(p["detail"] for p in problems), errors=problems)
 
 
+def _check_no_wildcards(match: Mapping[str, str]) -> None:
+    """Bad input (422) before the policy is asked; the policy denies it as well (G9)."""
+    for key, value in match.items():
+        if contains_wildcard(value):
+            detail = "wildcards are not allowed in a person search (BMeldDAV §4 Abs. 7)"
+            raise InvalidQuery(detail, errors=[{"pointer": f"/match/{key}", "detail": detail}])
+
+
 def _policy_input(
     record: LedgerRecord,
     request: QueryRequest,
@@ -333,13 +435,15 @@ def _policy_input(
         case_reference=request.case_reference or "",
         fields=request.fields,
         match_keys=list(request.match),
+        wildcard_keys=[key for key, value in request.match.items() if contains_wildcard(value)],
         hits=None if hits is None else [hit.facts for hit in hits],
+        waive_follow_up=request.waive_follow_up,
     )
 
 
-def _fill_decision(record: LedgerRecord, decision: Decision, *, revision: str) -> None:
+def _fill_decision(record: LedgerRecord, decision: Decision) -> None:
     record.decision_id = str(uuid.uuid4())
-    record.policy_revision = revision
+    record.policy_revision = decision.revision
     record.fields_released = list(decision.fields) if decision.outcome == "released" else []
     record.fields_withheld = list(decision.withheld)
     record.legal_basis = list(decision.legal_basis)
@@ -362,7 +466,7 @@ def _hold_tasks(record: LedgerRecord, decision: Decision, hits: Sequence[Hit]) -
             user_id=record.user_id or "",
             purpose=record.purpose or "",
             case_reference=record.case_reference or "",
-            reasons=list(decision.reasons),
+            reasons=[*decision.reasons, *_sperre_facts(hits[h.index])],
             query_kind=record.kind or "",
             fields_requested=list(record.fields_requested),
             created_at=now,
@@ -370,6 +474,14 @@ def _hold_tasks(record: LedgerRecord, decision: Decision, hits: Sequence[Hit]) -
         for h in decision.hits
         if h.action == "hold"
     ]
+
+
+def _sperre_facts(hit: Hit) -> list[str]:
+    """Basis and initiator of a Sperre: whom the office informs (BMG §34 Abs. 5 S. 1, 3)."""
+    sperre = hit.facts.get("auskunftssperre")
+    if not isinstance(sperre, Mapping):
+        return []
+    return [f"sperre_basis:{sperre.get('basis')}", f"sperre_initiator:{sperre.get('initiator')}"]
 
 
 def _neutral(record: LedgerRecord) -> QueryAnswer:

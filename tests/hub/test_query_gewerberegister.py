@@ -1,4 +1,5 @@
-"""The Gewerberegister query path end to end: the public data of GewO §14 Abs. 5 S. 2."""
+"""The Gewerberegister query path end to end: public data (GewO §14 Abs. 5 S. 2) and the
+protected data of Abs. 6 (public bodies with a ground), Abs. 9 (Straftaten) and Abs. 11/12."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from typer.testing import CliRunner
 
 from adapters.gewerberegister.tables import GwBusiness
+from governance.models import PurposeAllowance
 from hub.cli import app
 from hub.db import create_sync_engine
 from tests.fixtures.factories import business, import_businesses
@@ -66,6 +68,194 @@ def businesses(clean_database: str) -> str:
 
 async def ask(http: httpx.AsyncClient, token: str, body: Any) -> httpx.Response:
     return await http.post(URL, json=body, headers={"Authorization": f"Bearer {token}"})
+
+
+def protected(purpose: str, fields: list[str], **changes: Any) -> dict[str, Any]:
+    return query(purpose=purpose, case_reference="GW-2026-0815", fields=fields, **changes)
+
+
+def set_allowance_basis(database_url: str, purpose: str, authority: str, basis: list[str]) -> None:
+    """What a data steward would do: change the norms the catalogue allowance names."""
+    engine = create_sync_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(PurposeAllowance)
+                .where(
+                    PurposeAllowance.purpose_code == purpose,
+                    PurposeAllowance.authority_code == authority,
+                    PurposeAllowance.register == "gewerberegister",
+                )
+                .values(legal_basis=basis)
+            )
+    finally:
+        engine.dispose()
+
+
+class TestProtectedData:
+    @pytest.mark.parametrize(
+        ("authority", "purpose", "fields", "norm"),
+        [
+            (
+                "steueramt",
+                "gewerbesteuer_veranlagung",
+                ["name", "birth_date", "rechtsform"],
+                "GewO §14 Abs. 6 S. 1 Nr. 3",
+            ),
+            (
+                "ordnungsamt",
+                "gewerbeuntersagung_35",
+                ["name", "private_address", "erlaubnisse"],
+                "GewO §14 Abs. 6 S. 1 Nr. 3",
+            ),
+            (
+                "gewerbeamt",
+                "gewerbeuntersagung_35",
+                ["name", "abmeldegrund"],
+                "GewO §14 Abs. 5 S. 1",
+            ),
+            (
+                "auslaenderbehoerde",
+                "aufenthg_selbststaendigkeit",
+                ["name", "nationality", "erlaubnisse"],
+                "GewO §14 Abs. 8 Nr. 12",
+            ),
+        ],
+    )
+    async def test_city_office_with_a_ground_gets_protected_fields(
+        self,
+        *,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        businesses: str,
+        authority: str,
+        purpose: str,
+        fields: list[str],
+        norm: str,
+    ) -> None:
+        token = await token_for(authority)
+        response = await ask(http, token, protected(purpose, fields))
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["outcome"] == "released"
+        assert body["decision"]["released_fields"] == sorted(fields)
+        assert norm in body["decision"]["legal_basis"]
+        assert "GewO §14 Abs. 12" in body["decision"]["legal_basis"]
+        assert "§ 14 Abs. 12 GewO" in body["notice"]
+        [record] = body["records"]
+        assert sorted(record["fields"]) == sorted(fields)
+        [entry] = ledger_rows(businesses)
+        assert entry["outcome"] == "released"
+        assert entry["purpose"] == purpose
+        assert entry["case_reference"] == "GW-2026-0815"
+        assert sorted(entry["fields_released"]) == sorted(fields)
+        assert entry["retention_class"] == "L-GEWERBE"
+        serialised = json.dumps(entry, default=str)
+        for value in ("1975-03-14", "Herdweg", "Sabine"):
+            assert value not in serialised
+
+    async def test_protected_values_are_the_registers(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str
+    ) -> None:
+        token = await token_for("steueramt")
+        body = (
+            await ask(http, token, protected("gewerbesteuer_veranlagung", ["birth_date"]))
+        ).json()
+        assert body["records"][0]["fields"] == {"birth_date": "1975-03-14"}
+
+    async def test_without_abs6_ground_denied(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str
+    ) -> None:
+        set_allowance_basis(
+            businesses, "gewerbesteuer_veranlagung", "steueramt", ["GewStG", "GewO §14 Abs. 11"]
+        )
+        token = await token_for("steueramt")
+        response = await ask(http, token, protected("gewerbesteuer_veranlagung", ["birth_date"]))
+        assert response.status_code == 403, response.text
+        problem = response.json()
+        assert problem["type"].endswith("/access-denied")
+        assert "gewerbe_transfer_ground_missing" in problem["reasons"]
+        assert "GewO §14 Abs. 6 S. 1" in problem["legal_basis"]
+        [entry] = ledger_rows(businesses)
+        assert entry["outcome"] == "denied"
+        assert not entry["hit_person_ids"]
+
+    @pytest.mark.parametrize("authority", ["polizei", "staatsanwaltschaft"])
+    async def test_strafverfolgung_abs9_released(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str, authority: str
+    ) -> None:
+        token = await token_for(authority)
+        fields = ["name", "birth_date", "private_address", "beschaeftigte"]
+        response = await ask(http, token, protected("strafverfolgung", fields))
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["decision"]["released_fields"] == sorted(fields)
+        assert "GewO §14 Abs. 9" in body["decision"]["legal_basis"]
+        assert "§ 14 Abs. 12 GewO" in body["notice"]
+        [entry] = ledger_rows(businesses)
+        assert entry["outcome"] == "released"
+        assert entry["hit_person_ids"] == ["G-1"]
+
+    async def test_owi_purpose_is_no_straftat(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str
+    ) -> None:
+        token = await token_for("ordnungsamt")
+        response = await ask(http, token, protected("owi_anhoerung", ["private_address"]))
+        assert response.status_code == 403
+        reasons = response.json()["reasons"]
+        assert "gewerbe_owi_not_criminal_offence" in reasons
+        assert ledger_rows(businesses)[0]["outcome"] == "denied"
+
+    async def test_police_gefahrenabwehr_needs_an_allowance(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str
+    ) -> None:
+        token = await token_for("polizei")
+        response = await ask(http, token, protected("gefahrenabwehr", ["birth_date"]))
+        assert response.status_code == 403
+        assert "purpose_not_allowed" in response.json()["reasons"]
+
+    @pytest.mark.parametrize("authority", ["privatperson", "rundfunk", "eu_gemeinde"])
+    async def test_private_media_eu_not_served(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str, authority: str
+    ) -> None:
+        token = await token_for(authority)
+        response = await ask(http, token, protected("gewerbeuntersagung_35", ["birth_date"]))
+        assert response.status_code == 403
+        problem = response.json()
+        assert "category_not_served" in problem["reasons"]
+        assert "GewO §14 Abs. 7" in problem["legal_basis"]
+
+    @pytest.mark.parametrize(
+        ("missing", "reason"),
+        [("case_reference", "missing_case_reference"), ("purpose", "missing_purpose")],
+    )
+    async def test_purpose_and_case_reference_mandatory(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        businesses: str,
+        missing: str,
+        reason: str,
+    ) -> None:
+        token = await token_for("steueramt")
+        body = protected("gewerbesteuer_veranlagung", ["birth_date"])
+        del body[missing]
+        response = await ask(http, token, body)
+        assert response.status_code == 403, response.text
+        problem = response.json()
+        assert reason in problem["reasons"]
+        assert "GewO §14 Abs. 11" in problem["legal_basis"]
+        assert ledger_rows(businesses)[0]["outcome"] == "denied"
+
+    async def test_public_fields_for_a_protected_purpose_carry_no_notice(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, businesses: str
+    ) -> None:
+        token = await token_for("steueramt")
+        body = (
+            await ask(http, token, protected("gewerbesteuer_veranlagung", ["name", "taetigkeit"]))
+        ).json()
+        assert body["outcome"] == "released"
+        assert body["notice"] is None
 
 
 class TestPublicData:

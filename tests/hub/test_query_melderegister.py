@@ -176,6 +176,41 @@ class TestReleased:
         assert "related_person_blocked" not in body["decision"]["reasons"]
         assert "related_person_blocked" in ledger_rows(residents)[0]["reasons"]
 
+    async def test_a_blocked_namesake_leaves_no_trace_in_a_released_answer(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, clean_database: str
+    ) -> None:
+        import_persons(
+            clean_database,
+            [
+                person(
+                    "P-10", name="Weber", given_names=("Tom",), sex="m", birth_date="1985-01-01"
+                ),
+                person(
+                    "P-11",
+                    name="Weber",
+                    given_names=("Tom",),
+                    sex="m",
+                    birth_date="1986-02-02",
+                    blocks=blocked(),
+                ),
+            ],
+        )
+        token = await token_for("wohngeldstelle")
+        both = await ask(
+            http, token, query(match={"name": "Weber", "given_names": "Tom", "sex": "m"})
+        )
+        alone = await ask(
+            http,
+            token,
+            query(match={"name": "Weber", "given_names": "Tom", "birth_date": "1985-01-01"}),
+        )
+        with_namesake, without = both.json(), alone.json()
+        assert len(with_namesake["records"]) == len(without["records"]) == 1
+        for member in ("released_fields", "withheld_fields", "legal_basis", "reasons"):
+            assert with_namesake["decision"][member] == without["decision"][member], member
+        assert with_namesake["notice"] == without["notice"]
+        assert "BMG §34a Abs. 5" in ledger_rows(clean_database)[0]["legal_basis"]
+
     async def test_bedingter_sperrvermerk_carries_the_notice(
         self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str
     ) -> None:

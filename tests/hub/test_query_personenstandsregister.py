@@ -1,8 +1,9 @@
-"""The Personenstandsregister query path end to end (PStG §68 Abs. 2).
+"""The Personenstandsregister query path end to end (PStG §§ 5, 61, 63-66, 68).
 
-No route is encoded yet (law-matrix §4): the policy denies every query as
-``register_rules_pending`` in its first phase, before the adapter is asked. The adapter's
-own matching is therefore tested here directly against the mirror.
+Standesämter retrieve automatically (§68 Abs. 2): a matching entry is released, an entry past
+its Fortführungsfrist ends in archive law (403), a Sperrvermerk, Stilllegung or adoption goes
+to the Standesamt (202 + task). Every other authority's request is an Ersuchen (§65 Abs. 1,
+§68 Abs. 3): 202 + task before the register is touched. Research (§66) is denied.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from hub.cli import app
 from hub.db import create_sync_engine
 from tests.fixtures.factories import entry, import_entries, personenstandsregister
 from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
+from tests.hub.ledger_helpers import ledger_rows, task_rows
 
 URL = "/v1/registers/personenstandsregister/queries"
 YILMAZ = "Y\u0131lmaz"  # Turkish dotless i (DIN 91379)
@@ -77,49 +78,133 @@ async def ask(http: httpx.AsyncClient, token: str, body: Any) -> httpx.Response:
     return await http.post(URL, json=body, headers={"Authorization": f"Bearer {token}"})
 
 
-class TestPolicyPending:
-    async def test_standesamt_is_denied_and_the_ledger_holds_no_values(
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+# Random ids and hashes could contain a short digit string by chance.
+_OPAQUE = {"entry_id", "request_id", "decision_id", "prev_hash", "entry_hash", "hit_ids"}
+
+
+def _no_values(row: dict[str, Any], *values: str) -> None:
+    visible = {key: value for key, value in row.items() if key not in _OPAQUE}
+    serialised = json.dumps(visible, default=str)
+    for value in values:
+        assert value not in serialised, value
+
+
+async def office_tasks(http: httpx.AsyncClient, token_for: TokenFactory) -> list[dict[str, Any]]:
+    office = await token_for("standesamt", scopes=["tasks:read"])
+    response = await http.get("/v1/tasks", headers=_auth(office))
+    assert response.status_code == 200, response.text
+    return list(response.json()["tasks"])
+
+
+OLD_BIRTH = {**KEYS, "entry_year": "1912", "entry_number": "77", "birth_date": "1912-07-01"}
+
+
+@pytest.fixture
+def old_entries(entries: str) -> str:
+    import_entries(
+        entries,
+        [
+            entry(
+                "PS-4",
+                entry_year=1912,
+                entry_number="77",
+                birth_date="1912-07-01",
+                event_date="1912-07-01",
+            ),
+            entry(
+                "PS-5",
+                entry_kind="sterbe",
+                entry_year=1990,
+                entry_number="12",
+                birth_date="1920-01-01",
+                event_date="1990-08-09",
+            ),
+            entry(
+                "PS-6",
+                entry_kind="sterbe",
+                entry_year=1996,
+                entry_number="13",
+                birth_date="1920-01-01",
+                event_date="1996-08-09",
+            ),
+            entry("PS-7", entry_number="1300", stillgelegt=True),
+            entry("PS-8", entry_number="1301", adoption=True),
+        ],
+    )
+    return entries
+
+
+class TestStandesamt:
+    @pytest.mark.parametrize(
+        ("authority", "purpose"),
+        [("standesamt", "beurkundung"), ("standesamt_extern", "eheanmeldung")],
+    )
+    async def test_matching_entry_is_released(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        entries: str,
+        authority: str,
+        purpose: str,
+    ) -> None:
+        token = await token_for(authority)
+        response = await ask(http, token, query(purpose=purpose))
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["outcome"] == "released"
+        assert body["decision"]["released_fields"] == [
+            "entry_kind",
+            "entry_number",
+            "entry_text",
+            "entry_year",
+            "persons",
+        ]
+        assert "PStG §68 Abs. 2" in body["decision"]["legal_basis"]
+        [record] = body["records"]
+        assert record["fields"]["entry_number"] == "1234"
+        assert record["fields"]["persons"][0]["name"] == "Schäfer"
+        [row] = ledger_rows(entries)
+        assert row["outcome"] == "released"
+        assert row["retention_class"] == "L-PSTR"
+        assert row["hit_person_ids"] == ["PS-1"]
+        assert row["released_person_ids"] == ["PS-1"]
+        _no_values(row, "Schäfer", "Lena", "1990-04-03", "geboren")
+        assert task_rows(entries) == []
+
+    async def test_no_match_is_neutral(
         self, http: httpx.AsyncClient, token_for: TokenFactory, entries: str
     ) -> None:
         token = await token_for("standesamt")
-        response = await ask(http, token, query())
-        assert response.status_code == 403, response.text
-        assert "register_rules_pending" in response.json()["reasons"]
-        [row] = ledger_rows(entries)
-        assert row["outcome"] == "denied"
-        assert row["register"] == "personenstandsregister"
-        assert row["retention_class"] == "L-PSTR"
-        assert row["purpose"] == "beurkundung"
-        assert "register_rules_pending" in row["reasons"]
-        assert not row["hit_person_ids"]
-        assert not row["fields_released"]
-        serialised = json.dumps(row, default=str)
-        for value in ("Schäfer", "Lena", "1990-04-03", "1234", "geboren"):
-            assert value not in serialised
+        body = (await ask(http, token, query(match={**KEYS, "birth_date": "1990-04-04"}))).json()
+        assert body == {"outcome": "neutral", "request_id": body["request_id"], "records": []}
+        assert ledger_rows(entries)[0]["outcome"] == "neutral"
 
     @pytest.mark.parametrize(
-        "match",
+        ("match", "member"),
         [
-            {},
-            {"name": "Schäfer"},
-            {**KEYS, "name": "Sch*"},
-            {**KEYS, "entry_year": "90"},
+            ({}, "entry_kind"),
+            ({"name": "Schäfer"}, "entry_kind"),
+            ({**KEYS, "name": "Sch*"}, "name"),
+            ({**KEYS, "entry_year": "90"}, "entry_year"),
         ],
     )
-    async def test_bad_keys_are_denied_before_the_search(
+    async def test_bad_keys_are_refused_by_the_search(
         self,
         http: httpx.AsyncClient,
         token_for: TokenFactory,
         entries: str,
         match: dict[str, str],
+        member: str,
     ) -> None:
-        # hub/query/service.py asks the policy first; a denied request never reaches the
-        # adapter's key validation, so bad keys also end as 403 register_rules_pending.
         token = await token_for("standesamt")
         response = await ask(http, token, query(match=match))
-        assert response.status_code == 403
-        assert "register_rules_pending" in response.json()["reasons"]
-        assert ledger_rows(entries)[0]["outcome"] == "denied"
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["pointer"] == f"/match/{member}"
+        assert ledger_rows(entries)[0]["outcome"] == "invalid"
 
     async def test_unknown_field_is_refused_before_the_policy(
         self, http: httpx.AsyncClient, token_for: TokenFactory, entries: str
@@ -128,6 +213,230 @@ class TestPolicyPending:
         response = await ask(http, token, query(fields=["entry_text", "birth_date"]))
         assert response.status_code == 422
         assert response.json()["errors"][0]["pointer"] == "/fields/1"
+
+
+class TestArchive:
+    @pytest.mark.parametrize(
+        "match",
+        [
+            OLD_BIRTH,  # Geburtenregister 1912: 110 years over since 2023
+            {  # Sterberegister 1990: 30 years over since 2021
+                "entry_kind": "sterbe",
+                "entry_year": "1990",
+                "entry_number": "12",
+                "name": "Schäfer",
+                "event_date": "1990-08-09",
+            },
+        ],
+    )
+    async def test_entry_past_its_fortfuehrungsfrist_is_archive_law(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        old_entries: str,
+        match: dict[str, str],
+    ) -> None:
+        token = await token_for("standesamt")
+        response = await ask(http, token, query(match=match))
+        assert response.status_code == 403, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        problem = response.json()
+        assert problem["type"].endswith("/archive-law-applies")
+        assert problem["reasons"] == ["pstr_fortfuehrungsfrist_abgelaufen"]
+        assert "PStG §61 Abs. 2" in problem["legal_basis"]
+        assert "PStG §5 Abs. 5" in problem["legal_basis"]
+        assert "records" not in problem
+        [row] = ledger_rows(old_entries)
+        assert row["outcome"] == "archive"
+        assert row["http_status"] == 403
+        assert row["fields_released"] == []
+        assert task_rows(old_entries) == []
+
+    async def test_death_entry_within_30_years_is_released(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, old_entries: str
+    ) -> None:
+        token = await token_for("standesamt")
+        match = {
+            "entry_kind": "sterbe",
+            "entry_year": "1996",
+            "entry_number": "13",
+            "name": "Schäfer",
+            "event_date": "1996-08-09",
+        }
+        response = await ask(http, token, query(match=match))
+        assert response.status_code == 200, response.text
+        assert response.json()["outcome"] == "released"
+
+
+SPERRVERMERK_KEYS = {
+    "entry_kind": "ehe",
+    "entry_year": "2015",
+    "entry_number": "310",
+    "name": "Becker",
+    "event_date": "2015-06-12",
+}
+
+
+class TestManualEntries:
+    @pytest.mark.parametrize(
+        ("match", "person", "reason"),
+        [
+            (SPERRVERMERK_KEYS, "PS-2", "pstr_sperrvermerk"),
+            ({**KEYS, "entry_number": "1300"}, "PS-7", "pstr_stillgelegt"),
+            ({**KEYS, "entry_number": "1301"}, "PS-8", "pstr_adoption"),
+        ],
+    )
+    async def test_blocked_entry_goes_to_the_standesamt(
+        self,
+        *,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        old_entries: str,
+        match: dict[str, str],
+        person: str,
+        reason: str,
+    ) -> None:
+        token = await token_for("standesamt_extern")
+        response = await ask(http, token, query(match=match))
+        assert response.status_code == 202, response.text
+        body = response.json()
+        assert set(body) == {"outcome", "request_id", "ticket_id"}
+        assert body["outcome"] == "manual"
+        [row] = ledger_rows(old_entries)
+        assert row["outcome"] == "manual"
+        assert row["http_status"] == 202
+        assert row["hit_person_ids"] == [person]
+        assert row["fields_released"] == []
+        assert reason in row["reasons"]
+        _no_values(row, match["name"], match.get("event_date") or match["birth_date"])
+        [task] = await office_tasks(http, token_for)
+        assert task["task_id"] == body["ticket_id"]
+        assert task["kind"] == "manual_request"
+        assert task["person_id"] == person
+        assert task["ledger_entry_id"] == row["entry_id"]
+        assert task["authority"] == "standesamt_extern"
+        assert task["match"] == match
+        assert reason in task["reasons"]
+
+
+class TestErsuchen:
+    @pytest.mark.parametrize(
+        ("authority", "purpose"),
+        [
+            ("jugendamt", "vaterschaft_beistandschaft"),
+            ("jugendamt", "sgb8_hilfe"),
+            ("auslaenderbehoerde", "aufenthg_verlaengerung"),
+            ("sozialamt", "erbenermittlung_bestattung"),
+            ("ordnungsamt", "erbenermittlung_bestattung"),
+            ("polizei", "strafverfolgung"),
+            ("staatsanwaltschaft", "strafverfolgung"),
+            ("gericht", "erbenermittlung_bestattung"),
+        ],
+    )
+    async def test_other_authority_gets_202_and_a_task(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        entries: str,
+        authority: str,
+        purpose: str,
+    ) -> None:
+        token = await token_for(authority)
+        body = query(purpose=purpose, case_reference="JA-2026-0099", user={"id": "k.koch"})
+        response = await ask(http, token, body)
+        assert response.status_code == 202, response.text
+        answer = response.json()
+        assert answer == {
+            "outcome": "manual",
+            "request_id": answer["request_id"],
+            "ticket_id": answer["ticket_id"],
+        }
+        [row] = ledger_rows(entries)
+        assert row["outcome"] == "manual"
+        assert row["tag"] == "query:personenstandsregister:manual"
+        assert row["hit_person_ids"] == []  # the register was not touched
+        assert "PStG §65 Abs. 1" in row["legal_basis"]
+        assert "PStG §68 Abs. 3" in row["legal_basis"]
+        _no_values(row, "Schäfer", "1990-04-03", "1234")
+        [task] = await office_tasks(http, token_for)
+        assert task["task_id"] == answer["ticket_id"]
+        assert task["kind"] == "manual_request"
+        assert task["person_id"] is None
+        assert task["request_id"] == answer["request_id"]
+        assert task["ledger_entry_id"] == row["entry_id"]
+        assert task["authority"] == authority
+        assert task["purpose"] == purpose
+        assert task["case_reference"] == "JA-2026-0099"
+        assert task["user_id"] == "k.koch"
+        assert task["match"] == KEYS
+        assert task["fields_requested"] == query()["fields"]
+
+    async def test_ersuchen_is_not_validated_against_the_register(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, entries: str
+    ) -> None:
+        token = await token_for("jugendamt")
+        match = {"name": "Schäfer", "birth_date": "1990-04-03"}
+        response = await ask(http, token, query(purpose="sgb8_hilfe", match=match))
+        assert response.status_code == 202, response.text
+        [task] = task_rows(entries)
+        assert task["match"] == match
+
+    async def test_other_offices_do_not_see_the_task(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, entries: str
+    ) -> None:
+        token = await token_for("jugendamt")
+        assert (await ask(http, token, query(purpose="sgb8_hilfe"))).status_code == 202
+        melde = await token_for("meldebehoerde", scopes=["tasks:read"])
+        assert (await http.get("/v1/tasks", headers=_auth(melde))).json()["tasks"] == []
+
+    @pytest.mark.parametrize(
+        ("change", "reason"),
+        [
+            ({"case_reference": ""}, "missing_case_reference"),
+            ({"purpose": "kinderschutz_8a"}, "purpose_not_allowed"),
+            ({"user": {"id": " "}}, "missing_user"),
+        ],
+    )
+    async def test_ersuchen_needs_purpose_case_reference_user_allowance(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        entries: str,
+        change: dict[str, Any],
+        reason: str,
+    ) -> None:
+        token = await token_for("jugendamt")
+        body = {**query(purpose="sgb8_hilfe"), **change}
+        response = await ask(http, token, body)
+        assert response.status_code == 403, response.text
+        assert reason in response.json()["reasons"]
+        [row] = ledger_rows(entries)
+        assert row["outcome"] == "denied"
+        assert task_rows(entries) == []
+
+    async def test_statistikstelle_research_is_denied(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, entries: str
+    ) -> None:
+        token = await token_for("statistikstelle")
+        response = await ask(http, token, query(purpose="kommunalstatistik"))
+        assert response.status_code == 403
+        problem = response.json()
+        assert problem["type"].endswith("/access-denied")
+        assert "pstr_research_not_served" in problem["reasons"]
+        assert "PStG §66" in problem["legal_basis"]
+        assert ledger_rows(entries)[0]["outcome"] == "denied"
+        assert task_rows(entries) == []
+
+    # PS5 private persons; PS7 foreign bodies such as consulates (category eu_public_body).
+    @pytest.mark.parametrize("authority", ["privatperson", "eu_gemeinde"])
+    async def test_private_person_is_not_served(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, entries: str, authority: str
+    ) -> None:
+        token = await token_for(authority)
+        response = await ask(http, token, query())
+        assert response.status_code == 403
+        assert "category_not_served" in response.json()["reasons"]
+        assert "PStG §62" in response.json()["legal_basis"]
 
 
 def search(keys: dict[str, str]) -> SearchRequest:

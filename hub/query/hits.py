@@ -1,0 +1,139 @@
+"""Opaque hit IDs (CONTRACT §3, law-matrix G9, BMeldDAV §9: usable 48 h).
+
+A released record's ``hit_id`` is a random uuid4, stored with the subject it stands for, the
+client it was given to and its expiry, in the same transaction as the ledger entry. A
+follow-up query names it as ``"match": {"hit_id": ...}`` instead of search keys; the hub then
+looks the subject up directly and the policy decides anew: the ID is a reference, never a
+permission.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.errors import AuditUnavailable, InvalidQuery
+from hub.models import HitRef
+
+HIT_ID_KEY = "hit_id"
+HIT_ID_LIFETIME = timedelta(hours=48)
+# One message for unknown, foreign and expired IDs: the answer must not reveal which.
+INVALID_HIT_ID = "hit_id is unknown or no longer valid for this client and register"
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_hit_id() -> str:
+    """Random, so nothing about the subject or the register can be read from it."""
+    return str(uuid.uuid4())
+
+
+def _invalid(detail: str, *, pointer: str = f"/match/{HIT_ID_KEY}") -> InvalidQuery:
+    return InvalidQuery(detail, errors=[{"pointer": pointer, "detail": detail}])
+
+
+def _canonical(value: str) -> str | None:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+class HitRefs:
+    """Resolves and stores hit IDs.
+
+    Resolving uses a short session of its own, so no hub transaction stays open into the
+    adapter call and the ledger insert still opens the request's transaction.
+    """
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        lifetime: timedelta = HIT_ID_LIFETIME,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._lifetime = lifetime
+        self._clock = clock
+
+    async def follow_up(
+        self, match: Mapping[str, str], *, kind: str, client_id: str, register: str
+    ) -> tuple[str, ...]:
+        """The subject a query names by hit ID, or ``()`` when it searches by keys."""
+        if HIT_ID_KEY not in match:
+            return ()
+        if len(match) > 1:
+            raise _invalid("hit_id cannot be combined with other match keys")
+        if kind != "person":
+            raise _invalid("a hit_id follow-up is a query of kind 'person'", pointer="/kind")
+        hit_id = _canonical(match[HIT_ID_KEY])
+        subject_id = None
+        if hit_id is not None and client_id:
+            subject_id = await self._lookup(hit_id, client_id=client_id, register=register)
+        if subject_id is None:
+            raise _invalid(INVALID_HIT_ID)
+        return (subject_id,)
+
+    async def _lookup(self, hit_id: str, *, client_id: str, register: str) -> str | None:
+        # Client, register and expiry are all in the query: a miss says nothing about why.
+        statement = select(HitRef.subject_id).where(
+            HitRef.hit_id == hit_id,
+            HitRef.client_id == client_id,
+            HitRef.register == register,
+            HitRef.expires_at > self._clock(),
+        )
+        try:
+            async with self._sessionmaker() as session:
+                subject_id = (await session.execute(statement)).scalar_one_or_none()
+                await session.rollback()
+        except SQLAlchemyError as error:
+            raise AuditUnavailable(
+                "the hub database is unavailable; nothing was released"
+            ) from error
+        return subject_id
+
+    async def add(
+        self,
+        session: AsyncSession,
+        *,
+        hit_ids: Sequence[str],
+        subject_ids: Sequence[str],
+        register: str,
+        client_id: str,
+        request_id: str,
+        ledger_entry_id: str,
+    ) -> None:
+        """Store the answer's hit IDs in the caller's (ledger) transaction; purge old ones."""
+        if not hit_ids:
+            return
+        now = self._clock()
+        await purge_expired(session, now=now)  # opportunistic: keeps the table at ~48 h
+        session.add_all(
+            HitRef(
+                hit_id=hit_id,
+                register=register,
+                subject_id=subject_id,
+                client_id=client_id,
+                request_id=request_id,
+                ledger_entry_id=ledger_entry_id,
+                created_at=now,
+                expires_at=now + self._lifetime,
+            )
+            for hit_id, subject_id in zip(hit_ids, subject_ids, strict=True)
+        )
+
+
+async def purge_expired(session: AsyncSession, *, now: datetime | None = None) -> int:
+    """Delete expired hit references in the caller's transaction; returns how many."""
+    result = await session.execute(delete(HitRef).where(HitRef.expires_at <= (now or utc_now())))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -94,3 +94,22 @@ def clean_database(database_url: str) -> Iterator[str]:
 @pytest.fixture
 def backend(database_url: str) -> str:
     return make_url(database_url).get_backend_name()
+
+
+def xoev_dir() -> Path | None:
+    """The official XÖV material (schemas, examples): HUB_XOEV_SCHEMA_DIR or ../shared/xoev."""
+    configured = os.environ.get("HUB_XOEV_SCHEMA_DIR")
+    candidate = Path(configured) if configured else REPO.parent / "shared" / "xoev"
+    return candidate if candidate.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def xoev_schema_dir() -> Path:
+    """Skips locally without the XÖV folder; fails in CI, where it must be there."""
+    found = xoev_dir()
+    if found is None:
+        message = "no XÖV folder: set HUB_XOEV_SCHEMA_DIR to the official schemas (../shared/xoev)"
+        if os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found

@@ -18,6 +18,9 @@ from hub.db import create_sync_engine
 from hub.kit.migrate import upgrade_head
 from hub.models import Base
 
+# Detailed assertion messages from the shared adapter conformance suite.
+pytest.register_assert_rewrite("adapters.testing")
+
 REPO = Path(__file__).resolve().parents[1]
 BACKENDS = ["sqlite", "postgresql"]
 

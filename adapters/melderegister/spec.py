@@ -216,7 +216,8 @@ MELDEREGISTER_SPEC = RegisterSpec(
     id="melderegister",
     title="Melderegister der Wissenschaftsstadt Darmstadt",
     operator="meldebehoerde",
-    xoev_standard="XMeld 25.11a",
+    xoev_standard="XMeld",
+    xoev_version="25.11a",
     datasets=(
         DatasetSpec(
             name="persons",

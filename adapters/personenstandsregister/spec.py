@@ -84,7 +84,8 @@ PERSONENSTANDSREGISTER_SPEC = RegisterSpec(
     id="personenstandsregister",
     title="Personenstandsregister des Standesamts Darmstadt",
     operator="standesamt",
-    xoev_standard="XPersonenstand 1.x",
+    xoev_standard="XPersonenstand",
+    xoev_version="1.x",  # best effort, not verified (see above)
     datasets=(
         DatasetSpec(
             name="entries",

@@ -107,7 +107,7 @@ async def list_registers(request: Request, principal: CurrentPrincipal) -> dict[
                 "id": spec.id,
                 "title": spec.title,
                 "operator": spec.operator,
-                "xoev_standard": spec.xoev_standard,
+                "xoev": {"standard": spec.xoev_standard, "version": spec.xoev_version},
                 "datasets": [
                     {
                         "name": dataset.name,

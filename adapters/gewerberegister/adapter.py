@@ -25,6 +25,7 @@ from adapters.gewerberegister.spec import GEWERBEREGISTER_SPEC
 from adapters.gewerberegister.store import parse_lines, store_records
 from adapters.gewerberegister.synthetic import businesses_jsonl
 from adapters.gewerberegister.tables import GwBusiness
+from adapters.gewerberegister.xgewerbeanzeige import read_message, store_message
 from adapters.sql.mirror import MirrorSettings, SqlMirror
 
 RESIDENTS_PER_BUSINESS = 12
@@ -77,6 +78,10 @@ class GewerberegisterAdapter:
 
     def import_lines(self, lines: Iterable[str]) -> int:
         return self._mirror.run_import(parse_lines(lines), store_records)
+
+    def import_xml(self, data: bytes) -> int:
+        """An XGewerbeanzeige message: checked in full before the database is touched."""
+        return self._mirror.run_import(read_message(data), store_message)
 
     def demo_lines(self, *, size: int, seed: int, today: date) -> Iterator[str]:
         """``size`` is the population; Darmstadt has roughly one trade per twelve residents."""

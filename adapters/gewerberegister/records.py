@@ -84,13 +84,14 @@ class BusinessRecord(_ImportModel):
     taetigkeit: LongText
     # protected
     given_names: Annotated[list[Text], Field(min_length=1)]
-    birth_date: IsoDate
+    # null only for a closed business first known by its Abmeldung (XGewerbeanzeige import)
+    birth_date: IsoDate | None
     birth_place: Text | None
     nationality: Annotated[list[CountryCode], Field(min_length=1)]
     private_address: Address | None
     rechtsform: Rechtsform
     registereintrag: Registereintrag | None
-    betriebsbeginn: IsoDate
+    betriebsbeginn: IsoDate | None  # null as birth_date
     betriebsende: IsoDate | None
     beschaeftigte: Annotated[StrictInt, Field(ge=0)]
     erlaubnisse: list[Erlaubnis]
@@ -107,16 +108,23 @@ class BusinessRecord(_ImportModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "BusinessRecord":
-        problems = []
-        if self.betriebsbeginn < self.birth_date:
+        problems: list[str] = []
+        if self.betriebsende is None:
+            problems.extend(
+                f"{member} may be null only for a closed business (betriebsende set)"
+                for member in ("birth_date", "betriebsbeginn")
+                if getattr(self, member) is None
+            )
+        begin, birth = self.betriebsbeginn, self.birth_date
+        if begin is not None and birth is not None and begin < birth:
             problems.append("betriebsbeginn must not be before birth_date")
-        if self.betriebsende is not None and self.betriebsende < self.betriebsbeginn:
+        if self.betriebsende is not None and begin is not None and self.betriebsende < begin:
             problems.append("betriebsende must not be before betriebsbeginn")
         if self.abmeldegrund is not None and self.betriebsende is None:
             problems.append("abmeldegrund needs betriebsende")
         if self.rechtsform in REGISTERED_FORMS and self.registereintrag is None:
             problems.append(f"rechtsform {self.rechtsform!r} needs registereintrag")
-        if any(permit.issued < self.birth_date for permit in self.erlaubnisse):
+        if birth is not None and any(permit.issued < birth for permit in self.erlaubnisse):
             problems.append("erlaubnisse: issued must not be before birth_date")
         if problems:
             raise ValueError("; ".join(problems))

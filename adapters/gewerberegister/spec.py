@@ -151,7 +151,8 @@ GEWERBEREGISTER_SPEC = RegisterSpec(
     id="gewerberegister",
     title="Gewerberegister der Wissenschaftsstadt Darmstadt",
     operator="gewerbeamt",
-    xoev_standard="XGewerbeanzeige 2.2",
+    xoev_standard="XGewerbeanzeige",
+    xoev_version="2.2",
     datasets=(
         DatasetSpec(
             name="businesses",

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from adapters.base import AdapterContext, RegisterAdapter, SupportsDemoData, SupportsImport
 from adapters.registry import available_adapter_classes, load_adapters
@@ -83,6 +83,24 @@ def import_register(settings: Settings, *, register: str, lines: Iterable[str]) 
         if not isinstance(adapter, SupportsImport):
             raise ImportNotSupported(f"register {register!r} is not mirrored by the hub")
         return adapter.import_lines(lines)
+
+
+@runtime_checkable
+class SupportsXmlImport(Protocol):
+    """Mirrored registers that also read an XÖV message (the Gewerberegister: XGewerbeanzeige)."""
+
+    def import_xml(self, data: bytes) -> int: ...
+
+
+def import_register_xml(settings: Settings, *, register: str, data: bytes) -> int:
+    """An XÖV message for ``register``: every Meldung stored, or none (``ImportRejected``)."""
+    if register not in available_adapter_classes():
+        raise ImportNotSupported(f"no register {register!r} is installed")
+    with _opened_adapters(settings, [register]) as adapters:
+        adapter = adapters[register]
+        if not isinstance(adapter, SupportsXmlImport):
+            raise ImportNotSupported(f"register {register!r} does not import XML messages")
+        return adapter.import_xml(data)
 
 
 def import_demo_data(settings: Settings, *, size: int, seed: int) -> dict[str, int]:

@@ -80,7 +80,9 @@ class RegisterSpec:
         id: stable slug, equal to the entry-point name.
         title: human title.
         operator: authority code of the office running the register.
-        xoev_standard: XÖV standard and version the mapping targets.
+        xoev_standard: name of the XÖV standard the mapping targets, as in the ``standard``
+            attribute of its messages (e.g. ``XMeld``).
+        xoev_version: its version, as in the ``version`` attribute (e.g. ``25.11a``).
         datasets: the register's datasets; the first is the default.
     """
 
@@ -88,6 +90,7 @@ class RegisterSpec:
     title: str
     operator: str
     xoev_standard: str
+    xoev_version: str
     datasets: tuple[DatasetSpec, ...]
 
     def dataset(self, name: str | None = None) -> DatasetSpec:
@@ -98,6 +101,23 @@ class RegisterSpec:
             if dataset.name == name:
                 return dataset
         raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueryOrigin:
+    """Who asks and why (BMG §40 Abs. 1): the query's accountability data.
+
+    Attributes:
+        purpose: catalogue purpose code.
+        case_reference: the caller's file number.
+        user_id: the acting official or procedure.
+        authority: the calling client's authority code.
+    """
+
+    purpose: str
+    case_reference: str
+    user_id: str
+    authority: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,6 +133,8 @@ class SearchRequest:
         subject_ids: when set, a follow-up on earlier hits (BMeldDAV §4 Abs. 5, §9): the
             adapter returns exactly these subjects with their *current* facts, ignores
             ``keys``, and silently leaves out subjects no longer in the register.
+        origin: who asks and why; adapters that forward the query to another office
+            (XMeld client) must pass it on and refuse to ask without it.
     """
 
     dataset: str
@@ -121,6 +143,7 @@ class SearchRequest:
     request_id: str
     max_hits: int
     subject_ids: tuple[str, ...] = ()
+    origin: QueryOrigin | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,6 +184,7 @@ class FetchRequest:
         request_id: the hub's request id.
         kind: kind of the search the subjects came from; a register may narrow values for
             it (e.g. only the current main address after a free search, BMG §34a Abs. 3).
+        origin: as in ``SearchRequest``.
     """
 
     dataset: str
@@ -168,6 +192,7 @@ class FetchRequest:
     fields: frozenset[str]
     request_id: str
     kind: str = "person"
+    origin: QueryOrigin | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

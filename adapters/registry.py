@@ -7,6 +7,7 @@ disappear from the hub.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import import_module
 from importlib.metadata import entry_points
 from types import MappingProxyType
 from typing import Any
@@ -25,7 +26,11 @@ class AdapterLoadError(RuntimeError):
 def validate_spec(spec: RegisterSpec) -> None:
     if not spec.datasets:
         raise AdapterLoadError(f"{spec.id}: declares no dataset")
+    if not spec.xoev_standard.strip() or not spec.xoev_version.strip():
+        raise AdapterLoadError(f"{spec.id}: XÖV standard and version must both be named")
     for dataset in spec.datasets:
+        if not dataset.xoev_message:
+            raise AdapterLoadError(f"{spec.id}.{dataset.name}: no xoev_message")
         names = dataset.field_names()
         if len(set(names)) != len(names):
             raise AdapterLoadError(f"{spec.id}.{dataset.name}: duplicate field names")
@@ -46,6 +51,32 @@ def available_adapter_classes() -> dict[str, type[RegisterAdapter]]:
     return classes
 
 
+def source_variant(
+    adapter_class: type[RegisterAdapter], register_settings: Mapping[str, Any]
+) -> type[RegisterAdapter]:
+    """The class serving the register from the configured ``source`` (default: the entry point).
+
+    An entry-point class lists its alternatives as ``sources = {"xmeld": "module:Class"}``;
+    a variant serves the same register (same spec id) from elsewhere, e.g. a remote office.
+    """
+    source = register_settings.get("source")
+    register_id = adapter_class.spec.id
+    variants: Mapping[str, str] = getattr(adapter_class, "sources", {})
+    if source is None or source not in variants:
+        if source is not None and source != getattr(adapter_class, "source_name", None):
+            raise AdapterLoadError(f"adapter {register_id!r}: unknown source {source!r}")
+        return adapter_class
+    module_name, _, class_name = variants[source].partition(":")
+    variant = getattr(import_module(module_name), class_name, None)
+    spec = getattr(variant, "spec", None)
+    if variant is None or not isinstance(spec, RegisterSpec) or spec.id != register_id:
+        raise AdapterLoadError(
+            f"adapter {register_id!r}: source {source!r} serves another register"
+        )
+    validate_spec(spec)
+    return variant  # type: ignore[no-any-return]
+
+
 def load_adapters(
     enabled: list[str],
     *,
@@ -59,8 +90,12 @@ def load_adapters(
         adapter_class = classes.get(register_id)
         if adapter_class is None:
             raise AdapterLoadError(f"adapter {register_id!r} is enabled but not installed")
+        raw = dict(settings.get(register_id, {}))
+        adapter_class = source_variant(adapter_class, raw)
+        if "source" not in adapter_class.Settings.model_fields:
+            raw.pop("source", None)  # the default source's settings need not know the switch
         try:
-            adapter_settings = adapter_class.Settings.model_validate(settings.get(register_id, {}))
+            adapter_settings = adapter_class.Settings.model_validate(raw)
         except ValidationError as error:
             raise AdapterLoadError(f"adapter {register_id!r}: invalid settings: {error}") from error
         adapters[register_id] = adapter_class.create(adapter_settings, context=context)

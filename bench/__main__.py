@@ -20,6 +20,7 @@ import httpx
 import regorus
 from sqlalchemy import select
 
+from bench.xmeld import bench_xmeld
 from hub.admin.demo import load_demo
 from hub.app import create_app
 from hub.config import Settings
@@ -234,6 +235,7 @@ def main() -> None:
         credentials = json.loads(Path(report["credentials"]).read_text("utf-8"))["clients"]
         wohngeld = next(c for c in credentials if c["authority"] == "wohngeldstelle")
         asyncio.run(bench_queries(settings, wohngeld, _sample_person(url)))
+        asyncio.run(bench_xmeld(settings, wohngeld, _sample_person(url)))
 
 
 if __name__ == "__main__":

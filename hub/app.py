@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI
 
 from adapters.base import AdapterContext
 from adapters.registry import load_adapters
+from adapters.xmeld.schema import load_schema
 from hub.audit.endpoints import router as audit_router
 from hub.auth.endpoints import router as auth_router
 from hub.auth.keys import load_or_create_signing_key, public_key_set
@@ -25,6 +27,7 @@ from hub.query.endpoints import router as query_router
 from hub.query.hits import HitRefs
 from hub.query.service import QueryService
 from hub.tasks.endpoints import router as tasks_router
+from hub.xoev.endpoints import router as xoev_router
 
 
 async def _open_policy_engine(settings: Settings) -> PolicyEngine:
@@ -69,6 +72,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     state.assertion_replay = AssertionReplayCache()
     state.catalogue = catalogue
+    # Built once per process (seconds); None leaves XMeld validation off (CONTRACT §8).
+    state.xmeld_schema = (
+        await asyncio.to_thread(load_schema, settings.xoev_schema_dir)
+        if settings.xoev_schema_dir is not None
+        else None
+    )
     state.query_service = QueryService(
         adapters=adapters,
         policy=policy,
@@ -99,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.middleware("http")(request_id_middleware)
     install_problem_handlers(app)
-    for router in (auth_router, query_router, tasks_router, audit_router):
+    for router in (auth_router, query_router, tasks_router, audit_router, xoev_router):
         app.include_router(router)
 
     @app.get("/health", tags=["ops"])

@@ -99,15 +99,29 @@ def clients_create(
     _print_json({"client_id": created.client_id, "client_secret": created.client_secret})
 
 
+def _is_xml(file: Path) -> bool:
+    """Chosen by content: an XML document starts with '<' (after a BOM and blanks)."""
+    with file.open("rb") as stream:
+        head = stream.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b"<")
+
+
 @register_app.command("import")
 def register_import(register: str, file: Path) -> None:
-    """Load a JSON Lines file into a mirrored register, all or nothing."""
+    """Load JSON Lines or an XÖV message (XGewerbeanzeige) into a register, all or nothing."""
     from adapters.errors import ImportRejected  # noqa: PLC0415
-    from hub.admin.service import ImportNotSupported, import_register  # noqa: PLC0415
+    from hub.admin.service import (  # noqa: PLC0415
+        ImportNotSupported,
+        import_register,
+        import_register_xml,
+    )
 
     try:
-        with file.open(encoding="utf-8") as lines:
-            imported = import_register(Settings(), register=register, lines=lines)
+        if _is_xml(file):
+            imported = import_register_xml(Settings(), register=register, data=file.read_bytes())
+        else:
+            with file.open(encoding="utf-8") as lines:
+                imported = import_register(Settings(), register=register, lines=lines)
     except (OSError, ImportNotSupported) as error:
         raise _fail(f"error: {error}", code=2) from error
     except ImportRejected as rejected:

@@ -9,10 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/hub.db"
+
+
+class XoevOffice(BaseModel):
+    name: str = "Wissenschaftsstadt Darmstadt, Meldebehörde"
+    email: str = "meldebehoerde@example.invalid"  # set HUB_XOEV_OFFICE__EMAIL in deployment
+    street: str = "Grafenstraße"
+    house_number: str = "30"
+    postal_code: str = "64283"
 
 
 class Settings(BaseSettings):
@@ -58,6 +66,12 @@ class Settings(BaseSettings):
     # The city's Meldebehörde (XÖV autor, §13 Abs. 2 reference municipality)
     municipality_name: str = "Darmstadt"
     municipality_ags: str = "06411000"
+
+    # XMeld endpoint (CONTRACT §8): official schemas (validation off when unset), body bound,
+    # and the Meldebehörde as XMeld autor (the schema requires a channel and an address).
+    xoev_schema_dir: Path | None = None
+    xoev_max_body_bytes: int = Field(default=512 * 1024, ge=1024)
+    xoev_office: XoevOffice = Field(default_factory=XoevOffice)
 
     @model_validator(mode="after")
     def _refuse_development_defaults_in_production(self) -> Settings:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import ClassVar, Self
 
@@ -32,6 +32,11 @@ from adapters.sql.mirror import MirrorSettings, SqlMirror
 class MelderegisterAdapter:
     spec: ClassVar[RegisterSpec] = MELDEREGISTER_SPEC
     Settings: ClassVar[type[BaseModel]] = MirrorSettings
+    # HUB_ADAPTERS__MELDEREGISTER__SOURCE picks the variant (adapters.registry.source_variant)
+    source_name: ClassVar[str] = "mirror"
+    sources: ClassVar[Mapping[str, str]] = {
+        "xmeld": "adapters.xmeld.client:XMeldMelderegisterAdapter",
+    }
 
     def __init__(self, mirror: SqlMirror, *, today_override: str | None) -> None:
         self._mirror = mirror

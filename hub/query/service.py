@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NoReturn, TypeVar
@@ -17,7 +17,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters import errors as adapter_errors
-from adapters.base import FetchRequest, Hit, RegisterAdapter, SearchRequest, SubjectFetch
+from adapters.base import (
+    FetchRequest,
+    Hit,
+    QueryOrigin,
+    RegisterAdapter,
+    SearchRequest,
+    SubjectFetch,
+)
 from adapters.lookup import contains_wildcard
 from governance.catalogue import Catalogue
 from hub.audit import service as ledger
@@ -118,7 +125,12 @@ class QueryService:
         principal: Principal,
         record: LedgerRecord,
         request: QueryRequest,
+        prepare: Callable[[QueryAnswer], None] | None = None,
     ) -> QueryAnswer:
+        """``prepare`` serialises the answer before the ledger commit (STYLE §4 step 6).
+
+        If it raises, the call is recorded as an error and nothing is sent.
+        """
         try:
             catalogue = await self._catalogue.get()
         except SQLAlchemyError as error:
@@ -129,6 +141,8 @@ class QueryService:
             answer, tasks = await self._answer(
                 catalogue, principal=principal, record=record, request=request
             )
+            if prepare is not None:
+                prepare(answer)
         except HubError as error:
             await self.reject(session, record, error)
         except Exception:  # noqa: BLE001 - any bug still ends on record, without data
@@ -238,6 +252,7 @@ class QueryService:
                     request_id=record.request_id,
                     max_hits=self._max_hits,
                     subject_ids=follow_up,
+                    origin=_origin(record),
                 )
             )
         )
@@ -300,6 +315,7 @@ class QueryService:
                     fields=frozenset(decision.fields),
                     request_id=record.request_id,
                     kind=kind,
+                    origin=_origin(record),
                 )
             )
         )
@@ -393,6 +409,16 @@ def _fill_request(
     record.kind = request.kind
     record.fields_requested = list(request.fields)
     record.catalogue_revision = catalogue.revision
+
+
+def _origin(record: LedgerRecord) -> QueryOrigin:
+    """Who asks and why, for registers that record it themselves (e.g. a remote XMeld hub)."""
+    return QueryOrigin(
+        purpose=record.purpose or "",
+        case_reference=record.case_reference or "",
+        user_id=record.user_id or "",
+        authority=record.authority or "",
+    )
 
 
 def _check_field_ids(adapter: RegisterAdapter, fields: Sequence[str]) -> None:

@@ -1,0 +1,1 @@
+"""Answer serialisers (STYLE §4 step 6)."""

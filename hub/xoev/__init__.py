@@ -1,0 +1,1 @@
+"""The hub's XMeld side: 1330/1332 requests in, 1331/1333 answers out (CONTRACT §8)."""

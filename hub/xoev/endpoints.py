@@ -1,0 +1,253 @@
+"""``POST /v1/xoev/xmeld``: XMeld 1330/1332 in, 1331/1333 out, through the same QueryService.
+
+HTTP status and ledger entry are those of the JSON API for the same decision; whenever the
+sender can be addressed, the body is an XMeld answer (``auskunft`` or ``rueckweisung``),
+otherwise problem+json (unsafe or unreadable XML, wrong media type, too large, 5xx).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from lxml import etree
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.xmeld.safe import UnsafeXml, parse_untrusted
+from adapters.xmeld.schema import XMeldSchema
+from hub.audit.service import LedgerRecord
+from hub.auth.dependencies import Principal, require_scope
+from hub.auth.scopes import REGISTER_QUERY
+from hub.config import Settings
+from hub.db import get_session
+from hub.errors import (
+    AccessDenied,
+    HubError,
+    InternalFailure,
+    InvalidQuery,
+    MalformedRequest,
+    PayloadTooLarge,
+    TooManyHits,
+    Unauthenticated,
+    UnsupportedMediaType,
+)
+from hub.logging import get_logger
+from hub.query.service import QueryAnswer, QueryService
+from hub.xoev import codes
+from hub.xoev.answer import Office, auskunft, rueckweisung, to_bytes
+from hub.xoev.request import (
+    KIND_OF_MESSAGE,
+    Origin,
+    XMeldRefusal,
+    message_of,
+    read_origin,
+    to_query,
+)
+
+_log = get_logger(__name__)
+XML_MEDIA_TYPE = "application/xml"
+ACCEPTED_MEDIA_TYPES = frozenset({"application/xml", "text/xml"})
+REGISTER = "melderegister"
+UNSERVED_HEADER = "Hub-XMeld-Unserved-Codes"
+
+router = APIRouter(prefix="/v1/xoev", tags=["xoev"])
+QueryPrincipal = Annotated[Principal, Depends(require_scope(REGISTER_QUERY))]
+Session = Annotated[AsyncSession, Depends(get_session)]
+
+
+class FaultyMessage(XMeldRefusal):
+    """Schema-invalid, but addressable: ``rueckweisung`` 17 with HTTP 400."""
+
+    status, slug, title = 400, "malformed-request", "Malformed request"
+
+
+async def _read_xml(request: Request, *, limit: int) -> bytes:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in ACCEPTED_MEDIA_TYPES:
+        raise UnsupportedMediaType("XMeld messages are sent as application/xml")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the body may have at most {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the body may have at most {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def office_of(settings: Settings, version: str) -> Office:
+    office = settings.xoev_office
+    return Office(
+        ags=settings.municipality_ags,
+        city=settings.municipality_name,
+        name=office.name,
+        email=office.email,
+        street=office.street,
+        house_number=office.house_number,
+        postal_code=office.postal_code,
+        version=version,
+    )
+
+
+def _first_violation(schema: XMeldSchema | None, root: etree._Element) -> str | None:
+    if schema is None:
+        return None
+    found = schema.violations(root, limit=1)
+    return f"{found[0].path}: {found[0].reason}" if found else None
+
+
+def _checked(schema: XMeldSchema | None, answer: etree._Element) -> bytes:
+    found = schema.violations(answer, limit=1) if schema is not None else []
+    if found:
+        # The path only: a reason may quote a register value, which never goes to the log.
+        _log.error("xmeld_answer_invalid", path=found[0].path)
+        raise InternalFailure("the hub built an invalid XMeld answer; nothing was released")
+    return to_bytes(answer)
+
+
+def _note_request(record: LedgerRecord, root: etree._Element, message: str) -> None:
+    """Purpose, case and user of a message refused before the service sees it."""
+    stelle = root.find("{*}datenAbrufendeStelle")
+    if stelle is None:
+        return
+    record.kind = KIND_OF_MESSAGE[message]
+    record.purpose = (stelle.findtext("{*}anlassDesAbrufs") or "").strip()[:200] or None
+    record.case_reference = (stelle.findtext("{*}aktenzeichen") or "").strip()[:200] or None
+    record.user_id = (stelle.findtext("{*}kennung") or "").strip()[:200] or None
+
+
+def _refusal_of(error: HubError, kind: str) -> tuple[str, str]:
+    if isinstance(error, XMeldRefusal):
+        return error.grund, error.detail
+    if isinstance(error, TooManyHits):
+        grund = codes.GRUND_TOO_MANY_RESULTS if kind == "free" else codes.GRUND_TOO_MANY_HITS
+        return grund, error.detail
+    pointers = [str(p.get("pointer", "")) for p in error.extensions.get("errors", [])]
+    if any(pointer.startswith("/match") for pointer in pointers):
+        # The register refused the search data: wildcards or BMG §38 Abs. 1 minimum.
+        wildcard = "wildcard" in error.detail
+        return (codes.GRUND_WILDCARD if wildcard else codes.GRUND_MIN_CRITERIA), error.detail
+    reasons = list(error.extensions.get("reasons", []))
+    grund = codes.grund_for(reasons, kind=kind)
+    return grund, "; ".join([error.detail, *reasons])
+
+
+def _xml(body: bytes, status: int, unserved: list[str] | None = None) -> Response:
+    headers = {UNSERVED_HEADER: " ".join(unserved)} if unserved else None
+    return Response(body, status_code=status, media_type=XML_MEDIA_TYPE, headers=headers)
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """What every answer to one message needs."""
+
+    service: QueryService
+    session: AsyncSession
+    record: LedgerRecord
+    origin: Origin
+    office: Office
+    schema: XMeldSchema | None
+    kind: str
+
+    def refusal(self, error: HubError, unserved: list[str] | None = None) -> Response:
+        grund, freitext = _refusal_of(error, self.kind)
+        answer = rueckweisung(self.origin, self.office, grund=grund, freitext=freitext)
+        status = getattr(error, "status_override", error.status)
+        return _xml(_checked(self.schema, answer), status, unserved)
+
+    async def refuse(self, refusal: XMeldRefusal) -> Response:
+        with contextlib.suppress(XMeldRefusal):  # recorded; the caller gets a rueckweisung
+            await self.service.reject(self.session, self.record, refusal)
+        return self.refusal(refusal)
+
+
+async def _receive(
+    request: Request, service: QueryService, session: AsyncSession, record: LedgerRecord
+) -> tuple[etree._Element, Origin]:
+    """Bounded, safe parse and the header; anything unaddressable is a recorded problem."""
+    settings: Settings = request.app.state.settings
+    try:
+        raw = await _read_xml(request, limit=settings.xoev_max_body_bytes)
+        try:
+            root = parse_untrusted(raw, max_bytes=settings.xoev_max_body_bytes)
+        except UnsafeXml as error:
+            raise MalformedRequest(str(error)) from error
+        message = message_of(root)
+        try:
+            return root, read_origin(root, message)
+        except MalformedRequest as error:
+            detail = _first_violation(request.app.state.xmeld_schema, root)
+            raise MalformedRequest(detail or error.detail) from error
+    except HubError as error:
+        await service.reject(session, record, error)
+
+
+@router.post(
+    "/xmeld",
+    responses={
+        400: MalformedRequest.openapi(),
+        401: Unauthenticated.openapi(),
+        403: AccessDenied.openapi(),
+        413: PayloadTooLarge.openapi(),
+        415: UnsupportedMediaType.openapi(),
+        422: InvalidQuery.openapi(),
+    },
+    openapi_extra={"requestBody": {"content": {XML_MEDIA_TYPE: {}}, "required": True}},
+)
+async def xmeld(request: Request, session: Session, principal: QueryPrincipal) -> Response:
+    state = request.app.state
+    service: QueryService = state.query_service
+    settings: Settings = state.settings
+    record = service.new_record(
+        principal=principal, register=REGISTER, request_id=request.state.request_id
+    )
+    root, origin = await _receive(request, service, session, record)
+    call = _Call(
+        service=service,
+        session=session,
+        record=record,
+        origin=origin,
+        office=office_of(settings, request.app.version),
+        schema=state.xmeld_schema,
+        kind=KIND_OF_MESSAGE[origin.message],
+    )
+    try:
+        violation = _first_violation(call.schema, root)
+        if violation is not None:
+            raise FaultyMessage(f"formal fehlerhaft: {violation}", grund=codes.GRUND_OTHER)
+        parsed = to_query(
+            root,
+            message=origin.message,
+            ags=settings.municipality_ags,
+            city=settings.municipality_name,
+        )
+    except XMeldRefusal as refusal:
+        _note_request(record, root, origin.message)
+        return await call.refuse(refusal)
+    if parsed.unserved_codes:
+        _log.info("xmeld_codes_unserved", codes=parsed.unserved_codes)
+    rendered: list[bytes] = []
+
+    def prepare(answer: QueryAnswer) -> None:
+        records: list[dict[str, Any]] = list(answer.body.get("records", []))
+        if answer.body.get("outcome") != "released":
+            records = []  # neutral and manual: 03, the same for blocked and unknown
+        try:
+            rendered.append(_checked(call.schema, auskunft(origin, call.office, records=records)))
+        except InternalFailure:
+            record.fields_released, record.released_person_ids, record.hit_ids = [], [], []
+            raise
+
+    try:
+        answer = await service.execute(
+            session, principal=principal, record=record, request=parsed.query, prepare=prepare
+        )
+    except (AccessDenied, InvalidQuery, TooManyHits) as error:
+        return call.refusal(error, parsed.unserved_codes)
+    return _xml(rendered[0], answer.status, parsed.unserved_codes)

@@ -1,0 +1,598 @@
+"""POST /v1/xoev/xmeld: XMeld 1330/1332 in, 1331/1333 out, over the same QueryService.
+
+Runs with schema validation on (HUB_XOEV_SCHEMA_DIR set) and off; the answers are checked
+against the official schemas in both cases.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from lxml import etree
+
+from adapters.xmeld import names
+from adapters.xmeld.schema import load_schema
+from hub.app import create_app
+from tests.conftest import REPO, xoev_dir
+from tests.fixtures.factories import (
+    blocked,
+    import_persons,
+    load_default_catalogue,
+    person,
+    settings_for,
+)
+from tests.hub.conftest import TokenFactory
+from tests.hub.ledger_helpers import ledger_rows, task_rows
+
+URL = "/v1/xoev/xmeld"
+XML = "application/xml"
+X = names.XMELD_NS
+NS = {"x": X}
+EXAMPLE_1330 = (
+    "xmeld-25.11a/_examples/spec_test_1330_examples_FachspezifischBehoerdenauskunft006a-1330.xml"
+)
+SAMPLE_1332 = "samples/xmeld2511a-1332-freieSuche-hausnummer-test.xml"
+
+
+def _example_files() -> list[Path]:
+    found = xoev_dir()
+    if found is None:
+        return []
+    return sorted([*found.glob("xmeld-25.11a/_examples/*.xml"), *found.glob("samples/*.xml")])
+
+
+def read(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def _root_name(path: Path) -> str:
+    return str(etree.QName(etree.parse(str(path)).getroot()).localname)
+
+
+REQUESTS = [p for p in _example_files() if _root_name(p)[-4:] in {"1330", "1332"}]
+
+
+@pytest.fixture(params=["validated", "unvalidated"])
+async def app(
+    request: pytest.FixtureRequest, clean_database: str, tmp_path: Path, xoev_schema_dir: Path
+) -> AsyncIterator[FastAPI]:
+    """The hub with HUB_XOEV_SCHEMA_DIR set and unset (overrides tests/hub/conftest.py)."""
+    load_default_catalogue(clean_database)
+    settings = settings_for(
+        clean_database,
+        key_dir=tmp_path / "keys",
+        policy_dir=REPO / "policies",
+        catalogue_refresh_seconds=0,
+        issuer="http://hub.test",
+        xoev_schema_dir=xoev_schema_dir if request.param == "validated" else None,
+    )
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+def residents(clean_database: str) -> str:
+    import_persons(
+        clean_database,
+        [
+            person("P-1", nationality=["DE", "FR"], house_number="12 a"),
+            person(
+                "P-3",
+                name="Groß",
+                given_names=("Erika",),
+                birth_date="1964-08-12",
+                blocks=blocked(),
+            ),
+        ],
+    )
+    return clean_database
+
+
+def official(xoev_dir_: Path, relative: str) -> etree._Element:
+    return etree.parse(str(xoev_dir_ / relative)).getroot()
+
+
+def _set(root: etree._Element, path: str, value: str) -> None:
+    node = root.find(path, NS)
+    assert node is not None, path
+    node.text = value
+
+
+def personensuche(
+    xoev_schema_dir: Path,
+    *,
+    name: str = "Müller",
+    given_names: str = "Anna",
+    birth_date: str = "1980-05-17",
+    purpose: str = "wohngeld_antrag",
+    codes: tuple[int, ...] = (1, 7, 13, 15, 16, 19, 41, 43, 45, 46, 48, 49, 50),
+    street: str | None = "Rheinstraße",
+) -> etree._Element:
+    """The official example 006a, re-aimed at Darmstadt with a catalogue purpose."""
+    root = copy.deepcopy(official(xoev_schema_dir, EXAMPLE_1330))
+    _set(root, "nachrichtenkopf.g2g/leser/kennung", "ags:06411000")
+    _set(root, "x:datenAbrufendeStelle/x:anlassDesAbrufs", purpose)
+    _set(root, "x:datenAbrufendeStelle/x:aktenzeichen", "WG-2026-0042")
+    _set(root, "x:datenAbrufendeStelle/x:kennung", "m.schmidt")
+    data = root.find("x:suchprofil/x:auswahldaten", NS)
+    assert data is not None
+    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:nachname/name", name)
+    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:vornamen/name", given_names)
+    _set(data, "x:anschrift/gemeindeschluessel/code", "06411000")
+    _set(data, "x:anschrift/postleitzahl", "64283")
+    if street:
+        etree.SubElement(data.find("x:anschrift", NS), "strasse").text = street
+    _set(data, "x:geburtsdatum/x:geburtsdatum/teilbekanntesDatum/jahrMonatTag", birth_date)
+    sex = data.find("x:geschlecht", NS)
+    data.remove(sex)
+    steering = root.find("x:steuerungsinformationen", NS)
+    for node in steering.findall("x:anforderungselement", NS):
+        steering.remove(node)
+    for index, code in enumerate(codes):
+        element = etree.Element(f"{{{X}}}anforderungselement")
+        etree.SubElement(element, "code").text = str(code)
+        steering.insert(index, element)
+    return root
+
+
+def to_bytes(root: etree._Element) -> bytes:
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+async def post(http: httpx.AsyncClient, token: str, body: bytes, **headers: str) -> httpx.Response:
+    return await http.post(
+        URL,
+        content=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": XML, **headers},
+    )
+
+
+def answer_of(response: httpx.Response, xoev_schema_dir: Path) -> etree._Element:
+    assert response.headers["content-type"].startswith(XML), response.text
+    root = etree.fromstring(response.content)
+    assert load_schema(xoev_schema_dir).violations(root) == []
+    return root
+
+
+def str_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def status_of(root: etree._Element) -> str | None:
+    return str_or_none(
+        root.findtext("x:antwortSuchanfrage/x:auskunft/x:ergebnisstatus/code", namespaces=NS)
+    )
+
+
+def grund_of(root: etree._Element) -> str | None:
+    return str_or_none(
+        root.findtext(
+            "x:antwortSuchanfrage/x:rueckweisung/x:grundDerRueckweisung/code", namespaces=NS
+        )
+    )
+
+
+class TestOfficialExamples:
+    @pytest.mark.parametrize("path", REQUESTS, ids=lambda p: p.name)
+    async def test_every_request_example_is_answered_validly(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        path: Path,
+        xoev_schema_dir: Path,
+        clean_database: str,
+    ) -> None:
+        token = await token_for("polizei")
+        response = await post(http, token, read(path))
+        name = _root_name(path)
+        if not name.startswith("datenabruf.") or b"<nachrichtenkopf.g2g>" not in read(path):
+            # meldeauskunft.anfrage.1332 is no XMeld 25.11a message; test-case-no-wohnung has
+            # an older XInneres header (kpf/nachrichtenkopf): nobody to address an answer to.
+            assert response.status_code == 400
+            assert response.headers["content-type"] == "application/problem+json"
+            return
+        root = answer_of(response, xoev_schema_dir)
+        expected = (
+            names.PERSONENSUCHE_ANTWORT if name.endswith("1330") else names.FREIE_SUCHE_ANTWORT
+        )
+        assert etree.QName(root).localname == expected
+        # The examples search other municipalities: refused as outside this Meldebehörde's area,
+        # as formally faulty where the example is schema-invalid (validation on), or (01) for an
+        # Identifikationsmerkmal the hub never issued.
+        assert grund_of(root) in {"01", "17", "22"}
+        [entry] = ledger_rows(clean_database)
+        assert entry["outcome"] == "invalid"
+
+
+class TestPersonensuche:
+    async def test_known_person_gets_her_released_data_in_xmeld_elements(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        response = await post(http, token, to_bytes(personensuche(xoev_schema_dir)))
+        assert response.status_code == 200
+        root = answer_of(response, xoev_schema_dir)
+        assert status_of(root) == "01"
+        [entry] = ledger_rows(residents)
+        assert entry["outcome"] == "released"
+        released = set(entry["fields_released"])
+        data = root.find("x:antwortSuchanfrage/x:auskunft/x:person/x:personendaten", NS)
+        assert data is not None
+        assert released == {"name", "given_names", "birth", "addresses"}
+        assert [etree.QName(child).localname for child in data] == [
+            "name",
+            "geburtsangaben",
+            "wohnung",
+        ]
+        assert (
+            data.findtext("x:name/x:familienname.unstrukturiert/x:nachname/name", namespaces=NS)
+            == "Müller"
+        )
+        assert data.findtext("x:name/x:vornamen/x:vornamen/name", namespaces=NS) == "Anna"
+        birth = "x:geburtsangaben/x:geburt/"
+        assert (
+            data.findtext(birth + "x:geburtsdatum/teilbekanntesDatum/jahrMonatTag", namespaces=NS)
+            == "1980-05-17"
+        )
+        assert data.findtext(birth + "x:geburtsort", namespaces=NS) == "Darmstadt"
+        address = data.find("x:wohnung/x:anschrift/x:anschrift.inland/x:anschrift.inland", NS)
+        assert address is not None
+        assert address.findtext("strasse") == "Rheinstraße"
+        assert address.findtext("hausnummer") == "12"
+        assert address.findtext("hausnummerBuchstabeZusatzziffer") == "a"
+        assert address.findtext("postleitzahl") == "64283"
+        assert address.findtext("gemeindeschluessel/code") == "06411000"
+        assert data.findtext("x:wohnung/x:wohnung.aktuell", namespaces=NS) == "true"
+        # Withheld by the policy (sex, nationality) and never requested: absent.
+        assert data.find("x:geschlecht", NS) is None
+        assert data.find("x:staatsangehoerigkeit", NS) is None
+
+    async def test_security_authority_gets_sex_and_nationality_codes(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        token = await token_for("polizei")
+        message = personensuche(xoev_schema_dir, purpose="strafverfolgung")
+        response = await post(http, token, to_bytes(message))
+        root = answer_of(response, xoev_schema_dir)
+        assert status_of(root) == "01", response.text
+        [entry] = ledger_rows(residents)
+        data = root.find("x:antwortSuchanfrage/x:auskunft/x:person/x:personendaten", NS)
+        assert data is not None
+        assert {"sex", "nationality"} <= set(entry["fields_released"])
+        if "sex" in entry["fields_released"]:
+            sex = data.find("x:geschlecht", NS)
+            assert sex is not None
+            assert sex.get("listURI") == "urn:xoev-de:xinneres:codeliste:geschlecht"
+            assert sex.findtext("code") == "w"
+        if "nationality" in entry["fields_released"]:
+            assert [n.findtext("code") for n in data.findall("x:staatsangehoerigkeit", NS)] == [
+                "000",
+                "129",
+            ]
+
+    async def test_ledger_holds_the_xml_calls_purpose_case_and_user(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        await post(http, token, to_bytes(personensuche(xoev_schema_dir)))
+        [entry] = ledger_rows(residents)
+        assert entry["purpose"] == "wohngeld_antrag"
+        assert entry["case_reference"] == "WG-2026-0042"
+        assert entry["user_id"] == "m.schmidt"
+        assert entry["register"] == "melderegister"
+        assert entry["kind"] == "person"
+        assert entry["hit_person_ids"] == ["P-1"]
+        assert "Müller" not in repr(entry) and "Rheinstraße" not in repr(entry)
+
+    async def test_unserved_codes_are_reported(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        message = personensuche(xoev_schema_dir, codes=(1, 7, 94, 163))
+        response = await post(http, token, to_bytes(message))
+        assert response.status_code == 200
+        assert response.headers["hub-xmeld-unserved-codes"] == "94 163"
+        [entry] = ledger_rows(residents)
+        assert entry["fields_requested"] == ["name", "given_names"]
+
+
+def _without_volatile(body: bytes) -> bytes:
+    body = re.sub(rb"<nachrichtenUUID>[^<]*</nachrichtenUUID>", b"", body, count=1)
+    return re.sub(rb"<erstellungszeitpunkt>[^<]*</erstellungszeitpunkt>", b"", body, count=1)
+
+
+class TestNeutral:
+    async def test_blocked_and_unknown_give_03_with_identical_bodies(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        blocked_person = personensuche(
+            xoev_schema_dir, name="Groß", given_names="Erika", birth_date="1964-08-12"
+        )
+        unknown = personensuche(
+            xoev_schema_dir, name="Groß", given_names="Erika", birth_date="1964-08-13"
+        )
+        first = await post(http, token, to_bytes(blocked_person))
+        second = await post(http, token, to_bytes(unknown))
+        assert first.status_code == second.status_code == 200
+        assert status_of(answer_of(first, xoev_schema_dir)) == "03"
+        assert status_of(answer_of(second, xoev_schema_dir)) == "03"
+        assert _without_volatile(first.content) == _without_volatile(second.content)
+        assert first.content != second.content  # fresh UUIDs
+        assert [e["outcome"] for e in ledger_rows(residents)] == ["neutral", "neutral"]
+
+
+class TestRefusals:
+    async def test_denied_request_gets_rueckweisung_with_mapped_code(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        message = personensuche(xoev_schema_dir, purpose="strafverfolgung")
+        response = await post(http, token, to_bytes(message))
+        assert response.status_code == 403
+        root = answer_of(response, xoev_schema_dir)
+        refusal = root.find("x:antwortSuchanfrage/x:rueckweisung/x:grundDerRueckweisung", NS)
+        assert refusal is not None
+        assert refusal.get("listURI") == names.NICHTERSTELLUNG_GRUND_LIST[0]
+        assert refusal.get("listVersionID") == "2"
+        assert refusal.findtext("code") == "17"
+        assert "purpose_not_allowed" in (
+            root.findtext("x:antwortSuchanfrage/x:rueckweisung/x:freitext", namespaces=NS) or ""
+        )
+        [entry] = ledger_rows(residents)
+        assert entry["outcome"] == "denied"
+
+    async def test_missing_search_data_gets_code_18(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        message = personensuche(xoev_schema_dir, street=None)
+        data = message.find("x:suchprofil/x:auswahldaten", NS)
+        for tag in ("x:geburtsdatum",):
+            data.remove(data.find(tag, NS))
+        anschrift = data.find("x:anschrift", NS)
+        anschrift.remove(anschrift.find("postleitzahl"))
+        response = await post(http, token, to_bytes(message))
+        root = answer_of(response, xoev_schema_dir)
+        assert grund_of(root) == "18", response.text
+
+    async def test_other_municipality_gets_code_22(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        message = personensuche(xoev_schema_dir)
+        _set(message, "x:suchprofil/x:auswahldaten/x:anschrift/gemeindeschluessel/code", "06412000")
+        response = await post(http, token, to_bytes(message))
+        assert response.status_code == 422
+        assert grund_of(answer_of(response, xoev_schema_dir)) == "22"
+        [entry] = ledger_rows(residents)
+        assert entry["outcome"] == "invalid"
+        assert entry["purpose"] == "wohngeld_antrag"
+
+
+class TestHeader:
+    async def test_header_echo_and_code_lists(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        request = personensuche(xoev_schema_dir)
+        response = await post(http, token, to_bytes(request))
+        root = answer_of(response, xoev_schema_dir)
+        assert root.get("standard") == "XMeld"
+        assert root.get("version") == "25.11a"
+        assert root.get("produkt") and root.get("produkthersteller") and root.get("produktversion")
+        ident = root.find("nachrichtenkopf.g2g/identifikation.nachricht")
+        assert ident is not None
+        assert re.fullmatch(r"[0-9a-f-]{36}", ident.findtext("nachrichtenUUID") or "")
+        assert ident.findtext("nachrichtenUUID") != request.findtext(
+            "nachrichtenkopf.g2g/identifikation.nachricht/nachrichtenUUID"
+        )
+        assert ident.findtext("nachrichtentyp/code") == "1331"
+        assert re.search(r"[+-]\d\d:\d\d$|Z$", ident.findtext("erstellungszeitpunkt") or "")
+        assert root.findtext("nachrichtenkopf.g2g/autor/kennung") == "ags:06411000"
+        assert root.findtext("nachrichtenkopf.g2g/leser/kennung") == request.findtext(
+            "nachrichtenkopf.g2g/autor/kennung"
+        )
+        origin = root.find("x:ursprungsnachricht", NS)
+        request_ident = request.find("nachrichtenkopf.g2g/identifikation.nachricht")
+        for tag in ("nachrichtenUUID", "nachrichtentyp/code", "erstellungszeitpunkt"):
+            assert origin.findtext(tag) == request_ident.findtext(tag)
+        for node in root.iter():
+            if isinstance(node.tag, str) and node.find("code") is not None:
+                assert node.get("listURI") and node.get("listVersionID"), node.tag
+
+
+class TestFreieSuche:
+    async def test_free_search_answers_1333_with_result_list(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        message = copy.deepcopy(official(xoev_schema_dir, SAMPLE_1332))
+        _set(message, "x:datenAbrufendeStelle/x:anlassDesAbrufs", "strafverfolgung")
+        data = message.find("x:suchprofil/x:auswahldaten", NS)
+        _set(data, "x:name/x:name/x:nachnameUndVornamen/x:nachname/name", "Müller")
+        _set(data, "x:name/x:name/x:nachnameUndVornamen/x:vornamen/name", "Anna")
+        inland = "x:wohnung/x:anschrift/x:anschrift.inland/"
+        _set(data, inland + "strasse", "Rheinstraße")
+        _set(data, inland + "x:hausnummerOderHausnummernbereich/x:hausnummer/hausnummer", "12")
+        data.remove(data.find("x:geburtsdaten", NS))
+        data.remove(data.find("x:geschlecht", NS))
+        _set(message, "x:steuerungsinformationen/x:suchbereich/x:bundesland/code", "06")
+        steering = message.find("x:steuerungsinformationen", NS)
+        for code in ("21", "18", "11"):  # Straße, Postleitzahl, Geburtsdatum
+            element = etree.Element(f"{{{X}}}anforderungselement")
+            etree.SubElement(element, "code").text = code
+            steering.insert(0, element)
+        token = await token_for("polizei")
+        response = await post(http, token, to_bytes(message))
+        root = answer_of(response, xoev_schema_dir)
+        assert etree.QName(root).localname == names.FREIE_SUCHE_ANTWORT
+        [entry] = ledger_rows(residents)
+        assert entry["kind"] == "free"
+        assert entry["outcome"] == "released", response.text
+        assert status_of(root) == "04"
+        [found] = root.findall("x:antwortSuchanfrage/x:auskunft/x:person/x:personendaten", NS)
+        assert (
+            found.findtext("x:name/x:familienname.unstrukturiert/x:nachname/name", namespaces=NS)
+            == "Müller"
+        )
+        # 1333 carries one current wohnung, without Einzugsdatum (BMG §34a Abs. 3)
+        [wohnung] = found.findall("x:wohnung", NS)
+        assert (
+            wohnung.findtext("x:anschrift/x:anschrift.inland/strasse", namespaces=NS)
+            == "Rheinstraße"
+        )
+        assert wohnung.find("x:datumDesBeziehens", NS) is None
+
+
+class TestUnsafeInput:
+    @pytest.mark.parametrize(
+        ("body", "status"),
+        [
+            (b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>', 400),
+            (b"<a><b></a>", 400),
+            (b"not xml at all", 400),
+            (b'<x:datenabruf.personensuche.antwort.1331 xmlns:x="' + X.encode() + b'"/>', 400),
+            (b"<a>" + b"x" * (600 * 1024) + b"</a>", 413),
+        ],
+        ids=["dtd-entity", "malformed", "text", "wrong-message", "oversized"],
+    )
+    async def test_unsafe_or_foreign_bodies_are_problems(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        clean_database: str,
+        body: bytes,
+        status: int,
+    ) -> None:
+        token = await token_for("polizei")
+        response = await post(http, token, body)
+        assert response.status_code == status
+        assert response.headers["content-type"] == "application/problem+json"
+        [entry] = ledger_rows(clean_database)
+        assert entry["outcome"] == "invalid"
+        assert entry["http_status"] == status
+
+    async def test_wrong_content_type_is_415(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        clean_database: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        token = await token_for("polizei")
+        body = to_bytes(personensuche(xoev_schema_dir))
+        response = await post(http, token, body, **{"Content-Type": "application/json"})
+        assert response.status_code == 415
+        assert len(ledger_rows(clean_database)) == 1
+
+    async def test_without_token_is_401(self, http: httpx.AsyncClient) -> None:
+        response = await http.post(URL, content=b"<a/>", headers={"Content-Type": XML})
+        assert response.status_code == 401
+
+
+class TestOwnAnswerChecked:
+    async def test_an_answer_failing_the_schema_is_never_sent(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        clean_database: str,
+        xoev_schema_dir: Path,
+        app: FastAPI,
+    ) -> None:
+        # U+2603 is outside DIN 91379, so the 1331 carrying it cannot be schema-valid.
+        birth = {"date": "1975-01-02", "place": "Darm\u2603stadt", "country": "DE"}
+        import_persons(
+            clean_database,
+            [
+                person(
+                    "P-9", name="Weber", given_names=("Tom",), birth_date="1975-01-02", birth=birth
+                )
+            ],
+        )
+        token = await token_for("wohngeldstelle")
+        message = personensuche(
+            xoev_schema_dir, name="Weber", given_names="Tom", birth_date="1975-01-02"
+        )
+        response = await post(http, token, to_bytes(message))
+        [entry] = ledger_rows(clean_database)
+        if app.state.settings.xoev_schema_dir is None:
+            assert response.status_code == 200  # nothing checks the answer
+            assert entry["outcome"] == "released"
+            return
+        assert response.status_code == 500
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "Weber" not in response.text
+        assert entry["outcome"] == "error"
+        assert entry["fields_released"] == []
+        assert entry["released_person_ids"] == []
+
+
+class TestVerzichtAufMitteilung:
+    @pytest.mark.parametrize(("waive", "tasks"), [(True, 0), (False, 1)])
+    async def test_waiver_reaches_the_service_as_waive_follow_up(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+        *,
+        waive: bool,
+        tasks: int,
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        message = personensuche(
+            xoev_schema_dir, name="Groß", given_names="Erika", birth_date="1964-08-12"
+        )
+        if not waive:  # the element is fixed to "true": absent means no waiver
+            steering = message.find("x:steuerungsinformationen", NS)
+            steering.remove(steering.find("x:verzichtAufMitteilung", NS))
+        response = await post(http, token, to_bytes(message))
+        assert status_of(answer_of(response, xoev_schema_dir)) == "03"
+        assert len(task_rows(residents)) == tasks

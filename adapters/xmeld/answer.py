@@ -18,20 +18,6 @@ from adapters.xmeld.names import PERSONENSUCHE_ANTWORT, XMELD_NS
 
 _X = f"{{{XMELD_NS}}}"
 _SEX = {"m": "m", "w": "w", "d": "d", "x": "x"}
-_MARITAL = {
-    "LD": "ledig",
-    "VH": "verheiratet",
-    "VW": "verwitwet",
-    "GS": "geschieden",
-    "EA": "ehe_aufgehoben",
-    "LP": "lebenspartnerschaft",
-    "LV": "lebenspartnerschaft_tod",
-    "LA": "lebenspartnerschaft_aufgehoben",
-    "LE": "lebenspartnerschaft_todeserklaerung",
-    "NB": "unbekannt",
-}
-_DWELLING = {"0": "haupt", "1": "haupt", "2": "neben"}  # alleinige Wohnung counts as main
-_GERMANY = "000"  # Destatis Staatsangehörigkeit code of Germany
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +108,8 @@ def _bool(node: etree._Element | None) -> bool | None:
 
 
 def _nationality(code: str | None) -> str | None:
-    return "DE" if code == _GERMANY else code
+    """ISO 3166 for the Destatis codes of the shared table; any other code as sent."""
+    return None if code is None else codes.DESTATIS_TO_NATIONALITY.get(code, code)
 
 
 def _address(wohnung: etree._Element) -> tuple[dict[str, Any] | None, bool | None]:
@@ -131,7 +118,8 @@ def _address(wohnung: etree._Element) -> tuple[dict[str, Any] | None, bool | Non
     current = _bool(_find(wohnung, "wohnung.aktuell"))
     moved_in = _date(_find(wohnung, "datumDesBeziehens"))
     moved_out = _date(_find(wohnung, "datumDesAuszugs"))
-    kind = _DWELLING.get(_code(_find(wohnung, "statusderwohnung")) or "", "haupt")
+    status = _code(_find(wohnung, "statusderwohnung")) or ""
+    kind = codes.DWELLING_KIND_OF_STATUS.get(status, "haupt")
     if inland is None:
         return None, None
     meldeanschrift = _find(inland, "anschrift.inland")
@@ -181,6 +169,9 @@ def _names(data: etree._Element) -> dict[str, Any]:
 def _related(node: etree._Element) -> dict[str, Any]:
     """A spouse, child or legal representative in the shape of ``related_summary``."""
     name = _find(node, "name")
+    natural = None if name is None else _find(name, "nameNatuerlichePerson")
+    if natural is not None:  # a gesetzlicherVertreter's name holds one more level
+        name = natural
     family = given = None
     if name is not None:
         for candidate in ("familienname", "nachname", "familienname.unstrukturiert/nachname"):
@@ -195,7 +186,7 @@ def _related(node: etree._Element) -> dict[str, Any]:
     return {
         "name": family,
         "given_names": given.split() if given else [],
-        "doctor": None,
+        "doctor": None if name is None else _text(_find(name, "doktorgrad")),
         "birth_date": _date(_find(node, "geburt/geburtsdatum")),
         "sex": _SEX.get(_code(_find(node, "geschlecht")) or ""),
         "addresses": addresses,
@@ -228,7 +219,7 @@ def _identity(data: etree._Element, values: dict[str, Any]) -> None:
     if marital is not None:
         status = _code(_find(marital, "familienstand"))
         values["marital"] = {
-            "status": _MARITAL.get(status or "", status),
+            "status": codes.CODE_TO_MARITAL.get(status or "", status),
             "since": _date(_find(marital, "datumBeginn")),
         }
     death = _find(data, "sterbedaten/tod")

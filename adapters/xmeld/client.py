@@ -54,7 +54,8 @@ from adapters.errors import (
 from adapters.melderegister.spec import MELDEREGISTER_SPEC
 from adapters.xmeld import codes
 from adapters.xmeld.answer import Answer1331, AnsweredPerson, parse_1331
-from adapters.xmeld.request import Party, PostalAddress, Requester, build_1330
+from adapters.xmeld.build import Party, PostalAddress
+from adapters.xmeld.request import Requester, build_1330
 from adapters.xmeld.safe import DEFAULT_MAX_BYTES, UnsafeXml, parse_untrusted
 from adapters.xmeld.schema import load_schema
 
@@ -250,7 +251,7 @@ class XMeldMelderegisterAdapter:
         grund = answer.rejections[0].code
         if grund == codes.GRUND_TOO_MANY_HITS:
             raise TooManyMatches("the remote found more than 1000 persons")
-        if grund == codes.GRUND_NO_MINIMUM_KEYS:
+        if grund == codes.GRUND_MIN_CRITERIA:
             raise InvalidLookup(
                 "the remote needs more search keys (BMG §38 Abs. 1)", member="match"
             )

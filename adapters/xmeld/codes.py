@@ -1,9 +1,15 @@
-"""XMeld 25.11a Datenabruf code lists shared by the hub's XMeld endpoint and XMeld clients.
+"""XMeld 25.11a Datenabruf code lists, shared by the hub's XMeld endpoint and XMeld clients.
 
-One table maps each Melderegister field ID (CONTRACT §4) to the
-``personensuche.anforderungselement`` codes that request it in a 1330 and to the element of
-``type.Personensuche.Abrufdaten`` that carries it in a 1331. Both sides use the same table,
-so what a client asks for and what a server answers cannot drift apart.
+The one place for every code list (``listURI``, ``listVersionID``), the ergebnisstatus and
+nichterstellung.grund codes, the register ↔ code tables (Staatsangehörigkeit, Familienstand,
+Wohnungsstatus) and the field table below. Server (``hub.xoev``) and client
+(``adapters.xmeld``) both read it, so what a client asks for and what a server answers
+cannot drift apart.
+
+The field table maps each Melderegister field ID (CONTRACT §4) to the
+``personensuche.anforderungselement`` codes that request it in a 1330, the
+``freie.suche.anforderungselement`` codes known to request it in a 1332, and the element of
+``type.Personensuche.Abrufdaten`` that carries it in a 1331.
 
 Fields without codes (``idnr``, ``religion``, ``blocks``, ``azr_no``, ``vote_excl``,
 ``elstam``, ``vbm``, ``residence_queries``) are not part of a Datenabruf under BMG §34a and
@@ -27,19 +33,54 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final
+from typing import Final, Literal, NamedTuple
 
-# --- code lists (listURI, listVersionID as fixed in xmeld-codes.xsd) -----------------------
-ANFORDERUNGSELEMENT_LIST: Final = "urn:xoev-de:xmeld:codeliste:personensuche.anforderungselement"
-ANFORDERUNGSELEMENT_VERSION: Final = "2"
-ERGEBNISSTATUS_LIST: Final = "urn:xoev-de:xmeld:codeliste:datenabruf.ergebnisstatus"
-ERGEBNISSTATUS_VERSION: Final = "2"
-NICHTERSTELLUNG_GRUND_LIST: Final = "urn:xoev-de:xmeld:codeliste:datenabruf.nichterstellung.grund"
-NICHTERSTELLUNG_GRUND_VERSION: Final = "2"
-NACHRICHTENTYP_LIST: Final = "urn:de:xmeld:schluesseltabelle:xmeld.nachrichten"
-NACHRICHTENTYP_VERSION: Final = "25.11a"
+
+class CodeList(NamedTuple):
+    """``listURI`` and ``listVersionID`` of a code list, as the schema annotations fix them."""
+
+    uri: str
+    version: str
+
+
+# --- code lists ---------------------------------------------------------------------------
+# Fixed (listVersionID fixed in xmeld-codes.xsd): the Datenabruf lists, Familienstand,
+# Ehegatte/Lebenspartner, Wohnungsstatus and the message types.
+NACHRICHTENTYP_LIST: Final = CodeList("urn:de:xmeld:schluesseltabelle:xmeld.nachrichten", "25.11a")
+ANFORDERUNGSELEMENT_LIST: Final = CodeList(
+    "urn:xoev-de:xmeld:codeliste:personensuche.anforderungselement", "2"
+)
+FREIE_SUCHE_ANFORDERUNGSELEMENT_LIST: Final = CodeList(
+    "urn:xoev-de:xmeld:codeliste:freie.suche.anforderungselement", "2"
+)
+ERGEBNISSTATUS_LIST: Final = CodeList("urn:xoev-de:xmeld:codeliste:datenabruf.ergebnisstatus", "2")
+NICHTERSTELLUNG_GRUND_LIST: Final = CodeList(
+    "urn:xoev-de:xmeld:codeliste:datenabruf.nichterstellung.grund", "2"
+)
+FAMILIENSTAND_LIST: Final = CodeList("urn:de:dsmeld:schluesseltabelle:familienstand", "2")
+WOHNUNGSSTATUS_LIST: Final = CodeList("urn:de:dsmeld:schluesseltabelle:wohnungsstatus", "2")
+# Version required but not fixed by the schema: the versions the official examples use.
+VERZEICHNISDIENST_LIST: Final = CodeList("urn:xoev-de:kosit:codeliste:verzeichnisdienst", "3")
+ERREICHBARKEIT_LIST: Final = CodeList("urn:de:xoev:codeliste:erreichbarkeit", "3")
+GESCHLECHT_LIST: Final = CodeList("urn:xoev-de:xinneres:codeliste:geschlecht", "1")
+# Gemeindeverzeichnis version the AGS is taken from.
+AGS_LIST: Final = CodeList(
+    "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags", "2025-09-30"
+)
+STAATSANGEHOERIGKEIT_LIST: Final = CodeList(
+    "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staatsangehoerigkeit", "2024-02-29"
+)
+STAATSGEBIETE_LIST: Final = CodeList(
+    "urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staatsgebiete", "2024-02-29"
+)
+
+# xmeld.nachrichten codes of the four Datenabruf messages.
 MESSAGE_CODE_1330: Final = "1330"
 MESSAGE_CODE_1331: Final = "1331"
+MESSAGE_CODE_1332: Final = "1332"
+MESSAGE_CODE_1333: Final = "1333"
+DVDV: Final = "DVDV"  # verzeichnisdienst code of a DVDV kennung
+KANAL_EMAIL: Final = "01"  # erreichbarkeit code of an e-mail address
 
 # datenabruf.ergebnisstatus
 STATUS_IDENTIFIED: Final = "01"  # exactly one person, data follow
@@ -47,21 +88,72 @@ STATUS_HIT_LIST: Final = "02"  # not unique: a hit list follows
 STATUS_NOT_IDENTIFIED: Final = "03"  # not found or Auskunftssperre: neutral, no person
 STATUS_RESULT_LIST: Final = "04"  # free search only (1333)
 
-# datenabruf.nichterstellung.grund (the ones the hub produces or must understand)
-GRUND_NO_MINIMUM_KEYS: Final = "18"  # BMG §38 Abs. 1 minimum keys missing
-GRUND_TOO_MANY_HITS: Final = "12"  # more than 1000 hits
-GRUND_WRONG_READER: Final = "14"  # reader's AGS does not match the Auswahldaten
-GRUND_NOT_RESPONSIBLE: Final = "22"  # search area outside the answering office
-GRUND_AZR_NOT_ALLOWED: Final = "24"
-GRUND_TECHNICAL: Final = "16"  # internal technical error (freitext explains)
-GRUND_OTHER: Final = "17"  # other error (freitext explains)
+# datenabruf.nichterstellung.grund (all codes of version 2)
+GRUND_UNKNOWN_IDENTIFIER: Final = "01"  # Identifikationsmerkmal ungültig
+GRUND_STREET_UNKNOWN: Final = "02"
+GRUND_FALSE_SECURITY_CLAIM: Final = "03"  # sicherheitsbehoerde=true, but the client is none
+GRUND_CRITERION_WEAPONS_PERMIT: Final = "04"
+GRUND_CRITERION_WEAPONS_BAN: Final = "05"
+GRUND_CRITERION_EXPLOSIVES: Final = "06"
 GRUND_NOT_ENTITLED_ID_DOCS: Final = "07"
 GRUND_NOT_ENTITLED_PASSPORT_DENIAL: Final = "08"
 GRUND_NOT_ENTITLED_WEAPONS: Final = "09"
 GRUND_NOT_ENTITLED_LANDLORD: Final = "10"
 GRUND_NOT_ENTITLED_MOVE_IN: Final = "11"
+GRUND_TOO_MANY_HITS: Final = "12"  # more than 1000 hits (Personensuche)
+GRUND_TOO_MANY_RESULTS: Final = "13"  # more than 1000 results (freie Suche)
+GRUND_WRONG_READER: Final = "14"  # reader's AGS does not match the Auswahldaten
+GRUND_WILDCARD: Final = "15"  # wildcards with phonetic search
+GRUND_TECHNICAL: Final = "16"  # internal technical error (freitext explains)
+GRUND_OTHER: Final = "17"  # other error (freitext explains); also formally faulty messages
+GRUND_MIN_CRITERIA: Final = "18"  # BMG §38 Abs. 1 minimum search data missing
+GRUND_HOUSE_RANGE: Final = "19"
+GRUND_BIRTH_RANGE: Final = "20"
+GRUND_NO_STREET: Final = "21"
+GRUND_OUT_OF_AREA: Final = "22"  # search area outside the answering office
+GRUND_LAND_EXTENSION: Final = "23"
+GRUND_AZR_NOT_ALLOWED: Final = "24"
+
+# --- register values ↔ codes --------------------------------------------------------------
+# ISO 3166 (register) → Destatis Staatsangehörigkeits-/Staatsgebietsschlüssel (the same
+# numbers for these states); a state missing here is left out of an answer and logged.
+NATIONALITY_TO_DESTATIS: Final[Mapping[str, str]] = MappingProxyType(
+    {"DE": "000", "FR": "129", "IT": "137", "PL": "152", "TR": "163"}
+)
+DESTATIS_TO_NATIONALITY: Final[Mapping[str, str]] = MappingProxyType(
+    {code: iso for iso, code in NATIONALITY_TO_DESTATIS.items()}
+)
+
+# Register marital status (adapters/melderegister/records.py) ↔ DSMeld familienstand.
+MARITAL_TO_CODE: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "ledig": "LD",
+        "verheiratet": "VH",
+        "verwitwet": "VW",
+        "geschieden": "GS",
+        "lebenspartnerschaft": "LP",
+        "lp_verstorben": "LV",
+        "lp_aufgehoben": "LA",
+        "unbekannt": "NB",
+    }
+)
+CODE_TO_MARITAL: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        **{code: status for status, code in MARITAL_TO_CODE.items()},
+        # No register value of their own: an annulled marriage ends like a divorce, a partner
+        # declared dead counts as deceased.
+        "EA": "geschieden",
+        "LE": "lp_verstorben",
+    }
+)
+
+# DSMeld wohnungsstatus → register address kind; the alleinige Wohnung (0) counts as main.
+DWELLING_KIND_OF_STATUS: Final[Mapping[str, str]] = MappingProxyType(
+    {"0": "haupt", "1": "haupt", "2": "neben"}
+)
 
 
+# --- field table --------------------------------------------------------------------------
 def _codes(*ranges: tuple[int, int] | int) -> tuple[str, ...]:
     codes: list[str] = []
     for item in ranges:
@@ -80,32 +172,35 @@ class XMeldField:
         field: field ID (CONTRACT §4).
         codes: ``personensuche.anforderungselement`` codes that request it.
         element: element path below ``xmeld:person`` (``type.Personensuche.Abrufdaten``).
+        free_codes: ``freie.suche.anforderungselement`` codes known to request it (only
+            those; any other free-search code is reported back as not served).
     """
 
     field: str
     codes: tuple[str, ...]
     element: str
+    free_codes: tuple[str, ...] = ()
 
 
 _PD = "personendaten"
 
 XMELD_FIELDS: Final[tuple[XMeldField, ...]] = (
     # 1 Familienname, 2 Ehename, 3 Lebenspartnerschaftsname
-    XMeldField("name", _codes(1, 2, 3), f"{_PD}/name/familienname.unstrukturiert"),
+    XMeldField("name", _codes(1, 2, 3), f"{_PD}/name/familienname.unstrukturiert", _codes(1)),
     # 4 Geburtsname, 5 Familienname vor Änderung, 6 Nachweis
-    XMeldField("prev_names", _codes(4, 5, 6), f"{_PD}/name/frueherer.familienname"),
+    XMeldField("prev_names", _codes(4, 5, 6), f"{_PD}/name/frueherer.familienname", _codes(4, 5)),
     # 7 Vornamen, 8 Vornamen vor Änderung, 9 Nachweis
-    XMeldField("given_names", _codes(7, 8, 9), f"{_PD}/name/vornamen"),
-    XMeldField("doctor", _codes(10), f"{_PD}/name/doktorgrad"),
+    XMeldField("given_names", _codes(7, 8, 9), f"{_PD}/name/vornamen", _codes(6)),
+    XMeldField("doctor", _codes(10), f"{_PD}/name/doktorgrad", _codes(8)),
     # 11 Ordensname, 12 Künstlername
-    XMeldField("religious_artist_name", _codes(11, 12), f"{_PD}/name/kuenstlername"),
+    XMeldField("religious_artist_name", _codes(11, 12), f"{_PD}/name/kuenstlername", _codes(9, 10)),
     # 13 Geburtsdatum, 14 frühere Geburtsdaten, 15 Geburtsort, 16 Staat, 17 Nachweis, 18
-    XMeldField("birth", _codes((13, 18)), f"{_PD}/geburtsangaben"),
-    XMeldField("sex", _codes(19), f"{_PD}/geschlecht"),
+    XMeldField("birth", _codes((13, 18)), f"{_PD}/geburtsangaben", _codes(11, 13, 14)),
+    XMeldField("sex", _codes(19), f"{_PD}/geschlecht", _codes(15)),
     XMeldField("legal_rep", _codes((20, 40)), "gesetzlicherVertreter"),
-    XMeldField("nationality", _codes(41, 42), f"{_PD}/staatsangehoerigkeit"),
+    XMeldField("nationality", _codes(41, 42), f"{_PD}/staatsangehoerigkeit", _codes(16)),
     # 43-56 aktuelle, 57-70 frühere Anschrift, 71-73 Zu-/Wegzug Ausland
-    XMeldField("addresses", _codes((43, 73)), f"{_PD}/wohnung"),
+    XMeldField("addresses", _codes((43, 73)), f"{_PD}/wohnung", _codes((17, 27))),
     # 74-79 aktuelle, 80-88 frühere Wohnung Daten, 89-92 Zuzugsdaten, 93 Wegzug Ausland
     XMeldField("move_dates", _codes((74, 93)), f"{_PD}/wohnung/datumDesBeziehens"),
     XMeldField("marital", _codes((94, 101)), f"{_PD}/familienstand"),
@@ -114,7 +209,7 @@ XMELD_FIELDS: Final[tuple[XMeldField, ...]] = (
     XMeldField("children", _codes((146, 162)), "kind"),
     XMeldField("id_docs", _codes((163, 171)), f"{_PD}/ausweisdokument"),
     # 172 Sterbedatum, 173 Nachweis, 174 Sterbeort, 175 Staat
-    XMeldField("death", _codes((172, 175)), f"{_PD}/sterbedaten"),
+    XMeldField("death", _codes((172, 175)), f"{_PD}/sterbedaten", _codes(38, 40, 41)),
     XMeldField("passport_denial", _codes(176, 177), f"{_PD}/passversagung"),
     # 178-179 Erlaubnis, 180-181 Waffenbesitzverbot
     XMeldField("weapons", _codes((178, 181)), f"{_PD}/waffenrechtlicheErlaubnis"),
@@ -128,7 +223,12 @@ FIELD_BY_ID: Final[Mapping[str, XMeldField]] = MappingProxyType(
 FIELD_BY_CODE: Final[Mapping[str, str]] = MappingProxyType(
     {code: entry.field for entry in XMELD_FIELDS for code in entry.codes}
 )
+FREE_FIELD_BY_CODE: Final[Mapping[str, str]] = MappingProxyType(
+    {code: entry.field for entry in XMELD_FIELDS for code in entry.free_codes}
+)
 XMELD_FIELD_IDS: Final = frozenset(FIELD_BY_ID)
+
+SearchKind = Literal["person", "free"]
 
 
 def codes_for_fields(fields: Iterable[str]) -> list[str]:
@@ -137,6 +237,13 @@ def codes_for_fields(fields: Iterable[str]) -> list[str]:
     return sorted(codes, key=int)
 
 
-def fields_for_codes(codes: Iterable[str]) -> frozenset[str]:
+def field_of_code(code: str, *, kind: SearchKind = "person") -> str | None:
+    """The field ID a 1330 (``person``) or 1332 (``free``) anforderungselement requests."""
+    return (FIELD_BY_CODE if kind == "person" else FREE_FIELD_BY_CODE).get(code)
+
+
+def fields_for_codes(codes: Iterable[str], *, kind: SearchKind = "person") -> frozenset[str]:
     """Field IDs requested by anforderungselement codes; unknown codes are ignored."""
-    return frozenset(FIELD_BY_CODE[code] for code in codes if code in FIELD_BY_CODE)
+    return frozenset(
+        found for code in codes if (found := field_of_code(code, kind=kind)) is not None
+    )

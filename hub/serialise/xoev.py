@@ -1,24 +1,25 @@
 """Melderegister field values (adapters/melderegister/mapping.py) → XMeld 25.11a ``person``.
 
 One builder per field ID, placed where ``FieldSpec.xoev_element`` says (below
-``person/personendaten``); element order follows the schema's sequences. Only released
-fields arrive here, so only they are written.
+``person/personendaten``, or ``person`` for related persons); element order follows the
+schema's sequences. Only released fields arrive here, so only they are written.
+``SERVED_FIELDS`` (the builders' field IDs) decides which requested codes the endpoint
+serves; the codes themselves come from ``adapters.xmeld.codes``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar, Final, TypeAlias
 
 from lxml import etree
 
-from adapters.xmeld import names
+from adapters.xmeld import codes
+from adapters.xmeld.build import code, day, house_number, name_part, sub, x
 from hub.logging import get_logger
-from hub.xoev.codes import NATIONALITY_TO_DESTATIS
 
 _log = get_logger(__name__)
-_HOUSE = re.compile(r"^\s*(\d{1,4})\s*([\w./ ]{0,4})\s*$")
+_Parts: TypeAlias = "dict[str, list[etree._Element]]"  # noqa: SLF001 - lxml element type
 
 # Schema order of personendaten's children (Personensuche / FreieSuche Abrufdaten).
 _ORDER = (
@@ -28,7 +29,11 @@ _ORDER = (
     "sterbedaten",
     "geschlecht",
     "staatsangehoerigkeit",
+    "familienstand",
 )
+# Schema order of person's children after personendaten (type.Personensuche.Abrufdaten).
+_PERSON_ORDER = ("gesetzlicherVertreter", "kind")
+_MAX_REPRESENTATIVES = 4  # gesetzlicherVertreter maxOccurs
 # Schema order inside name (NameNatuerlichePerson[MitNachweisOhnePflichtangaben]).
 _NAME_ORDER = (
     "familienname.unstrukturiert",
@@ -38,35 +43,6 @@ _NAME_ORDER = (
     "doktorgrad",
     "ordensname",
 )
-
-
-def x(local: str) -> str:
-    return names.qualified(local)
-
-
-def sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
-    node = etree.SubElement(parent, tag)
-    if text is not None:
-        node.text = text
-    return node
-
-
-def code(
-    parent: etree._Element, tag: str, value: str, code_list: tuple[str, str]
-) -> etree._Element:
-    node = sub(parent, tag)
-    node.set("listURI", code_list[0])
-    node.set("listVersionID", code_list[1])
-    sub(node, "code", value)
-    return node
-
-
-def _name_part(parent: etree._Element, tag: str, value: str) -> None:
-    sub(sub(parent, x(tag)), "name", value)
-
-
-def _day(parent: etree._Element, tag: str, iso_date: str) -> None:
-    sub(sub(sub(parent, tag), "teilbekanntesDatum"), "jahrMonatTag", iso_date)
 
 
 class PersonWriter:
@@ -79,13 +55,13 @@ class PersonWriter:
     def person(self, fields: Mapping[str, Any], parent: etree._Element) -> etree._Element:
         person = sub(parent, x("person"))
         data = sub(person, x("personendaten"))
-        parts: dict[str, list[etree._Element]] = {}
+        parts: _Parts = {}
         for field_id in sorted(fields):
             value = fields[field_id]
-            builder = self._builders().get(field_id)
+            builder = self.BUILDERS.get(field_id)
             if value in (None, [], {}) or builder is None:
                 continue
-            builder(value, parts)
+            builder(self, value, parts)
         name = parts.pop("name", None)
         if name:
             holder = etree.Element(x("name"))
@@ -94,64 +70,52 @@ class PersonWriter:
             parts["name"] = [holder]
         for tag in _ORDER:
             data.extend(parts.get(tag, []))
+        for tag in _PERSON_ORDER:
+            person.extend(parts.get(tag, []))
         return person
 
-    def _builders(self) -> dict[str, Callable[[Any, dict[str, list[etree._Element]]], None]]:
-        return {
-            "name": self._name,
-            "prev_names": self._prev_names,
-            "given_names": self._given_names,
-            "doctor": self._doctor,
-            "religious_artist_name": self._religious_artist_name,
-            "birth": self._birth,
-            "sex": self._sex,
-            "nationality": self._nationality,
-            "addresses": self._addresses,
-            "death": self._death,
-        }
-
     @staticmethod
-    def _add(parts: dict[str, list[etree._Element]], key: str, node: etree._Element) -> None:
+    def _add(parts: _Parts, key: str, node: etree._Element) -> None:
         parts.setdefault(key, []).append(node)
 
-    def _name(self, value: str, parts: dict[str, list[etree._Element]]) -> None:
+    def _name(self, value: str, parts: _Parts) -> None:
         node = etree.Element(x("familienname.unstrukturiert"))
-        _name_part(node, "nachname", value)
+        name_part(node, x("nachname"), value)
         self._add(parts, "name", node)
 
-    def _prev_names(self, value: list[str], parts: dict[str, list[etree._Element]]) -> None:
+    def _prev_names(self, value: list[str], parts: _Parts) -> None:
         for previous in value:
             if self._free:
                 node = etree.Element(x("frueherer.familienname.unstrukturiert"))
                 sub(node, "name", previous)
             else:
                 node = etree.Element(x("frueherer.familienname"))
-                _name_part(node, "frueherer.familienname", previous)
+                name_part(node, x("frueherer.familienname"), previous)
             self._add(parts, "name", node)
 
-    def _given_names(self, value: list[str], parts: dict[str, list[etree._Element]]) -> None:
+    def _given_names(self, value: list[str], parts: _Parts) -> None:
         node = etree.Element(x("vornamen"))
-        _name_part(node, "vornamen", " ".join(value))
+        name_part(node, x("vornamen"), " ".join(value))
         self._add(parts, "name", node)
 
-    def _doctor(self, value: str, parts: dict[str, list[etree._Element]]) -> None:
+    def _doctor(self, value: str, parts: _Parts) -> None:
         node = etree.Element(x("doktorgrad"))
         node.text = value
         self._add(parts, "name", node)
 
-    def _religious_artist_name(self, value: str, parts: dict[str, list[etree._Element]]) -> None:
+    def _religious_artist_name(self, value: str, parts: _Parts) -> None:
         node = etree.Element(x("ordensname"))
         node.text = value
         self._add(parts, "name", node)
 
     def _state(self, parent: etree._Element, tag: str, iso: str | None) -> None:
-        destatis = NATIONALITY_TO_DESTATIS.get(iso or "")
+        destatis = codes.NATIONALITY_TO_DESTATIS.get(iso or "")
         if destatis is None:
             _log.warning("xmeld_state_code_unmapped", element=tag)
             return
-        code(parent, x(tag), destatis, names.STAATSGEBIETE_LIST)
+        code(parent, x(tag), destatis, codes.STAATSGEBIETE_LIST)
 
-    def _birth(self, value: Mapping[str, Any], parts: dict[str, list[etree._Element]]) -> None:
+    def _birth(self, value: Mapping[str, Any], parts: _Parts) -> None:
         node = etree.Element(x("geburtsangaben"))
         birth = node if self._free else sub(node, x("geburt"))
         if value.get("place"):
@@ -159,33 +123,29 @@ class PersonWriter:
         if value.get("country"):
             self._state(birth, "geburtsortStaat", value["country"])
         if value.get("date"):
-            _day(birth, x("geburtsdatum"), value["date"])
+            day(birth, x("geburtsdatum"), value["date"])
         self._add(parts, "geburtsangaben", node)
 
-    def _sex(self, value: str, parts: dict[str, list[etree._Element]]) -> None:
+    def _sex(self, value: str, parts: _Parts) -> None:
         node = etree.Element("holder")
-        self._add(parts, "geschlecht", code(node, x("geschlecht"), value, names.GESCHLECHT_LIST))
+        self._add(parts, "geschlecht", code(node, x("geschlecht"), value, codes.GESCHLECHT_LIST))
 
-    def _nationality(self, value: list[str], parts: dict[str, list[etree._Element]]) -> None:
+    def _nationality(self, value: list[str], parts: _Parts) -> None:
         holder = etree.Element("holder")
         for iso in value[:4]:  # the schema admits four
-            destatis = NATIONALITY_TO_DESTATIS.get(iso)
+            destatis = codes.NATIONALITY_TO_DESTATIS.get(iso)
             if destatis is None:
                 _log.warning("xmeld_nationality_unmapped")
                 continue
             node = code(
-                holder, x("staatsangehoerigkeit"), destatis, names.STAATSANGEHOERIGKEIT_LIST
+                holder, x("staatsangehoerigkeit"), destatis, codes.STAATSANGEHOERIGKEIT_LIST
             )
             self._add(parts, "staatsangehoerigkeit", node)
 
     def _inland(self, parent: etree._Element, address: Mapping[str, Any]) -> None:
         if address.get("city") == self._city:
-            code(parent, "gemeindeschluessel", self._ags, names.AGS_LIST)
-        house = _HOUSE.match(address.get("house_number") or "")
-        if house:
-            sub(parent, "hausnummer", house.group(1))
-            if house.group(2):
-                sub(parent, "hausnummerBuchstabeZusatzziffer", house.group(2))
+            code(parent, "gemeindeschluessel", self._ags, codes.AGS_LIST)
+        house_number(parent, address.get("house_number") or "")  # left out if unsplittable
         if address.get("postal_code"):
             sub(parent, "postleitzahl", address["postal_code"])
         if address.get("street"):
@@ -193,9 +153,7 @@ class PersonWriter:
         if address.get("city"):
             sub(parent, "wohnort", address["city"])
 
-    def _addresses(
-        self, value: list[Mapping[str, Any]], parts: dict[str, list[etree._Element]]
-    ) -> None:
+    def _addresses(self, value: list[Mapping[str, Any]], parts: _Parts) -> None:
         # A 1333 carries one wohnung: the current Haupt- or alleinige Wohnung (mapping.py).
         for address in value[:1] if self._free else value:
             node = etree.Element(x("wohnung"))
@@ -207,7 +165,7 @@ class PersonWriter:
                 sub(node, x("wohnung.aktuell"), "true" if current else "false")
             self._add(parts, "wohnung", node)
 
-    def _death(self, value: Mapping[str, Any], parts: dict[str, list[etree._Element]]) -> None:
+    def _death(self, value: Mapping[str, Any], parts: _Parts) -> None:
         node = etree.Element(x("sterbedaten"))
         tod = sub(node, x("tod"))
         if value.get("place"):
@@ -217,3 +175,73 @@ class PersonWriter:
         if value.get("date"):
             sub(tod, x("sterbetag"), value["date"])
         self._add(parts, "sterbedaten", node)
+
+    def _marital(self, value: Mapping[str, Any], parts: _Parts) -> None:
+        status = codes.MARITAL_TO_CODE.get(value.get("status") or "")
+        if status is None:
+            _log.warning("xmeld_marital_status_unmapped")
+            return
+        node = etree.Element(x("familienstand"))
+        inner = sub(node, x("familienstand"))
+        if value.get("since"):
+            sub(sub(inner, x("datumBeginn")), "jahrMonatTag", value["since"])
+        code(inner, x("familienstand"), status, codes.FAMILIENSTAND_LIST)
+        self._add(parts, "familienstand", node)
+
+    def _related(
+        self, tag: str, value: Mapping[str, Any], *, representative: bool
+    ) -> etree._Element:
+        """A child or legal representative: names, birth date, sex, death date.
+
+        Addresses stay out: a related person's address carries its own Sperrvermerk, which
+        the related summary does not release (and the client cannot read it there yet).
+        """
+        node = etree.Element(x(tag))
+        if value.get("name") or value.get("given_names"):
+            name = sub(node, x("name"))
+            holder = sub(name, x("nameNatuerlichePerson")) if representative else name
+            if value.get("name"):
+                name_part(
+                    sub(holder, x("familienname.unstrukturiert")), x("nachname"), value["name"]
+                )
+            if value.get("given_names"):
+                name_part(holder, x("vornamen"), " ".join(value["given_names"]))
+            if representative and value.get("doctor"):
+                sub(holder, x("doktorgrad"), value["doctor"])
+        if value.get("birth_date"):
+            day(sub(node, x("geburt")), x("geburtsdatum"), value["birth_date"])
+        if value.get("sex"):
+            code(node, x("geschlecht"), value["sex"], codes.GESCHLECHT_LIST)
+        if value.get("death_date"):
+            sub(sub(node, x("sterbetag")), x("sterbetag"), value["death_date"])
+        return node
+
+    def _legal_rep(self, value: list[Mapping[str, Any]], parts: _Parts) -> None:
+        for rep in value[:_MAX_REPRESENTATIVES]:
+            node = self._related("gesetzlicherVertreter", rep, representative=True)
+            self._add(parts, "gesetzlicherVertreter", node)
+
+    def _children(self, value: list[Mapping[str, Any]], parts: _Parts) -> None:
+        for child in value:
+            self._add(parts, "kind", self._related("kind", child, representative=False))
+
+    # Field ID → builder; SERVED_FIELDS (what the endpoint answers) is derived from it.
+    BUILDERS: ClassVar[Mapping[str, Callable[[PersonWriter, Any, _Parts], None]]] = {
+        "name": _name,
+        "prev_names": _prev_names,
+        "given_names": _given_names,
+        "doctor": _doctor,
+        "religious_artist_name": _religious_artist_name,
+        "birth": _birth,
+        "sex": _sex,
+        "nationality": _nationality,
+        "addresses": _addresses,
+        "death": _death,
+        "marital": _marital,
+        "legal_rep": _legal_rep,
+        "children": _children,
+    }
+
+
+# Fields the hub can answer in XMeld; every other requested code is reported as unserved.
+SERVED_FIELDS: Final = frozenset(PersonWriter.BUILDERS)

@@ -10,13 +10,24 @@ from typing import Any
 
 from lxml import etree
 
-from adapters.xmeld import names
-from hub.serialise.xoev import PersonWriter, code, sub, x
+from adapters.xmeld import codes, names
+from adapters.xmeld.build import (
+    Party,
+    PostalAddress,
+    building,
+    code,
+    header,
+    identification,
+    root_element,
+    sub,
+    x,
+)
+from hub.serialise.xoev import PersonWriter
 from hub.xoev.request import Origin
 
 ANSWER_OF = {
-    names.PERSONENSUCHE_ANFRAGE: (names.PERSONENSUCHE_ANTWORT, "1331"),
-    names.FREIE_SUCHE_ANFRAGE: (names.FREIE_SUCHE_ANTWORT, "1333"),
+    names.PERSONENSUCHE_ANFRAGE: (names.PERSONENSUCHE_ANTWORT, codes.MESSAGE_CODE_1331),
+    names.FREIE_SUCHE_ANFRAGE: (names.FREIE_SUCHE_ANTWORT, codes.MESSAGE_CODE_1333),
 }
 PRODUCT = "Register Hub"
 VENDOR = "Wissenschaftsstadt Darmstadt"
@@ -37,63 +48,34 @@ class Office:
     version: str
 
 
-def _identification(parent: etree._Element, tag: str, *, msg_id: str, code_: str, at: str) -> None:
-    node = sub(parent, tag)
-    sub(node, "nachrichtenUUID", msg_id)
-    code(node, "nachrichtentyp", code_, (names.MESSAGE_TYPE_LIST, names.XMELD_VERSION))
-    sub(node, "erstellungszeitpunkt", at)
-
-
-def _now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="milliseconds")
-
-
-def _root(origin: Origin, office: Office) -> tuple[etree._Element, str]:
+def _root(origin: Origin, office: Office) -> etree._Element:
     name, type_code = ANSWER_OF[origin.message]
-    root = etree.Element(x(name), nsmap={"xmeld": names.XMELD_NS})
-    for attribute, value in (
-        ("produkt", PRODUCT),
-        ("produkthersteller", VENDOR),
-        ("produktversion", office.version),
-        ("standard", names.XMELD_STANDARD),
-        ("version", names.XMELD_VERSION),
-    ):
-        root.set(attribute, value)
-    head = sub(root, "nachrichtenkopf.g2g")
-    _identification(
-        head, "identifikation.nachricht", msg_id=str(uuid.uuid4()), code_=type_code, at=_now()
+    root = root_element(name, product=PRODUCT, vendor=VENDOR, version=office.version)
+    header(
+        root,
+        message_uuid=str(uuid.uuid4()),
+        type_code=type_code,
+        created=datetime.now().astimezone(),
+        reader=origin.author,  # the answer goes back to the request's author
+        author=Party(kennung=f"ags:{office.ags}", name=office.name, email=office.email),
     )
-    leser = sub(head, "leser")
-    code(
-        leser,
-        "verzeichnisdienst",
-        origin.author.directory,
-        (names.VERZEICHNISDIENST_LIST[0], origin.author.directory_version),
+    address = PostalAddress(
+        street=office.street,
+        house_number=office.house_number,
+        postal_code=office.postal_code,
+        city=office.city,
     )
-    sub(leser, "kennung", origin.author.kennung)
-    sub(leser, "name", origin.author.name)
-    autor = sub(head, "autor")
-    code(autor, "verzeichnisdienst", "DVDV", names.VERZEICHNISDIENST_LIST)
-    sub(autor, "kennung", f"ags:{office.ags}")
-    sub(autor, "name", office.name)
-    reach = sub(autor, "erreichbarkeit")
-    code(reach, "kanal", "01", names.ERREICHBARKEIT_LIST)  # 01 = E-Mail
-    sub(reach, "kennung", office.email)
-    building = sub(sub(root, "anschrift.autor"), "gebaeude")
-    sub(building, "hausnummer", office.house_number)
-    sub(building, "postleitzahl", office.postal_code)
-    sub(building, "strasse", office.street)
-    sub(building, "wohnort", office.city)
-    return root, type_code
+    building(sub(root, "anschrift.autor"), address)
+    return root
 
 
 def _finish(root: etree._Element, origin: Origin) -> etree._Element:
-    _identification(
+    identification(
         root,
         x("ursprungsnachricht"),
-        msg_id=origin.uuid,
-        code_=origin.type_code,
-        at=origin.created,
+        message_uuid=origin.uuid,
+        type_code=origin.type_code,
+        created=origin.created,
     )
     return root
 
@@ -102,16 +84,18 @@ def auskunft(
     origin: Origin, office: Office, *, records: Sequence[Mapping[str, Any]]
 ) -> etree._Element:
     """``auskunft``: 01/02 (person search) or 04 (free search) with persons, else 03."""
-    root, _ = _root(origin, office)
+    root = _root(origin, office)
     answer = sub(sub(root, x("antwortSuchanfrage")), x("auskunft"))
     kind = "free" if origin.message == names.FREIE_SUCHE_ANFRAGE else "person"
     if not records:
-        status = "03"  # no match and Auskunftssperre alike (BMG §34a Abs. 5)
+        status = codes.STATUS_NOT_IDENTIFIED  # no match and Auskunftssperre alike (§34a Abs. 5)
     elif kind == "free":
-        status = "04"
+        status = codes.STATUS_RESULT_LIST
+    elif len(records) == 1:
+        status = codes.STATUS_IDENTIFIED
     else:
-        status = "01" if len(records) == 1 else "02"
-    code(answer, x("ergebnisstatus"), status, names.ERGEBNISSTATUS_LIST)
+        status = codes.STATUS_HIT_LIST
+    code(answer, x("ergebnisstatus"), status, codes.ERGEBNISSTATUS_LIST)
     writer = PersonWriter(kind=kind, ags=office.ags, city=office.city)
     for record in records:
         writer.person(record.get("fields", {}), answer)
@@ -121,13 +105,9 @@ def auskunft(
 def rueckweisung(
     origin: Origin, office: Office, *, grund: str, freitext: str | None = None
 ) -> etree._Element:
-    root, _ = _root(origin, office)
+    root = _root(origin, office)
     refusal = sub(sub(root, x("antwortSuchanfrage")), x("rueckweisung"))
-    code(refusal, x("grundDerRueckweisung"), grund, names.NICHTERSTELLUNG_GRUND_LIST)
+    code(refusal, x("grundDerRueckweisung"), grund, codes.NICHTERSTELLUNG_GRUND_LIST)
     if freitext:
         sub(refusal, x("freitext"), freitext[:FREITEXT_MAX])
     return _finish(root, origin)
-
-
-def to_bytes(root: etree._Element) -> bytes:
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

@@ -16,6 +16,8 @@ from fastapi.responses import Response
 from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.xmeld import codes as xmeld_codes
+from adapters.xmeld.build import to_bytes
 from adapters.xmeld.safe import UnsafeXml, parse_untrusted
 from adapters.xmeld.schema import XMeldSchema
 from hub.audit.service import LedgerRecord
@@ -37,7 +39,7 @@ from hub.errors import (
 from hub.logging import get_logger
 from hub.query.service import QueryAnswer, QueryService
 from hub.xoev import codes
-from hub.xoev.answer import Office, auskunft, rueckweisung, to_bytes
+from hub.xoev.answer import Office, auskunft, rueckweisung
 from hub.xoev.request import (
     KIND_OF_MESSAGE,
     Origin,
@@ -126,13 +128,14 @@ def _refusal_of(error: HubError, kind: str) -> tuple[str, str]:
     if isinstance(error, XMeldRefusal):
         return error.grund, error.detail
     if isinstance(error, TooManyHits):
-        grund = codes.GRUND_TOO_MANY_RESULTS if kind == "free" else codes.GRUND_TOO_MANY_HITS
-        return grund, error.detail
+        return codes.too_many(kind), error.detail
     pointers = [str(p.get("pointer", "")) for p in error.extensions.get("errors", [])]
     if any(pointer.startswith("/match") for pointer in pointers):
         # The register refused the search data: wildcards or BMG §38 Abs. 1 minimum.
         wildcard = "wildcard" in error.detail
-        return (codes.GRUND_WILDCARD if wildcard else codes.GRUND_MIN_CRITERIA), error.detail
+        return (
+            xmeld_codes.GRUND_WILDCARD if wildcard else xmeld_codes.GRUND_MIN_CRITERIA
+        ), error.detail
     reasons = list(error.extensions.get("reasons", []))
     grund = codes.grund_for(reasons, kind=kind)
     return grund, "; ".join([error.detail, *reasons])
@@ -220,7 +223,7 @@ async def xmeld(request: Request, session: Session, principal: QueryPrincipal) -
     try:
         violation = _first_violation(call.schema, root)
         if violation is not None:
-            raise FaultyMessage(f"formal fehlerhaft: {violation}", grund=codes.GRUND_OTHER)
+            raise FaultyMessage(f"formal fehlerhaft: {violation}", grund=xmeld_codes.GRUND_OTHER)
         parsed = to_query(
             root,
             message=origin.message,

@@ -12,13 +12,17 @@ from typing import Any
 from lxml import etree
 from pydantic import ValidationError
 
-from adapters.xmeld import names
+from adapters.xmeld import codes, names
+from adapters.xmeld.build import Party
 from hub.errors import InvalidQuery, MalformedRequest
 from hub.query.schemas import QueryRequest
-from hub.xoev import codes
+from hub.serialise.xoev import SERVED_FIELDS
 
 _X = {"x": names.XMELD_NS}
-KIND_OF_MESSAGE = {names.PERSONENSUCHE_ANFRAGE: "person", names.FREIE_SUCHE_ANFRAGE: "free"}
+KIND_OF_MESSAGE: dict[str, codes.SearchKind] = {
+    names.PERSONENSUCHE_ANFRAGE: "person",
+    names.FREIE_SUCHE_ANFRAGE: "free",
+}
 
 # Leaf paths below auswahldaten (local names) → match key; "" = accepted, not a search key.
 _PERSON_KEYS = {
@@ -74,14 +78,6 @@ class XMeldRefusal(InvalidQuery):
 
 
 @dataclass(frozen=True, slots=True)
-class Party:
-    kennung: str
-    name: str
-    directory: str
-    directory_version: str
-
-
-@dataclass(frozen=True, slots=True)
 class Origin:
     """What the answer echoes: the request's identification and its author."""
 
@@ -131,7 +127,7 @@ def read_origin(root: etree._Element, message: str) -> Origin:
             name=_required(author, "name"),
             directory=_required(author, "verzeichnisdienst/code"),
             directory_version=(directory.get("listVersionID") if directory is not None else None)
-            or names.VERZEICHNISDIENST_LIST[1],
+            or codes.VERZEICHNISDIENST_LIST.version,
         ),
     )
 
@@ -196,14 +192,14 @@ def _check_area(root: etree._Element, *, ags: str) -> None:
         )
 
 
-def _requested(root: etree._Element, kind: str) -> tuple[list[str], list[str]]:
-    table = codes.PERSONENSUCHE_FIELDS if kind == "person" else codes.FREIE_SUCHE_FIELDS
+def _requested(root: etree._Element, kind: codes.SearchKind) -> tuple[list[str], list[str]]:
+    """Requested field IDs, and the codes whose field the hub cannot answer in XMeld."""
     fields: list[str] = []
     unserved: list[str] = []
     for node in root.iterfind("x:steuerungsinformationen/x:anforderungselement/code", _X):
         code = (node.text or "").strip()
-        field_id = table.get(code)
-        if field_id is None:
+        field_id = codes.field_of_code(code, kind=kind)
+        if field_id is None or field_id not in SERVED_FIELDS:
             unserved.append(code)
         elif field_id not in fields:
             fields.append(field_id)
@@ -216,7 +212,7 @@ def to_query(root: etree._Element, *, message: str, ags: str, city: str) -> Pars
     profile = root.find("x:suchprofil", _X)
     if profile is not None and profile.find("x:identifikationsmerkmal", _X) is not None:
         # The hub hands out no Identifikationsmerkmale, so none can be valid.
-        raise XMeldRefusal("unknown Identifikationsmerkmal", grund="01")
+        raise XMeldRefusal("unknown Identifikationsmerkmal", grund=codes.GRUND_UNKNOWN_IDENTIFIER)
     auswahldaten = None if profile is None else profile.find("x:auswahldaten", _X)
     if auswahldaten is None:
         raise XMeldRefusal("the message carries no auswahldaten", grund=codes.GRUND_MIN_CRITERIA)

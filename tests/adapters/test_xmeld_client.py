@@ -136,7 +136,7 @@ def test_built_1330_is_valid(xoev_schema_dir: Path, keys: dict[str, str], fields
     assert ident is not None
     assert ident.findtext("nachrichtenUUID") == built.message_uuid
     assert ident.findtext("nachrichtentyp/code") == "1330"
-    assert ident.find("nachrichtentyp").get("listURI") == codes.NACHRICHTENTYP_LIST
+    assert ident.find("nachrichtentyp").get("listURI") == codes.NACHRICHTENTYP_LIST.uri
     assert (ident.findtext("erstellungszeitpunkt") or "").endswith("+00:00")
     assert root.findtext("nachrichtenkopf.g2g/autor/kennung") == "ags:06413000"
     assert root.findtext("nachrichtenkopf.g2g/leser/kennung") == "ags:06411000"
@@ -149,6 +149,22 @@ def test_built_1330_is_valid(xoev_schema_dir: Path, keys: dict[str, str], fields
         for node in root.iterfind("x:steuerungsinformationen/x:anforderungselement", NS)
     ]
     assert codes.fields_for_codes(c or "" for c in sent) == fields
+
+
+def test_house_number_is_split_or_refused(xoev_schema_dir: Path) -> None:
+    keys = {**KEYS, "house_number": "12 a"}
+    built = build_1330(
+        keys=keys, fields={"name"}, requester=REQUESTER, author=AUTHOR, reader=READER
+    )
+    root = parse_untrusted(built.to_bytes())
+    assert load_schema(xoev_schema_dir).violations(root) == []
+    anschrift = root.find("x:suchprofil/x:auswahldaten/x:anschrift", NS)
+    assert anschrift is not None
+    assert anschrift.findtext("hausnummer") == "12"
+    assert anschrift.findtext("hausnummerBuchstabeZusatzziffer") == "a"
+    with pytest.raises(InvalidLookup):  # dropping the key would widen the search
+        build_1330(keys={**KEYS, "house_number": "Hinterhaus"}, fields={"name"},
+                   requester=REQUESTER, author=AUTHOR, reader=READER)  # fmt: skip
 
 
 def test_1330_needs_a_name_and_a_requestable_field() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -161,6 +162,72 @@ def audit_verify() -> None:
     from hub.admin.service import verify_ledger  # noqa: PLC0415
 
     report = asyncio.run(verify_ledger(Settings()))
+    _print_json(report.as_json())
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign the ledger head with the checkpoint key (safe from cron)."""
+    from hub.admin.service import write_ledger_checkpoint  # noqa: PLC0415
+    from hub.audit.integrity import LedgerBroken  # noqa: PLC0415
+
+    try:
+        _print_json(asyncio.run(write_ledger_checkpoint(Settings())))
+    except LedgerBroken as error:
+        raise _fail(str(error)) from error
+
+
+@audit_app.command("purge")
+def audit_purge(
+    now: Annotated[
+        datetime | None, typer.Option(help="Purge as of this ISO time (not in the future)")
+    ] = None,
+) -> None:
+    """Delete ledger entries past their retention (law-matrix §5); the chain still verifies."""
+    from hub.admin.service import purge_ledger  # noqa: PLC0415
+    from hub.audit.integrity import LedgerBroken  # noqa: PLC0415
+
+    try:
+        report = asyncio.run(purge_ledger(Settings(), now))
+    except (LedgerBroken, ValueError) as error:
+        raise _fail(str(error)) from error
+    _print_json(report.as_json())
+
+
+@audit_app.command("export-slice")
+def audit_export_slice(
+    to_checkpoint: Annotated[int, typer.Option("--to", help="Closing checkpoint id")],
+    out: Annotated[Path, typer.Option(help="JSON Lines file to write")],
+    from_checkpoint: Annotated[
+        int | None, typer.Option("--from", help="Opening checkpoint id (default: genesis)")
+    ] = None,
+) -> None:
+    """Export entries between two signed checkpoints for an auditor (JSON Lines)."""
+    from hub.admin.service import export_ledger_slice  # noqa: PLC0415
+
+    try:
+        lines = asyncio.run(
+            export_ledger_slice(
+                Settings(), to_checkpoint=to_checkpoint, from_checkpoint=from_checkpoint
+            )
+        )
+    except (LookupError, ValueError) as error:
+        raise _fail(str(error)) from error
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _print_json({"lines": len(lines), "file": str(out)})
+
+
+@audit_app.command("verify-export")
+def audit_verify_export(
+    file: Path,
+    key_id: Annotated[str | None, typer.Option(help="Expected checkpoint key id")] = None,
+) -> None:
+    """Check an exported ledger slice without the database."""
+    from hub.audit.integrity import iter_lines, verify_export  # noqa: PLC0415
+
+    report = verify_export(iter_lines(file), expected_key_id=key_id)
     _print_json(report.as_json())
     if not report.ok:
         raise typer.Exit(1)

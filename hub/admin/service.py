@@ -6,12 +6,14 @@ import asyncio
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from adapters.base import AdapterContext, RegisterAdapter, SupportsDemoData, SupportsImport
 from adapters.registry import available_adapter_classes, load_adapters
 from governance.loader import load_default_catalogue
+from hub.audit import integrity
+from hub.audit.checkpoints import load_or_create_key, load_public_key
 from hub.audit.service import VerifyReport, verify
 from hub.clients.service import NewClient
 from hub.clients.service import create_client as insert_client
@@ -118,7 +120,54 @@ async def verify_ledger(settings: Settings) -> VerifyReport:
     engine = create_hub_engine(settings.database_url)
     try:
         async with create_sessionmaker(engine)() as session:
-            return await verify(session)
+            return await verify(session, load_public_key(settings.key_dir))
+    finally:
+        await engine.dispose()
+
+
+async def write_ledger_checkpoint(settings: Settings) -> dict[str, object]:
+    """Sign the ledger head (cron-safe: each run verifies first and takes the head lock)."""
+    key = load_or_create_key(settings.key_dir)
+    engine = create_hub_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            checkpoint = await integrity.write_checkpoint(session, key)
+            await session.commit()
+            return {
+                "checkpoint_id": checkpoint.id,
+                "head_seq": checkpoint.head_seq,
+                "chain_hash": checkpoint.chain_hash,
+                "key_id": checkpoint.key_id,
+            }
+    finally:
+        await engine.dispose()
+
+
+async def purge_ledger(settings: Settings, now: datetime | None) -> integrity.PurgeReport:
+    """Delete the ledger entries due under law-matrix §5 (tombstones keep the chain)."""
+    key = load_or_create_key(settings.key_dir)
+    engine = create_hub_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            report = await integrity.purge(session, key, now=now)
+            await session.commit()
+            return report
+    finally:
+        await engine.dispose()
+
+
+async def export_ledger_slice(
+    settings: Settings, *, to_checkpoint: int, from_checkpoint: int | None
+) -> list[str]:
+    public_key = load_public_key(settings.key_dir)
+    if public_key is None:
+        raise LookupError("no checkpoint key yet: run `hub audit checkpoint` first")
+    engine = create_hub_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return await integrity.export_slice(
+                session, public_key, to_checkpoint=to_checkpoint, from_checkpoint=from_checkpoint
+            )
     finally:
         await engine.dispose()
 

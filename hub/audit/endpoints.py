@@ -1,24 +1,216 @@
-"""``GET /v1/audit/verify`` (CONTRACT §7)."""
+"""``/v1/audit``: verify, the DPO's entries and exports, the citizen view (CONTRACT §7).
+
+Every call, refused ones included, is itself recorded in the ledger before it is answered.
+The caller's user id comes from the optional ``X-User-Id`` header (law-matrix G2).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.audit import reads
+from hub.audit.checkpoints import load_public_key, public_key_document
+from hub.audit.reads import AuditFilters, ReadNote
 from hub.audit.service import verify
-from hub.auth.dependencies import Principal, require_scope
+from hub.auth.dependencies import CurrentPrincipal, Principal
 from hub.auth.scopes import AUDIT_READ
 from hub.db import get_session
+from hub.errors import AuditUnavailable, InsufficientScope, InvalidQuery
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
+Session = Annotated[AsyncSession, Depends(get_session)]
+UserId = Annotated[str | None, Header(alias="X-User-Id", max_length=200)]
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    403: InsufficientScope.openapi(),
+    422: InvalidQuery.openapi(),
+    503: AuditUnavailable.openapi(),
+}
 
-@router.get("/verify")
+
+def _request_id(request: Request) -> str:
+    return str(getattr(request.state, "request_id", ""))
+
+
+def _reader(what: str) -> Callable[..., Awaitable[Principal]]:
+    """``audit:read`` required; a refusal is recorded as ``denied`` (no filters: unchecked)."""
+
+    async def _check(
+        request: Request, session: Session, principal: CurrentPrincipal, user_id: UserId = None
+    ) -> Principal:
+        if AUDIT_READ not in principal.scopes:
+            await reads.record_read(
+                session,
+                principal,
+                request_id=_request_id(request),
+                user_id=user_id,
+                note=ReadNote(what=what, filters={}),
+                outcome="denied",
+                http_status=403,
+            )
+            raise InsufficientScope(
+                f"this call needs the scope {AUDIT_READ!r}", required_scope=AUDIT_READ
+            )
+        return principal
+
+    return _check
+
+
+async def _filters(
+    *,
+    from_: Annotated[datetime | None, Query(alias="from")] = None,
+    to: datetime | None = None,
+    authority: Annotated[str | None, Query(max_length=64)] = None,
+    client: Annotated[str | None, Query(max_length=64)] = None,
+    user: Annotated[str | None, Query(max_length=200)] = None,
+    purpose: Annotated[str | None, Query(max_length=64)] = None,
+    register: Annotated[str | None, Query(max_length=64)] = None,
+    outcome: Annotated[str | None, Query(max_length=32)] = None,
+    person: Annotated[str | None, Query(max_length=64)] = None,
+) -> AuditFilters:
+    return AuditFilters(
+        from_=from_,
+        to=to,
+        authority=authority,
+        client=client,
+        user=user,
+        purpose=purpose,
+        register=register,
+        outcome=outcome,
+        person=person,
+    )
+
+
+Filters = Annotated[AuditFilters, Depends(_filters)]
+
+
+async def _released(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    user_id: str | None,
+    note: ReadNote,
+) -> None:
+    await reads.record_read(
+        session,
+        principal,
+        request_id=_request_id(request),
+        user_id=user_id,
+        note=note,
+        outcome="released",
+        http_status=200,
+    )
+
+
+def _dpo_note(what: str, filters: AuditFilters) -> ReadNote:
+    person = [filters.person] if filters.person is not None else []
+    return ReadNote(what=what, filters=filters.used(), person_ids=person)
+
+
+@router.get("/verify", responses=PROBLEMS)
 async def verify_ledger(
-    session: Annotated[AsyncSession, Depends(get_session)],
-    _principal: Annotated[Principal, Depends(require_scope(AUDIT_READ))],
+    request: Request,
+    session: Session,
+    principal: Annotated[Principal, Depends(_reader("verify"))],
+    user_id: UserId = None,
 ) -> dict[str, object]:
-    report = await verify(session)
-    return report.as_json()
+    public_key = load_public_key(request.app.state.settings.key_dir)
+    report = (await verify(session, public_key)).as_json()
+    await _released(request, session, principal, user_id, ReadNote(what="verify", filters={}))
+    return report
+
+
+@router.get("/entries", responses=PROBLEMS)
+async def list_entries(
+    *,
+    request: Request,
+    session: Session,
+    principal: Annotated[Principal, Depends(_reader("entries"))],
+    filters: Filters,
+    limit: Annotated[int, Query(ge=1, le=reads.MAX_LIMIT)] = 100,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    user_id: UserId = None,
+) -> dict[str, Any]:
+    body = await reads.list_entries(session, filters, limit=limit, cursor=cursor)
+    await _released(request, session, principal, user_id, _dpo_note("entries", filters))
+    return body
+
+
+@router.get(
+    "/entries.csv",
+    responses={**PROBLEMS, 200: {"content": {"text/csv": {}}}},
+    response_class=Response,
+)
+async def export_entries_csv(
+    request: Request,
+    session: Session,
+    principal: Annotated[Principal, Depends(_reader("entries.csv"))],
+    filters: Filters,
+    user_id: UserId = None,
+) -> Response:
+    entries = [entry async for entry in reads.iterate_slice(session, filters)]
+    body = reads.entries_csv(entries)
+    await _released(request, session, principal, user_id, _dpo_note("entries.csv", filters))
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="ledger-entries.csv"'},
+    )
+
+
+@router.get("/entries/export", responses=PROBLEMS)
+async def export_entries_signed(
+    request: Request,
+    session: Session,
+    principal: Annotated[Principal, Depends(_reader("entries.export"))],
+    filters: Filters,
+    user_id: UserId = None,
+) -> dict[str, Any]:
+    entries = [entry async for entry in reads.iterate_slice(session, filters)]
+    body = reads.signed_export(
+        request.app.state.signing_key,
+        filters=filters,
+        entries=entries,
+        exported_by=principal.client_id,
+    )
+    await _released(request, session, principal, user_id, _dpo_note("entries.export", filters))
+    return body
+
+
+@router.get("/persons/{register}/{person_id}", responses=PROBLEMS)
+async def citizen_view(
+    *,
+    register: str,
+    person_id: str,
+    request: Request,
+    session: Session,
+    principal: Annotated[Principal, Depends(_reader("persons"))],
+    user_id: UserId = None,
+) -> dict[str, Any]:
+    catalogue = await request.app.state.catalogue.get()
+    body = await reads.citizen_view(session, catalogue, register=register, person_id=person_id)
+    note = ReadNote(
+        what="persons",
+        filters={"register": register, "person": person_id},
+        person_ids=[person_id],
+        legal_basis=reads.CITIZEN_LEGAL_BASIS,
+    )
+    await _released(request, session, principal, user_id, note)
+    return body
+
+
+@router.get("/checkpoint-key", responses=PROBLEMS)
+async def checkpoint_key(
+    request: Request, _principal: Annotated[Principal, Depends(_reader("checkpoint-key"))]
+) -> dict[str, str | None]:
+    """The Ed25519 public key of the ledger checkpoints, for auditors checking exports."""
+    public_key = load_public_key(request.app.state.settings.key_dir)
+    if public_key is None:
+        return {"algorithm": "Ed25519", "key_id": None, "public_key": None}
+    return dict(public_key_document(public_key))

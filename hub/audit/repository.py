@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.chain import GENESIS_HASH
 from hub.db import SQLITE_BEGIN_OPTION
-from hub.models import LedgerEntry
+from hub.models import LedgerEntry, LedgerPersonRef, LedgerTombstone
 
 # pg_advisory_xact_lock key for the ledger head ("LEDGER" in ASCII).
 LEDGER_LOCK_KEY = 0x4C4544474552
@@ -28,6 +28,15 @@ async def lock_chain_head(session: AsyncSession) -> tuple[int, str]:
         select(LedgerEntry.seq, LedgerEntry.entry_hash).order_by(LedgerEntry.seq.desc()).limit(1)
     )
     row = head.first()
+    # A purge may have removed the newest entry: its tombstone then holds the head.
+    tomb = await session.execute(
+        select(LedgerTombstone.seq, LedgerTombstone.entry_hash)
+        .order_by(LedgerTombstone.seq.desc())
+        .limit(1)
+    )
+    tomb_row = tomb.first()
+    if tomb_row is not None and (row is None or tomb_row.seq > row.seq):
+        row = tomb_row
     return (0, GENESIS_HASH) if row is None else (int(row.seq), str(row.entry_hash))
 
 
@@ -35,6 +44,21 @@ def insert_entry(session: AsyncSession, values: dict[str, Any]) -> LedgerEntry:
     entry = LedgerEntry(**values)
     session.add(entry)
     return entry
+
+
+def insert_person_refs(session: AsyncSession, entry: LedgerEntry) -> None:
+    """Index the entry by person, in its transaction: hit persons, released ones flagged."""
+    released = set(entry.released_person_ids)
+    for person_id in dict.fromkeys([*entry.hit_person_ids, *entry.released_person_ids]):
+        session.add(
+            LedgerPersonRef(
+                entry_id=entry.entry_id,
+                person_id=person_id,
+                register=entry.register,
+                occurred_at=entry.occurred_at,
+                released=person_id in released,
+            )
+        )
 
 
 async def iterate_entries(

@@ -6,13 +6,19 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit import repository
+from hub.audit import checkpoints, repository
 from hub.audit.chain import CHAINED_COLUMNS, GENESIS_HASH, entry_hash
-from hub.models import LedgerEntry
+from hub.audit.retention import is_due
+from hub.errors import AuditUnavailable
+from hub.logging import get_logger
+from hub.models import LedgerCheckpoint, LedgerEntry, LedgerTombstone
 
 SECURITY_CATEGORIES = frozenset({"security_authority", "justice_authority"})
+_log = get_logger(__name__)
 
 
 @dataclass(kw_only=True)
@@ -73,7 +79,9 @@ async def append(session: AsyncSession, record: LedgerRecord) -> LedgerEntry:
         prev_hash=last_hash,
     )
     values["entry_hash"] = entry_hash(values)
-    return repository.insert_entry(session, values)
+    entry = repository.insert_entry(session, values)
+    repository.insert_person_refs(session, entry)  # the citizen view's index, same transaction
+    return entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +90,33 @@ class VerifyReport:
     entries: int
     first_broken_seq: int | None = None
     problem: str | None = None
+    tombstones: int = 0
+    checkpoints: int = 0
 
     def as_json(self) -> dict[str, object]:
         body: dict[str, object] = {"ok": self.ok, "entries": self.entries}
+        # Only after a checkpoint or purge, so a fresh ledger's answer stays as it was.
+        if self.tombstones:
+            body["tombstones"] = self.tombstones
+        if self.checkpoints:
+            body["checkpoints"] = self.checkpoints
         if not self.ok:
             body["first_broken"] = {"seq": self.first_broken_seq, "problem": self.problem}
         return body
+
+
+async def append_and_commit(session: AsyncSession, record: LedgerRecord) -> LedgerEntry:
+    """Append and commit before anything is answered: no ledger entry, no answer (503)."""
+    try:
+        entry = await append(session, record)
+        await session.commit()
+    except SQLAlchemyError as error:
+        await session.rollback()
+        _log.exception("ledger_write_failed", register=record.register)
+        raise AuditUnavailable(
+            "the access ledger could not be written; nothing was answered"
+        ) from error
+    return entry
 
 
 def _check(entry: LedgerEntry, *, expected_seq: int, expected_prev: str) -> str | None:
@@ -103,14 +132,117 @@ def _check(entry: LedgerEntry, *, expected_seq: int, expected_prev: str) -> str 
     return None
 
 
-async def verify(session: AsyncSession) -> VerifyReport:
-    expected_seq, expected_prev, count = 1, GENESIS_HASH, 0
-    async for entry in repository.iterate_entries(session):
-        problem = _check(entry, expected_seq=expected_seq, expected_prev=expected_prev)
-        if problem is not None:
-            return VerifyReport(
-                ok=False, entries=count, first_broken_seq=entry.seq, problem=problem
+def _check_tombstone(
+    tomb: LedgerTombstone,
+    *,
+    expected_seq: int,
+    expected_prev: str,
+    public_key: Ed25519PublicKey | None,
+) -> str | None:
+    if tomb.seq == expected_seq - 1:
+        return "entry and tombstone share a seq (purged entry restored or tombstone forged)"
+    if tomb.seq != expected_seq:
+        return (
+            f"sequence gap: expected {expected_seq}, found {tomb.seq} (entry deleted or inserted)"
+        )
+    if tomb.prev_hash != expected_prev:
+        return "prev_hash does not match the previous entry (entry reordered, deleted or inserted)"
+    if public_key is None or not checkpoints.tombstone_signature_ok(
+        public_key, checkpoints.tombstone_values(tomb)
+    ):
+        return "tombstone signature invalid (entry deleted outside the purge)"
+    if not is_due(tomb.retention_class, tomb.occurred_at, tomb.purged_at):
+        return "tombstone for an entry that was not due for deletion"
+    return None
+
+
+def _check_position(
+    row: LedgerEntry | LedgerTombstone,
+    *,
+    expected_seq: int,
+    expected_prev: str,
+    public_key: Ed25519PublicKey | None,
+    pinned: list[LedgerCheckpoint],
+) -> str | None:
+    if isinstance(row, LedgerTombstone):
+        problem = _check_tombstone(
+            row, expected_seq=expected_seq, expected_prev=expected_prev, public_key=public_key
+        )
+    else:
+        problem = _check(row, expected_seq=expected_seq, expected_prev=expected_prev)
+    if problem is not None:
+        return problem
+    for checkpoint in pinned:
+        if checkpoint.chain_hash != row.entry_hash:
+            return (
+                f"chain differs from signed checkpoint {checkpoint.id} "
+                "(entries up to this seq rewritten)"
             )
-        count += 1
-        expected_seq, expected_prev = entry.seq + 1, entry.entry_hash
-    return VerifyReport(ok=True, entries=count)
+    return None
+
+
+def _forged_checkpoint(
+    signed: list[LedgerCheckpoint], public_key: Ed25519PublicKey | None
+) -> LedgerCheckpoint | None:
+    for checkpoint in signed:
+        values = checkpoints.checkpoint_values(checkpoint)
+        if public_key is None or not checkpoints.checkpoint_signature_ok(public_key, values):
+            return checkpoint
+    return None
+
+
+async def verify(session: AsyncSession, public_key: Ed25519PublicKey | None = None) -> VerifyReport:
+    """Walk entries and tombstones from genesis; compare every signed checkpoint on the way.
+
+    ``public_key`` checks checkpoint and tombstone signatures; without it any signed row fails.
+    """
+    signed = await checkpoints.list_checkpoints(session)
+    forged = _forged_checkpoint(signed, public_key)
+    if forged is not None:
+        return VerifyReport(
+            ok=False,
+            entries=0,
+            first_broken_seq=forged.head_seq,
+            problem=f"checkpoint {forged.id} signature invalid",
+        )
+    by_head: dict[int, list[LedgerCheckpoint]] = {}
+    for checkpoint in signed:
+        by_head.setdefault(checkpoint.head_seq, []).append(checkpoint)
+    expected_seq, expected_prev, count, tombs = 1, GENESIS_HASH, 0, 0
+
+    def broken(seq: int, problem: str) -> VerifyReport:
+        return VerifyReport(
+            ok=False,
+            entries=count,
+            first_broken_seq=seq,
+            problem=problem,
+            tombstones=tombs,
+            checkpoints=len(signed),
+        )
+
+    for checkpoint in by_head.get(0, []):
+        if checkpoint.chain_hash != GENESIS_HASH:
+            return broken(0, f"chain differs from signed checkpoint {checkpoint.id}")
+    async for row in checkpoints.iterate_chain(session):
+        problem = _check_position(
+            row,
+            expected_seq=expected_seq,
+            expected_prev=expected_prev,
+            public_key=public_key,
+            pinned=by_head.get(row.seq, []),
+        )
+        if problem is not None:
+            return broken(row.seq, problem)
+        if isinstance(row, LedgerTombstone):
+            tombs += 1
+        else:
+            count += 1
+        expected_seq, expected_prev = row.seq + 1, row.entry_hash
+    beyond = [c for c in signed if c.head_seq >= expected_seq]
+    if beyond:
+        return broken(
+            expected_seq,
+            f"entries up to seq {max(c.head_seq for c in beyond)} are covered by a signed "
+            "checkpoint but missing (newest entries deleted)",
+        )
+    return VerifyReport(ok=True, entries=count, tombstones=tombs, checkpoints=len(signed))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from hub.db import create_sync_engine
+from hub.audit.checkpoints import load_or_create_key
+from hub.audit.integrity import write_checkpoint
+from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
 from hub.models import LedgerEntry, Task
 
 
@@ -27,3 +30,40 @@ def task_rows(database_url: str) -> list[dict[str, Any]]:
             return [dict(row._mapping) for row in connection.execute(select(Task.__table__))]
     finally:
         engine.dispose()
+
+
+def tamper(database_url: str, statement: str) -> None:
+    """Run raw SQL as an attacker with database superuser rights: past the append-only triggers.
+
+    PostgreSQL: session_replication_role=replica skips triggers; SQLite: drop and re-create
+    the triggers around the statement in one transaction.
+    """
+    engine = create_sync_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SET LOCAL session_replication_role = replica"))
+                connection.execute(text(statement))
+                return
+            triggers = connection.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            ).all()
+            for name, _sql in triggers:
+                connection.execute(text(f"DROP TRIGGER {name}"))
+            connection.execute(text(statement))
+            for _name, sql in triggers:
+                connection.execute(text(sql))
+    finally:
+        engine.dispose()
+
+
+async def write_checkpoint_at(database_url: str, key_dir: Path) -> int:
+    """Sign the current head as ``hub audit checkpoint`` does; returns the covered seq."""
+    engine = create_hub_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            checkpoint = await write_checkpoint(session, load_or_create_key(key_dir))
+            await session.commit()
+            return checkpoint.head_seq
+    finally:
+        await engine.dispose()

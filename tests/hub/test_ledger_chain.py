@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from hub.audit.chain import CHAINED_COLUMNS
 from hub.db import create_sync_engine
 from tests.fixtures.factories import import_persons, person
 from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
+from tests.hub.ledger_helpers import ledger_rows, tamper, write_checkpoint_at
 from tests.hub.test_query_melderegister import URL, query
+
+
+@pytest.fixture
+def key_dir(tmp_path: Path) -> Path:
+    return tmp_path / "keys"  # the app fixture's Settings.key_dir
 
 
 @pytest.fixture
@@ -32,10 +40,7 @@ async def audited(http: httpx.AsyncClient, token_for: TokenFactory, clean_databa
 
 
 def _sql(database_url: str, statement: str) -> None:
-    engine = create_sync_engine(database_url)
-    with engine.begin() as connection:
-        connection.execute(text(statement))
-    engine.dispose()
+    tamper(database_url, statement)  # past the append-only triggers, as a superuser could
 
 
 async def _verify(http: httpx.AsyncClient, token: str) -> dict[str, object]:
@@ -98,3 +103,47 @@ async def test_concurrent_queries_keep_one_unbroken_chain(
     assert all(rows[i]["prev_hash"] == rows[i - 1]["entry_hash"] for i in range(1, 20))
     auditor = await token_for("meldebehoerde", scopes=["audit:read"])
     assert await _verify(http, auditor) == {"ok": True, "entries": 20}
+
+
+async def test_inserted_entry_is_detected(
+    http: httpx.AsyncClient, audited: str, clean_database: str
+) -> None:
+    # A forged copy of entry 5 appended as seq 6 with a fresh id: prev_hash/hash do not fit.
+    columns = ", ".join(c for c in CHAINED_COLUMNS if c not in {"seq", "entry_id"})
+    _sql(
+        clean_database,
+        f"INSERT INTO ledger_entries (seq, entry_id, {columns}, entry_hash) "
+        f"SELECT 6, 'forged-entry', {columns}, 'f' || substr(entry_hash, 2) "
+        "FROM ledger_entries WHERE seq = 5",
+    )
+    report = await _verify(http, audited)
+    assert report["ok"] is False
+    assert report["first_broken"]["seq"] == 6  # type: ignore[index]
+
+
+async def test_deleting_the_newest_entries_is_detected_by_a_checkpoint(
+    http: httpx.AsyncClient, audited: str, clean_database: str, key_dir: Path
+) -> None:
+    assert await write_checkpoint_at(clean_database, key_dir) == 5
+    assert (await _verify(http, audited))["ok"] is True
+    _sql(clean_database, "DELETE FROM ledger_entries WHERE seq >= 4")
+    report = await _verify(http, audited)
+    assert report["ok"] is False
+    assert report["first_broken"]["seq"] == 4  # type: ignore[index]
+
+
+async def test_application_cannot_update_or_delete(audited: str, clean_database: str) -> None:
+    engine = create_sync_engine(clean_database)
+    try:
+        for statement in (
+            "UPDATE ledger_entries SET purpose = 'x' WHERE seq = 1",
+            "DELETE FROM ledger_entries WHERE seq = 1",
+        ):
+            with engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SET LOCAL ROLE hub_app"))
+                with pytest.raises(DBAPIError):
+                    connection.execute(text(statement))
+    finally:
+        engine.dispose()
+    assert len(ledger_rows(clean_database)) == 5

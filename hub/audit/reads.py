@@ -1,0 +1,364 @@
+"""Reading the access ledger: the DPO's filters and exports, the citizen view (CONTRACT §7).
+
+Every read is itself a ledger entry (law-matrix §2 "DPO": access to the logs is logged;
+"Betroffene Person": portal access logged, BMG §40 Abs. 4), committed before the answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import calendar
+import csv
+import io
+import json
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from joserfc import jws
+from joserfc.jwk import ECKey
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from governance.catalogue import Catalogue
+from hub.audit import service as ledger
+from hub.audit.chain import CHAINED_COLUMNS
+from hub.audit.retention import END_OF_FOLLOWING_YEAR, LOCAL, MONTHS
+from hub.audit.service import SECURITY_CATEGORIES, LedgerRecord
+from hub.auth.dependencies import Principal
+from hub.auth.keys import SIGNING_ALGORITHM
+from hub.errors import InvalidQuery
+from hub.logging import get_logger
+from hub.models import LedgerEntry, LedgerPersonRef
+
+_log = get_logger(__name__)
+
+ENTRY_COLUMNS = (*CHAINED_COLUMNS, "entry_hash")
+MAX_LIMIT = 1000
+EXPORT_BATCH = 1000
+AUDIT_REGISTER = "audit"
+READ_KIND = "read"
+DPO_LEGAL_BASIS = ("BMG §40 Abs. 5", "DSGVO Art. 39")
+CITIZEN_LEGAL_BASIS = ("BMG §10", "BMG §11", "DSGVO Art. 15")
+EXPORT_MEDIA_TYPE = "application/jose+json"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditFilters:
+    """CONTRACT §7 filters; ``from_`` inclusive, ``to`` exclusive; all ids and codes."""
+
+    from_: datetime | None = None
+    to: datetime | None = None
+    authority: str | None = None
+    client: str | None = None
+    user: str | None = None
+    purpose: str | None = None
+    register: str | None = None
+    outcome: str | None = None
+    person: str | None = None
+
+    def used(self) -> dict[str, str]:
+        """The filters given, by their query name, as the ledger and exports record them."""
+        used: dict[str, str] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if value is not None:
+                name = item.name.rstrip("_")
+                used[name] = _iso(value) if isinstance(value, datetime) else str(value)
+        return used
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite returns naive UTC, PostgreSQL aware: compare and print aware UTC on both.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _iso(value: datetime) -> str:
+    return _utc(value).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _conditions(filters: AuditFilters) -> list[ColumnElement[bool]]:
+    entry = LedgerEntry
+    conditions: list[ColumnElement[bool]] = []
+    if filters.from_ is not None:
+        conditions.append(entry.occurred_at >= _utc(filters.from_))
+    if filters.to is not None:
+        conditions.append(entry.occurred_at < _utc(filters.to))
+    for column, value in (
+        (entry.authority, filters.authority),
+        (entry.client_id, filters.client),
+        (entry.user_id, filters.user),
+        (entry.purpose, filters.purpose),
+        (entry.register, filters.register),
+        (entry.outcome, filters.outcome),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    if filters.person is not None:
+        refs = select(LedgerPersonRef.entry_id).where(LedgerPersonRef.person_id == filters.person)
+        if filters.register is not None:  # lets the (register, person_id, time) index serve
+            refs = refs.where(LedgerPersonRef.register == filters.register)
+        conditions.append(entry.entry_id.in_(refs))
+    return conditions
+
+
+def encode_cursor(occurred_at: datetime, entry_id: str) -> str:
+    raw = json.dumps([_iso(occurred_at), entry_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        stamp, entry_id = json.loads(raw)
+        return _utc(datetime.fromisoformat(str(stamp))), str(entry_id)
+    except (binascii.Error, ValueError, TypeError) as error:
+        raise InvalidQuery(
+            "cursor: not a cursor of this ledger",
+            errors=[{"pointer": "/query/cursor", "detail": "invalid cursor"}],
+        ) from error
+
+
+def entry_json(entry: LedgerEntry) -> dict[str, Any]:
+    """The entry as stored: ids, names, reasons, legal basis; the ledger holds no values."""
+    body: dict[str, Any] = {}
+    for column in ENTRY_COLUMNS:
+        value = getattr(entry, column)
+        body[column] = _iso(value) if isinstance(value, datetime) else value
+    return body
+
+
+async def _page(
+    session: AsyncSession,
+    filters: AuditFilters,
+    *,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> list[LedgerEntry]:
+    # Keyset over (time, entry id): new entries sort after every cursor already handed out.
+    statement = select(LedgerEntry).where(*_conditions(filters))
+    if after is not None:
+        stamp, entry_id = after
+        statement = statement.where(
+            or_(
+                LedgerEntry.occurred_at > stamp,
+                and_(LedgerEntry.occurred_at == stamp, LedgerEntry.entry_id > entry_id),
+            )
+        )
+    statement = statement.order_by(LedgerEntry.occurred_at, LedgerEntry.entry_id).limit(limit)
+    return list((await session.execute(statement)).scalars())
+
+
+async def count_entries(session: AsyncSession, filters: AuditFilters) -> int:
+    statement = select(func.count()).select_from(LedgerEntry).where(*_conditions(filters))
+    return int((await session.execute(statement)).scalar_one())
+
+
+async def list_entries(
+    session: AsyncSession, filters: AuditFilters, *, limit: int, cursor: str | None
+) -> dict[str, Any]:
+    after = decode_cursor(cursor) if cursor is not None else None
+    rows = await _page(session, filters, after=after, limit=limit + 1)
+    page = rows[:limit]
+    following = (
+        encode_cursor(page[-1].occurred_at, page[-1].entry_id) if len(rows) > limit else None
+    )
+    return {
+        "entries": [entry_json(row) for row in page],
+        "total": await count_entries(session, filters),
+        "next": following,
+    }
+
+
+async def iterate_slice(
+    session: AsyncSession, filters: AuditFilters
+) -> AsyncIterator[dict[str, Any]]:
+    after: tuple[datetime, str] | None = None
+    while True:
+        rows = await _page(session, filters, after=after, limit=EXPORT_BATCH)
+        for row in rows:
+            yield entry_json(row)
+        if len(rows) < EXPORT_BATCH:
+            return
+        after = (rows[-1].occurred_at, rows[-1].entry_id)
+        session.expunge_all()
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = ";".join(str(item) for item in value) if isinstance(value, list) else str(value)
+    # Ids and case references come from callers: never let a spreadsheet run them as formulas.
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+def entries_csv(entries: Sequence[Mapping[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(ENTRY_COLUMNS)
+    for entry in entries:
+        writer.writerow([_csv_cell(entry[column]) for column in ENTRY_COLUMNS])
+    return buffer.getvalue()
+
+
+def canonical_json(document: Any) -> bytes:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def signed_export(
+    key: ECKey, *, filters: AuditFilters, entries: Sequence[Mapping[str, Any]], exported_by: str
+) -> dict[str, Any]:
+    """A compact JWS over the canonical JSON of the slice; verify with /.well-known/jwks.json."""
+    document = {
+        "exported_at": _iso(datetime.now(UTC)),
+        "exported_by": exported_by,
+        "filters": filters.used(),
+        "total": len(entries),
+        "entries": list(entries),
+    }
+    header = {"alg": SIGNING_ALGORITHM, "kid": key.kid, "typ": "audit-export+json"}
+    signature = jws.serialize_compact(
+        header, canonical_json(document), key, algorithms=[SIGNING_ALGORITHM]
+    )
+    return {"kid": key.kid, "alg": SIGNING_ALGORITHM, "total": len(entries), "jws": signature}
+
+
+def _months_back(now: datetime, months: int) -> datetime:
+    index = now.year * 12 + now.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(now.day, calendar.monthrange(year, month + 1)[1])
+    return now.replace(year=year, month=month + 1, day=day)
+
+
+def retention_cutoffs(now: datetime) -> dict[str, datetime]:
+    """The oldest time each retention class (law-matrix §5) still keeps, as of ``now``.
+
+    The same periods as the purge (hub.audit.retention), as lower time bounds for SQL.
+    """
+    cutoffs = dict.fromkeys(
+        END_OF_FOLLOWING_YEAR, datetime(now.astimezone(LOCAL).year - 1, 1, 1, tzinfo=LOCAL)
+    )
+    cutoffs.update({name: _months_back(now, months) for name, months in MONTHS.items()})
+    # UTC for the bind: SQLite drops the offset of an aware datetime.
+    return {name: cutoff.astimezone(UTC) for name, cutoff in cutoffs.items()}
+
+
+async def citizen_view(
+    session: AsyncSession,
+    catalogue: Catalogue,
+    *,
+    register: str,
+    person_id: str,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Disclosures about one person as the person may see them (BMG §10/§11, DSGVO Art. 15).
+
+    Only automated releases of this person's data within retention. Left out without trace
+    (their existence must not show): §34 Abs. 4 recipients (BMG §11 Abs. 1 Nr. 3) and
+    non-automated transfers (manual outcomes, §11 Abs. 1 Nr. 2).
+    """
+    cutoffs = retention_cutoffs(_utc(now or datetime.now(UTC)))
+    secret = sorted(
+        code
+        for code, authority in catalogue.authorities.items()
+        if authority.category in SECURITY_CATEGORIES
+    )
+    ref, entry = LedgerPersonRef, LedgerEntry
+    statement = (
+        select(
+            entry.entry_id,
+            ref.occurred_at,
+            entry.authority,
+            entry.purpose,
+            entry.fields_released,
+            entry.legal_basis,
+        )
+        .join(entry, entry.entry_id == ref.entry_id)
+        .where(
+            ref.register == register,
+            ref.person_id == person_id,
+            ref.released.is_(True),
+            ref.occurred_at >= min(cutoffs.values()),
+            entry.outcome == "released",
+            entry.retention_class != "L-MELDE-SEC",
+            entry.authority.not_in(secret),
+            or_(
+                *(
+                    and_(entry.retention_class == name, ref.occurred_at >= cutoff)
+                    for name, cutoff in cutoffs.items()
+                )
+            ),
+        )
+        .order_by(ref.occurred_at.desc(), entry.entry_id)
+    )
+    disclosures = []
+    for row in await session.execute(statement):
+        authority = catalogue.authorities.get(row.authority or "")
+        purpose = catalogue.purposes.get(row.purpose or "")
+        disclosures.append(
+            {
+                "entry_id": row.entry_id,
+                "time": _iso(row.occurred_at),
+                "recipient": {
+                    "authority": row.authority,
+                    "name": authority.title if authority else row.authority,
+                },
+                "purpose": row.purpose,
+                "purpose_title": purpose.title if purpose else None,
+                "fields_released": list(row.fields_released),
+                "legal_basis": list(row.legal_basis),
+            }
+        )
+    return {
+        "register": register,
+        "person_id": person_id,
+        "disclosures": disclosures,
+        "total": len(disclosures),
+    }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadNote:
+    """What a ledger read asked for: the endpoint and its filters (codes and ids only)."""
+
+    what: str
+    filters: Mapping[str, str]
+    person_ids: Sequence[str] = ()
+    legal_basis: Sequence[str] = DPO_LEGAL_BASIS
+
+
+async def record_read(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    request_id: str,
+    user_id: str | None,
+    note: ReadNote,
+    outcome: str,
+    http_status: int,
+) -> None:
+    """Append the read to the ledger and commit, before anything is answered.
+
+    The read's own transaction is ended first: on SQLite the append must open a fresh
+    ``BEGIN IMMEDIATE`` to serialise with other writers (repository.lock_chain_head).
+    """
+    record = LedgerRecord(
+        request_id=request_id,
+        register=AUDIT_REGISTER,
+        kind=READ_KIND,
+        outcome=outcome,
+        http_status=http_status,
+        client_id=principal.client_id,
+        authority=principal.authority,
+        user_id=user_id,
+        fields_requested=[note.what],
+        hit_person_ids=list(note.person_ids),
+        reasons=[f"filter:{name}={value}" for name, value in sorted(note.filters.items())],
+        legal_basis=list(note.legal_basis),
+    )
+    await session.rollback()
+    await ledger.append_and_commit(session, record)

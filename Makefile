@@ -39,7 +39,7 @@ test: dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/hub policy test
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2  # two workers: the CI machine has two cores
 
 bench: dev
 	$(BIN)/python -m bench

@@ -6,6 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
+from hub.policy.engine import EmbeddedRegoEngine, parse_decision
 from hub.policy.rego_tests import (
     GoldenMismatch,
     PolicyTestReport,
@@ -169,3 +172,17 @@ class TestGoldenSet:
         assert "religion" not in mismatches[name].actual["fields"]
         assert mismatches["orphan"].error == "orphan.expected.json missing"
         assert isinstance(mismatches["orphan"], GoldenMismatch)
+
+
+@pytest.mark.parametrize("name", golden_cases(POLICY_DIR))
+async def test_compiled_program_decides_as_expected_and_as_the_interpreter(name: str) -> None:
+    """The hub decides with the compiled RVM program; it must agree with the golden set."""
+    engine = EmbeddedRegoEngine(POLICY_DIR, revision="test")
+    try:
+        policy_input = json.loads((POLICY_DIR / "testdata" / f"{name}.input.json").read_text())
+        expected = json.loads((POLICY_DIR / "testdata" / f"{name}.expected.json").read_text())
+        compiled = (await engine.decide(policy_input)).model_dump(exclude={"revision"})
+        assert compiled == parse_decision(expected).model_dump(exclude={"revision"})
+        assert compiled == engine.interpreted(policy_input).model_dump(exclude={"revision"})
+    finally:
+        engine.close()

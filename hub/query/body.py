@@ -17,10 +17,17 @@ from hub.errors import (
 from hub.query.schemas import QueryRequest
 
 
-async def read_body(request: Request, *, limit: int) -> bytes:
+async def read_body(
+    request: Request,
+    *,
+    limit: int,
+    media_types: frozenset[str] = frozenset({"application/json"}),
+    what: str = "queries are sent as application/json",
+) -> bytes:
+    """The request body, refused unread when its media type or size is wrong (415/413)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise UnsupportedMediaType("queries are sent as application/json")
+    if content_type not in media_types:
+        raise UnsupportedMediaType(what)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the body may have at most {limit} bytes")

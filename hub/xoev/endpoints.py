@@ -37,6 +37,7 @@ from hub.errors import (
     UnsupportedMediaType,
 )
 from hub.logging import get_logger
+from hub.query.body import read_body
 from hub.query.service import QueryAnswer, QueryService
 from hub.xoev import codes
 from hub.xoev.answer import Office, auskunft, rueckweisung
@@ -64,23 +65,6 @@ class FaultyMessage(XMeldRefusal):
     """Schema-invalid, but addressable: ``rueckweisung`` 17 with HTTP 400."""
 
     status, slug, title = 400, "malformed-request", "Malformed request"
-
-
-async def _read_xml(request: Request, *, limit: int) -> bytes:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in ACCEPTED_MEDIA_TYPES:
-        raise UnsupportedMediaType("XMeld messages are sent as application/xml")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"the body may have at most {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the body may have at most {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def office_of(settings: Settings, version: str) -> Office:
@@ -176,7 +160,12 @@ async def _receive(
     """Bounded, safe parse and the header; anything unaddressable is a recorded problem."""
     settings: Settings = request.app.state.settings
     try:
-        raw = await _read_xml(request, limit=settings.xoev_max_body_bytes)
+        raw = await read_body(
+            request,
+            limit=settings.xoev_max_body_bytes,
+            media_types=ACCEPTED_MEDIA_TYPES,
+            what="XMeld messages are sent as application/xml",
+        )
         try:
             root = parse_untrusted(raw, max_bytes=settings.xoev_max_body_bytes)
         except UnsafeXml as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict
 
 from adapters.errors import InvalidLookup
 from adapters.lookup import check_match_values
@@ -75,6 +76,41 @@ def _sex_and_postal_code(keys: Mapping[str, str]) -> tuple[str | None, str | Non
     return sex, postal_code
 
 
+class _SharedCriteria(TypedDict):
+    given_names: str | None
+    birth_date: date | None
+    birth_place: str | None
+    sex: str | None
+    death_date: date | None
+    death_place: str | None
+    street: str | None
+    house_number: str | None
+    postal_code: str | None
+    city: str | None
+
+
+def _shared_criteria(keys: Mapping[str, str]) -> _SharedCriteria:
+    """The criteria person search and free search read alike: validated and normalised."""
+    sex, postal_code = _sex_and_postal_code(keys)
+
+    def norm(key: str) -> str | None:
+        return normalise_name(keys[key]) if key in keys else None
+
+    house_number = keys.get("house_number")
+    return _SharedCriteria(
+        given_names=keys.get("given_names"),
+        birth_date=_parse_date(keys, "birth_date"),
+        birth_place=norm("birth_place"),
+        sex=sex,
+        death_date=_parse_date(keys, "death_date"),
+        death_place=norm("death_place"),
+        street=norm("street"),
+        house_number=normalise_house_number(house_number) if house_number else None,
+        postal_code=postal_code,
+        city=norm("city"),
+    )
+
+
 def parse_person_lookup(keys: Mapping[str, str]) -> PersonLookup:
     check_match_values(keys, allowed=PERSON_LOOKUP_KEYS, search="person search")
     surname, surname_kind = _identity(keys)
@@ -84,26 +120,10 @@ def parse_person_lookup(keys: Mapping[str, str]) -> PersonLookup:
             "death_place besides the name (BMG §38 Abs. 1)",
             member="birth_date",
         )
-    sex, postal_code = _sex_and_postal_code(keys)
-
-    def norm(key: str) -> str | None:
-        return normalise_name(keys[key]) if key in keys else None
-
     return PersonLookup(
         surname=surname,
         surname_kind=surname_kind,
-        given_names=keys.get("given_names"),
-        birth_date=_parse_date(keys, "birth_date"),
-        birth_place=norm("birth_place"),
-        sex=sex,
-        death_date=_parse_date(keys, "death_date"),
-        death_place=norm("death_place"),
-        street=norm("street"),
-        house_number=normalise_house_number(keys["house_number"])
-        if "house_number" in keys
-        else None,
-        postal_code=postal_code,
-        city=norm("city"),
+        **_shared_criteria(keys),
         azr_no=keys.get("azr_no"),
     )
 
@@ -145,26 +165,10 @@ def parse_free_lookup(keys: Mapping[str, str]) -> FreeLookup:
     check_match_values(keys, allowed=FREE_LOOKUP_KEYS, search="free search")
     if not keys:
         raise InvalidLookup("a free search needs at least one criterion", member="street")
-    sex, postal_code = _sex_and_postal_code(keys)
-
-    def norm(key: str) -> str | None:
-        return normalise_name(keys[key]) if key in keys else None
-
     return FreeLookup(
         names=tuple(
             (kind, normalise_name(keys[key])) for key, kind in _FREE_NAME_KINDS if key in keys
         ),
-        given_names=keys.get("given_names"),
-        birth_date=_parse_date(keys, "birth_date"),
-        birth_place=norm("birth_place"),
-        sex=sex,
         nationality=keys["nationality"].strip().upper() if "nationality" in keys else None,
-        death_date=_parse_date(keys, "death_date"),
-        death_place=norm("death_place"),
-        street=norm("street"),
-        house_number=normalise_house_number(keys["house_number"])
-        if "house_number" in keys
-        else None,
-        postal_code=postal_code,
-        city=norm("city"),
+        **_shared_criteria(keys),
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import calendar
 import csv
 import io
 import json
@@ -25,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from governance.catalogue import Catalogue
 from hub.audit import service as ledger
 from hub.audit.chain import CHAINED_COLUMNS
-from hub.audit.retention import END_OF_FOLLOWING_YEAR, LOCAL, MONTHS
+from hub.audit.retention import END_OF_FOLLOWING_YEAR, MONTHS, oldest_kept
 from hub.audit.service import SECURITY_CATEGORIES, LedgerRecord
 from hub.auth.dependencies import Principal
 from hub.auth.keys import SIGNING_ALGORITHM
@@ -227,24 +226,14 @@ def signed_export(
     return {"kid": key.kid, "alg": SIGNING_ALGORITHM, "total": len(entries), "jws": signature}
 
 
-def _months_back(now: datetime, months: int) -> datetime:
-    index = now.year * 12 + now.month - 1 - months
-    year, month = divmod(index, 12)
-    day = min(now.day, calendar.monthrange(year, month + 1)[1])
-    return now.replace(year=year, month=month + 1, day=day)
-
-
 def retention_cutoffs(now: datetime) -> dict[str, datetime]:
     """The oldest time each retention class (law-matrix §5) still keeps, as of ``now``.
 
     The same periods as the purge (hub.audit.retention), as lower time bounds for SQL.
     """
-    cutoffs = dict.fromkeys(
-        END_OF_FOLLOWING_YEAR, datetime(now.astimezone(LOCAL).year - 1, 1, 1, tzinfo=LOCAL)
-    )
-    cutoffs.update({name: _months_back(now, months) for name, months in MONTHS.items()})
+    cutoffs = {name: oldest_kept(name, now) for name in (*END_OF_FOLLOWING_YEAR, *MONTHS)}
     # UTC for the bind: SQLite drops the offset of an aware datetime.
-    return {name: cutoff.astimezone(UTC) for name, cutoff in cutoffs.items()}
+    return {name: cutoff.astimezone(UTC) for name, cutoff in cutoffs.items() if cutoff}
 
 
 async def citizen_view(

@@ -35,6 +35,14 @@ def delete_from(retention_class: str, occurred_at: datetime) -> datetime | None:
     return None if months is None else _add_months(stored, months)
 
 
+def oldest_kept(retention_class: str, now: datetime) -> datetime | None:
+    """The oldest storage time ``retention_class`` still keeps as of ``now`` (see delete_from)."""
+    if retention_class in END_OF_FOLLOWING_YEAR:
+        return datetime(_aware(now).astimezone(LOCAL).year - 1, 1, 1, tzinfo=LOCAL)
+    months = MONTHS.get(retention_class)
+    return None if months is None else _add_months(_aware(now), -months)
+
+
 def is_due(retention_class: str, occurred_at: datetime, now: datetime) -> bool:
     cutoff = delete_from(retention_class, occurred_at)
     return cutoff is not None and _aware(now) >= cutoff

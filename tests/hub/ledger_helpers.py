@@ -13,23 +13,33 @@ from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
 from hub.models import LedgerEntry, Task
 
 
-def ledger_rows(database_url: str) -> list[dict[str, Any]]:
+def table_rows(database_url: str, table: Any, *, order_by: Any = None) -> list[dict[str, Any]]:
+    """Every row of ``table`` as a dict, straight from the database."""
     engine = create_sync_engine(database_url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(select(LedgerEntry.__table__).order_by(LedgerEntry.seq))
-            return [dict(row._mapping) for row in rows]
+            statement = select(table) if order_by is None else select(table).order_by(order_by)
+            return [dict(row._mapping) for row in connection.execute(statement)]
     finally:
         engine.dispose()
+
+
+def run_statement(database_url: str, statement: Any) -> None:
+    """Run one statement in its own transaction (test set-up, not the hub's path)."""
+    engine = create_sync_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(statement)
+    finally:
+        engine.dispose()
+
+
+def ledger_rows(database_url: str) -> list[dict[str, Any]]:
+    return table_rows(database_url, LedgerEntry.__table__, order_by=LedgerEntry.seq)
 
 
 def task_rows(database_url: str) -> list[dict[str, Any]]:
-    engine = create_sync_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(select(Task.__table__))]
-    finally:
-        engine.dispose()
+    return table_rows(database_url, Task.__table__)
 
 
 def tamper(database_url: str, statement: str) -> None:

@@ -9,12 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import insert, text, update
 from typer.testing import CliRunner
 
 from hub.admin.service import purge_hit_refs
 from hub.cli import app as cli
-from hub.db import create_sync_engine
 from hub.models import HitRef
 from tests.fixtures.factories import (
     business,
@@ -28,28 +27,13 @@ from tests.fixtures.factories import (
 from tests.hub import test_query_gewerberegister as gewerbe
 from tests.hub import test_query_personenstandsregister as pstr
 from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows, task_rows
+from tests.hub.ledger_helpers import ledger_rows, run_statement, table_rows, task_rows
 from tests.hub.test_fail_closed import _allow_ledger_inserts, _refuse_ledger_inserts
 from tests.hub.test_query_melderegister import ask, query
 
 
 def hit_ref_rows(database_url: str) -> list[dict[str, Any]]:
-    engine = create_sync_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(select(HitRef.__table__).order_by(HitRef.created_at))
-            return [dict(row._mapping) for row in rows]
-    finally:
-        engine.dispose()
-
-
-def execute(database_url: str, statement: Any) -> None:
-    engine = create_sync_engine(database_url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(statement)
-    finally:
-        engine.dispose()
+    return table_rows(database_url, HitRef.__table__, order_by=HitRef.created_at)
 
 
 def follow_up(hit_id: str, **changes: Any) -> dict[str, Any]:
@@ -126,7 +110,7 @@ class TestFollowUp:
     ) -> None:
         token = await token_for("wohngeldstelle")
         hit_id = await first_hit(http, token)
-        execute(
+        run_statement(
             residents,
             text(
                 "UPDATE mr_persons SET sperre_basis = 'antrag', "
@@ -160,7 +144,9 @@ class TestInvalidHitId:
         assert_invalid_hit(garbage, residents)
 
         past = datetime.now(UTC) - timedelta(seconds=1)
-        execute(residents, update(HitRef).where(HitRef.hit_id == hit_id).values(expires_at=past))
+        run_statement(
+            residents, update(HitRef).where(HitRef.hit_id == hit_id).values(expires_at=past)
+        )
         expired = await ask(http, token, follow_up(hit_id))
         assert_invalid_hit(expired, residents)
 
@@ -258,7 +244,7 @@ class TestPurge:
     async def test_purge_deletes_only_expired_refs(self, clean_database: str) -> None:
         now = datetime.now(UTC)
         expired, valid = str(uuid.uuid4()), str(uuid.uuid4())
-        execute(
+        run_statement(
             clean_database,
             insert(HitRef).values(
                 [
@@ -273,7 +259,9 @@ class TestPurge:
     def test_cli_purges(self, clean_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("HUB_DATABASE_URL", clean_database)
         past = datetime.now(UTC) - timedelta(minutes=1)
-        execute(clean_database, insert(HitRef).values([_ref(str(uuid.uuid4()), expires_at=past)]))
+        run_statement(
+            clean_database, insert(HitRef).values([_ref(str(uuid.uuid4()), expires_at=past)])
+        )
         result = CliRunner().invoke(cli, ["hits", "purge"])
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout) == {"purged": 1}
@@ -284,7 +272,7 @@ class TestPurge:
     ) -> None:
         stale = str(uuid.uuid4())
         past = datetime.now(UTC) - timedelta(minutes=1)
-        execute(residents, insert(HitRef).values([_ref(stale, expires_at=past)]))
+        run_statement(residents, insert(HitRef).values([_ref(stale, expires_at=past)]))
         token = await token_for("wohngeldstelle")
         hit_id = await first_hit(http, token)
         assert [row["hit_id"] for row in hit_ref_rows(residents)] == [hit_id]

@@ -6,7 +6,7 @@ DEMO_PERSONS ?= 160000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install dev run test bench clean
+.PHONY: install dev browser run test bench clean
 
 install: $(VENV)/.installed
 
@@ -26,6 +26,11 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 
 dev: $(VENV)/.dev-installed
 
+# The workbench tests drive Debian's Chromium headless through chromedriver (Selenium).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
 run: install
 	mkdir -p var
 	$(BIN)/hub db upgrade
@@ -35,7 +40,7 @@ run: install
 	@echo "API:  http://$(HOST):$(PORT)/docs    token: POST http://$(HOST):$(PORT)/oauth/token"
 	$(BIN)/hub serve --host $(HOST) --port $(PORT)
 
-test: dev
+test: dev browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/hub policy test

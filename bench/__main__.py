@@ -20,6 +20,7 @@ import httpx
 import regorus
 from sqlalchemy import select
 
+from bench.ledger_throughput import main as bench_ledger_throughput
 from bench.xmeld import bench_xmeld
 from hub.admin.demo import load_demo
 from hub.app import create_app
@@ -236,6 +237,7 @@ def main() -> None:
         wohngeld = next(c for c in credentials if c["authority"] == "wohngeldstelle")
         asyncio.run(bench_queries(settings, wohngeld, _sample_person(url)))
         asyncio.run(bench_xmeld(settings, wohngeld, _sample_person(url)))
+    bench_ledger_throughput()  # group-commit entries/s and verify time (own scratch DBs)
 
 
 if __name__ == "__main__":

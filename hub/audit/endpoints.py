@@ -48,6 +48,7 @@ def _reader(what: str) -> Callable[..., Awaitable[Principal]]:
             await reads.record_read(
                 session,
                 principal,
+                writer=request.app.state.ledger_writer,
                 request_id=_request_id(request),
                 user_id=user_id,
                 note=ReadNote(what=what, filters={}),
@@ -100,6 +101,7 @@ async def _released(
     await reads.record_read(
         session,
         principal,
+        writer=request.app.state.ledger_writer,
         request_id=_request_id(request),
         user_id=user_id,
         note=note,

@@ -22,10 +22,10 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.catalogue import Catalogue
-from hub.audit import service as ledger
 from hub.audit.chain import CHAINED_COLUMNS
 from hub.audit.retention import END_OF_FOLLOWING_YEAR, MONTHS, oldest_kept
-from hub.audit.service import SECURITY_CATEGORIES, LedgerRecord
+from hub.audit.service import SECURITY_CATEGORIES, LedgerRecord, LedgerUnit
+from hub.audit.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.auth.keys import SIGNING_ALGORITHM
 from hub.errors import InvalidQuery
@@ -324,16 +324,17 @@ async def record_read(
     session: AsyncSession,
     principal: Principal,
     *,
+    writer: LedgerWriter,
     request_id: str,
     user_id: str | None,
     note: ReadNote,
     outcome: str,
     http_status: int,
 ) -> None:
-    """Append the read to the ledger and commit, before anything is answered.
+    """Have the group-commit writer make the read durable, before anything is answered.
 
-    The read's own transaction is ended first: on SQLite the append must open a fresh
-    ``BEGIN IMMEDIATE`` to serialise with other writers (repository.lock_chain_head).
+    The read's own transaction is ended first, so the request holds no connection (and on
+    SQLite no read snapshot) while it waits; ``AuditUnavailable`` (503) if not written.
     """
     record = LedgerRecord(
         request_id=request_id,
@@ -350,4 +351,4 @@ async def record_read(
         legal_basis=list(note.legal_basis),
     )
     await session.rollback()
-    await ledger.append_and_commit(session, record)
+    await writer.write(LedgerUnit(record=record))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import JSON, RowMapping, Text, cast, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.chain import GENESIS_HASH
@@ -75,4 +76,72 @@ async def iterate_entries(
         for row in rows:
             yield row
         last = rows[-1].seq
+        session.expunge_all()
+
+
+# Verify reads millions of rows: plain rows instead of ORM objects, and the JSON columns as
+# text decoded with one json.loads per batch instead of one per value (same values).
+_JSON_COLUMNS = frozenset(
+    column.name for column in LedgerEntry.__table__.columns if isinstance(column.type, JSON)
+)
+_ENTRY_SELECT = [
+    cast(column, Text).label(column.name) if column.name in _JSON_COLUMNS else column
+    for column in LedgerEntry.__table__.columns
+]
+
+
+def _decoded(rows: Sequence[RowMapping]) -> list[dict[str, Any]]:
+    values = [dict(row) for row in rows]
+    names = sorted(_JSON_COLUMNS)
+    texts = ["null" if item[name] is None else item[name] for item in values for name in names]
+    decoded = iter(json.loads("[" + ",".join(texts) + "]"))
+    for item in values:
+        for name in names:
+            item[name] = next(decoded)
+    return values
+
+
+async def iterate_chain_values(
+    session: AsyncSession, *, batch: int = 10_000
+) -> AsyncIterator[dict[str, Any] | LedgerTombstone]:
+    """Entries (as column dicts) and tombstones merged by seq, for verifying the chain.
+
+    Like ``checkpoints.iterate_chain``: a seq held by both is yielded twice, entry first.
+    """
+    last = 0
+    while True:
+        rows = await session.execute(
+            select(*_ENTRY_SELECT)
+            .where(LedgerEntry.seq > last)
+            .order_by(LedgerEntry.seq)
+            .limit(batch)
+        )
+        entries = _decoded(rows.mappings().all())
+        tombs = list(
+            (
+                await session.execute(
+                    select(LedgerTombstone)
+                    .where(LedgerTombstone.seq > last)
+                    .order_by(LedgerTombstone.seq)
+                    .limit(batch)
+                )
+            ).scalars()
+        )
+        if not entries and not tombs:
+            return
+        # Only positions up to the smaller full batch's end are complete in both lists.
+        bound = min(
+            entries[-1]["seq"] if len(entries) == batch else float("inf"),
+            tombs[-1].seq if len(tombs) == batch else float("inf"),
+        )
+        merged: list[tuple[int, bool, dict[str, Any] | LedgerTombstone]] = sorted(
+            [(entry["seq"], False, entry) for entry in entries]
+            + [(tomb.seq, True, tomb) for tomb in tombs],
+            key=lambda item: (item[0], item[1]),
+        )
+        for seq, _is_tomb, row in merged:
+            if seq > bound:
+                break
+            yield row
+            last = seq
         session.expunge_all()

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit import checkpoints, repository
 from hub.audit.chain import CHAINED_COLUMNS, GENESIS_HASH, entry_hash
 from hub.audit.retention import is_due
-from hub.errors import AuditUnavailable
-from hub.logging import get_logger
 from hub.models import LedgerCheckpoint, LedgerEntry, LedgerTombstone
 
 SECURITY_CATEGORIES = frozenset({"security_authority", "justice_authority"})
-_log = get_logger(__name__)
 
 
 @dataclass(kw_only=True)
@@ -64,24 +62,73 @@ def retention_class(record: LedgerRecord) -> str:
     return "L-DECISION"
 
 
-async def append(session: AsyncSession, record: LedgerRecord) -> LedgerEntry:
-    """Add the entry to the session's transaction; the caller's commit makes it durable."""
-    last_seq, last_hash = await repository.lock_chain_head(session)
+# What must commit with an entry (hit refs, register-office tasks), given the new entry.
+Extras = Callable[[AsyncSession, LedgerEntry], Awaitable[None]]
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(kw_only=True)
+class LedgerUnit:
+    """One answer's ledger entry and the rows that live and die with it.
+
+    ``entry_id`` is fixed when the unit is made: a retry of a unit whose first COMMIT did
+    land fails on the unique ``entry_id`` instead of writing the entry twice.
+    ``extras`` may run more than once (after a rolled-back batch): it must only add rows.
+    """
+
+    record: LedgerRecord
+    extras: Extras | None = None
+    entry_id: str = field(default_factory=_new_id)
+
+
+def _add_entry(
+    session: AsyncSession, record: LedgerRecord, *, seq: int, prev_hash: str, entry_id: str
+) -> LedgerEntry:
+    """The one place an entry's chained values and hash are made (hub.audit.chain)."""
     values = {
         column: getattr(record, column) for column in CHAINED_COLUMNS if hasattr(record, column)
     }
     values.update(
-        seq=last_seq + 1,
-        entry_id=str(uuid.uuid4()),
+        seq=seq,
+        entry_id=entry_id,
         occurred_at=datetime.now(UTC),
         tag=f"query:{record.register}:{record.outcome}",
         retention_class=retention_class(record),
-        prev_hash=last_hash,
+        prev_hash=prev_hash,
     )
     values["entry_hash"] = entry_hash(values)
     entry = repository.insert_entry(session, values)
     repository.insert_person_refs(session, entry)  # the citizen view's index, same transaction
     return entry
+
+
+async def append(session: AsyncSession, record: LedgerRecord) -> LedgerEntry:
+    """Add the entry to the session's transaction; the caller's commit makes it durable."""
+    last_seq, last_hash = await repository.lock_chain_head(session)
+    return _add_entry(session, record, seq=last_seq + 1, prev_hash=last_hash, entry_id=_new_id())
+
+
+async def commit_batch(session: AsyncSession, units: Sequence[LedgerUnit]) -> list[LedgerEntry]:
+    """Group commit: the chain head once, every entry in order with its extras, one COMMIT.
+
+    Returns only after COMMIT returned, so each entry is durable when its caller hears of it.
+    Raises whatever the database raised; the caller rolls back (hub.audit.writer).
+    """
+    last_seq, last_hash = await repository.lock_chain_head(session)
+    entries: list[LedgerEntry] = []
+    for unit in units:
+        entry = _add_entry(
+            session, unit.record, seq=last_seq + 1, prev_hash=last_hash, entry_id=unit.entry_id
+        )
+        if unit.extras is not None:
+            await unit.extras(session, entry)
+        last_seq, last_hash = entry.seq, entry.entry_hash
+        entries.append(entry)
+    await session.commit()
+    return entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,29 +152,16 @@ class VerifyReport:
         return body
 
 
-async def append_and_commit(session: AsyncSession, record: LedgerRecord) -> LedgerEntry:
-    """Append and commit before anything is answered: no ledger entry, no answer (503)."""
-    try:
-        entry = await append(session, record)
-        await session.commit()
-    except SQLAlchemyError as error:
-        await session.rollback()
-        _log.exception("ledger_write_failed", register=record.register)
-        raise AuditUnavailable(
-            "the access ledger could not be written; nothing was answered"
-        ) from error
-    return entry
-
-
-def _check(entry: LedgerEntry, *, expected_seq: int, expected_prev: str) -> str | None:
-    if entry.seq != expected_seq:
+def _check(entry: Mapping[str, Any], *, expected_seq: int, expected_prev: str) -> str | None:
+    """``entry``: every column of one stored entry (repository.iterate_chain_values)."""
+    if entry["seq"] != expected_seq:
         return (
-            f"sequence gap: expected {expected_seq}, found {entry.seq} (entry deleted or inserted)"
+            f"sequence gap: expected {expected_seq}, found {entry['seq']}"
+            " (entry deleted or inserted)"
         )
-    if entry.prev_hash != expected_prev:
+    if entry["prev_hash"] != expected_prev:
         return "prev_hash does not match the previous entry (entry reordered, deleted or inserted)"
-    values = {column: getattr(entry, column) for column in CHAINED_COLUMNS}
-    if entry_hash(values) != entry.entry_hash:
+    if entry_hash(entry) != entry["entry_hash"]:
         return "entry_hash does not match the entry's content (entry altered)"
     return None
 
@@ -157,7 +191,7 @@ def _check_tombstone(
 
 
 def _check_position(
-    row: LedgerEntry | LedgerTombstone,
+    row: Mapping[str, Any] | LedgerTombstone,
     *,
     expected_seq: int,
     expected_prev: str,
@@ -168,12 +202,14 @@ def _check_position(
         problem = _check_tombstone(
             row, expected_seq=expected_seq, expected_prev=expected_prev, public_key=public_key
         )
+        head = row.entry_hash
     else:
         problem = _check(row, expected_seq=expected_seq, expected_prev=expected_prev)
+        head = row["entry_hash"]
     if problem is not None:
         return problem
     for checkpoint in pinned:
-        if checkpoint.chain_hash != row.entry_hash:
+        if checkpoint.chain_hash != head:
             return (
                 f"chain differs from signed checkpoint {checkpoint.id} "
                 "(entries up to this seq rewritten)"
@@ -223,21 +259,26 @@ async def verify(session: AsyncSession, public_key: Ed25519PublicKey | None = No
     for checkpoint in by_head.get(0, []):
         if checkpoint.chain_hash != GENESIS_HASH:
             return broken(0, f"chain differs from signed checkpoint {checkpoint.id}")
-    async for row in checkpoints.iterate_chain(session):
+    async for row in repository.iterate_chain_values(session):
+        seq, head = (
+            (row.seq, row.entry_hash)
+            if isinstance(row, LedgerTombstone)
+            else (row["seq"], row["entry_hash"])
+        )
         problem = _check_position(
             row,
             expected_seq=expected_seq,
             expected_prev=expected_prev,
             public_key=public_key,
-            pinned=by_head.get(row.seq, []),
+            pinned=by_head.get(seq, []),
         )
         if problem is not None:
-            return broken(row.seq, problem)
+            return broken(seq, problem)
         if isinstance(row, LedgerTombstone):
             tombs += 1
         else:
             count += 1
-        expected_seq, expected_prev = row.seq + 1, row.entry_hash
+        expected_seq, expected_prev = seq + 1, head
     beyond = [c for c in signed if c.head_seq >= expected_seq]
     if beyond:
         return broken(

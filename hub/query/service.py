@@ -27,8 +27,8 @@ from adapters.base import (
 )
 from adapters.lookup import contains_wildcard
 from governance.catalogue import Catalogue
-from hub.audit import service as ledger
-from hub.audit.service import LedgerRecord
+from hub.audit.service import LedgerRecord, LedgerUnit
+from hub.audit.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.errors import (
     AccessDenied,
@@ -45,13 +45,13 @@ from hub.errors import (
 )
 from hub.kit.catalogue_cache import CatalogueCache
 from hub.logging import get_logger
-from hub.models import Task
+from hub.models import LedgerEntry, Task
 from hub.policy.engine import PolicyEngine, PolicyFailure
 from hub.policy.input import build_policy_input
 from hub.policy.schemas import Decision
 from hub.query.hits import HitRefs, new_hit_id
 from hub.query.manual import manual_answer, manual_tasks
-from hub.query.minimise import minimise
+from hub.query.minimise import minimise, release_only_approved
 from hub.query.schemas import QueryRequest
 from hub.tasks.repository import add_task
 
@@ -90,8 +90,10 @@ class QueryService:
         adapter_timeout: float,
         policy_timeout: float,
         hit_refs: HitRefs,
+        ledger: LedgerWriter,
     ) -> None:
         self._adapters = adapters
+        self._ledger = ledger
         self._hit_refs = hit_refs
         self._policy = policy
         self._catalogue = catalogue
@@ -137,6 +139,7 @@ class QueryService:
             raise AuditUnavailable(
                 "the hub database is unavailable; nothing was released"
             ) from error
+        record.catalogue_revision = catalogue.revision  # also on paths that end before a decision
         try:
             answer, tasks = await self._answer(
                 catalogue, principal=principal, record=record, request=request
@@ -155,11 +158,18 @@ class QueryService:
     async def _commit(
         self, session: AsyncSession, record: LedgerRecord, *, tasks: list[Task]
     ) -> None:
-        try:
-            entry = await ledger.append(session, record)
+        """Hand the entry to the group-commit writer; returns once it is durable.
+
+        The request's own session ends its transaction first, so no pooled connection is
+        held while the writer commits. Hit refs and tasks commit with the entry or not at all.
+        """
+        await session.rollback()
+        hit_refs = self._hit_refs
+
+        async def extras(transaction: AsyncSession, entry: LedgerEntry) -> None:
             if record.outcome == "released":  # the refs live and die with the ledger entry
-                await self._hit_refs.add(
-                    session,
+                await hit_refs.add(
+                    transaction,
                     hit_ids=record.hit_ids,
                     subject_ids=record.released_person_ids,
                     register=record.register,
@@ -169,14 +179,9 @@ class QueryService:
                 )
             for task in tasks:
                 task.ledger_entry_id = entry.entry_id
-                add_task(session, task)
-            await session.commit()
-        except SQLAlchemyError as error:
-            await session.rollback()
-            _log.exception("ledger_write_failed", register=record.register)
-            raise AuditUnavailable(
-                "the access ledger could not be written; nothing was released"
-            ) from error
+                add_task(transaction, task)
+
+        await self._ledger.write(LedgerUnit(record=record, extras=extras))
 
     def _adapter(self, register: str) -> RegisterAdapter:
         adapter = self._adapters.get(register)
@@ -230,8 +235,10 @@ class QueryService:
             register=record.register,
         )
         today = datetime.now(UTC).date()
-        first = await self._decide(
-            _policy_input(record, request, catalogue, today=today, hits=None)
+        approved = catalogue.approved_fields(record.register)
+        first = release_only_approved(
+            await self._decide(_policy_input(record, request, catalogue, today=today, hits=None)),
+            approved=approved,
         )
         _fill_decision(record, first)
         if first.outcome == "denied":
@@ -257,8 +264,9 @@ class QueryService:
             )
         )
         record.hit_person_ids = [hit.subject_id for hit in hits]
-        final = await self._decide(
-            _policy_input(record, request, catalogue, today=today, hits=hits)
+        final = release_only_approved(
+            await self._decide(_policy_input(record, request, catalogue, today=today, hits=hits)),
+            approved=approved,
         )
         _fill_decision(record, final)
         if final.outcome == "denied":

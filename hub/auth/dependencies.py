@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from hub.audit.token_refusals import record_refusal
 from hub.auth.tokens import TokenInvalid, verify_token
 from hub.errors import InsufficientScope, Unauthenticated
 
@@ -47,10 +48,23 @@ async def authenticate(request: Request) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 
 
-def require_scope(scope: str) -> Callable[[Principal], Awaitable[Principal]]:
-    async def _check(principal: CurrentPrincipal) -> Principal:
+def require_scope(scope: str) -> Callable[[Request], Awaitable[Principal]]:
+    """The token and ``scope``; on register and XÖV paths a refusal is a ledger entry too."""
+
+    async def _check(request: Request) -> Principal:
+        try:
+            principal = await authenticate(request)
+        except Unauthenticated as error:
+            await record_refusal(request, error)
+            raise
         if scope not in principal.scopes:
-            raise InsufficientScope(f"this call needs the scope {scope!r}", required_scope=scope)
+            refused = InsufficientScope(
+                f"this call needs the scope {scope!r}", required_scope=scope
+            )
+            await record_refusal(
+                request, refused, client_id=principal.client_id, authority=principal.authority
+            )
+            raise refused
         return principal
 
     return _check

@@ -1,0 +1,39 @@
+"""Web workbenches for people (CONTRACT §9): login shared by /ui/audit, /ui/catalogue, /ui/tasks.
+
+``install_ui`` is called once from ``create_app``: signed session cookie (key in
+``HUB_KEY_DIR``), static files (vendored htmx), the login and workbench routers.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from hub.config import Settings
+from hub.ui.audit.endpoints import router as audit_router
+from hub.ui.catalogue.endpoints import router as catalogue_router
+from hub.ui.dependencies import install_handlers
+from hub.ui.endpoints import router as login_router
+from hub.ui.oidc import OidcLogin
+from hub.ui.rendering import STATIC_DIR
+from hub.ui.security import SESSION_COOKIE, load_or_create_session_secret
+
+__all__ = ["install_ui"]
+
+
+def install_ui(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=load_or_create_session_secret(settings.key_dir),
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.ui.max_session_seconds,
+        path="/ui",
+        same_site="lax",
+        https_only=settings.ui.secure_cookies or settings.environment == "production",
+    )
+    app.state.ui_oidc = OidcLogin(settings.oidc) if settings.oidc.issuer else None
+    app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
+    install_handlers(app)
+    for router in (login_router, audit_router, catalogue_router):
+        app.include_router(router)

@@ -1,0 +1,119 @@
+"""The DPO's search and chart forms: query strings in, CONTRACT §7 filters out, or errors.
+
+Dates from ``<input type="date">`` count as whole UTC days: ``to`` includes its day. Full
+ISO date-times are taken as given (``to`` exclusive, as in GET /v1/audit/entries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from hub.audit.reads import AuditFilters
+
+TEXT_FILTERS = {
+    "authority": 64,
+    "client": 64,
+    "user": 200,
+    "purpose": 64,
+    "register": 64,
+    "outcome": 32,
+    "person": 64,
+}
+PAGE_SIZES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = 50
+DEFAULT_CHART_DAYS = 14
+MAX_CHART_DAYS = 92
+MAX_CURSOR = 500
+
+
+@dataclass(kw_only=True)
+class SearchForm:
+    values: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    filters: AuditFilters = field(default_factory=AuditFilters)
+    limit: int = DEFAULT_PAGE_SIZE
+    cursor: str | None = None
+
+
+def _moment(name: str, raw: str, *, end: bool, errors: list[str]) -> datetime | None:
+    try:
+        if len(raw) == len("2026-01-31"):
+            day = date.fromisoformat(raw)
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            return start + timedelta(days=1) if end else start
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        errors.append(f"{name}: not a date (YYYY-MM-DD) or ISO date-time")
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def parse_search(query: Mapping[str, str]) -> SearchForm:
+    form = SearchForm()
+    values = {key: query.get(key, "").strip() for key in ("from", "to", *TEXT_FILTERS)}
+    form.values = values
+    texts: dict[str, str | None] = {}
+    for name, bound in TEXT_FILTERS.items():
+        value = values[name]
+        if len(value) > bound:
+            form.errors.append(f"{name}: at most {bound} characters")
+        texts[name] = value or None
+    start = (
+        _moment("from", values["from"], end=False, errors=form.errors) if values["from"] else None
+    )
+    end = _moment("to", values["to"], end=True, errors=form.errors) if values["to"] else None
+    if start is not None and end is not None and end <= start:
+        form.errors.append("to: must be after from")
+    limit = query.get("limit", "").strip()
+    if limit:
+        if limit.isdigit() and int(limit) in PAGE_SIZES:
+            form.limit = int(limit)
+        else:
+            form.errors.append(f"limit: one of {', '.join(map(str, PAGE_SIZES))}")
+    form.values["limit"] = str(form.limit)
+    cursor = query.get("cursor", "").strip()
+    if len(cursor) > MAX_CURSOR:
+        form.errors.append("cursor: too long")
+    form.cursor = cursor or None
+    if not form.errors:
+        form.filters = AuditFilters(from_=start, to=end, **texts)
+    return form
+
+
+@dataclass(kw_only=True)
+class ChartForm:
+    start: date
+    end: date  # inclusive
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        start = datetime(self.start.year, self.start.month, self.start.day, tzinfo=UTC)
+        return start, start + timedelta(days=len(self.days))
+
+
+def parse_chart(query: Mapping[str, str], *, today: date) -> ChartForm:
+    errors: list[str] = []
+    parsed: dict[str, date] = {}
+    for name in ("from", "to"):
+        raw = query.get(name, "").strip()
+        if raw:
+            try:
+                parsed[name] = date.fromisoformat(raw)
+            except ValueError:
+                errors.append(f"{name}: not a date (YYYY-MM-DD)")
+    end = parsed.get("to", today)
+    start = parsed.get("from", end - timedelta(days=DEFAULT_CHART_DAYS - 1))
+    if end < start:
+        errors.append("to: must not be before from")
+    elif (end - start).days + 1 > MAX_CHART_DAYS:
+        errors.append(f"from/to: at most {MAX_CHART_DAYS} days")
+    if errors:
+        end = today
+        start = end - timedelta(days=DEFAULT_CHART_DAYS - 1)
+    return ChartForm(start=start, end=end, errors=errors)

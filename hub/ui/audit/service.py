@@ -1,0 +1,154 @@
+"""What the DPO's workbench shows, each view recorded in the ledger like an API read.
+
+The filters and paging are those of GET /v1/audit/entries (hub.audit.reads); the reader is
+the signed-in account (``user``) acting through the workbench client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.audit import reads, review_service
+from hub.audit.checkpoints import load_public_key
+from hub.audit.reads import AuditFilters, ReadNote
+from hub.audit.service import verify
+from hub.audit.writer import LedgerWriter
+from hub.auth.dependencies import Principal
+from hub.auth.scopes import AUDIT_READ
+from hub.errors import HubError
+from hub.ui.audit import charts, repository
+from hub.ui.audit.forms import ChartForm
+
+WORKBENCH = "ui"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reader:
+    """Who reads the ledger through the workbench, as the ledger records it."""
+
+    principal: Principal
+    username: str
+    request_id: str
+    writer: LedgerWriter
+
+
+def workbench_principal(*, client_id: str, authority: str) -> Principal:
+    return Principal(
+        client_id=client_id,
+        authority=authority,
+        scopes=frozenset({AUDIT_READ}),
+        trusted_roles=frozenset(),
+    )
+
+
+async def _record(session: AsyncSession, reader: Reader, note: ReadNote) -> None:
+    await reads.record_read(
+        session,
+        reader.principal,
+        writer=reader.writer,
+        request_id=reader.request_id,
+        user_id=reader.username,
+        note=note,
+        outcome="released",
+        http_status=200,
+    )
+
+
+def _note(what: str, filters: dict[str, str], person_ids: list[str] | None = None) -> ReadNote:
+    return ReadNote(what=f"{WORKBENCH}.{what}", filters=filters, person_ids=person_ids or [])
+
+
+async def search(
+    session: AsyncSession,
+    reader: Reader,
+    *,
+    filters: AuditFilters,
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
+    page = await reads.list_entries(session, filters, limit=limit, cursor=cursor)
+    persons = [filters.person] if filters.person is not None else []
+    await _record(session, reader, _note("entries", filters.used(), persons))
+    return page
+
+
+async def entry(session: AsyncSession, reader: Reader, entry_id: str) -> dict[str, Any] | None:
+    row = await repository.entry_by_id(session, entry_id)
+    body = reads.entry_json(row) if row is not None else None
+    persons = list(body["hit_person_ids"]) if body else []
+    await _record(session, reader, _note("entry", {"entry_id": entry_id}, persons))
+    return body
+
+
+async def chain_status(session: AsyncSession, reader: Reader, *, key_dir: Path) -> dict[str, Any]:
+    """``hub.audit.service.verify`` with the checkpoint key, as GET /v1/audit/verify runs it."""
+    report = (await verify(session, load_public_key(key_dir))).as_json()
+    await _record(session, reader, _note("verify", {}))
+    return report
+
+
+async def requests_chart(
+    session: AsyncSession, reader: Reader, form: ChartForm
+) -> tuple[charts.StackedChart, charts.StackedChart]:
+    start, end = form.bounds()
+    rows = await repository.requests_per_day(session, start=start, end=end)
+    days = [day.isoformat() for day in form.days]
+    by_authority = charts.stacked(
+        key="authority",
+        title="Requests per day by authority",
+        days=days,
+        counts=[(day, authority, count) for day, authority, _outcome, count in rows],
+    )
+    by_outcome = charts.stacked(
+        key="outcome",
+        title="Requests per day by outcome",
+        days=days,
+        counts=[(day, outcome, count) for day, _authority, outcome, count in rows],
+        fixed_colours=charts.OUTCOME_COLOURS,
+    )
+    filters = {"from": form.start.isoformat(), "to": form.end.isoformat()}
+    await _record(session, reader, _note("chart", filters))
+    return by_authority, by_outcome
+
+
+def today_utc() -> date:
+    return datetime.now(UTC).date()
+
+
+async def cases(
+    session: AsyncSession, reader: Reader, *, status: str, cursor: str | None, limit: int
+) -> dict[str, Any]:
+    page = await review_service.list_cases(session, status=status, limit=limit, cursor=cursor)
+    await _record(session, reader, _note("reviews", {"status": status}))
+    return page
+
+
+async def case(session: AsyncSession, reader: Reader, case_id: str) -> dict[str, Any] | None:
+    try:
+        found = await review_service.get_case(session, case_id)
+    except HubError:
+        found = None
+    persons = review_service.case_person_ids(found["case"]["subject"]) if found else []
+    await _record(session, reader, _note("review", {"case_id": case_id}, persons))
+    return found
+
+
+async def close_case(
+    session: AsyncSession, reader: Reader, case_id: str, *, note: str
+) -> dict[str, Any]:
+    """Close with the DPO's note; hub.audit.review_service records the close (or refusal)."""
+    return await review_service.close_case(
+        session,
+        case_id,
+        closed_by=reader.username,
+        note=note,
+        writer=reader.writer,
+        request_id=reader.request_id,
+        client_id=reader.principal.client_id,
+        authority=reader.principal.authority,
+    )

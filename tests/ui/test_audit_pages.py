@@ -1,0 +1,207 @@
+"""/ui/audit over a real ledger: search, entry detail, chain status, cases, charts."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from hub.models import LedgerEntry
+from tests.hub.ledger_helpers import ledger_rows, tamper
+from tests.ui.conftest import Clock, append, csrf_of, make_account, open_case, record, sign_in
+
+TODAY = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+def cells(html: str, css_class: str) -> list[str]:
+    return re.findall(rf'<td class="{css_class}">([^<]*)</td>', html)
+
+
+@pytest.fixture
+async def dpo(ui_app: FastAPI, browser: httpx.AsyncClient) -> httpx.AsyncClient:
+    password = await make_account(ui_app, "dpo.weber", roles=["dpo"])
+    assert (await sign_in(browser, "dpo.weber", password)).status_code == 303
+    return browser
+
+
+class TestSearch:
+    async def test_filters_show_exactly_the_matching_entries_and_are_ledgered(
+        self, ui_app: FastAPI, dpo: httpx.AsyncClient, clock: Clock, clean_database: str
+    ) -> None:
+        await append(ui_app.state.sessionmaker, clock, record("a1", authority="sozialamt"))
+        await append(
+            ui_app.state.sessionmaker,
+            clock,
+            record("a2", authority="jugendamt", purpose="sgb8_hilfe"),
+        )
+        await append(
+            ui_app.state.sessionmaker, clock, record("a3", authority="sozialamt", outcome="denied")
+        )
+        page = await dpo.get("/ui/audit", params={"authority": "sozialamt"})
+        assert page.status_code == 200
+        assert cells(page.text, "authority") == ["sozialamt", "sozialamt"]
+        assert cells(page.text, "user") == ["u.a1", "u.a3"]
+        assert cells(page.text, "outcome") == []  # outcome cells carry a second class
+        assert re.findall(r'outcome outcome-(\w+)">', page.text) == ["released", "denied"]
+        assert cells(page.text, "fields") == ["name, addresses", "name, addresses"]
+        assert "<strong>2</strong> matching entries" in page.text
+        reads = [row for row in ledger_rows(clean_database) if row["register"] == "audit"]
+        assert [row["user_id"] for row in reads] == ["dpo.weber"]
+        assert reads[0]["fields_requested"] == ["ui.entries"]
+        assert reads[0]["reasons"] == ["filter:authority=sozialamt"]
+        assert reads[0]["client_id"] == "ui-workbench"
+
+    async def test_htmx_gets_only_the_result_table(
+        self, ui_app: FastAPI, dpo: httpx.AsyncClient, clock: Clock
+    ) -> None:
+        await append(ui_app.state.sessionmaker, clock, record("b1"))
+        page = await dpo.get(
+            "/ui/audit",
+            params={"person": "P-1"},
+            headers={"HX-Request": "true", "HX-Target": "results"},
+        )
+        assert page.text.lstrip().startswith('<section id="results"')
+        assert cells(page.text, "user") == ["u.b1"]
+
+    async def test_day_range_and_paging(
+        self, ui_app: FastAPI, dpo: httpx.AsyncClient, clock: Clock
+    ) -> None:
+        for index in range(27):
+            at = TODAY - timedelta(days=1, seconds=-index)
+            await append(ui_app.state.sessionmaker, clock, record(f"p{index:02d}"), at=at)
+        await append(ui_app.state.sessionmaker, clock, record("old"), at=TODAY - timedelta(days=5))
+        day = (TODAY - timedelta(days=1)).date().isoformat()
+        first = await dpo.get("/ui/audit", params={"from": day, "to": day, "limit": "25"})
+        assert "<strong>27</strong> matching entries" in first.text
+        assert len(cells(first.text, "user")) == 25
+        following = re.search(r'id="next-page" href="([^"]+)"', first.text)
+        assert following is not None
+        second = await dpo.get(following.group(1).replace("&amp;", "&"))
+        assert cells(second.text, "user") == ["u.p25", "u.p26"]
+
+    async def test_bad_filters_are_named_and_nothing_is_read(
+        self, dpo: httpx.AsyncClient, clean_database: str
+    ) -> None:
+        page = await dpo.get("/ui/audit", params={"from": "yesterday", "limit": "7"})
+        assert page.status_code == 400
+        assert "from: not a date" in page.text
+        assert "limit: one of 25, 50, 100" in page.text
+        assert [r for r in ledger_rows(clean_database) if r["register"] == "audit"] == []
+
+
+class TestEntryDetail:
+    async def test_shows_reasons_legal_basis_revisions_and_hashes(
+        self, ui_app: FastAPI, dpo: httpx.AsyncClient, clock: Clock, clean_database: str
+    ) -> None:
+        entry_id = await append(ui_app.state.sessionmaker, clock, record("e1"))
+        page = await dpo.get(f"/ui/audit/entries/{entry_id}")
+        assert page.status_code == 200
+        html = page.text
+        assert "<li>purpose_allowed</li>" in html
+        assert "<li>field_not_allowed:religion</li>" in html
+        assert "<li>BMG §37</li>" in html
+        assert "<li>SGB XII §118</li>" in html
+        assert '<dd id="d-policy">rev-test</dd>' in html
+        assert '<dd id="d-catalogue">7</dd>' in html
+        [row] = [r for r in ledger_rows(clean_database) if r["entry_id"] == entry_id]
+        assert row["entry_hash"] in html
+        assert '<ul id="d-fields-withheld"><li>religion</li></ul>' in html
+
+    async def test_unknown_entry_is_404(self, dpo: httpx.AsyncClient) -> None:
+        page = await dpo.get("/ui/audit/entries/00000000-0000-0000-0000-000000000000")
+        assert page.status_code == 404
+        assert "No such ledger entry" in page.text
+
+
+class TestChainStatus:
+    async def test_ok_then_tampered_names_the_broken_seq(
+        self, ui_app: FastAPI, dpo: httpx.AsyncClient, clock: Clock, clean_database: str
+    ) -> None:
+        for label in ("c1", "c2", "c3"):
+            await append(ui_app.state.sessionmaker, clock, record(label))
+        page = await dpo.get("/ui/audit/chain", params={"run": "true"})
+        assert 'data-ok="true"' in page.text
+        assert '<strong id="chain-entries">3</strong>' in page.text
+        table = LedgerEntry.__tablename__
+        tamper(clean_database, f"UPDATE {table} SET purpose = 'hundesteuer' WHERE seq = 2")
+        page = await dpo.get("/ui/audit/chain", params={"run": "true"})
+        assert 'data-ok="false"' in page.text
+        assert '<strong id="broken-seq">2</strong>' in page.text
+        assert "entry altered" in page.text
+
+
+class TestReviewCases:
+    async def test_list_open_close_with_note(
+        self, ui_app: FastAPI, dpo: httpx.AsyncClient, clock: Clock, clean_database: str
+    ) -> None:
+        entry_ids = [
+            await append(ui_app.state.sessionmaker, clock, record(f"r{n}")) for n in range(3)
+        ]
+        case_id = await open_case(ui_app.state.sessionmaker, entry_ids=entry_ids)
+        listing = await dpo.get("/ui/audit/cases")
+        assert f'data-case-id="{case_id}"' in listing.text
+        detail = await dpo.get(f"/ui/audit/cases/{case_id}")
+        assert "u.bulk queried 3 unrelated persons" in detail.text
+        refused = await dpo.post(
+            f"/ui/audit/cases/{case_id}/close",
+            data={"note": "  ", "csrf_token": csrf_of(detail.text)},
+        )
+        assert refused.status_code == 422
+        assert "a closing note is required" in refused.text
+        forged = await dpo.post(
+            f"/ui/audit/cases/{case_id}/close", data={"note": "ok", "csrf_token": "nope"}
+        )
+        assert forged.status_code == 403
+        closed = await dpo.post(
+            f"/ui/audit/cases/{case_id}/close",
+            data={"note": "Checked with Sozialamt: lawful", "csrf_token": csrf_of(detail.text)},
+        )
+        assert closed.status_code == 303
+        page = await dpo.get(closed.headers["location"])
+        assert '<dd id="case-status">closed</dd>' in page.text
+        assert '<span id="case-closed-by">dpo.weber</span>' in page.text
+        assert "Checked with Sozialamt: lawful" in page.text
+        closes = [r for r in ledger_rows(clean_database) if r["kind"] == "review"]
+        assert [r["outcome"] for r in closes] == ["invalid", "closed"]
+        assert closes[-1]["user_id"] == "dpo.weber"
+        assert "lawful" not in str(closes)  # the note stays in the case
+
+
+class TestCharts:
+    async def test_one_bar_segment_per_day_and_authority_with_counts(
+        self, ui_app: FastAPI, dpo: httpx.AsyncClient, clock: Clock
+    ) -> None:
+        yesterday = TODAY - timedelta(days=1)
+        for label, authority, at in (
+            ("k1", "sozialamt", yesterday),
+            ("k2", "sozialamt", yesterday),
+            ("k3", "jugendamt", yesterday),
+            ("k4", "sozialamt", TODAY),
+        ):
+            await append(
+                ui_app.state.sessionmaker, clock, record(label, authority=authority), at=at
+            )
+        await append(ui_app.state.sessionmaker, clock, record("k5", outcome="denied"), at=TODAY)
+        start = (TODAY - timedelta(days=2)).date().isoformat()
+        page = await dpo.get("/ui/audit/charts", params={"from": start})
+        assert page.status_code == 200
+        bars = re.findall(
+            r'<rect class="bar"[^>]*data-day="([^"]+)" data-series="([^"]+)" data-count="(\d+)"',
+            page.text,
+        )
+        day1, day2 = yesterday.date().isoformat(), TODAY.date().isoformat()
+        assert sorted(bars) == sorted(
+            [
+                (day1, "sozialamt", "2"),
+                (day1, "jugendamt", "1"),
+                (day2, "sozialamt", "2"),
+                (day1, "released", "3"),
+                (day2, "released", "1"),
+                (day2, "denied", "1"),
+            ]
+        )
+        assert f"<title>{day1} · sozialamt: 2</title>" in page.text
+        assert re.search(rf"<th scope=\"row\">{day1}</th><td>2</td><td>1</td><td>3</td>", page.text)

@@ -42,6 +42,10 @@ class PurposeEntry:
     legal_basis: tuple[str, ...]
 
 
+APPROVED = "approved"
+# A release row whose field the code no longer declares: never released, whatever its status.
+UNDECLARED = "undeclared"
+
 AllowanceKey = tuple[str, str, str]  # purpose, authority, register
 
 
@@ -62,7 +66,14 @@ class Catalogue:
         return entry if entry is not None and entry.valid_on(on) else None
 
     def field_status(self, register: str) -> dict[str, str]:
+        """Release status per field; a field the code no longer declares counts as withdrawn."""
         return dict(self.releases.get(register, {}))
+
+    def approved_fields(self, register: str) -> frozenset[str]:
+        """The only fields that may ever leave the hub for this register (CONTRACT §9)."""
+        return frozenset(
+            name for name, status in self.releases.get(register, {}).items() if status == APPROVED
+        )
 
     def purposes_for(self, *, authority: str, register: str, on: date) -> dict[str, AllowanceEntry]:
         return {
@@ -109,7 +120,8 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
     }
     releases: dict[str, dict[str, str]] = {}
     for row in (await session.execute(select(FieldRelease))).scalars():
-        releases.setdefault(row.register, {})[row.field] = row.status
+        status = row.status if row.declared else UNDECLARED
+        releases.setdefault(row.register, {})[row.field] = status
     return Catalogue(
         revision=revision,
         authorities=MappingProxyType(authorities),

@@ -11,7 +11,13 @@ from governance.catalogue import Catalogue, current_revision, load_catalogue
 
 
 class CatalogueCache:
-    """Re-reads the revision at most every ``refresh_seconds``; reloads when it changed."""
+    """Re-reads the revision at most every ``refresh_seconds``; reloads when it changed.
+
+    A catalogue write through this process's API calls ``invalidate()`` after its commit,
+    so the very next decision here reads the new revision. Other processes (more workers,
+    more hosts) notice the new revision within ``refresh_seconds``
+    (``HUB_CATALOGUE_REFRESH_SECONDS``); set it to 0 to read the revision on every request.
+    """
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], *, refresh_seconds: float
@@ -21,6 +27,10 @@ class CatalogueCache:
         self._snapshot: Catalogue | None = None
         self._checked_at = 0.0
         self._lock = asyncio.Lock()
+
+    def invalidate(self) -> None:
+        """Check the revision on the next ``get`` (call after a catalogue commit)."""
+        self._checked_at = float("-inf")
 
     async def get(self) -> Catalogue:
         snapshot = self._snapshot

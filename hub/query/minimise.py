@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from hub.logging import get_logger
+from hub.policy.schemas import Decision
 
 _log = get_logger(__name__)
 
@@ -18,3 +19,28 @@ def minimise(
         # An adapter returned more than it was asked for: a contract bug, never data to send.
         _log.error("adapter_returned_unrequested_fields", register=register, fields=sorted(extra))
     return {name: values[name] for name in sorted(released) if name in values}
+
+
+def release_only_approved(decision: Decision, *, approved: Collection[str]) -> Decision:
+    """Keep only fields the catalogue approved: the hub's own lock (CONTRACT §9).
+
+    A field that is not approved never leaves, whatever the policy said. The policy checks
+    the same (``field_not_approved``);
+    this is the second lock, applied after the decision and before the adapter fetch.
+    """
+    blocked = [name for name in decision.fields if name not in approved]
+    if not blocked:
+        return decision
+    _log.error("policy_released_unapproved_fields", fields=sorted(blocked))
+    fields = [name for name in decision.fields if name in approved]
+    reasons = {*decision.reasons, "field_not_approved"}
+    update: dict[str, Any] = {
+        "fields": fields,
+        "withheld": sorted({*decision.withheld, *blocked}),
+    }
+    if not fields and decision.outcome == "released":
+        reasons.add("no_releasable_fields")
+        update["outcome"] = "denied"
+        update["hits"] = []
+    update["reasons"] = sorted(reasons)
+    return decision.model_copy(update=update)

@@ -1,0 +1,90 @@
+"""Revision and change history of the catalogue, for the synchronous writers (load, sync).
+
+The API writes through ``hub/catalogue/repository.py`` with the same target names, so one
+history answers "who changed what, when and why" for every kind of change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from governance.models import CatalogueChange, CatalogueState
+
+DEFAULT_ACTOR = "catalogue-defaults"
+SYNC_ACTOR = "sync"
+MACHINE_ACTORS = frozenset({DEFAULT_ACTOR, SYNC_ACTOR})
+
+
+def field_target(register: str, dataset: str, field: str) -> str:
+    return f"field:{register}/{dataset}/{field}"
+
+
+def dataset_target(register: str, dataset: str) -> str:
+    return f"dataset:{register}/{dataset}"
+
+
+def register_target(register: str) -> str:
+    return f"register:{register}"
+
+
+def purpose_target(code: str) -> str:
+    return f"purpose:{code}"
+
+
+def allowance_target(purpose: str, authority: str, register: str) -> str:
+    return f"allowance:{purpose}/{authority}/{register}"
+
+
+def bump_revision(connection: Connection, *, reason: str) -> int:
+    current = connection.execute(
+        select(CatalogueState.revision).where(CatalogueState.id == 1)
+    ).scalar_one_or_none()
+    if current is None:
+        connection.execute(
+            insert(CatalogueState).values(id=1, revision=1, details={"last_change": reason})
+        )
+        return 1
+    revision = current + 1
+    connection.execute(
+        update(CatalogueState)
+        .where(CatalogueState.id == 1)
+        .values(revision=revision, updated_at=datetime.now(UTC), details={"last_change": reason})
+    )
+    return revision
+
+
+def record_change(
+    connection: Connection,
+    *,
+    actor: str,
+    action: str,
+    target: str,
+    reason: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    revision: int,
+) -> None:
+    connection.execute(
+        insert(CatalogueChange).values(
+            occurred_at=datetime.now(UTC),
+            actor=actor,
+            action=action,
+            target=target,
+            reason=reason,
+            before=None if before is None else dict(before),
+            after=None if after is None else dict(after),
+            revision=revision,
+        )
+    )
+
+
+def steward_touched(connection: Connection) -> frozenset[str]:
+    """Targets a person changed: a reload of the defaults leaves them as the person left them."""
+    rows = connection.execute(
+        select(CatalogueChange.target).where(CatalogueChange.actor.not_in(MACHINE_ACTORS))
+    )
+    return frozenset(rows.scalars())

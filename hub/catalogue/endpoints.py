@@ -1,0 +1,199 @@
+"""``/v1/catalogue``: the views, and the steward's writes on fields, datasets, stewards.
+
+Reads need ``catalogue:read``, writes ``catalogue:write``. Routes only (service.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+
+from hub.catalogue import service, views
+from hub.catalogue.deps import (
+    READ_PROBLEMS,
+    WRITE_PROBLEMS,
+    Reader,
+    Session,
+    UserId,
+    Writer,
+    actor,
+    cache,
+)
+from hub.catalogue.schemas import (
+    DatasetPatch,
+    DatasetStewardPut,
+    FieldPatch,
+    Reason,
+    StewardCreate,
+    StewardPatch,
+)
+from hub.errors import InvalidQuery
+
+router = APIRouter(prefix="/v1/catalogue", tags=["catalogue"])
+Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+@router.get("/datasets", responses=READ_PROBLEMS)
+async def list_datasets(*, session: Session, _principal: Reader) -> dict[str, Any]:
+    """Registers and datasets: owner office, stewards, fields with release status."""
+    return await views.datasets_view(session)
+
+
+@router.get("/purposes", responses=READ_PROBLEMS)
+async def list_purposes(*, session: Session, _principal: Reader) -> dict[str, Any]:
+    """Purposes with their allowances (authority x register, fields, kinds, validity)."""
+    return await views.purposes_view(session)
+
+
+@router.get("/duties", responses=READ_PROBLEMS)
+async def list_duties(*, session: Session, _principal: Reader) -> dict[str, Any]:
+    """Duties per dataset: responsible steward, due date, status."""
+    return await views.duties_view(session)
+
+
+@router.get("/history", responses={**READ_PROBLEMS, 422: InvalidQuery.openapi()})
+async def list_history(
+    *,
+    session: Session,
+    _principal: Reader,
+    target: Annotated[str | None, Query(max_length=300)] = None,
+    actor_name: Annotated[str | None, Query(alias="actor", max_length=200)] = None,
+    since: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$")] = None,
+) -> dict[str, Any]:
+    """Every catalogue change, oldest first; ``target`` matches a prefix (``field:``)."""
+    return await views.history_view(
+        session,
+        target=target,
+        actor=actor_name,
+        since=since,
+        cursor=int(cursor) if cursor else None,
+        limit=limit,
+    )
+
+
+@router.patch("/datasets/{register}/{dataset}/fields/{field}", responses=WRITE_PROBLEMS)
+async def patch_field(
+    *,
+    request: Request,
+    session: Session,
+    principal: Writer,
+    register: Slug,
+    dataset: Slug,
+    field: Slug,
+    body: FieldPatch,
+    user_id: UserId = None,
+) -> dict[str, Any]:
+    """Approve or revoke a field's release (with a reason), or correct its metadata."""
+    row_dataset = dataset  # the field key is register x field; the path names its dataset
+    result = await service.patch_field(
+        session,
+        cache(request),
+        actor=actor(principal, user_id),
+        register=register,
+        field=field,
+        body=body,
+    )
+    return {**result, "dataset": row_dataset}
+
+
+@router.patch("/datasets/{register}/{dataset}", responses=WRITE_PROBLEMS)
+async def patch_dataset(
+    *,
+    request: Request,
+    session: Session,
+    principal: Writer,
+    register: Slug,
+    dataset: Slug,
+    body: DatasetPatch,
+    user_id: UserId = None,
+) -> dict[str, Any]:
+    """Owner office, title, description, open data, licence, access URL."""
+    return await service.patch_dataset(
+        session,
+        cache(request),
+        actor=actor(principal, user_id),
+        register=register,
+        dataset=dataset,
+        body=body,
+    )
+
+
+@router.put("/datasets/{register}/{dataset}/stewards/{steward_id}", responses=WRITE_PROBLEMS)
+async def put_dataset_steward(
+    *,
+    request: Request,
+    session: Session,
+    principal: Writer,
+    register: Slug,
+    dataset: Slug,
+    steward_id: Annotated[int, Path(ge=1)],
+    body: DatasetStewardPut,
+    user_id: UserId = None,
+) -> dict[str, Any]:
+    """Make a steward (or deputy) responsible for the dataset."""
+    return await service.put_dataset_steward(
+        session,
+        cache(request),
+        actor=actor(principal, user_id),
+        register=register,
+        dataset=dataset,
+        steward_id=steward_id,
+        body=body,
+    )
+
+
+@router.delete("/datasets/{register}/{dataset}/stewards/{steward_id}", responses=WRITE_PROBLEMS)
+async def delete_dataset_steward(
+    *,
+    request: Request,
+    session: Session,
+    principal: Writer,
+    register: Slug,
+    dataset: Slug,
+    steward_id: Annotated[int, Path(ge=1)],
+    reason: Annotated[Reason, Query()],
+    user_id: UserId = None,
+) -> dict[str, Any]:
+    """Release a steward from the dataset; the reason goes in the query string."""
+    return await service.delete_dataset_steward(
+        session,
+        cache(request),
+        actor=actor(principal, user_id),
+        register=register,
+        dataset=dataset,
+        steward_id=steward_id,
+        reason=reason,
+    )
+
+
+@router.post("/stewards", status_code=201, responses=WRITE_PROBLEMS)
+async def create_steward(
+    *,
+    request: Request,
+    session: Session,
+    principal: Writer,
+    body: StewardCreate,
+    user_id: UserId = None,
+) -> dict[str, Any]:
+    return await service.create_steward(
+        session, cache(request), actor=actor(principal, user_id), body=body
+    )
+
+
+@router.patch("/stewards/{steward_id}", responses=WRITE_PROBLEMS)
+async def patch_steward(
+    *,
+    request: Request,
+    session: Session,
+    principal: Writer,
+    steward_id: Annotated[int, Path(ge=1)],
+    body: StewardPatch,
+    user_id: UserId = None,
+) -> dict[str, Any]:
+    return await service.patch_steward(
+        session, cache(request), actor=actor(principal, user_id), steward_id=steward_id, body=body
+    )

@@ -1,0 +1,186 @@
+"""All SQL of the catalogue API: reads for the views, row access for writes, the history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from governance.models import (
+    Authority,
+    CatalogueChange,
+    CatalogueRegister,
+    CatalogueState,
+    Dataset,
+    DatasetSteward,
+    Duty,
+    FieldRelease,
+    LegalBasis,
+    Purpose,
+    PurposeAllowance,
+    Steward,
+)
+
+MAX_HISTORY_PAGE = 500
+T = TypeVar("T")
+
+
+def as_json(row: object, columns: Sequence[str]) -> dict[str, Any]:
+    """Catalogue metadata of a row as JSON (dates as ISO strings); never register data."""
+    out: dict[str, Any] = {}
+    for name in columns:
+        value = getattr(row, name)
+        out[name] = value.isoformat() if isinstance(value, date | datetime) else value
+    return out
+
+
+async def next_revision(session: AsyncSession, *, reason: str) -> int:
+    """Raise the revision inside the caller's transaction (row locked on PostgreSQL)."""
+    current = (
+        await session.execute(
+            select(CatalogueState.revision).where(CatalogueState.id == 1).with_for_update()
+        )
+    ).scalar_one_or_none()
+    if current is None:
+        await session.execute(
+            insert(CatalogueState).values(id=1, revision=1, details={"last_change": reason})
+        )
+        return 1
+    await session.execute(
+        update(CatalogueState)
+        .where(CatalogueState.id == 1)
+        .values(revision=current + 1, updated_at=datetime.now(UTC), details={"last_change": reason})
+    )
+    return int(current) + 1
+
+
+def add_change(
+    session: AsyncSession,
+    *,
+    actor: str,
+    action: str,
+    target: str,
+    reason: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    revision: int,
+) -> None:
+    session.add(
+        CatalogueChange(
+            occurred_at=datetime.now(UTC),
+            actor=actor,
+            action=action,
+            target=target,
+            reason=reason,
+            before=None if before is None else dict(before),
+            after=None if after is None else dict(after),
+            revision=revision,
+        )
+    )
+
+
+async def all_rows(session: AsyncSession, model: type[T]) -> list[T]:
+    return list((await session.execute(select(model))).scalars())
+
+
+async def field_row(session: AsyncSession, *, register: str, field: str) -> FieldRelease | None:
+    return await session.get(FieldRelease, (register, field))
+
+
+async def dataset_row(session: AsyncSession, *, register: str, dataset: str) -> Dataset | None:
+    return await session.get(Dataset, (register, dataset))
+
+
+async def steward_row(session: AsyncSession, steward_id: int) -> Steward | None:
+    return await session.get(Steward, steward_id)
+
+
+async def link_row(
+    session: AsyncSession, *, register: str, dataset: str, steward_id: int
+) -> DatasetSteward | None:
+    return await session.get(DatasetSteward, (register, dataset, steward_id))
+
+
+async def purpose_row(session: AsyncSession, code: str) -> Purpose | None:
+    return await session.get(Purpose, code)
+
+
+async def legal_basis_row(session: AsyncSession, code: str) -> LegalBasis | None:
+    return await session.get(LegalBasis, code)
+
+
+async def allowance_row(
+    session: AsyncSession, *, purpose: str, authority: str, register: str
+) -> PurposeAllowance | None:
+    result = await session.execute(
+        select(PurposeAllowance).where(
+            PurposeAllowance.purpose_code == purpose,
+            PurposeAllowance.authority_code == authority,
+            PurposeAllowance.register == register,
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def register_exists(session: AsyncSession, register: str) -> bool:
+    return await session.get(CatalogueRegister, register) is not None
+
+
+async def authority_exists(session: AsyncSession, code: str) -> bool:
+    return await session.get(Authority, code) is not None
+
+
+async def declared_fields(session: AsyncSession, register: str) -> set[str]:
+    result = await session.execute(
+        select(FieldRelease.field).where(
+            FieldRelease.register == register, FieldRelease.declared.is_(True)
+        )
+    )
+    return set(result.scalars())
+
+
+async def known_legal_bases(session: AsyncSession, codes: Sequence[str]) -> set[str]:
+    if not codes:
+        return set()
+    result = await session.execute(select(LegalBasis.code).where(LegalBasis.code.in_(codes)))
+    return set(result.scalars())
+
+
+async def email_taken(session: AsyncSession, email: str, *, other_than: int | None) -> bool:
+    query = select(func.count()).select_from(Steward).where(Steward.email == email)
+    if other_than is not None:
+        query = query.where(Steward.id != other_than)
+    return bool((await session.execute(query)).scalar_one())
+
+
+async def history(
+    session: AsyncSession,
+    *,
+    target: str | None,
+    actor: str | None,
+    since: datetime | None,
+    after_id: int | None,
+    limit: int,
+) -> list[CatalogueChange]:
+    query = select(CatalogueChange).order_by(CatalogueChange.id).limit(limit)
+    if target:
+        query = query.where(CatalogueChange.target.startswith(target, autoescape=True))
+    if actor:
+        query = query.where(CatalogueChange.actor == actor)
+    if since is not None:
+        query = query.where(CatalogueChange.occurred_at >= since)
+    if after_id is not None:
+        query = query.where(CatalogueChange.id > after_id)
+    return list((await session.execute(query)).scalars())
+
+
+async def duties(session: AsyncSession) -> list[tuple[Duty, Steward | None]]:
+    result = await session.execute(
+        select(Duty, Steward)
+        .outerjoin(Steward, Steward.id == Duty.responsible_id)
+        .order_by(Duty.due_on, Duty.id)
+    )
+    return [(row[0], row[1]) for row in result]

@@ -1,0 +1,144 @@
+"""Request bodies of the catalogue writes: every write names its reason."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Reason = Annotated[str, Field(min_length=3, max_length=2000)]
+Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
+Text200 = Annotated[str, Field(min_length=1, max_length=200)]
+Kind = Literal["person", "free", "confirm"]
+Classification = Literal["public", "personal", "special_category"]
+
+
+class _Write(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    reason: Reason
+
+    def changes(self) -> dict[str, object]:
+        """The members the caller set, without the reason (by their JSON names)."""
+        return self.model_dump(exclude_unset=True, exclude={"reason"}, by_alias=True)
+
+
+class FieldPatch(_Write):
+    """Approve or revoke a field's release, or correct its metadata."""
+
+    status: Literal["approved", "revoked"] | None = None
+    title: Text200 | None = None
+    classification: Classification | None = None
+    legal_reference: Annotated[str, Field(max_length=200)] | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> FieldPatch:
+        if not self.changes():
+            msg = "name at least one of status, title, classification, legal_reference"
+            raise ValueError(msg)
+        return self
+
+
+class DatasetPatch(_Write):
+    owner_office: Annotated[str, Field(max_length=200)] | None = None
+    title: Text200 | None = None
+    description: Annotated[str, Field(max_length=4000)] | None = None
+    open_data: bool | None = None
+    licence: Annotated[str, Field(max_length=300)] | None = None
+    access_url: Annotated[str, Field(max_length=500)] | None = None
+
+
+class DatasetStewardPut(_Write):
+    responsibility: Literal["steward", "deputy"] = "steward"
+
+
+class StewardCreate(_Write):
+    name: Text200
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
+    phone: Annotated[str, Field(max_length=64)] = ""
+    office: Annotated[str, Field(max_length=200)] = ""
+    username: Annotated[str, Field(max_length=200)] | None = None
+
+
+class StewardPatch(_Write):
+    name: Text200 | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)] | None = (
+        None
+    )
+    phone: Annotated[str, Field(max_length=64)] | None = None
+    office: Annotated[str, Field(max_length=200)] | None = None
+    username: Annotated[str, Field(max_length=200)] | None = None
+    active: bool | None = None
+
+
+class PurposeCreate(_Write):
+    code: Code
+    title: Text200
+    register_: Code = Field(alias="register")  # `register` would shadow ABCMeta.register
+    legal_basis: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=120)]],
+        Field(min_length=1, max_length=20),
+    ]
+    description: Annotated[str, Field(max_length=2000)] = ""
+
+
+class PurposePatch(_Write):
+    title: Text200 | None = None
+    legal_basis: (
+        Annotated[
+            list[Annotated[str, Field(min_length=1, max_length=120)]],
+            Field(min_length=1, max_length=20),
+        ]
+        | None
+    ) = None
+    description: Annotated[str, Field(max_length=2000)] | None = None
+
+
+FieldList = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=64)
+]
+BasisList = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=120)]], Field(min_length=1, max_length=20)
+]
+
+
+class AllowanceCreate(_Write):
+    """Admission of an automated use (BMG §37 Abs. 2): the OB's decision reference."""
+
+    authority: Code
+    register_: Code = Field(alias="register")
+    kinds: Annotated[list[Kind], Field(min_length=1, max_length=3)]
+    fields: FieldList
+    legal_basis: BasisList
+    approval_reference: Text200
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class AllowancePatch(_Write):
+    kinds: Annotated[list[Kind], Field(min_length=1, max_length=3)] | None = None
+    fields: FieldList | None = None
+    legal_basis: BasisList | None = None
+    approval_reference: Text200 | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class LegalBasisCreate(_Write):
+    code: Annotated[str, Field(min_length=2, max_length=120)]
+    norm: Annotated[str, Field(min_length=1, max_length=64)]
+    paragraph: Annotated[str, Field(max_length=120)] = ""
+    title: Annotated[str, Field(max_length=300)] = ""
+    url: Annotated[str, Field(max_length=500)] = ""
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class LegalBasisPatch(_Write):
+    norm: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    paragraph: Annotated[str, Field(max_length=120)] | None = None
+    title: Annotated[str, Field(max_length=300)] | None = None
+    url: Annotated[str, Field(max_length=500)] | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None

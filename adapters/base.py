@@ -268,3 +268,55 @@ class SupportsDemoData(Protocol):
     def demo_lines(self, *, size: int, seed: int, today: date) -> Iterator[str]:
         """Deterministic for (size, seed, today); never real persons."""
         ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetentionRule:
+    """A deletion rule a mirrored register can carry out itself.
+
+    Attributes:
+        id: stable rule id, named in a retention duty's ``params["rule"]``.
+        title: what is deleted and when, in the catalogue's language.
+        legal_reference: the norm that mandates the deletion (e.g. ``BMG §14 Abs. 2``).
+    """
+
+    id: str
+    title: str
+    legal_reference: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetentionResult:
+    """Proof of one retention run: counts and the cut-off, never a deleted value.
+
+    Attributes:
+        rule: the rule applied.
+        cutoff: data dated before this day fell due.
+        examined: records (subjects) the rule looked at.
+        changed: records that lost data in this run.
+        removed: items removed (``unit`` says what was counted).
+        unit: what ``removed`` counts, e.g. ``id_documents``.
+    """
+
+    rule: str
+    cutoff: date
+    examined: int
+    changed: int
+    removed: int
+    unit: str
+
+
+@runtime_checkable
+class RetentionCapable(Protocol):
+    """Optional: a mirrored register deletes data that fell due under its own law.
+
+    The hub's duty scheduler (``hub duties run``) calls it for retention duties whose
+    ``params["rule"]`` names one of ``retention_rules``; other rules are left to the register
+    office. Running a rule twice on the same day changes nothing the second time.
+    """
+
+    retention_rules: ClassVar[Mapping[str, RetentionRule]]
+
+    async def apply_retention(self, rule: str, *, today: date) -> RetentionResult:
+        """Delete what ``rule`` makes due as of ``today``; ``KeyError`` for an unknown rule."""
+        ...

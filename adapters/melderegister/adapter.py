@@ -16,12 +16,15 @@ from adapters.base import (
     FetchRequest,
     Hit,
     RegisterSpec,
+    RetentionResult,
+    RetentionRule,
     SearchRequest,
 )
 from adapters.errors import InvalidLookup, RecordNotFound
 from adapters.melderegister import repository
 from adapters.melderegister.lookup import parse_free_lookup, parse_person_lookup
 from adapters.melderegister.mapping import field_values, hit_facts
+from adapters.melderegister.retention import RULES, apply_rule
 from adapters.melderegister.spec import MELDEREGISTER_SPEC
 from adapters.melderegister.store import parse_lines, store_records
 from adapters.melderegister.synthetic import population_jsonl
@@ -37,6 +40,8 @@ class MelderegisterAdapter:
     sources: ClassVar[Mapping[str, str]] = {
         "xmeld": "adapters.xmeld.client:XMeldMelderegisterAdapter",
     }
+    # BMG §14 Abs. 2 deletions the mirror carries out (adapters.base.RetentionCapable).
+    retention_rules: ClassVar[Mapping[str, RetentionRule]] = RULES
 
     def __init__(self, mirror: SqlMirror, *, today_override: str | None) -> None:
         self._mirror = mirror
@@ -104,6 +109,12 @@ class MelderegisterAdapter:
 
     async def close(self) -> None:
         await self._mirror.close()
+
+    async def apply_retention(self, rule: str, *, today: date) -> RetentionResult:
+        if rule not in self.retention_rules:
+            raise KeyError(rule)
+        async with self._mirror.session() as session:
+            return await apply_rule(session, rule, today=today)
 
     def import_lines(self, lines: Iterable[str]) -> int:
         return self._mirror.run_import(parse_lines(lines), store_records)

@@ -1,0 +1,379 @@
+"""/ui/catalogue: the data stewards' workbench (role ``steward``). Routes only.
+
+Writes call the catalogue services the API uses (hub/catalogue/*): same validation, same
+history row, same revision bump. A refusal (404/409/422, or a form the schemas refuse) is
+shown on the page with nothing changed; success redirects back with a fixed message.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from governance.duties import local_today
+from hub.catalogue import duties_service, purposes_service, views
+from hub.catalogue import service as catalogue
+from hub.catalogue.deps import cache, checker
+from hub.errors import HubError
+from hub.ui.catalogue import forms
+from hub.ui.catalogue import service as pages
+from hub.ui.dependencies import DbSession, check_csrf, require_ui_role
+from hub.ui.rendering import SECURITY_HEADERS, render
+from hub.ui.service import UiUser
+
+router = APIRouter(prefix="/ui/catalogue", include_in_schema=False)
+
+Steward = Annotated[UiUser, Depends(require_ui_role("steward"))]
+Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Reason = Annotated[str, Form(max_length=4000)]
+Csrf = Annotated[str, Form(max_length=200)]
+HISTORY_PAGE = 200
+# Success messages by key: nothing the user typed is reflected into the page.
+DONE = {
+    "approved": "Field approved for release.",
+    "revoked": "Field release revoked.",
+    "owner": "Owner office saved.",
+    "steward": "Steward assigned.",
+    "unassigned": "Steward removed from the dataset.",
+    "allowance": "Allowance saved; the policy accepted it.",
+    "duty": "Duty marked done; the next one is scheduled.",
+}
+# The printable Art. 30 page carries its own inline print styles.
+RECORDS_HEADERS = {
+    **SECURITY_HEADERS,
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+}
+
+
+def _back(path: str, done: str, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"{path}?{urlencode({'done': done})}{anchor}", status_code=303)
+
+
+def _status(error: Exception) -> int:
+    return error.status if isinstance(error, HubError) else 422
+
+
+def _text(error: Exception) -> str:
+    return error.detail if isinstance(error, HubError) else str(error)
+
+
+@router.get("")
+async def index(request: Request, session: DbSession, _user: Steward) -> Response:
+    context = {**await pages.overview(session), "nav": "datasets"}
+    return render(request, "catalogue/index.html", context)
+
+
+async def _dataset_page(
+    request: Request,
+    session: AsyncSession,
+    *,
+    register: str,
+    dataset: str,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    await session.rollback()  # a refused write leaves nothing behind, not even in the session
+    found = await pages.dataset_page(session, register=register, dataset=dataset)
+    if not found:
+        missing = {"what": f"dataset {register}/{dataset}", "nav": "datasets"}
+        return render(request, "catalogue/missing.html", missing, status_code=404)
+    context: dict[str, Any] = {
+        **found,
+        "error": error,
+        "done": DONE.get(request.query_params.get("done", "")),
+        "nav": "datasets",
+    }
+    return render(request, "catalogue/dataset.html", context, status_code=status_code)
+
+
+@router.get("/datasets/{register}/{dataset}")
+async def dataset_page(
+    register: Slug, dataset: Slug, request: Request, session: DbSession, _user: Steward
+) -> Response:
+    return await _dataset_page(request, session, register=register, dataset=dataset)
+
+
+@router.post("/datasets/{register}/{dataset}/fields/{field}/release")
+async def release_field(
+    *,
+    register: Slug,
+    dataset: Slug,
+    field: Slug,
+    request: Request,
+    session: DbSession,
+    user: Steward,
+    action: Annotated[str, Form(max_length=16)] = "",
+    reason: Reason = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    check_csrf(user, csrf_token)
+    path = f"/ui/catalogue/datasets/{register}/{dataset}"
+    try:
+        body = forms.release(action, reason)
+        await catalogue.patch_field(
+            session,
+            cache(request),
+            actor=pages.actor_of(user),
+            register=register,
+            field=field,
+            body=body,
+        )
+    except (HubError, forms.FormRefused) as error:
+        return await _dataset_page(
+            request,
+            session,
+            register=register,
+            dataset=dataset,
+            error=f"{field}: {_text(error)}",
+            status_code=_status(error),
+        )
+    return _back(path, str(body.status), f"#field-{field}")
+
+
+@router.post("/datasets/{register}/{dataset}/owner")
+async def set_owner(
+    *,
+    register: Slug,
+    dataset: Slug,
+    request: Request,
+    session: DbSession,
+    user: Steward,
+    owner_office: Annotated[str, Form(max_length=200)] = "",
+    reason: Reason = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    check_csrf(user, csrf_token)
+    try:
+        await catalogue.patch_dataset(
+            session,
+            cache(request),
+            actor=pages.actor_of(user),
+            register=register,
+            dataset=dataset,
+            body=forms.owner(owner_office, reason),
+        )
+    except (HubError, forms.FormRefused) as error:
+        return await _dataset_page(
+            request,
+            session,
+            register=register,
+            dataset=dataset,
+            error=_text(error),
+            status_code=_status(error),
+        )
+    return _back(f"/ui/catalogue/datasets/{register}/{dataset}", "owner")
+
+
+@router.post("/datasets/{register}/{dataset}/stewards")
+async def assign_steward(
+    *,
+    register: Slug,
+    dataset: Slug,
+    request: Request,
+    session: DbSession,
+    user: Steward,
+    steward_id: Annotated[int, Form(ge=1)],
+    responsibility: Annotated[str, Form(max_length=16)] = "steward",
+    reason: Reason = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    check_csrf(user, csrf_token)
+    try:
+        await catalogue.put_dataset_steward(
+            session,
+            cache(request),
+            actor=pages.actor_of(user),
+            register=register,
+            dataset=dataset,
+            steward_id=steward_id,
+            body=forms.steward_link(responsibility, reason),
+        )
+    except (HubError, forms.FormRefused) as error:
+        return await _dataset_page(
+            request,
+            session,
+            register=register,
+            dataset=dataset,
+            error=_text(error),
+            status_code=_status(error),
+        )
+    return _back(f"/ui/catalogue/datasets/{register}/{dataset}", "steward")
+
+
+@router.post("/datasets/{register}/{dataset}/stewards/{steward_id}/remove")
+async def unassign_steward(
+    *,
+    register: Slug,
+    dataset: Slug,
+    steward_id: Annotated[int, Path(ge=1)],
+    request: Request,
+    session: DbSession,
+    user: Steward,
+    reason: Reason = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    check_csrf(user, csrf_token)
+    try:
+        await catalogue.delete_dataset_steward(
+            session,
+            cache(request),
+            actor=pages.actor_of(user),
+            register=register,
+            dataset=dataset,
+            steward_id=steward_id,
+            reason=forms.reason_only(reason),
+        )
+    except (HubError, forms.FormRefused) as error:
+        return await _dataset_page(
+            request,
+            session,
+            register=register,
+            dataset=dataset,
+            error=_text(error),
+            status_code=_status(error),
+        )
+    return _back(f"/ui/catalogue/datasets/{register}/{dataset}", "unassigned")
+
+
+async def _purposes_page(
+    request: Request,
+    session: AsyncSession,
+    *,
+    error: str | None = None,
+    failed: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    await session.rollback()
+    context = {
+        **await views.purposes_view(session),
+        "error": error,
+        "failed": failed,
+        "done": DONE.get(request.query_params.get("done", "")),
+        "nav": "purposes",
+    }
+    return render(request, "catalogue/purposes.html", context, status_code=status_code)
+
+
+@router.get("/purposes")
+async def purposes(request: Request, session: DbSession, _user: Steward) -> Response:
+    return await _purposes_page(request, session)
+
+
+@router.post("/purposes/{code}/allowances/{authority}/{register}")
+async def edit_allowance(
+    *,
+    code: Slug,
+    authority: Slug,
+    register: Slug,
+    request: Request,
+    session: DbSession,
+    user: Steward,
+    fields: Annotated[str, Form(max_length=4000)] = "",
+    valid_from: Annotated[str, Form(max_length=32)] = "",
+    valid_to: Annotated[str, Form(max_length=32)] = "",
+    approval_reference: Annotated[str, Form(max_length=200)] = "",
+    reason: Reason = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    check_csrf(user, csrf_token)
+    anchor = f"allowance-{code}-{authority}-{register}"
+    try:
+        body = forms.allowance(
+            fields=fields,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            approval_reference=approval_reference,
+            reason=reason,
+        )
+        await purposes_service.patch_allowance(
+            session,
+            checker(request),
+            actor=pages.actor_of(user),
+            code=code,
+            authority=authority,
+            register=register,
+            body=body,
+        )
+    except (HubError, forms.FormRefused) as error:
+        return await _purposes_page(
+            request, session, error=_text(error), failed=anchor, status_code=_status(error)
+        )
+    return _back("/ui/catalogue/purposes", "allowance", f"#{anchor}")
+
+
+async def _duties_page(
+    request: Request, session: AsyncSession, *, error: str | None = None, status_code: int = 200
+) -> Response:
+    await session.rollback()
+    context = {
+        "duties": await pages.duties_board(session),
+        "error": error,
+        "done": DONE.get(request.query_params.get("done", "")),
+        "nav": "duties",
+    }
+    return render(request, "catalogue/duties.html", context, status_code=status_code)
+
+
+@router.get("/duties")
+async def duties(request: Request, session: DbSession, _user: Steward) -> Response:
+    return await _duties_page(request, session)
+
+
+@router.post("/duties/{duty_id}/done")
+async def duty_done(
+    *,
+    duty_id: Annotated[int, Path(ge=1)],
+    request: Request,
+    session: DbSession,
+    user: Steward,
+    note: Annotated[str, Form(max_length=4000)] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    check_csrf(user, csrf_token)
+    try:
+        await duties_service.mark_done(
+            session,
+            duty_id=duty_id,
+            actor=user.username,
+            note=forms.done_note(note),
+            today=local_today(datetime.now(UTC)),
+        )
+    except (HubError, forms.FormRefused) as error:
+        return await _duties_page(
+            request, session, error=f"duty {duty_id}: {_text(error)}", status_code=_status(error)
+        )
+    return _back("/ui/catalogue/duties", "duty")
+
+
+@router.get("/history")
+async def history(
+    request: Request,
+    session: DbSession,
+    _user: Steward,
+    target: Annotated[str, Query(max_length=300)] = "",
+) -> Response:
+    changes = await pages.history(session, target=target.strip() or None, limit=HISTORY_PAGE)
+    context = {"changes": changes, "target": target.strip(), "nav": "history"}
+    return render(request, "catalogue/history.html", context)
+
+
+@router.get("/records")
+async def records(request: Request, session: DbSession, _user: Steward) -> Response:
+    html = await pages.records_html(session, settings=request.app.state.settings)
+    return HTMLResponse(html, headers=RECORDS_HEADERS)
+
+
+@router.get("/dcat.ttl")
+async def dcat(request: Request, session: DbSession, _user: Steward) -> Response:
+    export = await pages.dcat(session, settings=request.app.state.settings)
+    return Response(
+        export.turtle(),
+        media_type="text/turtle; charset=utf-8",
+        headers={**SECURITY_HEADERS, "Content-Disposition": 'inline; filename="dcat.ttl"'},
+    )

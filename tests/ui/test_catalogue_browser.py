@@ -1,0 +1,180 @@
+"""The steward's workbench in headless Chromium: a new field from unreviewed to released.
+
+The hub runs under uvicorn; the field is added the way ``hub catalogue sync`` adds it, the
+steward approves it in the browser, and a real query through the API then releases it and
+its ledger entry carries the revision the approval made.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from sqlalchemy import delete, update
+
+from governance.models import Duty, FieldRelease
+from hub.app import create_app
+from hub.catalogue.commands import run_sync
+from hub.catalogue.duties_service import DutyScheduler
+from hub.db import create_hub_engine, create_sessionmaker
+from hub.ui import service as accounts
+from tests.catalogue.test_release_gate import URL, person_query
+from tests.conftest import REPO
+from tests.fixtures.factories import (
+    import_persons,
+    load_default_catalogue,
+    new_client,
+    person,
+    settings_for,
+)
+from tests.hub.ledger_helpers import ledger_rows, run_statement
+from tests.ui.servers import free_port, serve_in_thread
+from tests.ui.test_browser import _texts, _wait, chrome  # noqa: F401 - the Chromium fixture
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "steward browser password"
+TODAY = datetime.now(UTC).date()
+DATASET = "/ui/catalogue/datasets/melderegister/persons"
+
+
+async def _seed(database_url: str) -> None:
+    load_default_catalogue(database_url)
+    run_sync(settings_for(database_url))
+    import_persons(
+        database_url, [person("P-1", marital={"status": "verheiratet", "since": "2010-06-12"})]
+    )
+    # A field the code declares but the catalogue has not seen: sync adds it as unreviewed.
+    run_statement(
+        database_url,
+        delete(FieldRelease).where(
+            FieldRelease.register == "melderegister", FieldRelease.field == "marital"
+        ),
+    )
+    assert run_sync(settings_for(database_url))["added"] == ["field:melderegister/persons/marital"]
+    # Two duties fall due; the scheduler (as `hub duties run`) marks one due, one overdue.
+    run_statement(database_url, update(Duty).values(due_on=TODAY + timedelta(days=200)))
+    for kind, due_on in (("quality_check", TODAY), ("open_data", TODAY - timedelta(days=40))):
+        run_statement(database_url, update(Duty).where(Duty.kind == kind).values(due_on=due_on))
+    engine = create_hub_engine(database_url)
+    try:
+        sessions = create_sessionmaker(engine)
+        await DutyScheduler(sessions, adapters={}, grace_days=14).run(today=TODAY)
+        async with sessions() as session:
+            await accounts.create_account(
+                session,
+                username="s.stewart",
+                roles=["steward"],
+                password=PASSWORD,
+                display_name="Ms Stewart",
+            )
+    finally:
+        await engine.dispose()
+
+
+def _share(driver: WebDriver, key: str) -> tuple[int, int, str]:
+    row = driver.find_element(By.ID, f"share-{key}")
+    done, total = row.get_attribute("data-done"), row.get_attribute("data-total")
+    assert done is not None
+    assert total is not None
+    return int(done), int(total), row.find_element(By.CSS_SELECTOR, ".percent").text
+
+
+def _sign_in(driver: WebDriver, base: str) -> None:
+    driver.get(f"{base}/ui/catalogue")
+    assert "/ui/login?next=/ui/catalogue" in driver.current_url
+    driver.find_element(By.ID, "username").send_keys("s.stewart")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "sign-in").click()
+    _wait(driver, "#completeness")
+
+
+def _approve(driver: WebDriver, base: str) -> None:
+    driver.get(f"{base}{DATASET}")
+    row = driver.find_element(By.ID, "field-marital")
+    assert "unreviewed" in str(row.get_attribute("class"))
+    assert row.find_element(By.CSS_SELECTOR, ".status strong").text == "unreviewed"
+    # Without a reason the approval is refused and nothing changes.
+    driver.find_element(By.ID, "approve-marital").click()
+    _wait(driver, "#error-message", "reason")
+    assert driver.find_element(By.CSS_SELECTOR, "#field-marital .status strong").text == (
+        "unreviewed"
+    )
+    driver.find_element(By.ID, "reason-marital").send_keys("Familienstand geprüft, BMG §3")
+    driver.find_element(By.ID, "approve-marital").click()
+    _wait(driver, "#done-message", "approved")
+    status = driver.find_element(By.CSS_SELECTOR, "#field-marital .status").text
+    assert status.startswith("approved")
+    assert "Familienstand geprüft, BMG §3 (s.stewart)" in status
+
+
+async def _query(base: str, database_url: str) -> dict[str, object]:
+    client = new_client(database_url, authority="wohngeldstelle")
+    async with httpx.AsyncClient(base_url=base) as http:
+        token = await http.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(client.client_id, client.client_secret),
+        )
+        assert token.status_code == 200, token.text
+        answer = await http.post(
+            URL,
+            json=person_query(["name", "given_names", "marital"]),
+            headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+        )
+    assert answer.status_code == 200, answer.text
+    body: dict[str, object] = answer.json()
+    return body
+
+
+async def test_steward_releases_a_new_field_in_chromium(
+    chrome: WebDriver,  # noqa: F811 - the fixture imported above
+    clean_database: str,
+    tmp_path: Path,
+) -> None:
+    await _seed(clean_database)
+    settings = settings_for(
+        clean_database,
+        key_dir=tmp_path / "keys",
+        policy_dir=REPO / "policies",
+        catalogue_refresh_seconds=3600,  # the approval itself must refresh the snapshot
+    )
+    with serve_in_thread(create_app(settings), port=free_port()) as base:
+        _sign_in(chrome, base)
+        done, total, percent = _share(chrome, "fields")
+        assert done == total - 1
+        assert percent == f"{round(100 * done / total)} %"
+        before = await _query(base, clean_database)
+        assert "marital" not in before["records"][0]["fields"]  # type: ignore[index]
+
+        _approve(chrome, base)
+        chrome.get(f"{base}/ui/catalogue")
+        revision = int(chrome.find_element(By.ID, "revision").text)
+        assert _share(chrome, "fields")[:2] == (total, total)
+        assert _share(chrome, "fields")[2] == "100 %"
+        assert _share(chrome, "purposes")[2] == "100 %"
+
+        after = await _query(base, clean_database)
+        fields = after["records"][0]["fields"]  # type: ignore[index]
+        assert fields["marital"]["status"] == "verheiratet"
+        entry = ledger_rows(clean_database)[-1]
+        assert "marital" in entry["fields_released"]
+        assert entry["catalogue_revision"] == revision
+
+        chrome.get(f"{base}/ui/catalogue/history?target=field:melderegister/persons/marital")
+        assert _texts(chrome, "#history td.action") == ["field.approve", "sync.add"]
+        assert _texts(chrome, "#history td.actor")[0] == "s.stewart"
+        assert _texts(chrome, "#history td.reason")[0] == "Familienstand geprüft, BMG §3"
+        assert _texts(chrome, "#history td.revision")[0] == str(revision)
+
+        chrome.get(f"{base}/ui/catalogue/duties")
+        statuses = _texts(chrome, "#duties td.status")
+        assert statuses[:2] == ["overdue", "due"]
+        assert set(statuses[2:]) == {"scheduled"}
+        dues = _texts(chrome, "#duties td.due")
+        assert dues[:2] == [(TODAY - timedelta(days=40)).isoformat(), TODAY.isoformat()]
+        assert date.fromisoformat(dues[2]) > TODAY

@@ -1,0 +1,178 @@
+"""/ui/catalogue over ASGI: who may open and write it, reasons, CSRF, refusals shown in place."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from tests.ui.conftest import csrf_of, make_account, sign_in
+
+DATASET = "/ui/catalogue/datasets/melderegister/persons"
+
+
+async def _steward(ui_app: FastAPI, browser: httpx.AsyncClient) -> str:
+    password = await make_account(ui_app, "s.stewart", roles=["steward"])
+    signed = await sign_in(browser, "s.stewart", password, next_url="/ui/catalogue")
+    assert signed.status_code == 303
+    page = await browser.get(DATASET)
+    assert page.status_code == 200, page.text
+    return csrf_of(page.text)
+
+
+async def test_signed_out_is_sent_to_login(browser: httpx.AsyncClient) -> None:
+    response = await browser.get("/ui/catalogue/duties")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/ui/login?next=/ui/catalogue/duties"
+
+
+async def test_dpo_cannot_open_or_edit_the_catalogue(
+    ui_app: FastAPI, browser: httpx.AsyncClient
+) -> None:
+    password = await make_account(ui_app, "d.po", roles=["dpo"])
+    await sign_in(browser, "d.po", password)
+    assert (await browser.get("/ui/catalogue")).status_code == 403
+    audit = await browser.get("/ui/audit")
+    posted = await browser.post(
+        f"{DATASET}/fields/name/release",
+        data={"action": "revoke", "reason": "not mine", "csrf_token": csrf_of(audit.text)},
+    )
+    assert posted.status_code == 403
+    views = await browser.get("/ui/catalogue/history")
+    assert views.status_code == 403
+
+
+async def test_steward_revokes_with_reason_and_history_names_them(
+    ui_app: FastAPI, browser: httpx.AsyncClient
+) -> None:
+    csrf = await _steward(ui_app, browser)
+    posted = await browser.post(
+        f"{DATASET}/fields/name/release",
+        data={"action": "revoke", "reason": "Prüfung läuft", "csrf_token": csrf},
+    )
+    assert posted.status_code == 303
+    assert posted.headers["location"] == f"{DATASET}?done=revoked#field-name"
+    page = await browser.get(DATASET)
+    assert 'id="field-name" data-field="name" class="status-revoked' in page.text
+    history = await browser.get("/ui/catalogue/history", params={"target": "field:"})
+    assert history.status_code == 200
+    first_row = history.text.split('<tr data-change-id="', 2)[1]
+    assert '<td class="actor">s.stewart</td>' in first_row
+    assert '<td class="action">field.revoke</td>' in first_row
+    assert '<td class="reason">Prüfung läuft</td>' in first_row
+
+
+async def test_release_without_reason_is_refused_and_nothing_changes(
+    ui_app: FastAPI, browser: httpx.AsyncClient
+) -> None:
+    csrf = await _steward(ui_app, browser)
+    posted = await browser.post(
+        f"{DATASET}/fields/name/release",
+        data={"action": "revoke", "reason": "  ", "csrf_token": csrf},
+    )
+    assert posted.status_code == 422
+    assert 'id="error-message"' in posted.text
+    assert "name: reason:" in posted.text
+    assert 'data-field="name" class="status-approved' in posted.text
+    history = await browser.get("/ui/catalogue/history")
+    assert "field.revoke" not in history.text
+
+
+async def test_service_refusal_is_shown_on_the_page(
+    ui_app: FastAPI, browser: httpx.AsyncClient
+) -> None:
+    csrf = await _steward(ui_app, browser)
+    posted = await browser.post(
+        f"{DATASET}/fields/nosuchfield/release",
+        data={"action": "approve", "reason": "gibt es nicht", "csrf_token": csrf},
+    )
+    assert posted.status_code == 404
+    assert "the catalogue has no field melderegister/nosuchfield" in posted.text
+    assert 'id="error-message"' in posted.text
+
+
+async def test_write_without_csrf_token_is_refused(
+    ui_app: FastAPI, browser: httpx.AsyncClient
+) -> None:
+    await _steward(ui_app, browser)
+    posted = await browser.post(
+        f"{DATASET}/owner",
+        data={"owner_office": "Irgendwer", "reason": "Umzug", "csrf_token": "forged"},
+    )
+    assert posted.status_code == 403
+    page = await browser.get(DATASET)
+    assert "Irgendwer" not in page.text
+
+
+async def test_owner_and_stewards_are_edited_with_history(
+    ui_app: FastAPI, browser: httpx.AsyncClient
+) -> None:
+    csrf = await _steward(ui_app, browser)
+    owner = await browser.post(
+        f"{DATASET}/owner",
+        data={"owner_office": "Bürgeramt Nord", "reason": "Neuordnung", "csrf_token": csrf},
+    )
+    assert owner.status_code == 303
+    page = await browser.get(DATASET)
+    assert '<strong id="owner-office">Bürgeramt Nord</strong>' in page.text
+    steward_ids = [chunk.split('"', 1)[0] for chunk in page.text.split('<tr data-steward-id="')[1:]]
+    assert len(steward_ids) == 2
+    removed = await browser.post(
+        f"{DATASET}/stewards/{steward_ids[1]}/remove",
+        data={"reason": "Wechsel", "csrf_token": csrf},
+    )
+    assert removed.status_code == 303
+    page = await browser.get(DATASET)
+    assert page.text.count('<tr data-steward-id="') == 1
+    history = await browser.get("/ui/catalogue/history", params={"target": "dataset:"})
+    actions = [chunk.split("<", 1)[0] for chunk in history.text.split('<td class="action">')[1:]]
+    assert actions == ["dataset.steward.delete", "dataset.update"]
+
+
+async def test_allowance_refused_by_the_law_shows_the_reasons(
+    ui_app: FastAPI, browser: httpx.AsyncClient
+) -> None:
+    csrf = await _steward(ui_app, browser)
+    page = await browser.get("/ui/catalogue/purposes")
+    assert page.status_code == 200
+    assert 'id="allowance-wohngeld_antrag-wohngeldstelle-melderegister"' in page.text
+    posted = await browser.post(
+        "/ui/catalogue/purposes/wohngeld_antrag/allowances/wohngeldstelle/melderegister",
+        data={"fields": "name, elstam", "reason": "Test", "csrf_token": csrf},
+    )
+    assert posted.status_code == 422
+    assert "the policy withholds" in posted.text
+    assert "elstam" in posted.text
+    assert 'class="allowance failed"' in posted.text
+
+
+async def test_duties_board_and_done(ui_app: FastAPI, browser: httpx.AsyncClient) -> None:
+    csrf = await _steward(ui_app, browser)
+    board = await browser.get("/ui/catalogue/duties")
+    assert board.status_code == 200
+    first = board.text.split('data-duty-id="', 2)[1].split('"', 1)[0]
+    refused = await browser.post(
+        f"/ui/catalogue/duties/{first}/done", data={"note": " ", "csrf_token": csrf}
+    )
+    assert refused.status_code == 422
+    done = await browser.post(
+        f"/ui/catalogue/duties/{first}/done", data={"note": "erledigt", "csrf_token": csrf}
+    )
+    assert done.status_code == 303
+    history = await browser.get("/ui/catalogue/history", params={"target": f"duty:{first}"})
+    assert '<td class="action">duty.done</td>' in history.text
+    assert '<td class="reason">erledigt</td>' in history.text
+
+
+async def test_records_and_dcat_for_the_signed_in_steward(
+    ui_app: FastAPI, browser: httpx.AsyncClient, clean_database: str
+) -> None:
+    await _steward(ui_app, browser)
+    records = await browser.get("/ui/catalogue/records")
+    assert records.status_code == 200
+    assert records.headers["content-type"].startswith("text/html")
+    assert "wohngeldstelle" in records.text.lower()
+    dcat = await browser.get("/ui/catalogue/dcat.ttl")
+    assert dcat.status_code == 200
+    assert dcat.headers["content-type"].startswith("text/turtle")
+    assert "dcat:Dataset" in dcat.text
+    assert "gewerberegister" in dcat.text

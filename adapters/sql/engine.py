@@ -75,13 +75,15 @@ def create_async_database_engine(
         engine = create_async_engine(target, connect_args={"timeout": 30})
         install_sqlite_hooks(engine.sync_engine)
         return engine
+    # Server options given in the URL (e.g. ``?options=-c role=hub_app``) are kept.
+    url_options = str(target.query.get("options", ""))
     return create_async_engine(
-        target,
+        target.difference_update_query(["options"]),
         pool_size=pool_size,
         pool_pre_ping=True,
         connect_args={
             "application_name": application_name,
-            "options": f"-c statement_timeout={statement_timeout_ms}",
+            "options": f"{url_options} -c statement_timeout={statement_timeout_ms}".strip(),
         },
     )
 

@@ -277,3 +277,18 @@ class TestPolicyBundle:
         )
         assert result.exit_code == 2
         assert "no policy files" in result.stderr
+
+
+class TestKeysInit:
+    def test_creates_every_key_once_private_to_the_owner(self, tmp_path: Path) -> None:
+        key_dir = tmp_path / "keys"
+        first = runner.invoke(app, ["keys", "init", "--key-dir", str(key_dir)])
+        assert first.exit_code == 0, first.output
+        files = json.loads(first.stdout)["files"]
+        assert len(files) == 3
+        contents = {name: (key_dir / name).read_bytes() for name in files}
+        for name in files:
+            assert (key_dir / name).stat().st_mode & 0o777 == 0o600
+        again = runner.invoke(app, ["keys", "init", "--key-dir", str(key_dir)])
+        assert again.exit_code == 0, again.output
+        assert {name: (key_dir / name).read_bytes() for name in files} == contents

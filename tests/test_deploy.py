@@ -1,0 +1,127 @@
+"""The Kubernetes manifests and the compose file: real commands, safe defaults (CONTRACT §10)."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+import typer
+import yaml
+
+from hub.cli import app as cli_app
+from hub.config import Settings
+
+DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+K8S = DEPLOY / "k8s"
+
+
+def _documents(path: Path) -> list[dict[str, Any]]:
+    return [doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc]
+
+
+def _k8s_documents() -> list[dict[str, Any]]:
+    kustomization = _documents(K8S / "kustomization.yaml")[0]
+    return [doc for name in kustomization["resources"] for doc in _documents(K8S / name)]
+
+
+def _pod_specs() -> Iterator[tuple[str, dict[str, Any]]]:
+    for doc in _k8s_documents():
+        kind, name = doc["kind"], doc["metadata"]["name"]
+        if kind in {"Deployment", "Job"}:
+            yield name, doc["spec"]["template"]["spec"]
+        elif kind == "CronJob":
+            yield name, doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+
+
+def _containers() -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, spec in _pod_specs():
+        for container in [*spec.get("initContainers", []), *spec["containers"]]:
+            yield f"{name}/{container['name']}", container
+
+
+def _hub_commands() -> Iterator[list[str]]:
+    for _, container in _containers():
+        command = container.get("command", [])
+        if command[:1] == ["hub"]:
+            yield command
+    for service in _documents(DEPLOY / "compose.yaml")[0]["services"].values():
+        command = service.get("command")
+        if isinstance(command, str):
+            command = shlex.split(command)
+        if command and command[0] == "hub":
+            yield command
+
+
+def _env(container: dict[str, Any]) -> dict[str, str]:
+    return {item["name"]: item.get("value", "") for item in container.get("env", [])}
+
+
+class TestManifests:
+    def test_kustomization_lists_every_manifest(self) -> None:
+        listed = set(_documents(K8S / "kustomization.yaml")[0]["resources"])
+        on_disk = {path.name for path in K8S.glob("*.yaml")} - {"kustomization.yaml"}
+        assert listed == on_disk
+
+    def test_the_hub_runs_with_an_opa_sidecar_on_loopback(self) -> None:
+        deployment = next(d for d in _k8s_documents() if d["kind"] == "Deployment")
+        containers = {c["name"]: c for c in deployment["spec"]["template"]["spec"]["containers"]}
+        config = next(d for d in _k8s_documents() if d["kind"] == "ConfigMap")["data"]
+        assert config["HUB_POLICY_ENGINE"] == "opa"
+        assert config["HUB_OPA_URL"].startswith("http://127.0.0.1:")
+        assert "--addr=127.0.0.1:8181" in containers["opa"]["args"]
+        init = deployment["spec"]["template"]["spec"]["initContainers"][0]
+        assert init["command"][:3] == ["hub", "policy", "bundle"]
+
+    def test_postgres_is_highly_available(self) -> None:
+        cluster = next(d for d in _k8s_documents() if d["kind"] == "Cluster")
+        assert cluster["spec"]["instances"] >= 3
+        assert cluster["spec"]["minSyncReplicas"] >= 1
+
+    def test_only_the_purge_job_logs_in_with_the_purge_role(self) -> None:
+        logins = {
+            name: _env(container)["HUB_DATABASE_URL"].split("//")[1].split("@")[0]
+            for name, container in _containers()
+            if "HUB_DATABASE_URL" in _env(container)
+        }
+        assert logins.pop("audit-purge/audit-purge") == "hub_purge"
+        assert logins.pop("hub-migrate/migrate") == "hub"  # the schema owner
+        assert set(logins.values()) == {"hub_serve"}
+
+    @pytest.mark.parametrize("name_container", list(_containers()), ids=lambda item: item[0])
+    def test_containers_are_locked_down(self, name_container: tuple[str, dict[str, Any]]) -> None:
+        _, container = name_container
+        security = container["securityContext"]
+        assert security["allowPrivilegeEscalation"] is False
+        assert security["readOnlyRootFilesystem"] is True
+        assert security["capabilities"]["drop"] == ["ALL"]
+        assert {"cpu", "memory"} <= set(container["resources"]["limits"])
+        image = container["image"]
+        assert ":" in image
+        assert not image.endswith(":latest")
+
+    def test_pods_run_as_non_root(self) -> None:
+        for _, spec in _pod_specs():
+            assert spec["securityContext"]["runAsNonRoot"] is True
+
+    def test_configured_settings_exist(self) -> None:
+        config = next(d for d in _k8s_documents() if d["kind"] == "ConfigMap")["data"]
+        fields = {name.upper() for name in Settings.model_fields}
+        for key in config:
+            assert key.removeprefix("HUB_") in fields, key
+
+
+@pytest.mark.parametrize("command", list(_hub_commands()), ids=" ".join)
+def test_deployed_commands_exist(command: list[str]) -> None:
+    """Walk the CLI's command tree by the words of the command, then parse its options."""
+    node = typer.main.get_command(cli_app)
+    args = command[1:]
+    while isinstance(node, click.Group):
+        assert args, f"{command} stops at a command group"
+        sub = node.get_command(click.Context(node), args[0])
+        assert sub is not None, f"{' '.join(command)}: no command {args[0]!r}"
+        node, args = sub, args[1:]
+    node.make_context(node.name or "hub", list(args))  # raises on unknown options

@@ -12,10 +12,16 @@ from adapters.base import AdapterContext
 from adapters.registry import load_adapters
 from adapters.xmeld.schema import load_schema
 from hub.audit.endpoints import router as audit_router
+from hub.audit.review_endpoints import router as review_router
+from hub.audit.writer import LedgerWriter
 from hub.auth.endpoints import router as auth_router
 from hub.auth.keys import load_or_create_signing_key, public_key_set
 from hub.auth.service import AssertionReplayCache
 from hub.auth.tokens import TokenSettings
+from hub.catalogue.duties_endpoints import router as duties_router
+from hub.catalogue.endpoints import router as catalogue_router
+from hub.catalogue.purposes_endpoints import router as catalogue_purposes_router
+from hub.catalogue.records_endpoints import router as records_router
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.errors import install_problem_handlers
@@ -27,6 +33,7 @@ from hub.query.endpoints import router as query_router
 from hub.query.hits import HitRefs
 from hub.query.service import QueryService
 from hub.tasks.endpoints import router as tasks_router
+from hub.ui import install_ui
 from hub.xoev.endpoints import router as xoev_router
 
 
@@ -72,12 +79,21 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     state.assertion_replay = AssertionReplayCache()
     state.catalogue = catalogue
+    state.policy = policy  # the catalogue asks it before accepting an allowance
     # Built once per process (seconds); None leaves XMeld validation off (CONTRACT §8).
     state.xmeld_schema = (
         await asyncio.to_thread(load_schema, settings.xoev_schema_dir)
         if settings.xoev_schema_dir is not None
         else None
     )
+    # One group-commit writer per process for every ledger entry (issue 5 item 2).
+    ledger_writer = LedgerWriter(
+        sessionmaker,
+        max_batch=settings.ledger_batch_max,
+        max_queued=settings.ledger_queue_max,
+    )
+    ledger_writer.start()
+    state.ledger_writer = ledger_writer
     state.query_service = QueryService(
         adapters=adapters,
         policy=policy,
@@ -86,10 +102,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         adapter_timeout=settings.adapter_timeout_seconds,
         policy_timeout=settings.policy_timeout_ms / 1000,
         hit_refs=HitRefs(sessionmaker),
+        ledger=ledger_writer,
     )
     try:
         yield
     finally:
+        await ledger_writer.stop()  # drains: every queued entry is written first
         for adapter in adapters.values():
             await adapter.close()
         await engine.dispose()
@@ -110,6 +128,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     for router in (auth_router, query_router, tasks_router, audit_router, xoev_router):
         app.include_router(router)
+    app.include_router(catalogue_router)  # /v1/catalogue (issue 6)
+    app.include_router(catalogue_purposes_router)
+    app.include_router(review_router)  # /v1/audit/reviews (issue 5 item 6)
+    app.include_router(records_router)  # Art. 30 records, DCAT (issue 6 item 4)
+    app.include_router(duties_router)  # duty done by a steward (issue 6 item 5)
+    install_ui(app, settings)  # /ui workbenches: session cookie, static files, pages
 
     @app.get("/health", tags=["ops"])
     async def health() -> dict[str, str]:

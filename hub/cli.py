@@ -22,6 +22,9 @@ register_app = typer.Typer(no_args_is_help=True, help="Register data")
 audit_app = typer.Typer(no_args_is_help=True, help="The access ledger")
 policy_app = typer.Typer(no_args_is_help=True, help="Policy-as-code")
 hits_app = typer.Typer(no_args_is_help=True, help="Opaque hit IDs (valid 48 h)")
+ui_app = typer.Typer(no_args_is_help=True, help="Web workbenches (/ui)")
+ui_account_app = typer.Typer(no_args_is_help=True, help="Workbench accounts")
+ui_app.add_typer(ui_account_app, name="account")
 for sub, name in (
     (db_app, "db"),
     (demo_app, "demo"),
@@ -31,8 +34,13 @@ for sub, name in (
     (audit_app, "audit"),
     (policy_app, "policy"),
     (hits_app, "hits"),
+    (ui_app, "ui"),
 ):
     app.add_typer(sub, name=name)
+duties_app = typer.Typer(no_args_is_help=True, help="Catalogue duties (retention, reviews)")
+app.add_typer(duties_app, name="duties")
+keys_app = typer.Typer(no_args_is_help=True, help="Signing keys and secrets in HUB_KEY_DIR")
+app.add_typer(keys_app, name="keys")
 
 
 def _print_json(value: object) -> None:
@@ -78,6 +86,14 @@ def catalogue_load() -> None:
     from hub.admin.service import load_catalogue  # noqa: PLC0415
 
     _print_json(load_catalogue(Settings()))
+
+
+@catalogue_app.command("sync")
+def catalogue_sync() -> None:
+    """Add fields the adapters declare as unreviewed; flag fields they no longer declare."""
+    from hub.catalogue.commands import run_sync  # noqa: PLC0415
+
+    _print_json(run_sync(Settings()))
 
 
 @clients_app.command("create")
@@ -233,6 +249,24 @@ def audit_verify_export(
         raise typer.Exit(1)
 
 
+@audit_app.command("anomalies")
+def audit_anomalies(
+    since: Annotated[
+        datetime | None,
+        typer.Option(help="ISO time; default: the longest rule window plus 1 h back"),
+    ] = None,
+    until: Annotated[datetime | None, typer.Option(help="ISO time; default: now")] = None,
+) -> None:
+    """Run the anomaly rules over the ledger; opens or extends review cases (cron-safe)."""
+    from hub.audit.detection.service import run_detection  # noqa: PLC0415
+
+    try:
+        detection = asyncio.run(run_detection(Settings(), since=since, until=until))
+    except ValueError as error:
+        raise _fail(f"error: {error}", code=2) from error
+    _print_json(detection.as_json())
+
+
 @hits_app.command("purge")
 def hits_purge() -> None:
     """Delete expired hit IDs (also done whenever new ones are stored)."""
@@ -277,5 +311,87 @@ def policy_bundle(
     _print_json({"bundle": str(out), "revision": revision})
 
 
+@duties_app.command("run")
+def duties_run(
+    today: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Run as of this day (default: today)"),
+    ] = None,
+) -> None:
+    """Mark due/overdue duties, run retention in mirrored registers, record proof (cron-safe)."""
+    from adapters.registry import AdapterLoadError  # noqa: PLC0415
+    from hub.catalogue.duties_service import run_duties  # noqa: PLC0415
+
+    try:
+        report = asyncio.run(run_duties(Settings(), today=today.date() if today else None))
+    except AdapterLoadError as error:
+        raise _fail(f"error: {error}", code=2) from error
+    _print_json(report.as_json())
+    if any(run["outcome"] == "failed" for run in report.runs):
+        raise typer.Exit(1)
+
+
+@ui_account_app.command("create")
+def ui_account_create(  # noqa: PLR0917 - typer maps each option to a parameter
+    username: Annotated[str, typer.Option()],
+    role: Annotated[list[str], typer.Option("--role", help="dpo, steward, register_office")],
+    display_name: Annotated[str | None, typer.Option()] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from stdin")
+    ] = False,
+    oidc_issuer: Annotated[str | None, typer.Option(help="bind to this IdP identity")] = None,
+    oidc_subject: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Create a workbench account; prints a generated password once (unless given or OIDC)."""
+    from hub.ui.admin import create_ui_account  # noqa: PLC0415
+    from hub.ui.service import AccountError  # noqa: PLC0415
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    if password_stdin and not password:
+        raise _fail("error: no password on stdin", code=2)
+    try:
+        created = create_ui_account(
+            Settings(),
+            username=username,
+            roles=role,
+            display_name=display_name,
+            password=password,
+            oidc_issuer=oidc_issuer,
+            oidc_subject=oidc_subject,
+        )
+    except AccountError as error:
+        raise _fail(f"error: {error}", code=2) from error
+    shown = {"username": created.username, "roles": sorted(set(role))}
+    if created.password is not None and not password_stdin:
+        shown["password"] = created.password
+    _print_json(shown)
+
+
+@ui_account_app.command("disable")
+def ui_account_disable(username: str) -> None:
+    """Refuse further logins and end the account's sessions."""
+    from hub.ui.admin import disable_ui_account  # noqa: PLC0415
+    from hub.ui.service import AccountError  # noqa: PLC0415
+
+    try:
+        disable_ui_account(Settings(), username=username)
+    except AccountError as error:
+        raise _fail(f"error: {error}", code=2) from error
+    _print_json({"username": username, "disabled": True})
+
+
 def main() -> None:
     sys.exit(app())
+
+
+@keys_app.command("init")
+def keys_init(
+    key_dir: Annotated[
+        Path | None, typer.Option(help="Directory for the keys (default: HUB_KEY_DIR)")
+    ] = None,
+) -> None:
+    """Create the token, checkpoint and session keys if missing (existing keys are kept)."""
+    from hub.admin.keys import init_keys  # noqa: PLC0415
+
+    directory = key_dir if key_dir is not None else Settings().key_dir
+    _print_json({"key_dir": str(directory), "files": init_keys(directory)})

@@ -6,10 +6,12 @@ receives it as an argument.
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/hub.db"
@@ -21,6 +23,112 @@ class XoevOffice(BaseModel):
     street: str = "Grafenstraße"
     house_number: str = "30"
     postal_code: str = "64283"
+
+
+class OidcSettings(BaseModel):
+    """The city's identity provider for the workbench login (``HUB_OIDC__...``)."""
+
+    issuer: str | None = None  # unset: local accounts only
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    display_name: str = "the city's identity provider"
+    scopes: str = "openid profile email"
+    roles_claim: str = "roles"  # dotted path into the id_token, e.g. "realm_access.roles"
+    # IdP role name -> workbench role (dpo, steward, register_office); unmapped roles count
+    # only when they already are workbench role names.
+    role_mapping: dict[str, str] = Field(default_factory=dict)
+    # Create an account on first login when the IdP grants at least one workbench role.
+    auto_provision: bool = True
+
+
+class UiSettings(BaseModel):
+    """Workbench sessions and login throttling (``HUB_UI__...``)."""
+
+    idle_timeout_seconds: int = Field(default=1800, ge=60, le=86_400)
+    max_session_seconds: int = Field(default=12 * 3600, ge=300, le=7 * 86_400)
+    max_failed_logins: int = Field(default=5, ge=1, le=100)
+    lockout_seconds: int = Field(default=900, ge=1)
+    secure_cookies: bool = False  # Secure flag; always set when environment=production
+    # Who reads the ledger through the workbench, as the ledger records it.
+    reader_client_id: str = "ui-workbench"
+    reader_authority: str = "datenschutzbeauftragter"
+
+
+class AnomalySettings(BaseModel):
+    """Thresholds of the ledger's anomaly rules (``HUB_ANOMALY__...``; README "DPO").
+
+    Each rule counts register queries only (not the ledger's own reads, not token-layer
+    refusals) inside a sliding window; a case opens when the count reaches the threshold.
+    """
+
+    # (a) one user (or, without a user id, one client) reaching many persons under as many
+    # different case references: persons that share no case, i.e. unrelated
+    unrelated_persons: int = Field(default=30, ge=2)
+    unrelated_persons_hours: float = Field(default=8, gt=0)
+    # (b) bulk queries by one user/client outside office hours, within one hour
+    off_hours_queries: int = Field(default=20, ge=2)
+    off_hours_window_minutes: float = Field(default=60, gt=0)
+    office_hours_start: time = time(7, 0)
+    office_hours_end: time = time(19, 0)
+    office_days: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5])  # ISO: 1 = Monday
+    public_holidays: Literal["hessen", "none"] = "hessen"  # holidays count as off hours
+    timezone: str = "Europe/Berlin"
+    # (c) neutral answers (blocked person held) about one person
+    neutral_per_person: int = Field(default=3, ge=2)
+    neutral_per_person_hours: float = Field(default=7 * 24, gt=0)
+    # (d) one person queried by many different authorities
+    authorities_per_person: int = Field(default=4, ge=2)
+    authorities_per_person_hours: float = Field(default=24, gt=0)
+    # (e) one client's case reference used for many persons ...
+    persons_per_case_reference: int = Field(default=10, ge=2)
+    # ... or the same case reference used by several clients
+    clients_per_case_reference: int = Field(default=3, ge=2)
+    case_reference_hours: float = Field(default=30 * 24, gt=0)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("office_days")
+    @classmethod
+    def _iso_weekdays(cls, value: list[int]) -> list[int]:
+        if any(day not in range(1, 8) for day in value):
+            raise ValueError("office_days are ISO weekdays 1 (Monday) to 7 (Sunday)")
+        return sorted(set(value))
+
+
+class ControllerSettings(BaseModel):
+    """The controller named in the records of processing (DSGVO Art. 30 Abs. 1 lit. a)."""
+
+    name: str = "Magistrat der Wissenschaftsstadt Darmstadt"
+    address: str = "Luisenplatz 5A, 64283 Darmstadt"
+    representative: str = "Der Oberbürgermeister"
+    dpo_name: str = "Datenschutzbeauftragte/r der Wissenschaftsstadt Darmstadt"
+    # set HUB_CATALOGUE__CONTROLLER__DPO_EMAIL in deployment
+    dpo_email: str = "datenschutz@example.invalid"
+    dpo_address: str = "Luisenplatz 5A, 64283 Darmstadt"
+
+
+class CatalogueSettings(BaseModel):
+    """Records of processing, DCAT export and the duty scheduler (``HUB_CATALOGUE__...``)."""
+
+    controller: ControllerSettings = Field(default_factory=ControllerSettings)
+    # Stable IRIs of the DCAT-AP.de export (catalogue, datasets, distributions) live here.
+    dcat_base_uri: str = "https://register-hub.darmstadt.de/dcat"
+    dcat_title: str = "Offene Registerdaten der Wissenschaftsstadt Darmstadt"
+    dcat_description: str = (
+        "Datensätze aus den Registern der Wissenschaftsstadt Darmstadt, die der "
+        "Datenkatalog als offen kennzeichnet."
+    )
+    publisher_name: str = "Wissenschaftsstadt Darmstadt"
+    publisher_uri: str = "https://www.darmstadt.de"
+    # A due duty becomes overdue when due_on + grace < today.
+    duty_grace_days: int = Field(default=14, ge=0, le=365)
 
 
 class Settings(BaseSettings):
@@ -56,6 +164,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     adapter_timeout_seconds: float = Field(default=10.0, gt=0)
     catalogue_refresh_seconds: float = Field(default=2.0, ge=0)
+    # Ledger group commit (hub.audit.writer): entries per transaction, queued entries at most
+    ledger_batch_max: int = Field(default=256, ge=1, le=10_000)
+    ledger_queue_max: int = Field(default=1024, ge=1)
 
     # Registers served (entry-point names of the ``hub.adapters`` group)
     adapters_enabled: list[str] = Field(
@@ -72,6 +183,16 @@ class Settings(BaseSettings):
     xoev_schema_dir: Path | None = None
     xoev_max_body_bytes: int = Field(default=512 * 1024, ge=1024)
     xoev_office: XoevOffice = Field(default_factory=XoevOffice)
+
+    # Web workbenches (/ui, CONTRACT §9): sessions and the optional OIDC login
+    ui: UiSettings = Field(default_factory=UiSettings)
+    oidc: OidcSettings = Field(default_factory=OidcSettings)
+
+    # Anomaly rules over the ledger (issue 5 item 6), run by ``hub audit anomalies``
+    anomaly: AnomalySettings = Field(default_factory=AnomalySettings)
+
+    # Records of processing (Art. 30), DCAT-AP.de export, duties (issue 6 items 4-5)
+    catalogue: CatalogueSettings = Field(default_factory=CatalogueSettings)
 
     @model_validator(mode="after")
     def _refuse_development_defaults_in_production(self) -> Settings:

@@ -55,6 +55,36 @@ class UnknownRegister(HubError):
     status, slug, title = 404, "unknown-register", "Unknown register"
 
 
+class ReviewCaseNotFound(HubError):
+    status, slug, title = 404, "review-case-not-found", "Unknown review case"
+
+
+class ReviewCaseClosed(HubError):
+    status, slug, title = 409, "review-case-closed", "Review case already closed"
+
+
+class DutyNotFound(HubError):
+    status, slug, title = 404, "duty-not-found", "Unknown catalogue duty"
+
+
+class DutyAlreadyDone(HubError):
+    status, slug, title = 409, "duty-already-done", "Duty already done"
+
+
+class CatalogueEntryNotFound(HubError):
+    status, slug, title = 404, "catalogue-entry-not-found", "Unknown catalogue entry"
+
+
+class CatalogueConflict(HubError):
+    status, slug, title = 409, "catalogue-conflict", "Catalogue change conflicts"
+
+
+class InvalidCatalogueChange(HubError):
+    """A catalogue write the catalogue, the register or the law (the policy) refuses."""
+
+    status, slug, title = 422, "invalid-catalogue-change", "Catalogue change refused"
+
+
 class InvalidQuery(HubError):
     status, slug, title = 422, "invalid-query", "Invalid query"
 

@@ -15,12 +15,19 @@ from sqlalchemy import func, select
 
 from governance.defaults import AUTHORITIES
 from hub.admin.service import create_client, import_demo_data, load_catalogue
+from hub.catalogue.commands import run_sync
 from hub.config import Settings
 from hub.db import create_sync_engine
 from hub.models import Client
 
 CREDENTIALS_FILE = "demo-clients.json"
 # The register office also reads tasks and the ledger; the others query only.
+# Workbench accounts (/ui): username, role, display name; passwords generated per load.
+DEMO_UI_ACCOUNTS = (
+    ("dpo", "dpo", "Demo data protection officer"),
+    ("steward", "steward", "Demo data steward"),
+    ("office", "register_office", "Demo register office"),
+)
 _OFFICE_SCOPES = {"meldebehoerde": ["register:query", "tasks:read", "audit:read", "catalogue:read"]}
 
 
@@ -38,12 +45,16 @@ def _database_is_empty(settings: Settings) -> bool:
         engine.dispose()
 
 
-def _write_credentials(settings: Settings, clients: list[dict[str, str]]) -> Path:
+def _write_credentials(
+    settings: Settings, clients: list[dict[str, str]], ui_accounts: list[dict[str, str]]
+) -> Path:
     path = credentials_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump({"clients": clients}, handle, indent=2, ensure_ascii=False)
+        json.dump(
+            {"clients": clients, "ui_accounts": ui_accounts}, handle, indent=2, ensure_ascii=False
+        )
     return path
 
 
@@ -69,17 +80,52 @@ def _demo_clients(settings: Settings) -> list[dict[str, str]]:
     return clients
 
 
+def _earlier_ui_accounts(settings: Settings) -> dict[str, dict[str, str]]:
+    path = credentials_file(settings)
+    if not path.exists():
+        return {}
+    earlier = json.loads(path.read_text(encoding="utf-8")).get("ui_accounts", [])
+    return {str(item["username"]): item for item in earlier if isinstance(item, dict)}
+
+
+def _demo_ui_accounts(settings: Settings) -> list[dict[str, str]]:
+    """Dpo / steward / office with random passwords; a second load keeps the first ones."""
+    from hub.ui.admin import create_ui_account  # noqa: PLC0415 - keeps the CLI start light
+    from hub.ui.service import AccountError  # noqa: PLC0415
+
+    earlier = _earlier_ui_accounts(settings)
+    accounts = []
+    for username, role, title in DEMO_UI_ACCOUNTS:
+        try:
+            created = create_ui_account(
+                settings, username=username, roles=[role], display_name=title
+            )
+        except AccountError:
+            if username in earlier:
+                accounts.append(earlier[username])
+            continue
+        accounts.append(
+            {"username": created.username, "role": role, "password": created.password or ""}
+        )
+    return accounts
+
+
 def load_demo(settings: Settings, *, persons: int, seed: int, if_empty: bool) -> dict[str, Any]:
     if if_empty and not _database_is_empty(settings):
         return {"skipped": "the database already holds clients and data"}
     started = time.perf_counter()
     catalogue = load_catalogue(settings)
+    # Code declares, the catalogue approves: fields the defaults do not know stay unreviewed.
+    synced = run_sync(settings)
     clients = _demo_clients(settings)
     imported = import_demo_data(settings, size=persons, seed=seed)
-    path = _write_credentials(settings, clients)
+    ui_accounts = _demo_ui_accounts(settings)
+    path = _write_credentials(settings, clients, ui_accounts)
     return {
-        "catalogue_revision": catalogue["revision"],
+        "catalogue_revision": synced["revision"] or catalogue["revision"],
+        "catalogue_sync": synced,
         "clients": len(clients),
+        "ui_accounts": len(ui_accounts),
         "credentials": str(path),
         "imported": imported,
         "seconds": round(time.perf_counter() - started, 1),

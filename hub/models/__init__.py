@@ -1,6 +1,20 @@
 """Every ORM table of the hub and the catalogue, so Alembic sees one metadata."""
 
-from governance.models import Authority, CatalogueState, FieldRelease, Purpose, PurposeAllowance
+from governance.models import (
+    Authority,
+    CatalogueChange,
+    CatalogueRegister,
+    CatalogueState,
+    Dataset,
+    DatasetSteward,
+    Duty,
+    DutyRun,
+    FieldRelease,
+    LegalBasis,
+    Purpose,
+    PurposeAllowance,
+    Steward,
+)
 from hub.models.base import Base
 from hub.models.client import Client
 from hub.models.hit_ref import HitRef
@@ -12,13 +26,21 @@ from hub.models.ledger_integrity import (
     LedgerTombstone,
 )
 from hub.models.ledger_person_ref import LedgerPersonRef
+from hub.models.review_case import ReviewCase
 from hub.models.task import Task
+from hub.models.ui_account import UiAccount, UiSession
 
 __all__ = [
     "Authority",
     "Base",
+    "CatalogueChange",
+    "CatalogueRegister",
     "CatalogueState",
     "Client",
+    "Dataset",
+    "DatasetSteward",
+    "Duty",
+    "DutyRun",
     "FieldRelease",
     "HitRef",
     "LedgerCheckpoint",
@@ -27,7 +49,12 @@ __all__ = [
     "LedgerPurge",
     "LedgerPurgeGrant",
     "LedgerTombstone",
+    "LegalBasis",
     "Purpose",
     "PurposeAllowance",
+    "ReviewCase",
+    "Steward",
     "Task",
+    "UiAccount",
+    "UiSession",
 ]

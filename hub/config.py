@@ -52,6 +52,8 @@ class UiSettings(BaseModel):
     # Who reads the ledger through the workbench, as the ledger records it.
     reader_client_id: str = "ui-workbench"
     reader_authority: str = "datenschutzbeauftragter"
+    # /ui/tasks: the role register_office works the tasks of the registers these offices operate.
+    office_authorities: list[str] = Field(default_factory=lambda: ["meldebehoerde", "standesamt"])
 
 
 class AnomalySettings(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -11,6 +11,8 @@ from hub.models import Task
 
 # How the office settled a request the hub did not answer automatically.
 Resolution = Literal["answered_manually", "refused", "no_action_needed"]
+# Stored as "<resolution>: <note>" in Task.resolution (2000 characters).
+NOTE_MAX_LENGTH = 2000 - max(map(len, get_args(Resolution))) - len(": ")
 
 
 class CloseTask(BaseModel):
@@ -18,7 +20,7 @@ class CloseTask(BaseModel):
 
     resolution: Resolution
     official: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    note: Annotated[str, StringConstraints(max_length=2000)] = ""
+    note: Annotated[str, StringConstraints(max_length=NOTE_MAX_LENGTH)] = ""
 
 
 _VIEW_COLUMNS = (

@@ -18,6 +18,7 @@ from hub.ui.endpoints import router as login_router
 from hub.ui.oidc import OidcLogin
 from hub.ui.rendering import STATIC_DIR
 from hub.ui.security import SESSION_COOKIE, load_or_create_session_secret
+from hub.ui.tasks.endpoints import router as tasks_router
 
 __all__ = ["install_ui"]
 
@@ -35,5 +36,5 @@ def install_ui(app: FastAPI, settings: Settings) -> None:
     app.state.ui_oidc = OidcLogin(settings.oidc) if settings.oidc.issuer else None
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_handlers(app)
-    for router in (login_router, audit_router, catalogue_router):
+    for router in (login_router, audit_router, catalogue_router, tasks_router):
         app.include_router(router)

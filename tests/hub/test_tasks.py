@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from hub.tasks.schemas import NOTE_MAX_LENGTH
 from tests.fixtures.factories import blocked, import_persons, person
 from tests.hub.conftest import TokenFactory
 from tests.hub.ledger_helpers import task_rows
@@ -99,3 +100,21 @@ async def test_bad_closing_is_422_and_changes_nothing(
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert task_rows(clean_database)[0]["status"] == "open"
+
+
+async def test_the_longest_note_fits_and_a_longer_one_is_422(
+    http: httpx.AsyncClient, token_for: TokenFactory, held: str, clean_database: str
+) -> None:
+    office = await token_for("meldebehoerde", scopes=["tasks:read"])
+    too_long = {
+        "resolution": "no_action_needed",
+        "official": "a.b",
+        "note": "x" * (NOTE_MAX_LENGTH + 1),
+    }
+    refused = await http.post(f"/v1/tasks/{held}/close", headers=_auth(office), json=too_long)
+    assert refused.status_code == 422
+    assert task_rows(clean_database)[0]["status"] == "open"
+    longest = dict(too_long, note="x" * NOTE_MAX_LENGTH)
+    closed = await http.post(f"/v1/tasks/{held}/close", headers=_auth(office), json=longest)
+    assert closed.status_code == 200, closed.text
+    assert task_rows(clean_database)[0]["status"] == "closed"

@@ -1,0 +1,131 @@
+"""/ui/tasks: the register office's workbench (role ``register_office``). Routes only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from hub.errors import HubError
+from hub.ui.dependencies import DbSession, check_csrf, require_ui_role
+from hub.ui.rendering import render
+from hub.ui.service import UiUser
+from hub.ui.tasks import service
+from hub.ui.tasks.forms import KINDS, NOTE_MAX, RESOLUTIONS, closing_errors, parse_filters
+
+router = APIRouter(prefix="/ui/tasks", include_in_schema=False)
+
+RegisterOffice = Annotated[UiUser, Depends(require_ui_role("register_office"))]
+TASK_ID_MAX = 36
+
+
+def office(request: Request, user: UiUser) -> service.Office:
+    settings = request.app.state.settings
+    return service.Office(
+        username=user.username,
+        client_id=settings.ui.reader_client_id,
+        registers=service.office_registers(
+            request.app.state.adapters, settings.ui.office_authorities
+        ),
+    )
+
+
+async def _list_page(
+    request: Request, session: DbSession, user: UiUser, *, status: str
+) -> Response:
+    worker = office(request, user)
+    filters = parse_filters(request.query_params, registers=worker.registers)
+    page = None
+    if not filters.errors:
+        page = await service.task_list(session, worker, status=status, filters=filters)
+    context = {
+        "status": status,
+        "filters": filters,
+        "page": page,
+        "registers": worker.registers,
+        "kinds": KINDS,
+        "nav": status,
+        "open_count": page["open"] if page else None,
+        "limit": service.LIST_LIMIT,
+    }
+    return render(request, "tasks/list.html", context, status_code=400 if filters.errors else 200)
+
+
+@router.get("")
+async def open_tasks(request: Request, session: DbSession, user: RegisterOffice) -> Response:
+    return await _list_page(request, session, user, status="open")
+
+
+@router.get("/closed")
+async def closed_tasks(request: Request, session: DbSession, user: RegisterOffice) -> Response:
+    return await _list_page(request, session, user, status="closed")
+
+
+async def _task_page(
+    request: Request,
+    session: DbSession,
+    user: UiUser,
+    task_id: str,
+    *,
+    errors: list[str] | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    task = await service.task_detail(session, office(request, user), task_id)
+    if task is None:
+        return render(request, "tasks/missing.html", {"task_id": task_id}, status_code=404)
+    context = {
+        "task": task,
+        "kinds": KINDS,
+        "resolutions": RESOLUTIONS,
+        "note_max": NOTE_MAX,
+        "errors": errors or [],
+        "form": form or {},
+        "nav": None,
+    }
+    return render(request, "tasks/detail.html", context, status_code=status_code)
+
+
+@router.get("/{task_id}")
+async def task(
+    task_id: str, request: Request, session: DbSession, user: RegisterOffice
+) -> Response:
+    return await _task_page(request, session, user, task_id[:TASK_ID_MAX])
+
+
+@router.post("/{task_id}/close")
+async def close_task(
+    *,
+    task_id: str,
+    request: Request,
+    session: DbSession,
+    user: RegisterOffice,
+    resolution: Annotated[str, Form(max_length=64)] = "",
+    note: Annotated[str, Form(max_length=8000)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    check_csrf(user, csrf_token)
+    task_id = task_id[:TASK_ID_MAX]
+    form = {"resolution": resolution, "note": note}
+    errors = closing_errors(resolution=resolution, note=note)
+    if not errors:
+        try:
+            await service.close(
+                session, office(request, user), task_id, resolution=resolution, note=note
+            )
+        except HubError as error:
+            await session.rollback()
+            return await _task_page(
+                request,
+                session,
+                user,
+                task_id,
+                errors=[error.detail],
+                form=form,
+                status_code=error.status,
+            )
+        return RedirectResponse(f"/ui/tasks/{task_id}", status_code=303)
+    return await _task_page(
+        request, session, user, task_id, errors=errors, form=form, status_code=400
+    )

@@ -1,0 +1,101 @@
+"""What the register office's workbench shows and does, through hub.tasks like the API.
+
+The office works the tasks of the registers its offices operate (``HUB_UI__OFFICE_AUTHORITIES``,
+as GET /v1/tasks uses the token's authority). Closing runs hub.tasks.service.close_task, the
+same validation and recording as POST /v1/tasks/{id}/close, with the signed-in account as the
+official. GET /v1/tasks writes no ledger entry, so neither do these views; they log ids only
+(the match data is never logged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.base import RegisterAdapter
+from hub.auth.dependencies import Principal
+from hub.auth.scopes import TASKS_READ
+from hub.logging import get_logger
+from hub.tasks import service as tasks
+from hub.tasks.schemas import CloseTask, task_view
+from hub.ui.audit.repository import entry_by_id
+from hub.ui.tasks import repository
+from hub.ui.tasks.forms import TaskFilters
+
+_log = get_logger(__name__)
+LIST_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Office:
+    """The signed-in register office account and the registers it works on."""
+
+    username: str
+    client_id: str
+    registers: list[str]
+
+    def principal(self) -> Principal:
+        # close_task records "<client_id>/<official>"; the authority is not consulted there.
+        return Principal(
+            client_id=self.client_id,
+            authority="register_office",
+            scopes=frozenset({TASKS_READ}),
+            trusted_roles=frozenset(),
+        )
+
+
+def office_registers(
+    adapters: Mapping[str, RegisterAdapter], authorities: Collection[str]
+) -> list[str]:
+    return sorted(rid for rid, adapter in adapters.items() if adapter.spec.operator in authorities)
+
+
+async def task_list(
+    session: AsyncSession, office: Office, *, status: str, filters: TaskFilters
+) -> dict[str, Any]:
+    registers = [filters.register] if filters.register else office.registers
+    found = await repository.list_tasks(
+        session, registers=registers, status=status, kind=filters.kind, limit=LIST_LIMIT
+    )
+    total = await repository.count_tasks(
+        session, registers=registers, status=status, kind=filters.kind
+    )
+    # The badge: every open task of the office, whatever the filter.
+    open_total = await repository.count_tasks(
+        session, registers=office.registers, status="open", kind=None
+    )
+    _log.info("ui_tasks_listed", user=office.username, status=status, shown=len(found))
+    return {"tasks": [task_view(task) for task in found], "total": total, "open": open_total}
+
+
+async def task_detail(session: AsyncSession, office: Office, task_id: str) -> dict[str, Any] | None:
+    """The task, and from its ledger entry the decision's legal basis and outcome."""
+    task = await repository.get_task(session, task_id=task_id, registers=office.registers)
+    if task is None:
+        return None
+    view = task_view(task)
+    entry = await entry_by_id(session, task.ledger_entry_id) if task.ledger_entry_id else None
+    view["legal_basis"] = list(entry.legal_basis) if entry is not None else []
+    view["answer"] = entry.outcome if entry is not None else None
+    view["resolution_outcome"], _, view["resolution_note"] = (task.resolution or "").partition(": ")
+    _log.info("ui_task_viewed", user=office.username, task_id=task_id)
+    return view
+
+
+async def close(
+    session: AsyncSession, office: Office, task_id: str, *, resolution: str, note: str
+) -> None:
+    """POST /v1/tasks/{id}/close for the signed-in official; raises its HubErrors."""
+    closing = CloseTask.model_validate(
+        {"resolution": resolution, "official": office.username, "note": note}
+    )
+    await tasks.close_task(
+        session,
+        principal=office.principal(),
+        registers=office.registers,
+        task_id=task_id,
+        closing=closing,
+    )

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Insert, Select, Update, insert, select, update
 
 from governance.models import CatalogueChange, CatalogueState
 
@@ -39,21 +39,53 @@ def allowance_target(purpose: str, authority: str, register: str) -> str:
     return f"allowance:{purpose}/{authority}/{register}"
 
 
-def bump_revision(connection: Connection, *, reason: str) -> int:
-    current = connection.execute(
-        select(CatalogueState.revision).where(CatalogueState.id == 1)
-    ).scalar_one_or_none()
+def revision_query(*, lock: bool = False) -> Select[int]:
+    """The catalogue's current revision; ``lock`` holds the row to the transaction's end."""
+    query = select(CatalogueState.revision).where(CatalogueState.id == 1)
+    return query.with_for_update() if lock else query
+
+
+def revision_write(current: int | None, *, reason: str) -> tuple[Insert | Update, int]:
+    """The statement that raises the revision from ``current`` (None: none yet), and the new one."""
+    revision = (current or 0) + 1
+    values = {
+        "revision": revision,
+        "updated_at": datetime.now(UTC),
+        "details": {"last_change": reason},
+    }
     if current is None:
-        connection.execute(
-            insert(CatalogueState).values(id=1, revision=1, details={"last_change": reason})
-        )
-        return 1
-    revision = current + 1
-    connection.execute(
-        update(CatalogueState)
-        .where(CatalogueState.id == 1)
-        .values(revision=revision, updated_at=datetime.now(UTC), details={"last_change": reason})
+        return insert(CatalogueState).values(id=1, **values), revision
+    return update(CatalogueState).where(CatalogueState.id == 1).values(**values), revision
+
+
+def change_insert(
+    *,
+    actor: str,
+    action: str,
+    target: str,
+    reason: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    revision: int,
+) -> Insert:
+    """One history row: who, when, what, why, before/after metadata (names, never values)."""
+    return insert(CatalogueChange).values(
+        occurred_at=datetime.now(UTC),
+        actor=actor,
+        action=action,
+        target=target,
+        reason=reason,
+        before=None if before is None else dict(before),
+        after=None if after is None else dict(after),
+        revision=revision,
     )
+
+
+def bump_revision(connection: Connection, *, reason: str) -> int:
+    statement, revision = revision_write(
+        connection.execute(revision_query()).scalar_one_or_none(), reason=reason
+    )
+    connection.execute(statement)
     return revision
 
 
@@ -69,14 +101,13 @@ def record_change(
     revision: int,
 ) -> None:
     connection.execute(
-        insert(CatalogueChange).values(
-            occurred_at=datetime.now(UTC),
+        change_insert(
             actor=actor,
             action=action,
             target=target,
             reason=reason,
-            before=None if before is None else dict(before),
-            after=None if after is None else dict(after),
+            before=before,
+            after=after,
             revision=revision,
         )
     )

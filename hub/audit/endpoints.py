@@ -34,26 +34,43 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _request_id(request: Request) -> str:
+def request_id_of(request: Request) -> str:
     return str(getattr(request.state, "request_id", ""))
 
 
-def _reader(what: str) -> Callable[..., Awaitable[Principal]]:
+async def record_access(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    user_id: str | None,
+    note: ReadNote,
+    *,
+    outcome: str = "released",
+    status: int = 200,
+) -> None:
+    """Record an audit read (or its refusal) in the ledger, before it is answered."""
+    await reads.record_read(
+        session,
+        principal,
+        writer=request.app.state.ledger_writer,
+        request_id=request_id_of(request),
+        user_id=user_id,
+        note=note,
+        outcome=outcome,
+        http_status=status,
+    )
+
+
+def audit_reader(what: str) -> Callable[..., Awaitable[Principal]]:
     """``audit:read`` required; a refusal is recorded as ``denied`` (no filters: unchecked)."""
 
     async def _check(
         request: Request, session: Session, principal: CurrentPrincipal, user_id: UserId = None
     ) -> Principal:
         if AUDIT_READ not in principal.scopes:
-            await reads.record_read(
-                session,
-                principal,
-                writer=request.app.state.ledger_writer,
-                request_id=_request_id(request),
-                user_id=user_id,
-                note=ReadNote(what=what, filters={}),
-                outcome="denied",
-                http_status=403,
+            note = ReadNote(what=what, filters={})
+            await record_access(
+                request, session, principal, user_id, note, outcome="denied", status=403
             )
             raise InsufficientScope(
                 f"this call needs the scope {AUDIT_READ!r}", required_scope=AUDIT_READ
@@ -91,25 +108,6 @@ async def _filters(
 Filters = Annotated[AuditFilters, Depends(_filters)]
 
 
-async def _released(
-    request: Request,
-    session: Session,
-    principal: Principal,
-    user_id: str | None,
-    note: ReadNote,
-) -> None:
-    await reads.record_read(
-        session,
-        principal,
-        writer=request.app.state.ledger_writer,
-        request_id=_request_id(request),
-        user_id=user_id,
-        note=note,
-        outcome="released",
-        http_status=200,
-    )
-
-
 def _dpo_note(what: str, filters: AuditFilters) -> ReadNote:
     person = [filters.person] if filters.person is not None else []
     return ReadNote(what=what, filters=filters.used(), person_ids=person)
@@ -119,12 +117,12 @@ def _dpo_note(what: str, filters: AuditFilters) -> ReadNote:
 async def verify_ledger(
     request: Request,
     session: Session,
-    principal: Annotated[Principal, Depends(_reader("verify"))],
+    principal: Annotated[Principal, Depends(audit_reader("verify"))],
     user_id: UserId = None,
 ) -> dict[str, object]:
     public_key = load_public_key(request.app.state.settings.key_dir)
     report = (await verify(session, public_key)).as_json()
-    await _released(request, session, principal, user_id, ReadNote(what="verify", filters={}))
+    await record_access(request, session, principal, user_id, ReadNote(what="verify", filters={}))
     return report
 
 
@@ -133,14 +131,14 @@ async def list_entries(
     *,
     request: Request,
     session: Session,
-    principal: Annotated[Principal, Depends(_reader("entries"))],
+    principal: Annotated[Principal, Depends(audit_reader("entries"))],
     filters: Filters,
     limit: Annotated[int, Query(ge=1, le=reads.MAX_LIMIT)] = 100,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     user_id: UserId = None,
 ) -> dict[str, Any]:
     body = await reads.list_entries(session, filters, limit=limit, cursor=cursor)
-    await _released(request, session, principal, user_id, _dpo_note("entries", filters))
+    await record_access(request, session, principal, user_id, _dpo_note("entries", filters))
     return body
 
 
@@ -152,13 +150,13 @@ async def list_entries(
 async def export_entries_csv(
     request: Request,
     session: Session,
-    principal: Annotated[Principal, Depends(_reader("entries.csv"))],
+    principal: Annotated[Principal, Depends(audit_reader("entries.csv"))],
     filters: Filters,
     user_id: UserId = None,
 ) -> Response:
     entries = [entry async for entry in reads.iterate_slice(session, filters)]
     body = reads.entries_csv(entries)
-    await _released(request, session, principal, user_id, _dpo_note("entries.csv", filters))
+    await record_access(request, session, principal, user_id, _dpo_note("entries.csv", filters))
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
@@ -170,7 +168,7 @@ async def export_entries_csv(
 async def export_entries_signed(
     request: Request,
     session: Session,
-    principal: Annotated[Principal, Depends(_reader("entries.export"))],
+    principal: Annotated[Principal, Depends(audit_reader("entries.export"))],
     filters: Filters,
     user_id: UserId = None,
 ) -> dict[str, Any]:
@@ -181,7 +179,7 @@ async def export_entries_signed(
         entries=entries,
         exported_by=principal.client_id,
     )
-    await _released(request, session, principal, user_id, _dpo_note("entries.export", filters))
+    await record_access(request, session, principal, user_id, _dpo_note("entries.export", filters))
     return body
 
 
@@ -192,7 +190,7 @@ async def citizen_view(
     person_id: str,
     request: Request,
     session: Session,
-    principal: Annotated[Principal, Depends(_reader("persons"))],
+    principal: Annotated[Principal, Depends(audit_reader("persons"))],
     user_id: UserId = None,
 ) -> dict[str, Any]:
     catalogue = await request.app.state.catalogue.get()
@@ -203,13 +201,13 @@ async def citizen_view(
         person_ids=[person_id],
         legal_basis=reads.CITIZEN_LEGAL_BASIS,
     )
-    await _released(request, session, principal, user_id, note)
+    await record_access(request, session, principal, user_id, note)
     return body
 
 
 @router.get("/checkpoint-key", responses=PROBLEMS)
 async def checkpoint_key(
-    request: Request, _principal: Annotated[Principal, Depends(_reader("checkpoint-key"))]
+    request: Request, _principal: Annotated[Principal, Depends(audit_reader("checkpoint-key"))]
 ) -> dict[str, str | None]:
     """The Ed25519 public key of the ledger checkpoints, for auditors checking exports."""
     public_key = load_public_key(request.app.state.settings.key_dir)

@@ -40,7 +40,7 @@ WRITE_PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def actor(principal: Principal, user_id: str | None) -> Actor:
+def actor(principal: Writer, user_id: UserId = None) -> Actor:
     """The person named in ``X-User-Id`` (as the audit API takes it), else the client."""
     return Actor(name=user_id or principal.client_id, client_id=principal.client_id)
 
@@ -57,3 +57,10 @@ def checker(request: Request) -> Checker:
         policy=request.app.state.policy,
         timeout=settings.policy_timeout_ms / 1000,
     )
+
+
+# What every write route takes: the acting person (``catalogue:write`` required) and the
+# snapshot (fields, datasets, stewards) or the checker (purposes, allowances, legal bases).
+Acting = Annotated[Actor, Depends(actor)]
+Cache = Annotated[CatalogueCache, Depends(cache)]
+PolicyChecker = Annotated[Checker, Depends(checker)]

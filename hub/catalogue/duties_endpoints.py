@@ -9,21 +9,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.duties import local_today
-from hub.auth.dependencies import Principal, require_scope
-from hub.auth.scopes import CATALOGUE_WRITE
 from hub.catalogue import duties_service
-from hub.db import get_session
+from hub.catalogue.deps import Session, Writer
 from hub.errors import DutyAlreadyDone, DutyNotFound, InsufficientScope, Unauthenticated
 
 router = APIRouter(prefix="/v1/catalogue", tags=["catalogue"])
 
-Session = Annotated[AsyncSession, Depends(get_session)]
-Writer = Annotated[Principal, Depends(require_scope(CATALOGUE_WRITE))]
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     401: Unauthenticated.openapi(),
     403: InsufficientScope.openapi(),

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.models import (
-    CatalogueChange,
     CatalogueRegister,
-    CatalogueState,
     Duty,
     DutyRun,
 )
@@ -138,47 +136,3 @@ async def add_run(
         .returning(DutyRun.id)
     )
     return int(result.scalar_one())
-
-
-async def bump_revision(session: AsyncSession, *, reason: str) -> int:
-    current = (
-        await session.execute(
-            select(CatalogueState.revision).where(CatalogueState.id == 1).with_for_update()
-        )
-    ).scalar_one_or_none()
-    revision = (current or 0) + 1
-    values = {
-        "revision": revision,
-        "updated_at": datetime.now(UTC),
-        "details": {"last_change": reason},
-    }
-    if current is None:
-        await session.execute(insert(CatalogueState).values(id=1, **values))
-    else:
-        await session.execute(update(CatalogueState).where(CatalogueState.id == 1).values(**values))
-    return revision
-
-
-async def record_change(
-    session: AsyncSession,
-    *,
-    actor: str,
-    action: str,
-    target: str,
-    reason: str,
-    before: Mapping[str, Any] | None,
-    after: Mapping[str, Any] | None,
-    revision: int,
-) -> None:
-    await session.execute(
-        insert(CatalogueChange).values(
-            occurred_at=datetime.now(UTC),
-            actor=actor,
-            action=action,
-            target=target,
-            reason=reason,
-            before=None if before is None else dict(before),
-            after=None if after is None else dict(after),
-            revision=revision,
-        )
-    )

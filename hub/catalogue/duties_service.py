@@ -27,6 +27,7 @@ from adapters.registry import load_adapters
 from governance import duties as rules
 from governance.duties import DutyKind, DutyStatus, RunOutcome
 from hub.catalogue import duties_repository as repository
+from hub.catalogue import repository as catalogue_repository
 from hub.catalogue.duties_repository import DutyRow
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
@@ -87,14 +88,20 @@ class DutyScheduler:
 
     async def _record(self, duty: DutyRow, outcome: RunOutcome, proof: Mapping[str, Any]) -> None:
         async with self._sessionmaker() as session, session.begin():
-            await repository.add_run(
-                session,
-                duty_id=duty.id,
-                ran_at=self._clock(),
-                actor=SCHEDULER,
-                outcome=outcome,
-                proof=proof,
-            )
+            await self._add_run(session, duty, outcome, proof)
+
+    async def _add_run(
+        self, session: AsyncSession, duty: DutyRow, outcome: str, proof: Mapping[str, Any]
+    ) -> None:
+        """The scheduler's run of ``duty``, in the caller's transaction."""
+        await repository.add_run(
+            session,
+            duty_id=duty.id,
+            ran_at=self._clock(),
+            actor=SCHEDULER,
+            outcome=outcome,
+            proof=proof,
+        )
 
     async def _mark(self, duty: DutyRow, *, today: date, report: DutiesReport) -> str:
         move = rules.transition(
@@ -114,14 +121,7 @@ class DutyScheduler:
                 session, duty_id=duty.id, before=move.before, after=move.after, due_on=duty.due_on
             )
             if moved:  # else a concurrent run moved it (and recorded it)
-                await repository.add_run(
-                    session,
-                    duty_id=duty.id,
-                    ran_at=self._clock(),
-                    actor=SCHEDULER,
-                    outcome=move.outcome,
-                    proof=proof,
-                )
+                await self._add_run(session, duty, move.outcome, proof)
         if moved:
             report.add(duty, move.outcome, status=str(move.after))
             log.info("duty.marked", duty_id=duty.id, status=str(move.after))
@@ -195,14 +195,7 @@ class DutyScheduler:
                 "next_due_on": after.due_on.isoformat() if closed else None,
                 "status_after": str(after.status) if closed else None,
             }
-            await repository.add_run(
-                session,
-                duty_id=duty.id,
-                ran_at=self._clock(),
-                actor=SCHEDULER,
-                outcome=RunOutcome.DONE,
-                proof=proof,
-            )
+            await self._add_run(session, duty, RunOutcome.DONE, proof)
 
 
 def _retention_proof(adapter: RetentionCapable, result: RetentionResult) -> dict[str, Any]:
@@ -280,16 +273,15 @@ async def mark_done(
             outcome=RunOutcome.DONE,
             proof={"by": "steward", "today": today.isoformat(), "before": before, "after": state},
         )
-        revision = await repository.bump_revision(session, reason=f"duty {duty.id} done")
-        await repository.record_change(
+        revision = await catalogue_repository.record_change(
             session,
+            revision_reason=f"duty {duty.id} done",
             actor=actor,
             action="duty.done",
             target=f"duty:{duty.id}",
             reason=note,
             before=before,
             after=state,
-            revision=revision,
         )
     log.info("duty.done", duty_id=duty.id, actor=actor)
     return DutyDone(

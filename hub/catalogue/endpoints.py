@@ -8,19 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
 from hub.catalogue import service, views
-from hub.catalogue.deps import (
-    READ_PROBLEMS,
-    WRITE_PROBLEMS,
-    Reader,
-    Session,
-    UserId,
-    Writer,
-    actor,
-    cache,
-)
+from hub.catalogue.deps import READ_PROBLEMS, WRITE_PROBLEMS, Acting, Cache, Reader, Session
 from hub.catalogue.schemas import (
     DatasetPatch,
     DatasetStewardPut,
@@ -78,21 +69,20 @@ async def list_history(
 @router.patch("/datasets/{register}/{dataset}/fields/{field}", responses=WRITE_PROBLEMS)
 async def patch_field(
     *,
-    request: Request,
     session: Session,
-    principal: Writer,
+    cache: Cache,
+    acting: Acting,
     register: Slug,
     dataset: Slug,
     field: Slug,
     body: FieldPatch,
-    user_id: UserId = None,
 ) -> dict[str, Any]:
     """Approve or revoke a field's release (with a reason), or correct its metadata."""
     row_dataset = dataset  # the field key is register x field; the path names its dataset
     result = await service.patch_field(
         session,
-        cache(request),
-        actor=actor(principal, user_id),
+        cache,
+        actor=acting,
         register=register,
         field=field,
         body=body,
@@ -103,19 +93,18 @@ async def patch_field(
 @router.patch("/datasets/{register}/{dataset}", responses=WRITE_PROBLEMS)
 async def patch_dataset(
     *,
-    request: Request,
     session: Session,
-    principal: Writer,
+    cache: Cache,
+    acting: Acting,
     register: Slug,
     dataset: Slug,
     body: DatasetPatch,
-    user_id: UserId = None,
 ) -> dict[str, Any]:
     """Owner office, title, description, open data, licence, access URL."""
     return await service.patch_dataset(
         session,
-        cache(request),
-        actor=actor(principal, user_id),
+        cache,
+        actor=acting,
         register=register,
         dataset=dataset,
         body=body,
@@ -125,20 +114,19 @@ async def patch_dataset(
 @router.put("/datasets/{register}/{dataset}/stewards/{steward_id}", responses=WRITE_PROBLEMS)
 async def put_dataset_steward(
     *,
-    request: Request,
     session: Session,
-    principal: Writer,
+    cache: Cache,
+    acting: Acting,
     register: Slug,
     dataset: Slug,
     steward_id: Annotated[int, Path(ge=1)],
     body: DatasetStewardPut,
-    user_id: UserId = None,
 ) -> dict[str, Any]:
     """Make a steward (or deputy) responsible for the dataset."""
     return await service.put_dataset_steward(
         session,
-        cache(request),
-        actor=actor(principal, user_id),
+        cache,
+        actor=acting,
         register=register,
         dataset=dataset,
         steward_id=steward_id,
@@ -149,20 +137,19 @@ async def put_dataset_steward(
 @router.delete("/datasets/{register}/{dataset}/stewards/{steward_id}", responses=WRITE_PROBLEMS)
 async def delete_dataset_steward(
     *,
-    request: Request,
     session: Session,
-    principal: Writer,
+    cache: Cache,
+    acting: Acting,
     register: Slug,
     dataset: Slug,
     steward_id: Annotated[int, Path(ge=1)],
     reason: Annotated[Reason, Query()],
-    user_id: UserId = None,
 ) -> dict[str, Any]:
     """Release a steward from the dataset; the reason goes in the query string."""
     return await service.delete_dataset_steward(
         session,
-        cache(request),
-        actor=actor(principal, user_id),
+        cache,
+        actor=acting,
         register=register,
         dataset=dataset,
         steward_id=steward_id,
@@ -173,27 +160,23 @@ async def delete_dataset_steward(
 @router.post("/stewards", status_code=201, responses=WRITE_PROBLEMS)
 async def create_steward(
     *,
-    request: Request,
     session: Session,
-    principal: Writer,
+    cache: Cache,
+    acting: Acting,
     body: StewardCreate,
-    user_id: UserId = None,
 ) -> dict[str, Any]:
-    return await service.create_steward(
-        session, cache(request), actor=actor(principal, user_id), body=body
-    )
+    return await service.create_steward(session, cache, actor=acting, body=body)
 
 
 @router.patch("/stewards/{steward_id}", responses=WRITE_PROBLEMS)
 async def patch_steward(
     *,
-    request: Request,
     session: Session,
-    principal: Writer,
+    cache: Cache,
+    acting: Acting,
     steward_id: Annotated[int, Path(ge=1)],
     body: StewardPatch,
-    user_id: UserId = None,
 ) -> dict[str, Any]:
     return await service.patch_steward(
-        session, cache(request), actor=actor(principal, user_id), steward_id=steward_id, body=body
+        session, cache, actor=acting, steward_id=steward_id, body=body
     )

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.history import change_insert, revision_query, revision_write
 from governance.models import (
     Authority,
     CatalogueChange,
     CatalogueRegister,
-    CatalogueState,
     Dataset,
     DatasetSteward,
     Duty,
@@ -37,49 +37,36 @@ def as_json(row: object, columns: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-async def next_revision(session: AsyncSession, *, reason: str) -> int:
-    """Raise the revision inside the caller's transaction (row locked on PostgreSQL)."""
-    current = (
-        await session.execute(
-            select(CatalogueState.revision).where(CatalogueState.id == 1).with_for_update()
-        )
-    ).scalar_one_or_none()
-    if current is None:
-        await session.execute(
-            insert(CatalogueState).values(id=1, revision=1, details={"last_change": reason})
-        )
-        return 1
-    await session.execute(
-        update(CatalogueState)
-        .where(CatalogueState.id == 1)
-        .values(revision=current + 1, updated_at=datetime.now(UTC), details={"last_change": reason})
-    )
-    return int(current) + 1
-
-
-def add_change(
+async def record_change(
     session: AsyncSession,
     *,
+    revision_reason: str,
     actor: str,
     action: str,
     target: str,
     reason: str,
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
-    revision: int,
-) -> None:
-    session.add(
-        CatalogueChange(
-            occurred_at=datetime.now(UTC),
+) -> int:
+    """Raise the revision (row locked on PostgreSQL), add the history row; the revision.
+
+    Both happen in the caller's transaction, which the caller commits.
+    """
+    current = (await session.execute(revision_query(lock=True))).scalar_one_or_none()
+    statement, revision = revision_write(current, reason=revision_reason)
+    await session.execute(statement)
+    await session.execute(
+        change_insert(
             actor=actor,
             action=action,
             target=target,
             reason=reason,
-            before=None if before is None else dict(before),
-            after=None if after is None else dict(after),
+            before=before,
+            after=after,
             revision=revision,
         )
     )
+    return revision
 
 
 async def all_rows(session: AsyncSession, model: type[T]) -> list[T]:

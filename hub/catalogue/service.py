@@ -62,16 +62,15 @@ async def commit_change(
     after: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     """History row + revision bump + commit, then the snapshot is re-read on next use."""
-    revision = await repo.next_revision(session, reason=action)
-    repo.add_change(
+    revision = await repo.record_change(
         session,
+        revision_reason=action,
         actor=actor.name,
         action=action,
         target=target,
         reason=reason,
         before=before,
         after=after,
-        revision=revision,
     )
     await session.commit()
     cache.invalidate()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.catalogue import current_revision
 from governance.models import (
+    CatalogueChange,
     CatalogueRegister,
     Dataset,
     DatasetSteward,
@@ -168,21 +169,23 @@ async def history_view(
     )
     page = rows[:limit]
     return {
-        "changes": [
-            {
-                "id": row.id,
-                "occurred_at": row.occurred_at.isoformat(),
-                "actor": row.actor,
-                "action": row.action,
-                "target": row.target,
-                "reason": row.reason,
-                "before": row.before,
-                "after": row.after,
-                "revision": row.revision,
-            }
-            for row in page
-        ],
+        "changes": [change_view(row) for row in page],
         "next": str(page[-1].id) if len(rows) > limit else None,
+    }
+
+
+def change_view(row: CatalogueChange) -> dict[str, Any]:
+    """One history row: who, when, what, why, before/after metadata, the revision."""
+    return {
+        "id": row.id,
+        "occurred_at": row.occurred_at.isoformat(),
+        "actor": row.actor,
+        "action": row.action,
+        "target": row.target,
+        "reason": row.reason,
+        "before": row.before,
+        "after": row.after,
+        "revision": row.revision,
     }
 
 

@@ -14,10 +14,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from hub.app import create_app
 from hub.catalogue.commands import run_sync
-from tests.conftest import REPO
-from tests.fixtures.factories import load_default_catalogue, new_client, settings_for
+from tests.fixtures.factories import load_default_catalogue, settings_for
+from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
 
 TokenFactory = Callable[..., Awaitable[str]]
 READ = ["catalogue:read"]
@@ -28,36 +27,21 @@ WRITE = ["catalogue:read", "catalogue:write"]
 async def app(clean_database: str, tmp_path: Path) -> AsyncIterator[FastAPI]:
     load_default_catalogue(clean_database)
     run_sync(settings_for(clean_database))
-    settings = settings_for(
-        clean_database,
-        key_dir=tmp_path / "keys",
-        policy_dir=REPO / "policies",
-        catalogue_refresh_seconds=3600,
-        issuer="http://hub.test",
-    )
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
+    settings = hub_settings(clean_database, tmp_path, catalogue_refresh_seconds=3600)
+    async with running_hub(settings) as application:
         yield application
 
 
 @pytest.fixture
 async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+    async with asgi_client(app) as client:
         yield client
 
 
 @pytest.fixture
 def token_for(http: httpx.AsyncClient, clean_database: str) -> TokenFactory:
     async def _token(authority: str, *, scopes: list[str] | None = None) -> str:
-        client = new_client(clean_database, authority=authority, scopes=scopes)
-        response = await http.post(
-            "/oauth/token",
-            data={"grant_type": "client_credentials"},
-            auth=(client.client_id, client.client_secret),
-        )
-        assert response.status_code == 200, response.text
-        return str(response.json()["access_token"])
+        return await client_token(http, clean_database, authority=authority, scopes=scopes)
 
     return _token
 

@@ -30,6 +30,7 @@ from hub.config import AnomalySettings
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.errors import InvalidQuery, ReviewCaseClosed
 from hub.models import ReviewCase
+from tests.fixtures.hub_app import LedgerClock, freeze_ledger_clock
 from tests.hub.conftest import TokenFactory
 from tests.hub.ledger_helpers import ledger_rows, table_rows
 
@@ -74,21 +75,9 @@ def record(**changes: Any) -> LedgerRecord:
     return LedgerRecord(**values)
 
 
-class _Clock:
-    at: datetime | None = None
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> _Clock:
-    frozen = _Clock()
-
-    class _Datetime(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Any:
-            return frozen.at if frozen.at is not None else datetime.now(tz)
-
-    monkeypatch.setattr(service, "datetime", _Datetime)
-    return frozen
+def clock(monkeypatch: pytest.MonkeyPatch) -> LedgerClock:
+    return freeze_ledger_clock(monkeypatch)
 
 
 @pytest.fixture
@@ -103,7 +92,9 @@ async def sessions(clean_database: str) -> AsyncIterator[async_sessionmaker[Asyn
 Ledger = list[tuple[datetime, LedgerRecord]]
 
 
-async def write(sessions: async_sessionmaker[AsyncSession], clock: _Clock, entries: Ledger) -> None:
+async def write(
+    sessions: async_sessionmaker[AsyncSession], clock: LedgerClock, entries: Ledger
+) -> None:
     """Append in time order (the chain's order), each entry at its time."""
     for at, item in sorted(entries, key=lambda pair: pair[0]):
         clock.at = at.astimezone(UTC)
@@ -184,7 +175,7 @@ class TestPureRules:
 
 class TestRules:
     async def test_unrelated_persons(
-        self, sessions: async_sessionmaker[AsyncSession], clock: _Clock, clean_database: str
+        self, sessions: async_sessionmaker[AsyncSession], clock: LedgerClock, clean_database: str
     ) -> None:
         ledger: Ledger = []
         for index, at in enumerate(minutes(TUESDAY_10, 5)):
@@ -261,7 +252,7 @@ class TestRules:
         assert {rows[i]["user_id"] for i in case["entry_ids"]} == {"u.many"}
 
     async def test_off_hours_bulk(
-        self, sessions: async_sessionmaker[AsyncSession], clock: _Clock, clean_database: str
+        self, sessions: async_sessionmaker[AsyncSession], clock: LedgerClock, clean_database: str
     ) -> None:
         ledger: Ledger = []
         plan = {
@@ -295,7 +286,7 @@ class TestRules:
         assert found[0]["parameters"]["office_hours"] == "07:00-19:00"
 
     async def test_repeated_neutral_answers_for_one_person(
-        self, sessions: async_sessionmaker[AsyncSession], clock: _Clock, clean_database: str
+        self, sessions: async_sessionmaker[AsyncSession], clock: LedgerClock, clean_database: str
     ) -> None:
         # A neutral hold keeps the held person in hit_person_ids, released_person_ids empty.
         def neutral(client: str, person_id: str) -> LedgerRecord:
@@ -330,7 +321,7 @@ class TestRules:
         assert found[0]["observed"] == 3
 
     async def test_one_person_queried_by_many_authorities(
-        self, sessions: async_sessionmaker[AsyncSession], clock: _Clock, clean_database: str
+        self, sessions: async_sessionmaker[AsyncSession], clock: LedgerClock, clean_database: str
     ) -> None:
         ledger: Ledger = []
         for index, authority in enumerate(["sozialamt", "jobcenter", "polizei"]):
@@ -358,7 +349,7 @@ class TestRules:
         assert found[0]["observed"] == 3
 
     async def test_case_references_reused_across_persons(
-        self, sessions: async_sessionmaker[AsyncSession], clock: _Clock, clean_database: str
+        self, sessions: async_sessionmaker[AsyncSession], clock: LedgerClock, clean_database: str
     ) -> None:
         ledger: Ledger = []
         for index, at in enumerate(minutes(TUESDAY_10, 4, step=600)):
@@ -398,7 +389,7 @@ class TestRules:
 
 
 async def _unrelated(
-    sessions: async_sessionmaker[AsyncSession], clock: _Clock, first: int, count: int
+    sessions: async_sessionmaker[AsyncSession], clock: LedgerClock, first: int, count: int
 ) -> None:
     start = TUESDAY_10 + timedelta(minutes=first)
     ledger: Ledger = [
@@ -417,7 +408,7 @@ async def _unrelated(
 
 class TestReviewCases:
     async def test_detection_is_idempotent_and_extends_the_open_case(
-        self, sessions: async_sessionmaker[AsyncSession], clock: _Clock, clean_database: str
+        self, sessions: async_sessionmaker[AsyncSession], clock: LedgerClock, clean_database: str
     ) -> None:
         await _unrelated(sessions, clock, 0, 5)
         assert (await detect(sessions)).as_json() == {"opened": 1, "extended": 0}
@@ -436,7 +427,7 @@ class TestReviewCases:
         assert narrower.as_json() == {"opened": 0, "extended": 0}
 
     async def test_close_with_note_and_refusals(
-        self, sessions: async_sessionmaker[AsyncSession], clock: _Clock, clean_database: str
+        self, sessions: async_sessionmaker[AsyncSession], clock: LedgerClock, clean_database: str
     ) -> None:
         await _unrelated(sessions, clock, 0, 5)
         [opened] = (await detect(sessions)).opened
@@ -484,7 +475,7 @@ class TestReviewCases:
         assert statuses == ["closed", "open"]
 
     async def test_token_refusals_are_not_counted(
-        self, sessions: async_sessionmaker[AsyncSession], clock: _Clock, clean_database: str
+        self, sessions: async_sessionmaker[AsyncSession], clock: LedgerClock, clean_database: str
     ) -> None:
         refused: Ledger = [
             (
@@ -511,7 +502,7 @@ class TestCli:
     async def test_hub_audit_anomalies(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        clock: _Clock,
+        clock: LedgerClock,
         clean_database: str,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
@@ -545,7 +536,7 @@ def test_thresholds_validated() -> None:
 
 class TestReviewApi:
     @pytest.fixture
-    async def case_id(self, app: FastAPI, clock: _Clock) -> str:
+    async def case_id(self, app: FastAPI, clock: LedgerClock) -> str:
         await _unrelated(app.state.sessionmaker, clock, 0, 5)
         [opened] = (await detect(app.state.sessionmaker)).opened
         return opened.case_id

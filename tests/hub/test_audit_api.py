@@ -25,6 +25,7 @@ from hub.db import create_sync_engine
 from hub.kit.migrate import alembic_config
 from hub.models import LedgerEntry, LedgerPersonRef
 from tests.fixtures.factories import import_persons, person
+from tests.fixtures.hub_app import LedgerClock, freeze_ledger_clock
 from tests.hub.conftest import TokenFactory
 from tests.hub.ledger_helpers import ledger_rows
 from tests.hub.test_query_melderegister import URL, query
@@ -58,26 +59,14 @@ def _record(label: str, **changes: Any) -> LedgerRecord:
     return LedgerRecord(**values)
 
 
-class _Clock:
-    """Freezes the ledger's clock, so entries can be written in the past."""
-
-    at: datetime | None = None
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> _Clock:
-    frozen = _Clock()
-
-    class _Datetime(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Any:
-            return frozen.at if frozen.at is not None else datetime.now(tz)
-
-    monkeypatch.setattr(service, "datetime", _Datetime)
-    return frozen
+def clock(monkeypatch: pytest.MonkeyPatch) -> LedgerClock:
+    return freeze_ledger_clock(monkeypatch)
 
 
-async def _append(app: FastAPI, clock: _Clock, record: LedgerRecord, at: datetime | None) -> None:
+async def _append(
+    app: FastAPI, clock: LedgerClock, record: LedgerRecord, at: datetime | None
+) -> None:
     clock.at = at
     try:
         async with app.state.sessionmaker() as session:
@@ -99,7 +88,7 @@ async def ledger(
     http: httpx.AsyncClient,
     token_for: TokenFactory,
     clean_database: str,
-    clock: _Clock,
+    clock: LedgerClock,
 ) -> Ledger:
     """One real released query for P-1, plus appended entries around it, and a DPO token."""
     import_persons(clean_database, [person("P-1"), person("P-2", name="Schulz")])
@@ -219,7 +208,7 @@ async def test_register_time_and_combined_filters(http: httpx.AsyncClient, ledge
 
 
 async def test_paging_returns_each_entry_once_under_inserts(
-    app: FastAPI, http: httpx.AsyncClient, ledger: Ledger, clock: _Clock
+    app: FastAPI, http: httpx.AsyncClient, ledger: Ledger, clock: LedgerClock
 ) -> None:
     for number in range(17):
         await _append(app, clock, _record(f"bulk-{number}"), None)

@@ -19,7 +19,6 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.app import create_app
 from hub.audit import service
 from hub.audit.service import LedgerRecord, LedgerUnit
 from hub.audit.writer import LedgerWriter
@@ -27,15 +26,13 @@ from hub.db import create_hub_engine, create_sessionmaker
 from hub.errors import AuditUnavailable
 from hub.models import HitRef, LedgerEntry, Task
 from hub.tasks.repository import add_task
-from tests.conftest import REPO
 from tests.fixtures.factories import (
     blocked,
     import_persons,
     load_default_catalogue,
-    new_client,
     person,
-    settings_for,
 )
+from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
 from tests.hub.ledger_helpers import ledger_rows, table_rows, task_rows
 from tests.hub.test_query_melderegister import URL, query
 
@@ -115,14 +112,7 @@ async def writer(
 
 
 async def _token(http: httpx.AsyncClient, database_url: str) -> str:
-    client = new_client(database_url, authority="wohngeldstelle")
-    response = await http.post(
-        "/oauth/token",
-        data={"grant_type": "client_credentials"},
-        auth=(client.client_id, client.client_secret),
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+    return await client_token(http, database_url, authority="wohngeldstelle")
 
 
 class TestGroupCommit:
@@ -290,23 +280,14 @@ async def down_app(clean_database: str, tmp_path: Path) -> AsyncIterator[FastAPI
     """The real hub with its catalogue cached, so the first database call is the ledger's."""
     load_default_catalogue(clean_database)
     import_persons(clean_database, [person("P-1")])
-    app = create_app(
-        settings_for(
-            clean_database,
-            key_dir=tmp_path / "keys",
-            policy_dir=REPO / "policies",
-            catalogue_refresh_seconds=3600,
-            issuer="http://hub.test",
-        )
-    )
-    async with app.router.lifespan_context(app):
+    settings = hub_settings(clean_database, tmp_path, catalogue_refresh_seconds=3600)
+    async with running_hub(settings) as app:
         yield app
 
 
 @pytest.fixture
 async def down_http(down_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=down_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+    async with asgi_client(down_app) as client:
         yield client
 
 

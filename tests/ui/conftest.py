@@ -15,15 +15,22 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.app import create_app
 from hub.audit import service as ledger
 from hub.audit.service import LedgerRecord
 from hub.models import ReviewCase
 from hub.ui import service as accounts
-from tests.conftest import REPO
-from tests.fixtures.factories import load_default_catalogue, settings_for
+from tests.fixtures.factories import load_default_catalogue
+from tests.fixtures.hub_app import (
+    HUB_URL,
+    LedgerClock,
+    asgi_client,
+    freeze_ledger_clock,
+    hub_settings,
+    running_hub,
+)
 
-HUB = "http://hub.test"
+HUB = HUB_URL
+Clock = LedgerClock  # the name the tests/ui modules import
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -38,24 +45,14 @@ async def ui_app(
     clean_database: str, tmp_path: Path, ui_overrides: dict[str, Any]
 ) -> AsyncIterator[FastAPI]:
     load_default_catalogue(clean_database)
-    settings = settings_for(
-        clean_database,
-        key_dir=tmp_path / "keys",
-        policy_dir=REPO / "policies",
-        catalogue_refresh_seconds=0,
-        issuer=HUB,
-        **ui_overrides,
-    )
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
+    async with running_hub(hub_settings(clean_database, tmp_path, **ui_overrides)) as application:
         yield application
 
 
 @pytest.fixture
 async def browser(ui_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """A cookie-keeping client, like a browser without JavaScript."""
-    transport = httpx.ASGITransport(app=ui_app)
-    async with httpx.AsyncClient(transport=transport, base_url=HUB) as client:
+    async with asgi_client(ui_app) as client:
         yield client
 
 
@@ -128,23 +125,9 @@ def record(label: str, **changes: Any) -> LedgerRecord:
     return LedgerRecord(**values)
 
 
-class Clock:
-    """Sets the ledger's clock while seeding, so entries land on chosen days."""
-
-    at: datetime | None = None
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    frozen = Clock()
-
-    class _Datetime(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Any:
-            return frozen.at if frozen.at is not None else datetime.now(tz)
-
-    monkeypatch.setattr(ledger, "datetime", _Datetime)
-    return frozen
+    return freeze_ledger_clock(monkeypatch)
 
 
 async def append(

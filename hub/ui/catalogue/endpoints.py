@@ -7,7 +7,9 @@ shown on the page with nothing changed; success redirects back with a fixed mess
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -55,12 +57,47 @@ def _back(path: str, done: str, anchor: str = "") -> RedirectResponse:
     return RedirectResponse(f"{path}?{urlencode({'done': done})}{anchor}", status_code=303)
 
 
+def _dataset_path(register: str, dataset: str) -> str:
+    return f"/ui/catalogue/datasets/{register}/{dataset}"
+
+
 def _status(error: Exception) -> int:
     return error.status if isinstance(error, HubError) else 422
 
 
 def _text(error: Exception) -> str:
     return error.detail if isinstance(error, HubError) else str(error)
+
+
+def _page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    nav: str,
+    error: str | None,
+    status_code: int,
+) -> Response:
+    """A workbench page after a write: the refusal, or the fixed message of the success."""
+    done = DONE.get(request.query_params.get("done", ""))
+    full = {**context, "error": error, "done": done, "nav": nav}
+    return render(request, template, full, status_code=status_code)
+
+
+async def _submit(
+    write: Callable[[], Awaitable[Response]],
+    refused: Callable[..., Awaitable[Response]],
+    *,
+    prefix: str = "",
+) -> Response:
+    """Run a form's write: it parses the form, writes, and redirects back.
+
+    A refusal shows the page again with the problem and its status, and nothing changed.
+    """
+    try:
+        return await write()
+    except (HubError, forms.FormRefused) as error:
+        return await refused(error=f"{prefix}{_text(error)}", status_code=_status(error))
 
 
 @router.get("")
@@ -83,13 +120,14 @@ async def _dataset_page(
     if not found:
         missing = {"what": f"dataset {register}/{dataset}", "nav": "datasets"}
         return render(request, "catalogue/missing.html", missing, status_code=404)
-    context: dict[str, Any] = {
-        **found,
-        "error": error,
-        "done": DONE.get(request.query_params.get("done", "")),
-        "nav": "datasets",
-    }
-    return render(request, "catalogue/dataset.html", context, status_code=status_code)
+    return _page(
+        request,
+        "catalogue/dataset.html",
+        found,
+        nav="datasets",
+        error=error,
+        status_code=status_code,
+    )
 
 
 @router.get("/datasets/{register}/{dataset}")
@@ -113,8 +151,8 @@ async def release_field(
     csrf_token: Csrf = "",
 ) -> Response:
     check_csrf(user, csrf_token)
-    path = f"/ui/catalogue/datasets/{register}/{dataset}"
-    try:
+
+    async def write() -> Response:
         body = forms.release(action, reason)
         await catalogue.patch_field(
             session,
@@ -124,16 +162,10 @@ async def release_field(
             field=field,
             body=body,
         )
-    except (HubError, forms.FormRefused) as error:
-        return await _dataset_page(
-            request,
-            session,
-            register=register,
-            dataset=dataset,
-            error=f"{field}: {_text(error)}",
-            status_code=_status(error),
-        )
-    return _back(path, str(body.status), f"#field-{field}")
+        return _back(_dataset_path(register, dataset), str(body.status), f"#field-{field}")
+
+    refused = partial(_dataset_page, request, session, register=register, dataset=dataset)
+    return await _submit(write, refused, prefix=f"{field}: ")
 
 
 @router.post("/datasets/{register}/{dataset}/owner")
@@ -149,7 +181,8 @@ async def set_owner(
     csrf_token: Csrf = "",
 ) -> Response:
     check_csrf(user, csrf_token)
-    try:
+
+    async def write() -> Response:
         await catalogue.patch_dataset(
             session,
             cache(request),
@@ -158,16 +191,10 @@ async def set_owner(
             dataset=dataset,
             body=forms.owner(owner_office, reason),
         )
-    except (HubError, forms.FormRefused) as error:
-        return await _dataset_page(
-            request,
-            session,
-            register=register,
-            dataset=dataset,
-            error=_text(error),
-            status_code=_status(error),
-        )
-    return _back(f"/ui/catalogue/datasets/{register}/{dataset}", "owner")
+        return _back(_dataset_path(register, dataset), "owner")
+
+    refused = partial(_dataset_page, request, session, register=register, dataset=dataset)
+    return await _submit(write, refused)
 
 
 @router.post("/datasets/{register}/{dataset}/stewards")
@@ -184,7 +211,8 @@ async def assign_steward(
     csrf_token: Csrf = "",
 ) -> Response:
     check_csrf(user, csrf_token)
-    try:
+
+    async def write() -> Response:
         await catalogue.put_dataset_steward(
             session,
             cache(request),
@@ -194,16 +222,10 @@ async def assign_steward(
             steward_id=steward_id,
             body=forms.steward_link(responsibility, reason),
         )
-    except (HubError, forms.FormRefused) as error:
-        return await _dataset_page(
-            request,
-            session,
-            register=register,
-            dataset=dataset,
-            error=_text(error),
-            status_code=_status(error),
-        )
-    return _back(f"/ui/catalogue/datasets/{register}/{dataset}", "steward")
+        return _back(_dataset_path(register, dataset), "steward")
+
+    refused = partial(_dataset_page, request, session, register=register, dataset=dataset)
+    return await _submit(write, refused)
 
 
 @router.post("/datasets/{register}/{dataset}/stewards/{steward_id}/remove")
@@ -219,7 +241,8 @@ async def unassign_steward(
     csrf_token: Csrf = "",
 ) -> Response:
     check_csrf(user, csrf_token)
-    try:
+
+    async def write() -> Response:
         await catalogue.delete_dataset_steward(
             session,
             cache(request),
@@ -229,16 +252,10 @@ async def unassign_steward(
             steward_id=steward_id,
             reason=forms.reason_only(reason),
         )
-    except (HubError, forms.FormRefused) as error:
-        return await _dataset_page(
-            request,
-            session,
-            register=register,
-            dataset=dataset,
-            error=_text(error),
-            status_code=_status(error),
-        )
-    return _back(f"/ui/catalogue/datasets/{register}/{dataset}", "unassigned")
+        return _back(_dataset_path(register, dataset), "unassigned")
+
+    refused = partial(_dataset_page, request, session, register=register, dataset=dataset)
+    return await _submit(write, refused)
 
 
 async def _purposes_page(
@@ -250,14 +267,15 @@ async def _purposes_page(
     status_code: int = 200,
 ) -> Response:
     await session.rollback()
-    context = {
-        **await views.purposes_view(session),
-        "error": error,
-        "failed": failed,
-        "done": DONE.get(request.query_params.get("done", "")),
-        "nav": "purposes",
-    }
-    return render(request, "catalogue/purposes.html", context, status_code=status_code)
+    context = {**await views.purposes_view(session), "failed": failed}
+    return _page(
+        request,
+        "catalogue/purposes.html",
+        context,
+        nav="purposes",
+        error=error,
+        status_code=status_code,
+    )
 
 
 @router.get("/purposes")
@@ -283,7 +301,8 @@ async def edit_allowance(
 ) -> Response:
     check_csrf(user, csrf_token)
     anchor = f"allowance-{code}-{authority}-{register}"
-    try:
+
+    async def write() -> Response:
         body = forms.allowance(
             fields=fields,
             valid_from=valid_from,
@@ -300,24 +319,24 @@ async def edit_allowance(
             register=register,
             body=body,
         )
-    except (HubError, forms.FormRefused) as error:
-        return await _purposes_page(
-            request, session, error=_text(error), failed=anchor, status_code=_status(error)
-        )
-    return _back("/ui/catalogue/purposes", "allowance", f"#{anchor}")
+        return _back("/ui/catalogue/purposes", "allowance", f"#{anchor}")
+
+    return await _submit(write, partial(_purposes_page, request, session, failed=anchor))
 
 
 async def _duties_page(
     request: Request, session: AsyncSession, *, error: str | None = None, status_code: int = 200
 ) -> Response:
     await session.rollback()
-    context = {
-        "duties": await pages.duties_board(session),
-        "error": error,
-        "done": DONE.get(request.query_params.get("done", "")),
-        "nav": "duties",
-    }
-    return render(request, "catalogue/duties.html", context, status_code=status_code)
+    context = {"duties": await pages.duties_board(session)}
+    return _page(
+        request,
+        "catalogue/duties.html",
+        context,
+        nav="duties",
+        error=error,
+        status_code=status_code,
+    )
 
 
 @router.get("/duties")
@@ -336,7 +355,8 @@ async def duty_done(
     csrf_token: Csrf = "",
 ) -> Response:
     check_csrf(user, csrf_token)
-    try:
+
+    async def write() -> Response:
         await duties_service.mark_done(
             session,
             duty_id=duty_id,
@@ -344,11 +364,9 @@ async def duty_done(
             note=forms.done_note(note),
             today=local_today(datetime.now(UTC)),
         )
-    except (HubError, forms.FormRefused) as error:
-        return await _duties_page(
-            request, session, error=f"duty {duty_id}: {_text(error)}", status_code=_status(error)
-        )
-    return _back("/ui/catalogue/duties", "duty")
+        return _back("/ui/catalogue/duties", "duty")
+
+    return await _submit(write, partial(_duties_page, request, session), prefix=f"duty {duty_id}: ")
 
 
 @router.get("/history")

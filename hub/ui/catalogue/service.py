@@ -147,17 +147,4 @@ async def dcat(session: AsyncSession, *, settings: Settings) -> DcatExport:
 async def history(session: AsyncSession, *, target: str | None, limit: int) -> list[dict[str, Any]]:
     """The catalogue's change history, newest first (who, when, what, why)."""
     rows = await ui_repo.recent_changes(session, target=target, limit=limit)
-    return [
-        {
-            "id": row.id,
-            "occurred_at": row.occurred_at.isoformat(),
-            "actor": row.actor,
-            "action": row.action,
-            "target": row.target,
-            "reason": row.reason,
-            "before": row.before,
-            "after": row.after,
-            "revision": row.revision,
-        }
-        for row in rows
-    ]
+    return [views.change_view(row) for row in rows]

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.base import RetentionResult, RetentionRule
 from adapters.melderegister.tables import MrPerson
+from adapters.sql.engine import SQLITE_BEGIN_OPTION
 
 BATCH: Final = 500
 RELIGION_ELSTAM: Final = "bmg14_religion_elstam"
@@ -115,6 +116,9 @@ async def apply_rule(session: AsyncSession, rule: str, *, today: date) -> Retent
     examined = changed = removed = 0
     after = ""
     async with session.begin():
+        # SQLite: take the write lock first; a read transaction that later writes fails at once
+        # ("database is locked") when another connection wrote meanwhile.
+        await session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         while batch := await _batch(session, step, after):
             for person_id, record in batch:
                 rewritten, count = step.rewrite(record)

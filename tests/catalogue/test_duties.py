@@ -272,7 +272,7 @@ class TestRetention:
         finally:
             await other_engine.dispose()
         outcomes = [run.outcome for run in builder.runs(duty)]
-        assert sorted(outcomes) == ["done", "marked_due"]
+        assert sorted(outcomes) == ["done", "marked_due"], [r.proof for r in builder.runs(duty)]
 
     async def test_unmirrored_register_or_unknown_rule_is_left_to_the_steward(
         self,

@@ -6,6 +6,7 @@ receives it as an argument.
 
 from __future__ import annotations
 
+import os
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
@@ -198,6 +199,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_development_defaults_in_production(self) -> Settings:
+        if self.environment == "production" and os.environ.get("HUB_TEST_FAST_HASHES") == "1":
+            raise ValueError("HUB_TEST_FAST_HASHES weakens secret hashing; never in production")
         if self.environment == "production" and self.policy_revision == "dev":
             raise ValueError("HUB_POLICY_REVISION must name the deployed policy bundle")
         if self.environment == "production" and self.issuer.startswith("http://127.0.0.1"):

@@ -60,8 +60,27 @@ def hit_facts(person: MrPerson, persons: Persons, *, today: date) -> dict[str, A
     }
 
 
+_ADDRESS_DATES = frozenset({"moved_in", "moved_out"})
+
+
+def dated_addresses(addresses: list[Mapping[str, Any]], *, dates: bool) -> list[dict[str, Any]]:
+    """Each address says whether it is current; its Ein-/Auszugsdatum only with ``dates``.
+
+    Addresses are BMG §34 Abs. 1 Nr. 9 data, the dates Nr. 10 (field ``move_dates``): a
+    release of ``addresses`` alone must not carry them.
+    """
+    return [
+        {
+            **{key: value for key, value in address.items() if dates or key not in _ADDRESS_DATES},
+            "current": address.get("moved_out") is None,
+        }
+        for address in addresses
+    ]
+
+
 def current_addresses(record: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [address for address in record.get("addresses", []) if address.get("moved_out") is None]
+    current = [a for a in record.get("addresses", []) if a.get("moved_out") is None]
+    return dated_addresses(current, dates=False)
 
 
 def _blocks(record: Mapping[str, Any]) -> dict[str, bool]:
@@ -149,7 +168,7 @@ def _related_values(
     ]
 
 
-_ADDRESS_DATES = frozenset({"moved_in", "moved_out"})
+_FREE_SEARCH_DROPPED = _ADDRESS_DATES | {"current"}  # every address shown is current
 
 
 def _free_search_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -160,9 +179,9 @@ def _free_search_values(values: dict[str, Any]) -> dict[str, Any]:
     if "addresses" in values:
         # Without moved_in/moved_out: the Einzugsdatum is move_dates, security bodies only.
         values["addresses"] = [
-            {key: value for key, value in address.items() if key not in _ADDRESS_DATES}
+            {key: value for key, value in address.items() if key not in _FREE_SEARCH_DROPPED}
             for address in values["addresses"] or []
-            if address.get("kind") == "haupt" and address.get("moved_out") is None
+            if address.get("kind") == "haupt" and address["current"]
         ]
     if "move_dates" in values:
         values["move_dates"] = {"moved_in": values["move_dates"].get("moved_in")}
@@ -192,4 +211,6 @@ def field_values(
             values[field] = (related[0] if related else None) if field == "spouse" else related
         elif field in _PLAIN_FIELDS:
             values[field] = _PLAIN_FIELDS[field](person.record)
+    if values.get("addresses"):
+        values["addresses"] = dated_addresses(values["addresses"], dates="move_dates" in fields)
     return values

@@ -51,6 +51,7 @@ from adapters.errors import (
     TooManyMatches,
     UpstreamContractError,
 )
+from adapters.melderegister.mapping import dated_addresses
 from adapters.melderegister.spec import MELDEREGISTER_SPEC
 from adapters.xmeld import codes
 from adapters.xmeld.answer import Answer1331, AnsweredPerson, parse_1331
@@ -330,6 +331,10 @@ class XMeldMelderegisterAdapter:
                     raise RecordNotFound("the remote no longer finds the person")
                 values = person.values
             fields: dict[str, Any] = {name: values.get(name) for name in sorted(request.fields)}
+            if fields.get("addresses"):  # the remote may date them; only move_dates may carry it
+                fields["addresses"] = dated_addresses(
+                    fields["addresses"], dates="move_dates" in request.fields
+                )
             for role in subject.strip_related:  # blocked ones cannot be told apart: all go
                 name = _ROLE_FIELD.get(role)
                 if name in fields:

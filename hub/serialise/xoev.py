@@ -161,7 +161,7 @@ class PersonWriter:
             inland = sub(anschrift, x("anschrift.inland"))
             self._inland(inland if self._free else sub(inland, x("anschrift.inland")), address)
             if not self._free:
-                current = address.get("moved_out") is None
+                current = address.get("current", address.get("moved_out") is None)
                 sub(node, x("wohnung.aktuell"), "true" if current else "false")
             self._add(parts, "wohnung", node)
 

@@ -101,6 +101,36 @@ class TestReleased:
         assert record["fields"]["birth"]["date"] == "1980-05-17"
         assert "P-1" not in record["hit_id"] and len(record["hit_id"]) >= 32
 
+    @pytest.mark.parametrize("with_move_dates", [False, True], ids=["addresses", "with-dates"])
+    async def test_address_dates_leave_only_with_move_dates(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        clean_database: str,
+        with_move_dates: bool,
+    ) -> None:
+        # Addresses are BMG §34 Abs. 1 Nr. 9 data, Ein-/Auszugsdatum Nr. 10 (move_dates).
+        moved = person("P-1")
+        former = {**moved["addresses"][0], "street": "Alte Gasse", "moved_out": "2015-03-31"}
+        moved["addresses"] = [former, moved["addresses"][0]]
+        moved["addresses"][0]["moved_in"] = "2001-04-01"
+        import_persons(clean_database, [moved])
+        fields = ["name", "addresses", *(["move_dates"] if with_move_dates else [])]
+        token = await token_for("wohngeldstelle")
+        response = await ask(http, token, query(fields=fields))
+        assert response.status_code == 200, response.text
+        [record] = response.json()["records"]
+        addresses = record["fields"]["addresses"]
+        assert [(a["street"], a["current"]) for a in addresses] == [
+            ("Alte Gasse", False),
+            ("Rheinstraße", True),
+        ]
+        dated = [(a.get("moved_in"), a.get("moved_out")) for a in addresses]
+        if with_move_dates:
+            assert dated == [("2001-04-01", "2015-03-31"), ("2015-04-01", None)]
+        else:
+            assert all("moved_in" not in a and "moved_out" not in a for a in addresses)
+
     async def test_ledger_records_names_and_ids_never_values(
         self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str
     ) -> None:

@@ -38,7 +38,7 @@ run: install
 	@echo "Demo clients (one per city office; client_secret_basic or client_secret_post):"
 	@$(BIN)/hub demo credentials
 	@echo "API:  http://$(HOST):$(PORT)/docs    token: POST http://$(HOST):$(PORT)/oauth/token"
-	@echo "UI:   http://$(HOST):$(PORT)/ui/audit (DPO workbench; accounts under ui_accounts above)"
+	@echo "UI:   http://$(HOST):$(PORT)/ui  (/ui/audit DPO, /ui/catalogue stewards, /ui/tasks register office; accounts under ui_accounts above)"
 	$(BIN)/hub serve --host $(HOST) --port $(PORT)
 
 test: dev browser

@@ -32,8 +32,8 @@ from governance.models import (
     Purpose,
     PurposeAllowance,
 )
+from governance.retention import log_retention_class
 
-SECURITY_CATEGORIES: Final = frozenset({"security_authority", "justice_authority"})
 SPECIAL_CATEGORY: Final = "special_category"
 
 DATA_SUBJECTS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -91,19 +91,6 @@ HUB_TOMS: Final = (
     ),
     "Datenminimierung: der Empfänger wählt die Felder; höchstens 1000 Treffer je Suche",
 )
-
-
-def log_retention_class(register: str, *, authority_category: str, fields: Sequence[str]) -> str:
-    """The ledger class (law-matrix §5) of retrievals under one allowance."""
-    if "idnr" in fields:
-        return "L-IDNR"
-    if register == "gewerberegister":
-        return "L-GEWERBE"
-    if register == "personenstandsregister":
-        return "L-PSTR"
-    if register == "melderegister":
-        return "L-MELDE-SEC" if authority_category in SECURITY_CATEGORIES else "L-MELDE"
-    return "L-DECISION"
 
 
 def approval_basis(register: str, *, authority_category: str) -> str:

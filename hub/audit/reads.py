@@ -22,9 +22,10 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.catalogue import Catalogue
+from governance.retention import SECURITY_CATEGORIES
 from hub.audit.chain import CHAINED_COLUMNS
 from hub.audit.retention import END_OF_FOLLOWING_YEAR, MONTHS, oldest_kept
-from hub.audit.service import SECURITY_CATEGORIES, LedgerRecord, LedgerUnit
+from hub.audit.service import LedgerRecord, LedgerUnit
 from hub.audit.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.auth.keys import SIGNING_ALGORITHM

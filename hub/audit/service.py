@@ -11,12 +11,11 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.retention import log_retention_class
 from hub.audit import checkpoints, repository
 from hub.audit.chain import CHAINED_COLUMNS, GENESIS_HASH, entry_hash
 from hub.audit.retention import is_due
 from hub.models import LedgerCheckpoint, LedgerEntry, LedgerTombstone
-
-SECURITY_CATEGORIES = frozenset({"security_authority", "justice_authority"})
 
 
 @dataclass(kw_only=True)
@@ -50,16 +49,10 @@ class LedgerRecord:
 
 
 def retention_class(record: LedgerRecord) -> str:
-    """Retention classes of law-matrix §5."""
-    if "idnr" in record.fields_released:
-        return "L-IDNR"
-    if record.register == "gewerberegister":
-        return "L-GEWERBE"
-    if record.register == "personenstandsregister":
-        return "L-PSTR"
-    if record.register == "melderegister":
-        return "L-MELDE-SEC" if record.authority_category in SECURITY_CATEGORIES else "L-MELDE"
-    return "L-DECISION"
+    """Retention classes of law-matrix §5 (the Art. 30 records name the same)."""
+    return log_retention_class(
+        record.register, authority_category=record.authority_category, fields=record.fields_released
+    )
 
 
 # What must commit with an entry (hit refs, register-office tasks), given the new entry.

@@ -49,6 +49,18 @@ def controller_from(settings: Settings) -> Controller:
     )
 
 
+def dcat_settings(settings: Settings) -> DcatSettings:
+    catalogue = settings.catalogue
+    return DcatSettings(
+        base_uri=catalogue.dcat_base_uri,
+        title=catalogue.dcat_title,
+        description=catalogue.dcat_description,
+        publisher_name=catalogue.publisher_name,
+        publisher_uri=catalogue.publisher_uri,
+        municipality_ags=settings.municipality_ags or None,
+    )
+
+
 async def _records(request: Request, session: AsyncSession, on: date | None) -> ProcessingRecords:
     now = datetime.now(UTC)
     return await processing_records(
@@ -111,18 +123,7 @@ async def get_processing_records_html(
 )
 async def get_dcat(request: Request, session: Session, _principal: Reader) -> Response:
     """DCAT-AP.de (Turtle) for the datasets the catalogue marks open."""
-    settings = _settings(request)
-    export = await dcat_export(
-        session,
-        settings=DcatSettings(
-            base_uri=settings.catalogue.dcat_base_uri,
-            title=settings.catalogue.dcat_title,
-            description=settings.catalogue.dcat_description,
-            publisher_name=settings.catalogue.publisher_name,
-            publisher_uri=settings.catalogue.publisher_uri,
-            municipality_ags=settings.municipality_ags or None,
-        ),
-    )
+    export = await dcat_export(session, settings=dcat_settings(_settings(request)))
     skipped = ",".join(f"{item.register}/{item.dataset}:{item.reason}" for item in export.skipped)
     headers = {"X-Dcat-Skipped": skipped} if skipped else {}
     return Response(export.turtle(), media_type=f"{TURTLE}; charset=utf-8", headers=headers)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -16,11 +15,9 @@ from governance.models import PurposeAllowance
 from governance.records import (
     Controller,
     ProcessingRecords,
-    log_retention_class,
     processing_records,
     render_html,
 )
-from hub.audit.service import LedgerRecord, retention_class
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
 from tests.catalogue.conftest import READ, TokenFactory, bearer
 from tests.fixtures.catalogue_factories import catalogue
@@ -191,26 +188,6 @@ def test_escapes_catalogue_text_in_html() -> None:
     hostile = replace(document, controller=replace(CONTROLLER, name="<script>x</script>"))
     assert "keine gültigen Zwecke" in render_html(document)
     assert "<script>x</script>" not in render_html(hostile)
-
-
-def test_retention_class_matches_the_ledger() -> None:
-    """The VVT names the same class the ledger gives each retrieval (law-matrix §5)."""
-    registers = ["melderegister", "gewerberegister", "personenstandsregister", "other"]
-    categories = ["city_office", "security_authority", "justice_authority", "public_body"]
-    for register, category, fields in itertools.product(
-        registers, categories, (["name"], ["idnr"])
-    ):
-        ledger = LedgerRecord(
-            request_id="r",
-            register=register,
-            outcome="released",
-            http_status=200,
-            authority_category=category,
-            fields_released=fields,
-        )
-        assert log_retention_class(register, authority_category=category, fields=fields) == (
-            retention_class(ledger)
-        )
 
 
 class TestApi:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from selenium.webdriver.remote.webdriver import WebDriver
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.audit import service as ledger
@@ -28,10 +29,16 @@ from tests.fixtures.hub_app import (
     hub_settings,
     running_hub,
 )
+from tests.ui.browser import headless_chrome
 
 HUB = HUB_URL
 Clock = LedgerClock  # the name the tests/ui modules import
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def chrome() -> Iterator[WebDriver]:
+    yield from headless_chrome()
 
 
 @pytest.fixture

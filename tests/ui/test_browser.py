@@ -1,22 +1,13 @@
-"""The DPO's workbench in headless Chromium (Selenium) against the hub served by uvicorn.
-
-Skipped only when Chromium is missing and CI is unset; in CI a missing browser fails.
-"""
+"""The DPO's workbench in headless Chromium (Selenium) against the hub served by uvicorn."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.wait import WebDriverWait
 
 from hub.app import create_app
 from hub.db import create_hub_engine, create_sessionmaker
@@ -24,44 +15,15 @@ from hub.ui import service as accounts
 from tests.conftest import REPO
 from tests.fixtures.factories import load_default_catalogue, settings_for
 from tests.hub.ledger_helpers import tamper
+from tests.ui.browser import submit_login, texts, wait_for
 from tests.ui.conftest import Clock, append, open_case, record
 from tests.ui.servers import free_port, serve_in_thread
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 TODAY = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
 YESTERDAY = TODAY - timedelta(days=1)
 PASSWORD = "browser test password 1"
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
-
-
-@pytest.fixture
-def chrome() -> Iterator[WebDriver]:
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        if _in_ci():
-            pytest.fail("Chromium/chromedriver missing: run 'make browser'")
-        pytest.skip("Chromium not installed (make browser)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.implicitly_wait(0)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
@@ -95,62 +57,46 @@ async def seeded(clean_database: str, clock: Clock) -> dict[str, str]:
     return ids
 
 
-def _wait(driver: WebDriver, css: str, text: str | None = None) -> None:
-    locator = (By.CSS_SELECTOR, css)
-    if text is None:
-        WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located(locator))
-    else:
-        WebDriverWait(driver, 10).until(
-            expected_conditions.text_to_be_present_in_element(locator, text)
-        )
-
-
-def _texts(driver: WebDriver, css: str) -> list[str]:
-    return [element.text for element in driver.find_elements(By.CSS_SELECTOR, css)]
-
-
 def _sign_in(driver: WebDriver, base: str) -> None:
     driver.get(f"{base}/ui/audit?authority=sozialamt")
     assert "/ui/login?next=/ui/audit%3Fauthority%3Dsozialamt" in driver.current_url
-    driver.find_element(By.ID, "username").send_keys("dpo.weber")
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.ID, "sign-in").click()
-    _wait(driver, "#result-count")
+    submit_login(driver, username="dpo.weber", password=PASSWORD)
+    wait_for(driver, "#result-count")
     assert driver.find_element(By.ID, "signed-in-as").text == "Ms Weber (dpo.weber)"
 
 
 def _search(driver: WebDriver, ids: dict[str, str]) -> None:
     # The redirect kept the filter: three Sozialamt calls, oldest first.
     assert driver.find_element(By.ID, "result-count").text == "3 matching entries"
-    assert _texts(driver, "#entries td.authority") == ["sozialamt"] * 3
-    assert _texts(driver, "#entries td.user") == ["u.k1", "u.k2", "u.k4"]
+    assert texts(driver, "#entries td.authority") == ["sozialamt"] * 3
+    assert texts(driver, "#entries td.user") == ["u.k1", "u.k2", "u.k4"]
     # A new filter through htmx: the table is swapped, the page is not reloaded.
     marker = driver.find_element(By.ID, "search-form")
     field = driver.find_element(By.ID, "f-authority")
     field.clear()
     field.send_keys("jugendamt")
     driver.find_element(By.ID, "search").click()
-    _wait(driver, "#result-count", "1 matching entry")
+    wait_for(driver, "#result-count", "1 matching entry")
     assert driver.find_element(By.ID, "search-form") == marker
-    assert _texts(driver, "#entries td.user") == ["u.k3"]
-    assert _texts(driver, "#entries td.fields") == ["name, addresses"]
+    assert texts(driver, "#entries td.user") == ["u.k3"]
+    assert texts(driver, "#entries td.fields") == ["name, addresses"]
     assert "authority=jugendamt" in driver.current_url
     # Entry detail: reasons and legal basis.
     driver.find_element(By.CSS_SELECTOR, "#entries td.time a").click()
-    _wait(driver, "#d-reasons")
+    wait_for(driver, "#d-reasons")
     assert driver.find_element(By.ID, "d-entry-id").text == ids["k3"]
-    assert _texts(driver, "#d-reasons li") == ["purpose_allowed", "field_not_allowed:religion"]
-    assert _texts(driver, "#d-legal-basis li") == ["BMG §37", "SGB XII §118"]
+    assert texts(driver, "#d-reasons li") == ["purpose_allowed", "field_not_allowed:religion"]
+    assert texts(driver, "#d-legal-basis li") == ["BMG §37", "SGB XII §118"]
 
 
 def _chain(driver: WebDriver, base: str, database_url: str) -> None:
     driver.get(f"{base}/ui/audit/chain")
     driver.find_element(By.ID, "verify").click()
-    _wait(driver, "#chain-result", "Chain intact")
+    wait_for(driver, "#chain-result", "Chain intact")
     assert driver.find_element(By.ID, "chain-result").get_attribute("data-ok") == "true"
     tamper(database_url, "UPDATE ledger_entries SET user_id = 'someone.else' WHERE seq = 2")
     driver.find_element(By.ID, "verify").click()
-    _wait(driver, "#chain-result", "BROKEN")
+    wait_for(driver, "#chain-result", "BROKEN")
     assert driver.find_element(By.ID, "broken-seq").text == "2"
     assert "entry altered" in driver.find_element(By.ID, "broken-problem").text
 
@@ -158,10 +104,10 @@ def _chain(driver: WebDriver, base: str, database_url: str) -> None:
 def _close_case(driver: WebDriver, base: str, case_id: str) -> None:
     driver.get(f"{base}/ui/audit/cases")
     driver.find_element(By.CSS_SELECTOR, f'tr[data-case-id="{case_id}"] a').click()
-    _wait(driver, "#note")
+    wait_for(driver, "#note")
     driver.find_element(By.ID, "note").send_keys("Both queries belong to case SGB-XII-77.")
     driver.find_element(By.ID, "close-case").click()
-    _wait(driver, "#case-status", "closed")
+    wait_for(driver, "#case-status", "closed")
     assert driver.find_element(By.ID, "case-note").text == "Both queries belong to case SGB-XII-77."
     assert driver.find_element(By.ID, "case-closed-by").text == "dpo.weber"
     driver.get(f"{base}/ui/audit/cases?status=open")
@@ -193,7 +139,7 @@ def _charts(driver: WebDriver, base: str) -> None:
     assert sorted(titles) == sorted(
         [f"{day1} · released: 3", f"{day2} · released: 1", f"{day2} · denied: 1"]
     )
-    legend = _texts(driver, "#chart-authority .legend li")
+    legend = texts(driver, "#chart-authority .legend li")
     assert legend == ["sozialamt", "jugendamt", "wohngeldstelle"]
 
 

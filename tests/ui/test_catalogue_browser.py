@@ -32,8 +32,8 @@ from tests.fixtures.factories import (
     settings_for,
 )
 from tests.hub.ledger_helpers import ledger_rows, run_statement
+from tests.ui.browser import submit_login, texts, wait_for
 from tests.ui.servers import free_port, serve_in_thread
-from tests.ui.test_browser import _texts, _wait, chrome  # noqa: F401 - the Chromium fixture
 
 pytestmark = pytest.mark.browser
 
@@ -87,10 +87,8 @@ def _share(driver: WebDriver, key: str) -> tuple[int, int, str]:
 def _sign_in(driver: WebDriver, base: str) -> None:
     driver.get(f"{base}/ui/catalogue")
     assert "/ui/login?next=/ui/catalogue" in driver.current_url
-    driver.find_element(By.ID, "username").send_keys("s.stewart")
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.ID, "sign-in").click()
-    _wait(driver, "#completeness")
+    submit_login(driver, username="s.stewart", password=PASSWORD)
+    wait_for(driver, "#completeness")
 
 
 def _approve(driver: WebDriver, base: str) -> None:
@@ -100,13 +98,13 @@ def _approve(driver: WebDriver, base: str) -> None:
     assert row.find_element(By.CSS_SELECTOR, ".status strong").text == "unreviewed"
     # Without a reason the approval is refused and nothing changes.
     driver.find_element(By.ID, "approve-marital").click()
-    _wait(driver, "#error-message", "reason")
+    wait_for(driver, "#error-message", "reason")
     assert driver.find_element(By.CSS_SELECTOR, "#field-marital .status strong").text == (
         "unreviewed"
     )
     driver.find_element(By.ID, "reason-marital").send_keys("Familienstand geprüft, BMG §3")
     driver.find_element(By.ID, "approve-marital").click()
-    _wait(driver, "#done-message", "approved")
+    wait_for(driver, "#done-message", "approved")
     status = driver.find_element(By.CSS_SELECTOR, "#field-marital .status").text
     assert status.startswith("approved")
     assert "Familienstand geprüft, BMG §3 (s.stewart)" in status
@@ -132,7 +130,7 @@ async def _query(base: str, database_url: str) -> dict[str, object]:
 
 
 async def test_steward_releases_a_new_field_in_chromium(
-    chrome: WebDriver,  # noqa: F811 - the fixture imported above
+    chrome: WebDriver,
     clean_database: str,
     tmp_path: Path,
 ) -> None:
@@ -166,15 +164,15 @@ async def test_steward_releases_a_new_field_in_chromium(
         assert entry["catalogue_revision"] == revision
 
         chrome.get(f"{base}/ui/catalogue/history?target=field:melderegister/persons/marital")
-        assert _texts(chrome, "#history td.action") == ["field.approve", "sync.add"]
-        assert _texts(chrome, "#history td.actor")[0] == "s.stewart"
-        assert _texts(chrome, "#history td.reason")[0] == "Familienstand geprüft, BMG §3"
-        assert _texts(chrome, "#history td.revision")[0] == str(revision)
+        assert texts(chrome, "#history td.action") == ["field.approve", "sync.add"]
+        assert texts(chrome, "#history td.actor")[0] == "s.stewart"
+        assert texts(chrome, "#history td.reason")[0] == "Familienstand geprüft, BMG §3"
+        assert texts(chrome, "#history td.revision")[0] == str(revision)
 
         chrome.get(f"{base}/ui/catalogue/duties")
-        statuses = _texts(chrome, "#duties td.status")
+        statuses = texts(chrome, "#duties td.status")
         assert statuses[:2] == ["overdue", "due"]
         assert set(statuses[2:]) == {"scheduled"}
-        dues = _texts(chrome, "#duties td.due")
+        dues = texts(chrome, "#duties td.due")
         assert dues[:2] == [(TODAY - timedelta(days=40)).isoformat(), TODAY.isoformat()]
         assert date.fromisoformat(dues[2]) > TODAY

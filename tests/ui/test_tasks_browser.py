@@ -28,8 +28,8 @@ from tests.fixtures.factories import (
 )
 from tests.hub.ledger_helpers import task_rows
 from tests.hub.test_query_melderegister import URL, query
+from tests.ui.browser import submit_login, texts, wait_for
 from tests.ui.servers import free_port, serve_in_thread
-from tests.ui.test_browser import _texts, _wait, chrome  # noqa: F401 - the Chromium fixture
 
 pytestmark = pytest.mark.browser
 
@@ -75,16 +75,14 @@ async def _held(base: str, database_url: str) -> str:
 
 def _sign_in(driver: WebDriver, base: str) -> None:
     driver.get(f"{base}/ui")
-    driver.find_element(By.ID, "username").send_keys("s.becker")
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.ID, "sign-in").click()
-    _wait(driver, "#workbenches")
+    submit_login(driver, username="s.becker", password=PASSWORD)
+    wait_for(driver, "#workbenches")
     driver.find_element(By.CSS_SELECTOR, '#workbenches a[href="/ui/tasks"]').click()
-    _wait(driver, "#task-count")
+    wait_for(driver, "#task-count")
 
 
 async def test_office_closes_a_hold_in_chromium(
-    chrome: WebDriver,  # noqa: F811 - the imported fixture
+    chrome: WebDriver,
     clean_database: str,
     tmp_path: Path,
 ) -> None:
@@ -99,23 +97,23 @@ async def test_office_closes_a_hold_in_chromium(
         task_id = await _held(base, clean_database)
         _sign_in(chrome, base)
         assert chrome.find_element(By.ID, "open-count").text == "1"
-        assert _texts(chrome, "#tasks td.authority") == ["wohngeldstelle"]
-        assert _texts(chrome, "#tasks td.case-reference") == ["WG-2026-0042"]
+        assert texts(chrome, "#tasks td.authority") == ["wohngeldstelle"]
+        assert texts(chrome, "#tasks td.case-reference") == ["WG-2026-0042"]
         chrome.find_element(By.CSS_SELECTOR, f'tr[data-task-id="{task_id}"] td.ticket a').click()
-        _wait(chrome, "#t-reasons")
+        wait_for(chrome, "#t-reasons")
         assert chrome.find_element(By.ID, "t-person").text == "P-9"
-        assert "auskunftssperre" in _texts(chrome, "#t-reasons li")
+        assert "auskunftssperre" in texts(chrome, "#t-reasons li")
         Select(chrome.find_element(By.ID, "resolution")).select_by_value("refused")
         chrome.find_element(By.ID, "note").send_keys(NOTE)
         chrome.find_element(By.ID, "close-task").click()
-        _wait(chrome, "#t-status", "closed")
+        wait_for(chrome, "#t-status", "closed")
         assert chrome.find_element(By.ID, "t-note").text == NOTE
         assert chrome.find_element(By.ID, "t-closed-by").text == "ui-workbench/s.becker"
         chrome.find_element(By.ID, "nav-closed").click()
-        _wait(chrome, "#task-count", "1 closed task")
-        assert _texts(chrome, "#tasks td.ticket") == [task_id]
-        assert _texts(chrome, "#tasks td.resolution") == ["refused"]
+        wait_for(chrome, "#task-count", "1 closed task")
+        assert texts(chrome, "#tasks td.ticket") == [task_id]
+        assert texts(chrome, "#tasks td.resolution") == ["refused"]
         chrome.find_element(By.ID, "nav-open").click()
-        _wait(chrome, "#task-count", "0 open tasks")
+        wait_for(chrome, "#task-count", "0 open tasks")
     [row] = task_rows(clean_database)
     assert row["resolution"] == f"refused: {NOTE}"

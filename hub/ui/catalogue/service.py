@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from governance.dcat import DcatExport, DcatSettings, dcat_export
+from governance.dcat import DcatExport, dcat_export
 from governance.duties import local_today
 from governance.models import Steward
 from governance.records import processing_records, render_html
 from hub.catalogue import repository as repo
 from hub.catalogue import views
-from hub.catalogue.records_endpoints import controller_from
+from hub.catalogue.records_endpoints import controller_from, dcat_settings
 from hub.catalogue.service import STEWARD_COLUMNS, Actor
 from hub.config import Settings
 from hub.ui.catalogue import repository as ui_repo
@@ -130,18 +130,7 @@ async def records_html(session: AsyncSession, *, settings: Settings) -> str:
 
 
 async def dcat(session: AsyncSession, *, settings: Settings) -> DcatExport:
-    catalogue = settings.catalogue
-    return await dcat_export(
-        session,
-        settings=DcatSettings(
-            base_uri=catalogue.dcat_base_uri,
-            title=catalogue.dcat_title,
-            description=catalogue.dcat_description,
-            publisher_name=catalogue.publisher_name,
-            publisher_uri=catalogue.publisher_uri,
-            municipality_ags=settings.municipality_ags or None,
-        ),
-    )
+    return await dcat_export(session, settings=dcat_settings(settings))
 
 
 async def history(session: AsyncSession, *, target: str | None, limit: int) -> list[dict[str, Any]]:

@@ -1,0 +1,70 @@
+"""Headless Chromium (Debian's chromium + chromedriver, Selenium) for the workbench tests.
+
+Skipped only when Chromium is missing and CI is unset; in CI a missing browser fails.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def headless_chrome() -> Iterator[WebDriver]:
+    """The body of the ``chrome`` fixture (tests/ui/conftest.py)."""
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        if _in_ci():
+            pytest.fail("Chromium/chromedriver missing: run 'make browser'")
+        pytest.skip("Chromium not installed (make browser)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.implicitly_wait(0)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_for(driver: WebDriver, css: str, text: str | None = None) -> None:
+    locator = (By.CSS_SELECTOR, css)
+    if text is None:
+        WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located(locator))
+    else:
+        WebDriverWait(driver, 10).until(
+            expected_conditions.text_to_be_present_in_element(locator, text)
+        )
+
+
+def texts(driver: WebDriver, css: str) -> list[str]:
+    return [element.text for element in driver.find_elements(By.CSS_SELECTOR, css)]
+
+
+def submit_login(driver: WebDriver, *, username: str, password: str) -> None:
+    """Fill and send the login form the browser is on."""
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "sign-in").click()

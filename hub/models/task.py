@@ -27,6 +27,10 @@ class Task(Base):
     purpose: Mapped[str] = mapped_column(String(64))
     case_reference: Mapped[str] = mapped_column(String(200))
     reasons: Mapped[list[str]] = mapped_column(JsonColumn)
+    # A neutral hold's Auskunftssperre: on what basis and for whom it was entered, so the office
+    # knows whom to hear or notify (BMG §34 Abs. 5 S. 1, 3). None for other tasks.
+    sperre_basis: Mapped[str | None] = mapped_column(String(16), default=None)
+    sperre_initiator: Mapped[str | None] = mapped_column(String(64), default=None)
     query_kind: Mapped[str] = mapped_column(String(32))
     fields_requested: Mapped[list[str]] = mapped_column(JsonColumn)
     # Match keys and values as the requester gave them, so the office can find the entry of a

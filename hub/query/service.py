@@ -500,7 +500,9 @@ def _hold_tasks(record: LedgerRecord, decision: Decision, hits: Sequence[Hit]) -
             user_id=record.user_id or "",
             purpose=record.purpose or "",
             case_reference=record.case_reference or "",
-            reasons=[*decision.reasons, *_sperre_facts(hits[h.index])],
+            reasons=list(decision.reasons),
+            sperre_basis=_sperre_fact(hits[h.index], "basis"),
+            sperre_initiator=_sperre_fact(hits[h.index], "initiator"),
             query_kind=record.kind or "",
             fields_requested=list(record.fields_requested),
             created_at=now,
@@ -510,12 +512,11 @@ def _hold_tasks(record: LedgerRecord, decision: Decision, hits: Sequence[Hit]) -
     ]
 
 
-def _sperre_facts(hit: Hit) -> list[str]:
-    """Basis and initiator of a Sperre: whom the office informs (BMG §34 Abs. 5 S. 1, 3)."""
+def _sperre_fact(hit: Hit, key: str) -> str | None:
+    """Basis or initiator of a Sperre: whom the office informs (BMG §34 Abs. 5 S. 1, 3)."""
     sperre = hit.facts.get("auskunftssperre")
-    if not isinstance(sperre, Mapping):
-        return []
-    return [f"sperre_basis:{sperre.get('basis')}", f"sperre_initiator:{sperre.get('initiator')}"]
+    value = sperre.get(key) if isinstance(sperre, Mapping) else None
+    return str(value) if value is not None else None
 
 
 def _neutral(record: LedgerRecord) -> QueryAnswer:

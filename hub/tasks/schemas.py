@@ -39,6 +39,8 @@ _VIEW_COLUMNS = (
     "fields_requested",
     "match",
     "reasons",
+    "sperre_basis",
+    "sperre_initiator",
     "created_at",
     "closed_at",
     "closed_by",

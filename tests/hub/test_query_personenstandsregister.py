@@ -317,6 +317,7 @@ class TestManualEntries:
         assert task["authority"] == "standesamt_extern"
         assert task["match"] == match
         assert reason in task["reasons"]
+        assert task["sperre_basis"] is task["sperre_initiator"] is None
 
 
 class TestErsuchen:

@@ -41,6 +41,9 @@ async def test_office_sees_what_it_needs_to_act(
     assert task["query_kind"] == "person"
     assert task["fields_requested"] == ["name", "given_names", "birth", "addresses"]
     assert "auskunftssperre" in task["reasons"]
+    # Whom the office hears or notifies (BMG §34 Abs. 5): own members, not reason strings.
+    assert (task["sperre_basis"], task["sperre_initiator"]) == ("antrag", "meldebehoerde")
+    assert not [reason for reason in task["reasons"] if reason.startswith("sperre_")]
 
 
 async def test_closing_is_recorded(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from hub.audit.service import LedgerRecord
 from hub.models import Task
@@ -58,3 +59,15 @@ def manual_answer(record: LedgerRecord, tasks: Sequence[Task]) -> dict[str, obje
     record.outcome, record.http_status = "manual", 202
     record.fields_released = []
     return {"outcome": "manual", "request_id": record.request_id, "ticket_id": tasks[0].task_id}
+
+
+def add_tickets(body: dict[str, Any], tasks: Sequence[Task]) -> None:
+    """A released answer whose other entries went to the office names their tickets too.
+
+    E.g. two Personenstand entries match, one clear, one with a Sperrvermerk: the caller gets
+    the clear one and, as in a 202, the ticket under which the office answers the other.
+    ``ticket_id`` is the first task (the 202 shape), ``ticket_ids`` every one of them.
+    """
+    if tasks:
+        body["ticket_id"] = tasks[0].task_id
+        body["ticket_ids"] = [task.task_id for task in tasks]

@@ -50,7 +50,7 @@ from hub.policy.engine import PolicyEngine, PolicyFailure
 from hub.policy.input import build_policy_input
 from hub.policy.schemas import Decision
 from hub.query.hits import HitRefs, new_hit_id
-from hub.query.manual import manual_answer, manual_tasks
+from hub.query.manual import add_tickets, manual_answer, manual_tasks
 from hub.query.minimise import minimise, release_only_approved
 from hub.query.schemas import QueryRequest
 from hub.tasks.repository import add_task
@@ -298,9 +298,11 @@ class QueryService:
         # The caller sees the request-phase grounds: nothing in the answer may depend on a
         # held or left-out person (BMG §34a Abs. 5, BMeldDAV §8 Abs. 3); what concerns one
         # released record travels as that record's notice. The ledger keeps the final grounds.
-        return await self._released(
+        answer = await self._released(
             adapter, record, final, released, caller=first, kind=request.kind
-        ), tasks
+        )
+        add_tickets(answer.body, asked)
+        return answer, tasks
 
     async def _released(
         self,

@@ -320,6 +320,50 @@ class TestManualEntries:
         assert task["sperre_basis"] is task["sperre_initiator"] is None
 
 
+class TestMixedEntries:
+    """Release > manual: the clear entry is answered, the other one goes to the office."""
+
+    @pytest.fixture
+    def twin_entries(self, entries: str) -> str:
+        # The same Geburtseintrag number in another Standesamt's register, with a Sperrvermerk.
+        import_entries(
+            entries,
+            [entry("PS-9", registry_office="standesamt_frankfurt", sperrvermerk=True)],
+        )
+        return entries
+
+    async def test_released_answer_carries_the_ticket_of_the_manual_entry(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, twin_entries: str
+    ) -> None:
+        token = await token_for("standesamt_extern")
+        response = await ask(http, token, query(purpose="eheanmeldung"))
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["outcome"] == "released"
+        [record] = body["records"]
+        assert record["fields"]["entry_number"] == "1234"
+        [row] = ledger_rows(twin_entries)
+        assert row["outcome"] == "released"
+        assert row["hit_person_ids"] == ["PS-1", "PS-9"]
+        assert row["released_person_ids"] == ["PS-1"]
+        [task] = await office_tasks(http, token_for)
+        assert task["person_id"] == "PS-9"
+        assert task["kind"] == "manual_request"
+        assert task["ledger_entry_id"] == row["entry_id"]
+        assert "pstr_sperrvermerk" in task["reasons"]
+        assert body["ticket_id"] == task["task_id"]
+        assert body["ticket_ids"] == [task["task_id"]]
+
+    async def test_a_fully_released_answer_has_no_ticket(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, entries: str
+    ) -> None:
+        token = await token_for("standesamt_extern")
+        body = (await ask(http, token, query(purpose="eheanmeldung"))).json()
+        assert body["outcome"] == "released"
+        assert "ticket_id" not in body
+        assert "ticket_ids" not in body
+
+
 class TestErsuchen:
     @pytest.mark.parametrize(
         ("authority", "purpose"),

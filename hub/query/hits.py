@@ -4,13 +4,15 @@ A released record's ``hit_id`` is a random uuid4, stored with the subject it sta
 client it was given to and its expiry, in the same transaction as the ledger entry. A
 follow-up query names it as ``"match": {"hit_id": ...}`` instead of search keys; the hub then
 looks the subject up directly and the policy decides anew: the ID is a reference, never a
-permission.
+permission. The 48 hours run from the first answer: the new hit IDs of a follow-up's answer
+keep the expiry of the ID it named, so chained follow-ups cannot extend the window.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -48,6 +50,14 @@ def _canonical(value: str) -> str | None:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """The subject a follow-up names and when its 48-hour window ends; empty for a search."""
+
+    subject_ids: tuple[str, ...] = ()
+    expires_at: datetime | None = None
+
+
 class HitRefs:
     """Resolves and stores hit IDs.
 
@@ -68,25 +78,25 @@ class HitRefs:
 
     async def follow_up(
         self, match: Mapping[str, str], *, kind: str, client_id: str, register: str
-    ) -> tuple[str, ...]:
-        """The subject a query names by hit ID, or ``()`` when it searches by keys."""
+    ) -> FollowUp:
+        """The subject a query names by hit ID, or an empty ``FollowUp`` for a key search."""
         if HIT_ID_KEY not in match:
-            return ()
+            return FollowUp()
         if len(match) > 1:
             raise _invalid("hit_id cannot be combined with other match keys")
         if kind != "person":
             raise _invalid("a hit_id follow-up is a query of kind 'person'", pointer="/kind")
         hit_id = _canonical(match[HIT_ID_KEY])
-        subject_id = None
+        found = None
         if hit_id is not None and client_id:
-            subject_id = await self._lookup(hit_id, client_id=client_id, register=register)
-        if subject_id is None:
+            found = await self._lookup(hit_id, client_id=client_id, register=register)
+        if found is None:
             raise _invalid(INVALID_HIT_ID)
-        return (subject_id,)
+        return found
 
-    async def _lookup(self, hit_id: str, *, client_id: str, register: str) -> str | None:
+    async def _lookup(self, hit_id: str, *, client_id: str, register: str) -> FollowUp | None:
         # Client, register and expiry are all in the query: a miss says nothing about why.
-        statement = select(HitRef.subject_id).where(
+        statement = select(HitRef.subject_id, HitRef.expires_at).where(
             HitRef.hit_id == hit_id,
             HitRef.client_id == client_id,
             HitRef.register == register,
@@ -94,13 +104,15 @@ class HitRefs:
         )
         try:
             async with self._sessionmaker() as session:
-                subject_id = (await session.execute(statement)).scalar_one_or_none()
+                row = (await session.execute(statement)).one_or_none()
                 await session.rollback()
         except SQLAlchemyError as error:
             raise AuditUnavailable(
                 "the hub database is unavailable; nothing was released"
             ) from error
-        return subject_id
+        if row is None:
+            return None
+        return FollowUp(subject_ids=(row.subject_id,), expires_at=_aware(row.expires_at))
 
     async def add(
         self,
@@ -112,11 +124,18 @@ class HitRefs:
         client_id: str,
         request_id: str,
         ledger_entry_id: str,
+        window_ends: datetime | None = None,
     ) -> None:
-        """Store the answer's hit IDs in the caller's (ledger) transaction; purge old ones."""
+        """Store the answer's hit IDs in the caller's (ledger) transaction; purge old ones.
+
+        ``window_ends``: a follow-up's answer keeps the window of the hit ID it named
+        (BMeldDAV §9: 48 hours from the first answer, not from each follow-up).
+        """
         if not hit_ids:
             return
         now = self._clock()
+        fresh = now + self._lifetime
+        expires_at = fresh if window_ends is None else min(_aware(window_ends), fresh)
         await purge_expired(session, now=now)  # opportunistic: keeps the table at ~48 h
         session.add_all(
             HitRef(
@@ -127,10 +146,15 @@ class HitRefs:
                 request_id=request_id,
                 ledger_entry_id=ledger_entry_id,
                 created_at=now,
-                expires_at=now + self._lifetime,
+                expires_at=expires_at,
             )
             for hit_id, subject_id in zip(hit_ids, subject_ids, strict=True)
         )
+
+
+def _aware(stamp: datetime) -> datetime:
+    """SQLite hands timestamps back without a zone; the hub stores UTC."""
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
 
 
 async def purge_expired(session: AsyncSession, *, now: datetime | None = None) -> int:

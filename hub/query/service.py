@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, NoReturn, TypeVar
 
@@ -65,6 +65,8 @@ NEUTRAL_BODY_KEYS = ("outcome", "request_id", "records")
 class QueryAnswer:
     status: int
     body: dict[str, Any]
+    # A follow-up's hit IDs keep the window of the ID it named (BMeldDAV §9).
+    hit_window_ends: datetime | None = None
 
 
 def _outcome_of(error: HubError) -> str:
@@ -152,11 +154,16 @@ class QueryService:
             _log.exception("query_failed", register=record.register)
             failure = InternalFailure("the hub failed to process the query; nothing was released")
             await self.reject(session, record, failure)
-        await self._commit(session, record, tasks=tasks)
+        await self._commit(session, record, tasks=tasks, hit_window_ends=answer.hit_window_ends)
         return answer
 
     async def _commit(
-        self, session: AsyncSession, record: LedgerRecord, *, tasks: list[Task]
+        self,
+        session: AsyncSession,
+        record: LedgerRecord,
+        *,
+        tasks: list[Task],
+        hit_window_ends: datetime | None = None,
     ) -> None:
         """Hand the entry to the group-commit writer; returns once it is durable.
 
@@ -176,6 +183,7 @@ class QueryService:
                     client_id=record.client_id or "",
                     request_id=record.request_id,
                     ledger_entry_id=entry.entry_id,
+                    window_ends=hit_window_ends,
                 )
             for task in tasks:
                 task.ledger_entry_id = entry.entry_id
@@ -255,10 +263,10 @@ class QueryService:
                 SearchRequest(
                     dataset=adapter.spec.dataset().name,
                     kind=request.kind,
-                    keys={} if follow_up else request.match,
+                    keys={} if follow_up.subject_ids else request.match,
                     request_id=record.request_id,
                     max_hits=self._max_hits,
-                    subject_ids=follow_up,
+                    subject_ids=follow_up.subject_ids,
                     origin=_origin(record),
                 )
             )
@@ -302,7 +310,7 @@ class QueryService:
             adapter, record, final, released, caller=first, kind=request.kind
         )
         add_tickets(answer.body, asked)
-        return answer, tasks
+        return replace(answer, hit_window_ends=follow_up.expires_at), tasks
 
     async def _released(
         self,

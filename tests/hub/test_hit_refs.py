@@ -128,6 +128,66 @@ class TestFollowUp:
         assert [task["person_id"] for task in task_rows(residents)] == ["P-1"]
 
 
+def _utc(stamp: datetime) -> datetime:
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
+
+
+def _expiry(database_url: str, hit_id: str) -> datetime:
+    [ref] = [row for row in hit_ref_rows(database_url) if row["hit_id"] == hit_id]
+    return _utc(ref["expires_at"])
+
+
+class TestWindowFromTheFirstAnswer:
+    """BMeldDAV §9: 48 hours from the first answer; follow-ups do not extend them."""
+
+    async def test_follow_up_hit_ids_keep_the_original_expiry(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        first = await first_hit(http, token)
+        # As if 47 of the 48 hours had passed since the first answer.
+        window_ends = (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0)
+        run_statement(
+            residents, update(HitRef).where(HitRef.hit_id == first).values(expires_at=window_ends)
+        )
+        second = (await ask(http, token, follow_up(first))).json()["records"][0]["hit_id"]
+        third = (await ask(http, token, follow_up(second))).json()["records"][0]["hit_id"]
+        assert len({first, second, third}) == 3
+        assert _expiry(residents, second) == window_ends
+        assert _expiry(residents, third) == window_ends
+
+        past = datetime.now(UTC) - timedelta(seconds=1)
+        run_statement(
+            residents, update(HitRef).where(HitRef.hit_id == first).values(expires_at=past)
+        )
+        late = await ask(http, token, follow_up(first))
+        assert_invalid_hit(late, residents)
+
+    async def test_window_end_of_a_follow_up_chain_ends_every_link(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        first = await first_hit(http, token)
+        second = (await ask(http, token, follow_up(first))).json()["records"][0]["hit_id"]
+        assert _expiry(residents, second) == _expiry(residents, first)
+        # The window of the first answer ends: the follow-up's ID ends with it.
+        past = datetime.now(UTC) - timedelta(seconds=1)
+        run_statement(residents, update(HitRef).values(expires_at=past))
+        assert_invalid_hit(await ask(http, token, follow_up(second)), residents)
+
+    async def test_a_new_key_search_starts_a_new_window(
+        self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        first = await first_hit(http, token)
+        soon = datetime.now(UTC) + timedelta(hours=1)
+        run_statement(
+            residents, update(HitRef).where(HitRef.hit_id == first).values(expires_at=soon)
+        )
+        fresh = await first_hit(http, token)
+        assert _expiry(residents, fresh) > datetime.now(UTC) + timedelta(hours=47)
+
+
 class TestInvalidHitId:
     async def test_other_client_unknown_and_expired_look_the_same(
         self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str

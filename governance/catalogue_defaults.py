@@ -137,6 +137,14 @@ DUTIES: Final = (
     ),
     DutyDefault(
         kind="retention",
+        register="melderegister",
+        title="Weitere Daten 30 Tage nach Wegzug/Tod löschen (BMG §14 Abs. 2 S. 4)",
+        responsible="melde",
+        interval_days=1,  # daily, so no copy outlives the 30 days by more than a day
+        params={"rule": "bmg14_other_data"},
+    ),
+    DutyDefault(
+        kind="retention",
         register="gewerberegister",
         title="Löschung abgemeldeter Gewerbe (GewO §14 Abs. 10)",
         responsible="gewerbe",

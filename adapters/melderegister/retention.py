@@ -8,16 +8,29 @@ What the mirror's data model expresses:
 - ``bmg14_id_docs``: ID-document data (§3 Abs. 1 Nr. 17) five years after the document's
   validity ended (``id_docs[].valid_until``).
 
-Not expressed here: "other data 30 days after Wegzug/Tod" (the sources do not name which
-data; needs legal sign-off), and the 50-year archive with processing restriction of §13
-Abs. 2 (not a deletion: the policy restricts use instead).
+- ``bmg14_other_data``: §14 Abs. 2 S. 4, "die weiteren Daten weggezogener oder verstorbener
+  Einwohner, die nicht nach § 13 Absatz 1 aufbewahrt werden", 30 days after the Wegzug or
+  the death. §13 Abs. 1 keeps §3 Abs. 1 Nr. 1-10, 12-16, 17a, 18, 19, allows §3 Abs. 2 Nr. 1
+  and 2, and on a Wegzug also keeps Nr. 17 and the Feststellung of §3 Abs. 2 Nr. 4, 7, 8.
+  Of the mirror's fields that leaves (Interpretation [I], see policies/COVERAGE.md):
+  after a death ``vbm``, ``passport_denial``, ``weapons``, ``explosives``,
+  ``residence_queries`` and ``landlord``; after a Wegzug ``vbm`` and ``landlord``. Religion,
+  ELStAM and ID documents have their own sentences (S. 2, S. 3: the rules above); the
+  Wahlrecht data (§3 Abs. 2 Nr. 1) may be kept. After a Wegzug the mirror keeps the Nr. 4, 7,
+  8 entries whole and the Aufenthaltsanfragen under their own two-year limit (§3 Abs. 2
+  Nr. 9): reducing them is the register office's work in its own register. The mirror cannot
+  see when the Rückmeldung was evaluated and counts from the Wegzug: it may delete its copy
+  earlier than the register, never later.
+
+Not expressed here: the 50-year archive with processing restriction of §13 Abs. 2 (not a
+deletion: the policy restricts use instead).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -32,6 +45,18 @@ BATCH: Final = 500
 RELIGION_ELSTAM: Final = "bmg14_religion_elstam"
 ID_DOCS: Final = "bmg14_id_docs"
 ID_DOC_YEARS: Final = 5
+OTHER_DATA: Final = "bmg14_other_data"
+OTHER_DATA_DAYS: Final = 30
+# §14 Abs. 2 S. 4 with §13 Abs. 1: what is deleted 30 days after the event (see above).
+CLEARED_AFTER_DEATH: Final[tuple[str, ...]] = (
+    "vbm",
+    "passport_denial",
+    "weapons",
+    "explosives",
+    "residence_queries",
+    "landlord",
+)
+CLEARED_AFTER_WEGZUG: Final[tuple[str, ...]] = ("vbm", "landlord")
 
 RULES: Final[Mapping[str, RetentionRule]] = MappingProxyType(
     {
@@ -47,6 +72,14 @@ RULES: Final[Mapping[str, RetentionRule]] = MappingProxyType(
             id=ID_DOCS,
             title="Ausweis- und Passdaten fünf Jahre nach Ablauf der Gültigkeit löschen",
             legal_reference="BMG §14 Abs. 2",
+        ),
+        OTHER_DATA: RetentionRule(
+            id=OTHER_DATA,
+            title=(
+                "Weitere Daten, die nicht nach §13 Abs. 1 aufbewahrt werden, 30 Tage nach "
+                "Wegzug oder Tod löschen"
+            ),
+            legal_reference="BMG §14 Abs. 2 S. 4",
         ),
     }
 )
@@ -86,6 +119,29 @@ def _drop_expired_documents(cutoff: date) -> Rewrite:
     return rewrite
 
 
+def _event_on_or_before(record: dict[str, Any], key: str, cutoff: date) -> bool:
+    event = record.get(key) or {}
+    day = event.get("date") if isinstance(event, dict) else None
+    return isinstance(day, str) and date.fromisoformat(day) <= cutoff
+
+
+def _clear_other_data(cutoff: date) -> Rewrite:
+    def rewrite(record: dict[str, Any]) -> tuple[dict[str, Any], int]:
+        if _event_on_or_before(record, "death", cutoff):
+            keys = CLEARED_AFTER_DEATH
+        elif _event_on_or_before(record, "moved_away", cutoff):
+            keys = CLEARED_AFTER_WEGZUG
+        else:
+            return record, 0
+        cleared = [key for key in keys if record.get(key) not in (None, [])]
+        empty: dict[str, list[Any] | None] = {
+            key: [] if key == "residence_queries" else None for key in cleared
+        }
+        return {**record, **empty}, len(cleared)
+
+    return rewrite
+
+
 def plan(rule: str, *, today: date) -> _Plan:
     """The rule as of ``today``; ``KeyError`` for a rule the register does not know."""
     if rule == RELIGION_ELSTAM:
@@ -97,6 +153,11 @@ def plan(rule: str, *, today: date) -> _Plan:
         # Valid until D: deleted once D + 5 years has passed, i.e. D < today - 5 years.
         cutoff = years_before(today, ID_DOC_YEARS)
         return _Plan(cutoff, None, _drop_expired_documents(cutoff), "id_documents")
+    if rule == OTHER_DATA:
+        # Event on day D: deleted from D + 30 days on, i.e. D <= today - 30 days.
+        cutoff = today - timedelta(days=OTHER_DATA_DAYS)
+        events = or_(MrPerson.moved_away_date <= cutoff, MrPerson.death_date <= cutoff)
+        return _Plan(cutoff, events, _clear_other_data(cutoff), "fields_cleared")
     raise KeyError(rule)
 
 

@@ -110,6 +110,23 @@ def _gone(day: str) -> dict[str, Any]:
     return {"moved_away": {"date": day, "to_city": "Berlin"}, "addresses": [address]}
 
 
+def _section_3_abs_2_data() -> dict[str, Any]:
+    """BMG §3 Abs. 2 data the mirror holds (Nr. 1, 3, 4, 7, 8, 9, 10)."""
+    return {
+        "vote_excl": {"since": "2020-01-01", "basis": "BWahlG §13"},
+        "vbm": "VBM-123",
+        "passport_denial": {"since": "2021-02-01", "basis": "PassG §7"},
+        "weapons": {
+            "kind": "waffenbesitzkarte",
+            "authority": "Waffenbehörde",
+            "issued": "2019-03-01",
+        },
+        "explosives": {"kind": "erlaubnis_20", "authority": "RP Darmstadt", "issued": "2018-04-01"},
+        "residence_queries": [{"date": "2026-01-10", "requester": "Amtsgericht"}],
+        "landlord": {"name": "Hausverwaltung Nord", "address": "Rheinstraße 1, Darmstadt"},
+    }
+
+
 def _document(serial: str, valid_until: date) -> dict[str, str]:
     return {
         "kind": "personalausweis",
@@ -252,6 +269,73 @@ class TestRetention:
         )
         assert done.proof["examined"] == 5
         assert builder.duty_row(duty).status == "done"
+
+    async def test_other_data_rule_clears_what_13_abs1_does_not_keep_after_30_days(
+        self,
+        clean_database: str,
+        builder: CatalogueBuilder,
+        sessions: async_sessionmaker[AsyncSession],
+        register: MelderegisterAdapter,
+    ) -> None:
+        def day(days_ago: int) -> str:
+            return (TODAY - timedelta(days=days_ago)).isoformat()
+
+        def dead(days_ago: int) -> dict[str, Any]:
+            return {"death": {"date": day(days_ago), "place": None, "country": None}}
+
+        import_persons(
+            clean_database,
+            [
+                person("p-dead-30", **dead(30), **_section_3_abs_2_data()),
+                person("p-dead-29", **dead(29), **_section_3_abs_2_data()),
+                person("p-gone-30", **_gone(day(30)), **_section_3_abs_2_data()),
+                person("p-gone-29", **_gone(day(29)), **_section_3_abs_2_data()),
+                person("p-here", **_section_3_abs_2_data()),
+            ],
+        )
+        duty = builder.duty(
+            register=MELDE,
+            dataset="person",
+            due_on=TODAY,
+            interval_days=1,
+            params={"rule": "bmg14_other_data"},
+        )
+        before = _records(clean_database)
+        await _scheduler(sessions, register).run(today=TODAY)
+        after = _records(clean_database)
+        death_cleared = {
+            "vbm": None,
+            "passport_denial": None,
+            "weapons": None,
+            "explosives": None,
+            "residence_queries": [],
+            "landlord": None,
+        }
+        assert after["p-dead-30"] == before["p-dead-30"] | death_cleared
+        # After a Wegzug §13 Abs. 1 S. 3 keeps the Nr. 4, 7, 8 facts; Nr. 9 has its own limit.
+        assert after["p-gone-30"] == before["p-gone-30"] | {"vbm": None, "landlord": None}
+        for kept in ("p-dead-29", "p-gone-29", "p-here"):
+            assert after[kept] == before[kept]
+        # §13 Abs. 1 data and the Wahlrecht data (§13 Abs. 1 S. 2) stay.
+        assert after["p-dead-30"]["vote_excl"] == before["p-dead-30"]["vote_excl"]
+        done = builder.runs(duty)[-1]
+        assert done.outcome == "done"
+        assert done.proof["rule"] == "bmg14_other_data"
+        assert done.proof["legal_reference"] == "BMG §14 Abs. 2 S. 4"
+        assert done.proof["cutoff"] == day(30)
+        assert (done.proof["changed"], done.proof["removed"], done.proof["unit"]) == (
+            2,
+            8,
+            "fields_cleared",
+        )
+        assert "Hausverwaltung" not in str(done.proof)
+        assert builder.duty_row(duty).due_on == TODAY + timedelta(days=1)
+        again = await _scheduler(sessions, register).run(today=TODAY + timedelta(days=1))
+        assert [run["outcome"] for run in again.runs] == ["marked_due", "done"]
+        # A day later the two 29-day cases are due; the cleared ones are not counted again.
+        next_day = builder.runs(duty)[-1].proof
+        assert (next_day["changed"], next_day["removed"]) == (2, 8)
+        assert _records(clean_database)["p-dead-29"] == before["p-dead-29"] | death_cleared
 
     @pytest.mark.usefixtures("population")
     async def test_concurrent_runs_execute_a_duty_once(

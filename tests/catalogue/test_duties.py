@@ -303,7 +303,7 @@ class TestRetention:
         before = _records(clean_database)
         await _scheduler(sessions, register).run(today=TODAY)
         after = _records(clean_database)
-        death_cleared = {
+        death_cleared: dict[str, Any] = {
             "vbm": None,
             "passport_denial": None,
             "weapons": None,

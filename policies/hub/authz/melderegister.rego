@@ -139,10 +139,10 @@ auskunftssperre_notice := concat(" ", [
 # ---------------------------------------------------------------------------
 # §13 Abs. 2: records of persons who moved away or died more than five years
 # before the end of the year are archived; only a small subset may still be
-# processed. Fail-safe interim rule: if any released field lies outside that
-# subset (S. 3) the hit is held for the register office, which can apply the
-# exceptions of S. 4. Security and justice authorities are exempt
-# (§13 Abs. 2 S. 4 Nr. 2 lit. c).
+# processed. If any released field lies outside that subset (S. 3) the hit is
+# held for the register office, unless an exception of S. 4 applies: lit. c
+# by route (security and justice authorities), lit. a, b, d, e and consent
+# (Nr. 1) as exceptions the catalogue approved for the purpose.
 # ---------------------------------------------------------------------------
 
 # METADATA
@@ -162,6 +162,41 @@ archive_processable_fields := {"name", "prev_names", "given_names", "birth", "ad
 archive_exempt_routes := {"melde_security", "melde_justice"}
 
 archive_exempt if route in archive_exempt_routes
+
+# METADATA
+# title: Purpose exceptions of §13 Abs. 2 S. 4 Nr. 2 the policy honours
+# description: >-
+#   Catalogue codes -> letter. The steward approves a code for a purpose
+#   whose use is indispensable for that end (Interpretation [I]: the
+#   "unerlässlich" test is made once per purpose, not per request).
+# custom:
+#   norm: "BMG §13 Abs. 2 S. 4 Nr. 2 lit. a, b, d, e"
+archive_purpose_exceptions := {"wissenschaft", "beweisnot", "wahlzwecke", "stag_verfahren"}
+
+# METADATA
+# title: §13 Abs. 2 S. 4 exceptions that apply to this request
+# description: >-
+#   A purpose exception on any Melderegister route; consent (Nr. 1) only where
+#   the purpose admits it, for a Personensuche about one named person, and
+#   with the caller's declaration in the request. Interpretation [I].
+# custom:
+#   norm: "BMG §13 Abs. 2 S. 4"
+archive_exceptions_applied contains code if {
+	startswith(route, "melde_")
+	some code in purpose_archive_exceptions
+	code in archive_purpose_exceptions
+}
+
+archive_exceptions_applied contains "einwilligung" if {
+	startswith(route, "melde_")
+	"einwilligung" in purpose_archive_exceptions
+	request_kind == "person"
+	consent_declared
+}
+
+archive_exceptions_applied contains "sicherheitsbehoerden" if archive_exempt
+
+archive_exception_applies if count(archive_exceptions_applied) > 0
 
 # METADATA
 # title: Event (death, moving away) within the five-year period
@@ -192,10 +227,23 @@ melde_event_absent(hit, key) if hit[key] == null
 # custom:
 #   norm: "BMG §13 Abs. 2"
 melde_hold("archive_rule_13_2", hit) if {
-	not archive_exempt
+	not archive_exception_applies
+	melde_archive_restricts(hit)
+}
+
+# METADATA
+# title: The released fields reach beyond the §13 Abs. 2 S. 3 subset of an archived record
+melde_archive_restricts(hit) if {
 	melde_event_archived(hit)
 	some name in releasable
 	not name in archive_processable_fields
+}
+
+# METADATA
+# title: Ledger reasons of the §13 Abs. 2 S. 4 exceptions that lifted the restriction
+melde_archive_exception_reasons(hit) := {concat("", ["archive_exception_", code]) |
+	melde_archive_restricts(hit)
+	some code in archive_exceptions_applied
 }
 
 # ---------------------------------------------------------------------------
@@ -355,6 +403,7 @@ melde_hit_eval(position, hit) := {
 # METADATA
 # title: Ledger reasons of a released hit (never shown to the requester)
 melde_release_reasons(hit, blocked, unknown) := union({
+	melde_archive_exception_reasons(hit),
 	{"auskunftssperre_exception_34a_6" | auskunftssperre_exception(hit)},
 	{"related_person_blocked" | count(blocked) > 0},
 	{"related_persons_unknown" | count(unknown) > 0},

@@ -61,6 +61,8 @@ reason_basis := {
 	"related_person_blocked": ["BMG §34a Abs. 5"],
 	"related_persons_unknown": ["BMG §34a Abs. 5"],
 	"bedingter_sperrvermerk": ["BMG §41 S. 2", "BMG §52"],
+	"bedingter_sperrvermerk_anhoerung": ["BMG §52 Abs. 2"],
+	"bedingter_sperrvermerk_aktuelle_anschrift": ["BMG §52 Abs. 2 S. 3"],
 	"no_match": [],
 	"wildcard_in_person_search": ["BMeldDAV §4 Abs. 7"],
 	"hit_limit_exceeded": ["BMeldDAV §1 Abs. 4"],

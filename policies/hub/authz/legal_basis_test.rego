@@ -27,6 +27,8 @@ test_every_reason_code_has_a_basis_entry if {
 		"archive_exception_einwilligung", "archive_exception_wissenschaft",
 		"archive_exception_beweisnot", "archive_exception_sicherheitsbehoerden",
 		"archive_exception_wahlzwecke", "archive_exception_stag_verfahren",
+		# BMG §52 Abs. 2 (issue 11 item 2)
+		"bedingter_sperrvermerk_anhoerung", "bedingter_sperrvermerk_aktuelle_anschrift",
 	}
 	object.keys(authz.reason_basis) == codes
 }

@@ -114,9 +114,7 @@ async def test_catalogue_shows_the_exceptions(
     http: httpx.AsyncClient, token_for: TokenFactory, moved_away_long_ago: str
 ) -> None:
     token = await token_for("meldebehoerde", scopes=["catalogue:read"])
-    response = await http.get(
-        f"{CATALOGUE}/purposes", headers={"Authorization": f"Bearer {token}"}
-    )
+    response = await http.get(f"{CATALOGUE}/purposes", headers={"Authorization": f"Bearer {token}"})
     purposes = {p["code"]: p for p in response.json()["purposes"]}
     assert purposes["waehlerverzeichnis"]["archive_exceptions"] == ["wahlzwecke"]
     assert purposes["stag_feststellung"]["archive_exceptions"] == ["stag_verfahren"]

@@ -188,7 +188,11 @@ async def test_steward_approves_archive_exceptions_of_a_purpose(
     assert "BMG §13 Abs. 2 S. 4 Nr. 2 lit. d" in page.text
     posted = await browser.post(
         "/ui/catalogue/purposes/wohngeld_antrag/archive-exceptions",
-        data={"exceptions": ["beweisnot", "einwilligung"], "reason": "Beweisnot", "csrf_token": csrf},
+        data={
+            "exceptions": ["beweisnot", "einwilligung"],
+            "reason": "Beweisnot",
+            "csrf_token": csrf,
+        },
     )
     assert posted.status_code == 303, posted.text
     assert posted.headers["location"].endswith("?done=exceptions#purpose-wohngeld_antrag")

@@ -159,6 +159,12 @@ class Hit:
     facts: Mapping[str, Any]
 
 
+# A strip entry that is no role: leave out every address but the current ones the register
+# knows to be free of a bedingter Sperrvermerk (BMG §52 Abs. 2 S. 3). An adapter that cannot
+# tell addresses apart leaves out all of them.
+STRIP_SPERRVERMERK_ADDRESSES = "bedingter_sperrvermerk_addresses"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SubjectFetch:
     """One subject to fetch and the related-person roles to strip from it.
@@ -166,7 +172,7 @@ class SubjectFetch:
     Attributes:
         subject_id: the subject from a prior ``search``.
         strip_related: roles (e.g. ``spouse``) whose blocked persons must be left out
-            without a hint (BMG §34a Abs. 5 S. 3).
+            without a hint (BMG §34a Abs. 5 S. 3), or ``STRIP_SPERRVERMERK_ADDRESSES``.
     """
 
     subject_id: str

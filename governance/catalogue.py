@@ -40,6 +40,7 @@ class PurposeEntry:
     title: str
     register: str
     legal_basis: tuple[str, ...]
+    archive_exceptions: tuple[str, ...] = ()
 
 
 APPROVED = "approved"
@@ -111,6 +112,7 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
             title=row.title,
             register=row.register,
             legal_basis=tuple(row.legal_basis),
+            archive_exceptions=tuple(row.archive_exceptions or ()),
         )
         for row in (await session.execute(select(Purpose))).scalars()
     }

@@ -32,6 +32,7 @@ class PurposeDefault:
     register: str
     legal_basis: tuple[str, ...]
     description: str
+    archive_exceptions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -356,9 +357,21 @@ AUTHORITY_CODES: Final = tuple(authority.code for authority in AUTHORITIES)
 # ----------------------------------------------------------------------------- purposes
 
 
-def _purpose(code: str, title: str, register: str, *legal_basis: str, about: str) -> PurposeDefault:
+def _purpose(
+    code: str,
+    title: str,
+    register: str,
+    *legal_basis: str,
+    about: str,
+    archive_exceptions: tuple[str, ...] = (),
+) -> PurposeDefault:
     return PurposeDefault(
-        code=code, title=title, register=register, legal_basis=legal_basis, description=about
+        code=code,
+        title=title,
+        register=register,
+        legal_basis=legal_basis,
+        description=about,
+        archive_exceptions=archive_exceptions,
     )
 
 
@@ -500,6 +513,9 @@ PURPOSES: Final = (
         "BMG §5 Abs. 3 S. 2 Nr. 1",
         "BWahlG §17",
         about="Wahlberechtigung, Wahlscheine, Einsprüche.",
+        # BMG §13 Abs. 2 S. 4 Nr. 2 lit. d: e.g. a Wahlschein or an objection about a voter
+        # who moved away or died more than five years ago (Wahlprüfung, Wahlstatistik).
+        archive_exceptions=("wahlzwecke",),
     ),
     _purpose(
         "aufenthg_verlaengerung",
@@ -518,6 +534,18 @@ PURPOSES: Final = (
         "AufenthG §21",
         "GewO §14 Abs. 8",
         about="Prüfung der selbständigen Tätigkeit, auch im Gewerberegister.",
+    ),
+    # Not in CONTRACT §6 (codes there are kept): the Staatsangehörigkeitsbehörde's
+    # Feststellungsverfahren, for which BMG §13 Abs. 2 S. 4 Nr. 2 lit. e opens archived data.
+    _purpose(
+        "stag_feststellung",
+        "Feststellung der Staatsangehörigkeit",
+        MELDE,
+        "BMG §37 Abs. 1",
+        "StAG §30",
+        about="Feststellung des Bestehens oder Nichtbestehens der deutschen "
+        "Staatsangehörigkeit; frühere Wohnsitze und Familienverhältnisse.",
+        archive_exceptions=("stag_verfahren",),
     ),
     _purpose(
         "kommunalstatistik",
@@ -712,6 +740,16 @@ _MELDE_CITY_OFFICES = (
         fields=_AUSLAENDERBEHOERDE,
         basis=(*_CITY_BASIS, "AufenthG §21", "AufenthG §86"),
     ),
+    # Interpretation [I]: in Darmstadt the Ausländerbehörde's Staatsangehörigkeitsstelle runs
+    # the StAG §30 procedure (competence under Hessian law UNSURE); descent, residence
+    # history and family of the person, as for residence procedures but no documents.
+    _allow(
+        "stag_feststellung",
+        "auslaenderbehoerde",
+        fields=tuple(f for f in _AUSLAENDERBEHOERDE if f not in {"id_docs", "azr_no"}),
+        kinds=("person",),
+        basis=(*_CITY_BASIS, "StAG §30"),
+    ),
     _allow(
         "eheanmeldung",
         "standesamt",
@@ -767,6 +805,56 @@ _MELDE_CITY_OFFICES = (
         fields=BMG_44_SIMPLE,
         kinds=("person",),
         basis=("BMG §44 Abs. 1",),
+    ),
+)
+
+# Burial and heirs (issue 11 item 4). Interpretation [I]: the Sozialamt bears the burial costs
+# of SGB XII §74 only if the persons obliged cannot be expected to pay, so it has to identify
+# the deceased and the relatives obliged to bury (FBG Hessen: spouse, children, parents, ...);
+# the Ordnungsamt arranges the burial itself when nobody obliged does (Gefahrenabwehr, FBG
+# Hessen). Both ask about the deceased (death data, marriage, spouse, minor children) and
+# then about each relative by name: one allow-list for both, no nationality, religion or
+# documents. The Personenstandsregister stays an Ersuchen (PStG §65, allowances below).
+_BURIAL = (
+    "name",
+    "prev_names",
+    "given_names",
+    "doctor",
+    "birth",
+    "addresses",
+    "marital",
+    "spouse",
+    "children",
+    "legal_rep",
+    "death",
+    "blocks",
+)
+_MELDE_BURIAL = (
+    _allow(
+        "erbenermittlung_bestattung",
+        "sozialamt",
+        fields=_BURIAL,
+        kinds=("person",),
+        basis=(*_CITY_BASIS, "SGB XII §74", "FBG Hessen"),
+    ),
+    _allow(
+        "erbenermittlung_bestattung",
+        "ordnungsamt",
+        fields=_BURIAL,
+        kinds=("person",),
+        basis=(*_CITY_BASIS, "FBG Hessen", "HSOG"),
+    ),
+    # Interpretation [I]: a Gewerbeuntersagung is served on the trader at home (HVwVfG, VwZG):
+    # identity and current address, as for the Gewerbeanzeige.
+    *(
+        _allow(
+            "gewerbeuntersagung_35",
+            code,
+            fields=("name", "given_names", "doctor", "birth", "addresses", "death", "blocks"),
+            kinds=("person",),
+            basis=(*_CITY_BASIS, "GewO §35"),
+        )
+        for code in ("gewerbeamt", "ordnungsamt")
     ),
 )
 
@@ -990,6 +1078,7 @@ _PERSONENSTAND = (
 
 ALLOWANCES: Final = (
     *_MELDE_CITY_OFFICES,
+    *_MELDE_BURIAL,
     *_MELDE_EXTERNAL,
     *_MELDE_SECURITY_AND_JUSTICE,
     *_GEWERBE,

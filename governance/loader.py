@@ -99,6 +99,7 @@ def _load_purposes(connection: Connection, touched: frozenset[str]) -> None:
             "register": entry.register,
             "legal_basis": list(entry.legal_basis),
             "description": entry.description,
+            "archive_exceptions": list(entry.archive_exceptions),
         }
         if entry.code in existing:
             connection.execute(update(Purpose).where(Purpose.code == entry.code).values(values))

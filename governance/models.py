@@ -39,6 +39,10 @@ class Purpose(Base):
     register: Mapped[str] = mapped_column(String(64))
     legal_basis: Mapped[list[str]] = mapped_column(JsonColumn)
     description: Mapped[str] = mapped_column(String(2000), default="")
+    # BMG §13 Abs. 2 S. 4 exceptions approved for the purpose (codes: governance/archive.py).
+    archive_exceptions: Mapped[list[str]] = mapped_column(
+        JsonColumn, default=list, server_default="[]"
+    )
 
 
 class PurposeAllowance(Base):

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from adapters.base import STRIP_SPERRVERMERK_ADDRESSES
 from adapters.melderegister.tables import MrPerson
 
 ADULT_AGE = 18
@@ -51,6 +52,7 @@ def hit_facts(person: MrPerson, persons: Persons, *, today: date) -> dict[str, A
     return {
         "auskunftssperre": sperre,
         "bedingter_sperrvermerk": person.bedingter_sperrvermerk,
+        "unblocked_current_address": bool(unflagged_current_addresses(person.record)),
         "deceased_on": person.death_date.isoformat() if person.death_date else None,
         "moved_away_on": person.moved_away_date.isoformat() if person.moved_away_date else None,
         "related": [
@@ -61,6 +63,17 @@ def hit_facts(person: MrPerson, persons: Persons, *, today: date) -> dict[str, A
 
 
 _ADDRESS_DATES = frozenset({"moved_in", "moved_out"})
+# Register-internal per address (blocks data, BMG §3 Abs. 1 Nr. 18): never part of an address.
+_ADDRESS_INTERNAL = frozenset({"bedingter_sperrvermerk"})
+
+
+def unflagged_current_addresses(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Current addresses the register marks as free of a bedingter Sperrvermerk (explicit false)."""
+    return [
+        address
+        for address in record.get("addresses", [])
+        if address.get("moved_out") is None and address.get("bedingter_sperrvermerk") is False
+    ]
 
 
 def dated_addresses(addresses: list[Mapping[str, Any]], *, dates: bool) -> list[dict[str, Any]]:
@@ -71,7 +84,11 @@ def dated_addresses(addresses: list[Mapping[str, Any]], *, dates: bool) -> list[
     """
     return [
         {
-            **{key: value for key, value in address.items() if dates or key not in _ADDRESS_DATES},
+            **{
+                key: value
+                for key, value in address.items()
+                if key not in _ADDRESS_INTERNAL and (dates or key not in _ADDRESS_DATES)
+            },
             "current": address.get("moved_out") is None,
         }
         for address in addresses
@@ -211,6 +228,8 @@ def field_values(
             values[field] = (related[0] if related else None) if field == "spouse" else related
         elif field in _PLAIN_FIELDS:
             values[field] = _PLAIN_FIELDS[field](person.record)
+    if "addresses" in values and STRIP_SPERRVERMERK_ADDRESSES in strip:
+        values["addresses"] = unflagged_current_addresses(person.record)  # BMG §52 Abs. 2 S. 3
     if values.get("addresses"):
         values["addresses"] = dated_addresses(values["addresses"], dates="move_dates" in fields)
     return values

@@ -159,6 +159,9 @@ class Address(_ImportModel):
     moved_in: IsoDate | None
     moved_out: IsoDate | None
     country: CountryCode = "DE"
+    # Optional: whether this address carries the person's bedingter Sperrvermerk (BMG §52
+    # Abs. 1 names addresses). Only an explicit false lets §52 Abs. 2 S. 3 give the address.
+    bedingter_sperrvermerk: StrictBool | None = None
 
     @property
     def is_current(self) -> bool:

@@ -35,6 +35,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from adapters.base import (
+    STRIP_SPERRVERMERK_ADDRESSES,
     AdapterContext,
     FetchedRecord,
     FetchRequest,
@@ -335,6 +336,8 @@ class XMeldMelderegisterAdapter:
                 fields["addresses"] = dated_addresses(
                     fields["addresses"], dates="move_dates" in request.fields
                 )
+            if STRIP_SPERRVERMERK_ADDRESSES in subject.strip_related and "addresses" in fields:
+                fields["addresses"] = []  # cannot tell flagged addresses apart: none go
             for role in subject.strip_related:  # blocked ones cannot be told apart: all go
                 name = _ROLE_FIELD.get(role)
                 if name in fields:

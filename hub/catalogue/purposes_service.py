@@ -32,7 +32,7 @@ from hub.errors import CatalogueConflict, CatalogueEntryNotFound, InvalidCatalog
 from hub.kit.catalogue_cache import CatalogueCache
 from hub.policy.engine import PolicyEngine
 
-PURPOSE_COLUMNS = ("title", "register", "legal_basis", "description")
+PURPOSE_COLUMNS = ("title", "register", "legal_basis", "description", "archive_exceptions")
 BASIS_COLUMNS = ("norm", "paragraph", "title", "url", "valid_from", "valid_to")
 
 
@@ -90,6 +90,7 @@ async def _ask_policy(checker: Checker, purpose: Purpose, row: PurposeAllowance)
             title=purpose.title,
             register=purpose.register,
             legal_basis=tuple(purpose.legal_basis),
+            archive_exceptions=tuple(purpose.archive_exceptions or ()),
         ),
         authority=row.authority_code,
         register=row.register,
@@ -160,6 +161,7 @@ async def create_purpose(
         register=body.register_,
         legal_basis=body.legal_basis,
         description=body.description,
+        archive_exceptions=body.archive_exceptions,
     )
     session.add(row)
     return await commit_change(

@@ -5,13 +5,28 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from governance.archive import ArchiveException
 
 Reason = Annotated[str, Field(min_length=3, max_length=2000)]
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
 Kind = Literal["person", "free", "confirm"]
 Classification = Literal["public", "personal", "special_category"]
+
+
+def _sorted_once(codes: list[ArchiveException]) -> list[ArchiveException]:
+    if len(set(codes)) != len(codes):
+        msg = "an exception is listed twice"
+        raise ValueError(msg)
+    return sorted(codes)
+
+
+# BMG §13 Abs. 2 S. 4 exceptions a purpose may carry (governance/archive.py).
+ArchiveExceptions = Annotated[
+    list[ArchiveException], Field(max_length=5), AfterValidator(_sorted_once)
+]
 
 
 class _Write(BaseModel):
@@ -81,6 +96,7 @@ class PurposeCreate(_Write):
         Field(min_length=1, max_length=20),
     ]
     description: Annotated[str, Field(max_length=2000)] = ""
+    archive_exceptions: ArchiveExceptions = Field(default_factory=list)
 
 
 class PurposePatch(_Write):
@@ -93,6 +109,7 @@ class PurposePatch(_Write):
         | None
     ) = None
     description: Annotated[str, Field(max_length=2000)] | None = None
+    archive_exceptions: ArchiveExceptions | None = None
 
 
 FieldList = Annotated[

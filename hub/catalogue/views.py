@@ -114,6 +114,7 @@ async def purposes_view(session: AsyncSession) -> dict[str, Any]:
                 "register": purpose.register,
                 "description": purpose.description,
                 "legal_basis": list(purpose.legal_basis),
+                "archive_exceptions": list(purpose.archive_exceptions or []),
                 "authorities": sorted({a.authority_code for a in main}),
                 "allowed_fields": sorted({f for a in main for f in a.fields}),
                 "allowed_kinds": sorted({k for a in main for k in a.kinds}),

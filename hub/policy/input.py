@@ -26,6 +26,7 @@ def build_policy_input(
     wildcard_keys: Sequence[str] = (),
     hits: Sequence[Mapping[str, Any]] | None = None,
     waive_follow_up: bool = False,
+    consent_declared: bool = False,
 ) -> dict[str, Any]:
     authority_entry = catalogue.authorities.get(authority)
     purpose_entry = catalogue.purposes.get(purpose)
@@ -52,12 +53,14 @@ def build_policy_input(
             # Names of the keys whose value holds a wildcard (never the values themselves).
             "wildcard_keys": sorted(wildcard_keys),
             "waive_follow_up": waive_follow_up,
+            "consent_declared": consent_declared,
         },
         "purpose": None
         if purpose_entry is None
         else {
             "code": purpose_entry.code,
             "legal_basis": list(purpose_entry.legal_basis),
+            "archive_exceptions": list(purpose_entry.archive_exceptions),
             "allowance": None
             if allowance is None
             else {

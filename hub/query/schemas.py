@@ -41,6 +41,10 @@ class QueryRequest(BaseModel):
     fields: list[FieldId] = Field(default_factory=list, max_length=64)
     # BMG §38 Abs. 5: no further processing by the register office after a neutral answer.
     waive_follow_up: bool = False
+    # BMG §13 Abs. 2 S. 4 Nr. 1: the person searched for consented to the processing; the
+    # consent is on file under case_reference. Counts only for a person search and a purpose
+    # whose catalogue entry admits it (archive exception "einwilligung").
+    consent_declared: bool = False
 
     @field_validator("fields")
     @classmethod

@@ -482,6 +482,7 @@ def _policy_input(
         wildcard_keys=[key for key, value in request.match.items() if contains_wildcard(value)],
         hits=None if hits is None else [hit.facts for hit in hits],
         waive_follow_up=request.waive_follow_up,
+        consent_declared=request.consent_declared,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from hub.models import Task
+from hub.tasks.checklist import checklist
 
 # How the office settled a request the hub did not answer automatically.
 Resolution = Literal["answered_manually", "refused", "no_action_needed"]
@@ -51,6 +52,7 @@ _VIEW_COLUMNS = (
 def task_view(task: Task) -> dict[str, Any]:
     """The task as the office sees it (a dict: ``register`` would shadow a BaseModel member)."""
     view: dict[str, Any] = {column: getattr(task, column) for column in _VIEW_COLUMNS}
+    view["checklist"] = checklist(task.reasons or [])
     for stamp in ("created_at", "closed_at"):
         if isinstance(view[stamp], datetime):
             view[stamp] = view[stamp].isoformat()

@@ -225,6 +225,11 @@ REJECTIONS: list[tuple[str, Mutation, str]] = [
         "should match pattern",
     ),
     ("sperrvermerk text", _set("blocks.bedingter_sperrvermerk", "true"), "valid boolean"),
+    (  # BMG §52 Abs. 2 S. 3 reads only an explicit boolean per address
+        "address sperrvermerk text",
+        _set("addresses.0.bedingter_sperrvermerk", "nein"),
+        "valid boolean",
+    ),
     ("azr_no", _set("azr_no", "12345"), "should match pattern"),
     ("marital status", _set("marital.status", "married"), "Input should be 'ledig'"),
     (
@@ -361,3 +366,12 @@ class TestCheckReferences:
         assert check_references([_person("P-1"), _person("P-1")]) == [
             "person_id 'P-1' occurs 2 times"
         ]
+
+
+def test_an_address_may_say_it_carries_no_bedingter_sperrvermerk() -> None:
+    """Optional per address (BMG §52 Abs. 1 names addresses); absent means unknown."""
+    document = example()
+    document["addresses"][0]["bedingter_sperrvermerk"] = False
+    record = parse_person_line(json.dumps(document))
+    assert record.addresses[0].bedingter_sperrvermerk is False
+    assert parse_person_line(CONTRACT_EXAMPLE).addresses[0].bedingter_sperrvermerk is None

@@ -176,3 +176,34 @@ async def test_records_and_dcat_for_the_signed_in_steward(
     assert dcat.headers["content-type"].startswith("text/turtle")
     assert "dcat:Dataset" in dcat.text
     assert "gewerberegister" in dcat.text
+
+
+async def test_steward_approves_archive_exceptions_of_a_purpose(
+    ui_app: FastAPI, browser: httpx.AsyncClient
+) -> None:
+    """BMG §13 Abs. 2 S. 4: shown per purpose, ticked by the steward, kept in the history."""
+    csrf = await _steward(ui_app, browser)
+    page = await browser.get("/ui/catalogue/purposes")
+    assert 'name="exceptions" value="wahlzwecke" checked' in page.text
+    assert "BMG §13 Abs. 2 S. 4 Nr. 2 lit. d" in page.text
+    posted = await browser.post(
+        "/ui/catalogue/purposes/wohngeld_antrag/archive-exceptions",
+        data={
+            "exceptions": ["beweisnot", "einwilligung"],
+            "reason": "Beweisnot",
+            "csrf_token": csrf,
+        },
+    )
+    assert posted.status_code == 303, posted.text
+    assert posted.headers["location"].endswith("?done=exceptions#purpose-wohngeld_antrag")
+    page = await browser.get("/ui/catalogue/purposes")
+    section = page.text.split('id="purpose-wohngeld_antrag"', 1)[1].split("</section>", 1)[0]
+    assert 'value="beweisnot" checked' in section
+    assert 'value="einwilligung" checked' in section
+    history = await browser.get("/ui/catalogue/history", params={"target": "purpose:"})
+    assert '<td class="action">purpose.update</td>' in history.text
+    refused = await browser.post(
+        "/ui/catalogue/purposes/wohngeld_antrag/archive-exceptions",
+        data={"exceptions": ["alles"], "reason": "Test", "csrf_token": csrf},
+    )
+    assert refused.status_code == 422

@@ -281,3 +281,15 @@ async def test_unknown_task_is_404(office: httpx.AsyncClient, hold: str) -> None
     csrf = csrf_of(page.text)
     data = {"resolution": "refused", "note": "n", "csrf_token": csrf}
     assert (await office.post("/ui/tasks/no-such-task/close", data=data)).status_code == 404
+
+
+async def test_hold_detail_lists_the_steps_the_law_asks_for(
+    office: httpx.AsyncClient, hold: str
+) -> None:
+    """The checklist follows the hold's reasons (here the Auskunftssperre, BMG §51 Abs. 1)."""
+    page = await office.get(f"/ui/tasks/{hold}")
+    checklist = re.search(r'<ol id="t-checklist">(.*?)</ol>', page.text, flags=re.DOTALL)
+    assert checklist is not None
+    [step] = re.findall(r"<li>([^<]*)</li>", checklist.group(1))
+    assert step.startswith("Auskunftssperre:")
+    assert "§ 51 Abs. 1" in step

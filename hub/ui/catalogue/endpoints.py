@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.archive import ARCHIVE_EXCEPTION_NORMS
 from governance.duties import local_today
 from hub.catalogue import duties_service, purposes_service, views
 from hub.catalogue import service as catalogue
@@ -43,6 +44,7 @@ DONE = {
     "steward": "Steward assigned.",
     "unassigned": "Steward removed from the dataset.",
     "allowance": "Allowance saved; the policy accepted it.",
+    "exceptions": "§13 Abs. 2 S. 4 exceptions of the purpose saved.",
     "duty": "Duty marked done; the next one is scheduled.",
 }
 # The printable Art. 30 page carries its own inline print styles.
@@ -267,7 +269,11 @@ async def _purposes_page(
     status_code: int = 200,
 ) -> Response:
     await session.rollback()
-    context = {**await views.purposes_view(session), "failed": failed}
+    context = {
+        **await views.purposes_view(session),
+        "failed": failed,
+        "archive_exception_norms": ARCHIVE_EXCEPTION_NORMS,
+    }
     return _page(
         request,
         "catalogue/purposes.html",
@@ -320,6 +326,31 @@ async def edit_allowance(
             body=body,
         )
         return _back("/ui/catalogue/purposes", "allowance", f"#{anchor}")
+
+    return await _submit(write, partial(_purposes_page, request, session, failed=anchor))
+
+
+@router.post("/purposes/{code}/archive-exceptions")
+async def edit_archive_exceptions(
+    *,
+    code: Slug,
+    request: Request,
+    session: DbSession,
+    user: Steward,
+    exceptions: Annotated[list[str], Form(max_length=64)] = [],  # noqa: B006 - FastAPI form default
+    reason: Reason = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    """BMG §13 Abs. 2 S. 4: the steward approves the exceptions a purpose may rely on."""
+    check_csrf(user, csrf_token)
+    anchor = f"purpose-{code}"
+
+    async def write() -> Response:
+        body = forms.archive_exceptions(exceptions, reason)
+        await purposes_service.patch_purpose(
+            session, checker(request), actor=pages.actor_of(user), code=code, body=body
+        )
+        return _back("/ui/catalogue/purposes", "exceptions", f"#{anchor}")
 
     return await _submit(write, partial(_purposes_page, request, session, failed=anchor))
 

@@ -12,7 +12,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from hub.catalogue.schemas import AllowancePatch, DatasetPatch, DatasetStewardPut, FieldPatch
+from hub.catalogue.schemas import (
+    AllowancePatch,
+    DatasetPatch,
+    DatasetStewardPut,
+    FieldPatch,
+    PurposePatch,
+)
 
 RELEASE_ACTIONS = {"approve": "approved", "revoke": "revoked"}
 _SPLIT = re.compile(r"[\s,;]+")
@@ -89,6 +95,11 @@ def allowance(
     if approval_reference.strip():
         data["approval_reference"] = approval_reference.strip()
     return _build(AllowancePatch, data)
+
+
+def archive_exceptions(codes: list[str], reason: str) -> PurposePatch:
+    """The ticked BMG §13 Abs. 2 S. 4 exceptions; none ticked removes them all."""
+    return _build(PurposePatch, {"archive_exceptions": codes, "reason": reason.strip()})
 
 
 def done_note(note: str) -> str:

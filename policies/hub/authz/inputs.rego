@@ -178,6 +178,19 @@ confirm_request if request_kind == "confirm"
 follow_up_waived if input.request.waive_follow_up == true
 
 # METADATA
+# title: The caller declares the person's consent (BMG §13 Abs. 2 S. 4 Nr. 1)
+# description: Only an explicit true counts; the consent is on file under the case reference.
+consent_declared if input.request.consent_declared == true
+
+# METADATA
+# title: BMG §13 Abs. 2 S. 4 exceptions the catalogue approved for the purpose
+default purpose_archive_exceptions := set()
+
+purpose_archive_exceptions := {code | some code in input.purpose.archive_exceptions; is_string(code)} if {
+	is_array(input.purpose.archive_exceptions)
+}
+
+# METADATA
 # title: Roles of the acting user (the hub passes only trusted roles)
 default user_roles := set()
 

@@ -139,10 +139,10 @@ auskunftssperre_notice := concat(" ", [
 # ---------------------------------------------------------------------------
 # §13 Abs. 2: records of persons who moved away or died more than five years
 # before the end of the year are archived; only a small subset may still be
-# processed. Fail-safe interim rule: if any released field lies outside that
-# subset (S. 3) the hit is held for the register office, which can apply the
-# exceptions of S. 4. Security and justice authorities are exempt
-# (§13 Abs. 2 S. 4 Nr. 2 lit. c).
+# processed. If any released field lies outside that subset (S. 3) the hit is
+# held for the register office, unless an exception of S. 4 applies: lit. c
+# by route (security and justice authorities), lit. a, b, d, e and consent
+# (Nr. 1) as exceptions the catalogue approved for the purpose.
 # ---------------------------------------------------------------------------
 
 # METADATA
@@ -162,6 +162,41 @@ archive_processable_fields := {"name", "prev_names", "given_names", "birth", "ad
 archive_exempt_routes := {"melde_security", "melde_justice"}
 
 archive_exempt if route in archive_exempt_routes
+
+# METADATA
+# title: Purpose exceptions of §13 Abs. 2 S. 4 Nr. 2 the policy honours
+# description: >-
+#   Catalogue codes -> letter. The steward approves a code for a purpose
+#   whose use is indispensable for that end (Interpretation [I]: the
+#   "unerlässlich" test is made once per purpose, not per request).
+# custom:
+#   norm: "BMG §13 Abs. 2 S. 4 Nr. 2 lit. a, b, d, e"
+archive_purpose_exceptions := {"wissenschaft", "beweisnot", "wahlzwecke", "stag_verfahren"}
+
+# METADATA
+# title: §13 Abs. 2 S. 4 exceptions that apply to this request
+# description: >-
+#   A purpose exception on any Melderegister route; consent (Nr. 1) only where
+#   the purpose admits it, for a Personensuche about one named person, and
+#   with the caller's declaration in the request. Interpretation [I].
+# custom:
+#   norm: "BMG §13 Abs. 2 S. 4"
+archive_exceptions_applied contains code if {
+	startswith(route, "melde_")
+	some code in purpose_archive_exceptions
+	code in archive_purpose_exceptions
+}
+
+archive_exceptions_applied contains "einwilligung" if {
+	startswith(route, "melde_")
+	"einwilligung" in purpose_archive_exceptions
+	request_kind == "person"
+	consent_declared
+}
+
+archive_exceptions_applied contains "sicherheitsbehoerden" if archive_exempt
+
+archive_exception_applies if count(archive_exceptions_applied) > 0
 
 # METADATA
 # title: Event (death, moving away) within the five-year period
@@ -192,11 +227,104 @@ melde_event_absent(hit, key) if hit[key] == null
 # custom:
 #   norm: "BMG §13 Abs. 2"
 melde_hold("archive_rule_13_2", hit) if {
-	not archive_exempt
+	not archive_exception_applies
+	melde_archive_restricts(hit)
+}
+
+# METADATA
+# title: The released fields reach beyond the §13 Abs. 2 S. 3 subset of an archived record
+melde_archive_restricts(hit) if {
 	melde_event_archived(hit)
 	some name in releasable
 	not name in archive_processable_fields
 }
+
+# METADATA
+# title: Ledger reasons of the §13 Abs. 2 S. 4 exceptions that lifted the restriction
+melde_archive_exception_reasons(hit) := {concat("", ["archive_exception_", code]) |
+	melde_archive_restricts(hit)
+	some code in archive_exceptions_applied
+}
+
+# ---------------------------------------------------------------------------
+# §52 Abs. 2: bedingter Sperrvermerk on a Melderegisterauskunft (§§44 ff.).
+# Public bodies get the data with the flag and the §41 S. 2 notice; a
+# Melderegisterauskunft needs the person's hearing first (S. 2), unless a
+# current address without a Sperrvermerk is known (S. 3): then that address
+# alone may be given.
+# ---------------------------------------------------------------------------
+
+# METADATA
+# title: Purposes that serve a Melderegisterauskunft
+# custom:
+#   norm: "BMG §§44-50"
+melderegisterauskunft_purposes := {"melderegisterauskunft"}
+
+# METADATA
+# title: Norms that make any purpose a Melderegisterauskunft
+# description: >-
+#   Interpretation [I]: a purpose whose allowance rests on §§44-46 or §50 is
+#   a Melderegisterauskunft whatever its code, so a new catalogue purpose
+#   cannot escape §52 Abs. 2 by its name.
+# custom:
+#   norm: "BMG §§44-46, §50"
+melderegisterauskunft_norms := {"BMG §44", "BMG §45", "BMG §46", "BMG §50"}
+
+melderegisterauskunft_request if {
+	register_id == "melderegister"
+	purpose_code in melderegisterauskunft_purposes
+}
+
+melderegisterauskunft_request if {
+	register_id == "melderegister"
+	some norm in allowance_legal_basis
+	some prefix in melderegisterauskunft_norms
+	melderegisterauskunft_norm(norm, prefix)
+}
+
+# "BMG §44" and "BMG §44 Abs. 1" count, "BMG §440" would not.
+melderegisterauskunft_norm(norm, prefix) if norm == prefix
+
+melderegisterauskunft_norm(norm, prefix) if startswith(norm, concat("", [prefix, " "]))
+
+# METADATA
+# title: A current address without a bedingter Sperrvermerk is known (explicit true only)
+melde_unblocked_current_address(hit) if hit.unblocked_current_address == true
+
+# METADATA
+# title: §52 Abs. 2 S. 3 applies
+# description: >-
+#   Only when the addresses are released: S. 3 permits giving that address, so
+#   the answer is narrowed to it (strip token). Interpretation [I]: without
+#   the address requested, S. 3 has nothing to give and the hearing is needed.
+# custom:
+#   norm: "BMG §52 Abs. 2 S. 3"
+melde_sperrvermerk_address_known(hit) if {
+	melde_unblocked_current_address(hit)
+	"addresses" in releasable
+}
+
+# METADATA
+# title: Hold for the hearing of §52 Abs. 2 S. 2
+# custom:
+#   norm: "BMG §52 Abs. 2"
+melde_hold("bedingter_sperrvermerk_anhoerung", hit) if {
+	melderegisterauskunft_request
+	melde_bedingter_sperrvermerk(hit)
+	not melde_sperrvermerk_address_known(hit)
+}
+
+# METADATA
+# title: Strip token narrowing addresses to the current ones without a Sperrvermerk
+# custom:
+#   norm: "BMG §52 Abs. 2 S. 3"
+sperrvermerk_address_strip := "bedingter_sperrvermerk_addresses"
+
+melde_sperrvermerk_strip(hit) := {sperrvermerk_address_strip} if {
+	melderegisterauskunft_request
+	melde_bedingter_sperrvermerk(hit)
+	melde_sperrvermerk_address_known(hit)
+} else := set()
 
 # ---------------------------------------------------------------------------
 # Related persons (§34a Abs. 5 S. 3)
@@ -267,7 +395,10 @@ melde_hit_notice(hit) := null if {
 
 # METADATA
 # title: Codes of the holds that apply to a hit
-melde_hit_holds(hit) := {code | some code in ["auskunftssperre", "archive_rule_13_2"]; melde_hold(code, hit)}
+melde_hit_holds(hit) := {code |
+	some code in ["auskunftssperre", "archive_rule_13_2", "bedingter_sperrvermerk_anhoerung"]
+	melde_hold(code, hit)
+}
 
 # METADATA
 # title: A hit that would be held ends neutral without a task ("omit")
@@ -343,7 +474,7 @@ melde_hit_eval(position, hit) := {
 melde_hit_eval(position, hit) := {
 	"index": hit_index(position, hit),
 	"action": "release",
-	"strip": sort(blocked | unknown),
+	"strip": sort((blocked | unknown) | melde_sperrvermerk_strip(hit)),
 	"notice": melde_hit_notice(hit),
 	"reasons": melde_release_reasons(hit, blocked, unknown),
 } if {
@@ -355,10 +486,12 @@ melde_hit_eval(position, hit) := {
 # METADATA
 # title: Ledger reasons of a released hit (never shown to the requester)
 melde_release_reasons(hit, blocked, unknown) := union({
+	melde_archive_exception_reasons(hit),
 	{"auskunftssperre_exception_34a_6" | auskunftssperre_exception(hit)},
 	{"related_person_blocked" | count(blocked) > 0},
 	{"related_persons_unknown" | count(unknown) > 0},
 	{"bedingter_sperrvermerk" | melde_bedingter_sperrvermerk(hit)},
+	{"bedingter_sperrvermerk_aktuelle_anschrift" | count(melde_sperrvermerk_strip(hit)) > 0},
 })
 
 # METADATA

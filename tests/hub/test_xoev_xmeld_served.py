@@ -104,7 +104,12 @@ def residents(clean_database: str) -> str:
         addresses=[_address("Rheinstraße", "12", "2012-01-01", "2025-06-30")],
         moved_away={"date": "2025-06-30", "to_city": "Köln"},
     )
-    import_persons(clean_database, [anna, jan, tom])
+    partners = {"status": "lebenspartnerschaft", "since": "2012-08-01"}
+    eva = person("P-6", name="Roth", given_names=("Eva",), birth_date="1979-01-02",
+                 marital=partners, spouse_id="P-7")  # fmt: skip
+    lena = person("P-7", name="Roth", given_names=("Lena",), birth_date="1981-03-04",
+                  marital=partners, spouse_id="P-6")  # fmt: skip
+    import_persons(clean_database, [anna, jan, tom, eva, lena])
     return clean_database
 
 
@@ -224,6 +229,22 @@ class TestEachNewField:
         assert _texts(found, out) == ["2025-06-30"]
         [read_back] = parse_1331(root).persons
         assert read_back.values["move_dates"]["moved_away"] == "2025-06-30"
+
+    async def test_a_lebenspartnerin_is_sent_as_lp(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        token = await token_for("wohngeldstelle")
+        root = await _xmeld(
+            http, token, xoev_schema_dir, "spouse",
+            name="Roth", given_names="Eva", birth_date="1979-01-02",
+        )  # fmt: skip
+        found = _person(root)
+        assert _texts(found, _PARTNER + "x:partnerschaftstyp/code") == ["LP"]
+        assert _texts(found, _PARTNER + "x:name/x:vornamen/name") == ["Lena"]
 
 
 def _json_body(purpose: str, fields: list[str]) -> dict[str, Any]:

@@ -4,7 +4,9 @@ One builder per field ID, placed where ``FieldSpec.xoev_element`` says (below
 ``person/personendaten``, or ``person`` for related persons); element order follows the
 schema's sequences. Only released fields arrive here, so only they are written.
 ``SERVED_FIELDS`` (the builders' field IDs) decides which requested codes the endpoint
-serves; the codes themselves come from ``adapters.xmeld.codes``.
+serves; the codes themselves come from ``adapters.xmeld.codes``. The spouse, documents and
+permits are built in ``xoev_partner`` and ``xoev_documents``; move dates and the Wohnungsgeber,
+which sit inside ``wohnung``, by ``xoev_dwelling.complete_dwellings`` after all builders.
 """
 
 from __future__ import annotations

@@ -154,7 +154,8 @@ def complete_dwellings(fields: Mapping[str, Any], parts: Parts, *, free: bool) -
     if dwellings.dated and dwellings.moves.get("moved_away") and not free:
         # BMeldDAV §5 Abs. 1 S. 3 Nr. 2: the person has moved away; the date is the last
         # Auszug above. [I] The register does not record whether the move went abroad.
-        parts["verzogen"] = [etree.Element(x("verzogen"))]
-        parts["verzogen"][0].text = "true"
+        verzogen = etree.Element(x("verzogen"))
+        verzogen.text = "true"
+        parts["verzogen"] = [verzogen]
     if not parts["wohnung"]:
         del parts["wohnung"]

@@ -185,6 +185,17 @@ def _related_values(
     ]
 
 
+# Marital statuses that make the spouse a Lebenspartner (LPartG), not an Ehegatte.
+_PARTNERSHIP_STATUSES = frozenset({"lebenspartnerschaft", "lp_verstorben", "lp_aufgehoben"})
+
+
+def _spouse(record: Mapping[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
+    """The spouse summary and whether they are Ehegatte or Lebenspartner (BMG §3 Abs. 1 Nr. 15)."""
+    status = (record.get("marital") or {}).get("status")
+    partnership = "lebenspartnerschaft" if status in _PARTNERSHIP_STATUSES else "ehe"
+    return {**summary, "partnership": partnership}
+
+
 _FREE_SEARCH_DROPPED = _ADDRESS_DATES | {"current"}  # every address shown is current
 
 
@@ -225,7 +236,10 @@ def field_values(
             related = _related_values(
                 person, persons, role=_ROLE_OF_FIELD[field], strip=strip, today=today
             )
-            values[field] = (related[0] if related else None) if field == "spouse" else related
+            if field == "spouse":
+                values[field] = _spouse(person.record, related[0]) if related else None
+            else:
+                values[field] = related
         elif field in _PLAIN_FIELDS:
             values[field] = _PLAIN_FIELDS[field](person.record)
     if "addresses" in values and STRIP_SPERRVERMERK_ADDRESSES in strip:

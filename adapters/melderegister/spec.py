@@ -82,7 +82,7 @@ PERSON_FIELDS: tuple[FieldSpec, ...] = (
     ),
     _field(
         "move_dates",
-        f"{_P}/xmeld:wohnung/xmeld:einzug",
+        f"{_P}/xmeld:wohnung/xmeld:datumDesBeziehens",
         FieldType.OBJECT,
         "Einzugs- und Auszugsdatum, Wegzug (BMG §3 Abs. 1 Nr. 13)",
     ),
@@ -94,7 +94,7 @@ PERSON_FIELDS: tuple[FieldSpec, ...] = (
     ),
     _field(
         "spouse",
-        f"{_P}/xmeld:ehegatteLebenspartner",
+        "xmeld:person/xmeld:partner",
         FieldType.OBJECT,
         "Ehegatte oder Lebenspartner (BMG §3 Abs. 1 Nr. 15)",
     ),
@@ -169,7 +169,7 @@ PERSON_FIELDS: tuple[FieldSpec, ...] = (
     ),
     _field(
         "landlord",
-        f"{_P}/xmeld:wohnungsgeber",
+        f"{_P}/xmeld:wohnung/xmeld:wohnungsgeber",
         FieldType.OBJECT,
         "Eigentümer der Wohnung, Wohnungsgeber (BMG §3 Abs. 2 Nr. 10)",
     ),

@@ -7,14 +7,25 @@ Values take the JSON shapes of ``adapters.melderegister.mapping`` (import format
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
 from adapters.errors import UpstreamContractError
+from adapters.melderegister.mapping import dated_addresses
+from adapters.xmeld import answer_details as details
 from adapters.xmeld import codes
 from adapters.xmeld.names import PERSONENSUCHE_ANTWORT, XMELD_NS
+from adapters.xmeld.read import NS as _NS
+from adapters.xmeld.read import boolean as _bool
+from adapters.xmeld.read import code as _code
+from adapters.xmeld.read import date as _date
+from adapters.xmeld.read import find as _find
+from adapters.xmeld.read import name_text as _name_text
+from adapters.xmeld.read import text as _text
+from adapters.xmeld.read import xpath as _x
 
 _X = f"{{{XMELD_NS}}}"
 _SEX = {"m": "m", "w": "w", "d": "d", "x": "x"}
@@ -47,64 +58,6 @@ class Answer1331:
     def neutral(self) -> bool:
         """Not identified or Auskunftssperre: the remote already applied its law."""
         return self.status == codes.STATUS_NOT_IDENTIFIED
-
-
-def _x(path: str) -> str:
-    """``a/b`` → ``xmeld:a/xmeld:b`` for findtext/find with the namespace map."""
-    return "/".join(f"x:{step}" if not step.startswith("@") else step for step in path.split("/"))
-
-
-_NS = {"x": XMELD_NS}
-
-
-def _find(node: etree._Element, path: str) -> etree._Element | None:
-    return node.find(_x(path), _NS)
-
-
-def _text(node: etree._Element | None, path: str | None = None) -> str | None:
-    if node is None:
-        return None
-    target = node if path is None else node.find(path, _NS)
-    if target is None or target.text is None:
-        return None
-    return target.text.strip() or None
-
-
-def _code(node: etree._Element | None) -> str | None:
-    return _text(node, "code")
-
-
-def _name_text(node: etree._Element | None) -> str | None:
-    """An ``AllgemeinerName``: its unqualified ``name`` child."""
-    return _text(node, "name")
-
-
-def _date(node: etree._Element | None) -> str | None:
-    """A plain or teilbekannt date as ISO text (partially known dates keep what is known)."""
-    if node is None:
-        return None
-    own = str(node.text or "").strip()
-    if own:
-        return own
-    for path in (
-        "teilbekanntesDatum/jahrMonatTag",
-        "teilbekanntesDatum/jahrMonat",
-        "teilbekanntesDatum/jahr",
-        "jahrMonatTag",
-        "jahrMonat",
-        "jahr",
-    ):
-        value = _text(node, path)
-        if value:
-            return value
-    return None
-
-
-def _bool(node: etree._Element | None) -> bool | None:
-    value = _text(node)
-    if value is None:
-        return None
-    return value in {"true", "1"}
 
 
 def _nationality(code: str | None) -> str | None:
@@ -178,7 +131,7 @@ def _related(node: etree._Element) -> dict[str, Any]:
             family = family or _name_text(_find(name, candidate)) or _text(_find(name, candidate))
         for candidate in ("vornamen", "vornamen/vornamen"):
             given = given or _name_text(_find(name, candidate)) or _text(_find(name, candidate))
-    addresses = []
+    addresses: list[Mapping[str, Any]] = []
     for wohnung in [*node.findall(_x("wohnung"), _NS), *node.findall(_x("anschrift"), _NS)]:
         address, _ = _address(wohnung)
         if address is not None:
@@ -189,15 +142,11 @@ def _related(node: etree._Element) -> dict[str, Any]:
         "doctor": None if name is None else _text(_find(name, "doktorgrad")),
         "birth_date": _date(_find(node, "geburt/geburtsdatum")),
         "sex": _SEX.get(_code(_find(node, "geschlecht")) or ""),
-        "addresses": addresses,
+        "addresses": dated_addresses(addresses, dates=False),  # current ones, undated
         "death_date": _date(_find(node, "sterbetag/sterbetag")) or _date(_find(node, "sterbetag")),
         # A remote answer never says whether a related person is blocked: unknown.
         "blocks": None,
     }
-
-
-def _dated_list(nodes: list[etree._Element], inner: str) -> list[dict[str, Any]]:
-    return [{"since": _date(_find(node, f"{inner}/tagDerErstmaligenErteilung"))} for node in nodes]
 
 
 def _identity(data: etree._Element, values: dict[str, Any]) -> None:
@@ -243,49 +192,20 @@ def _dwellings(data: etree._Element, values: dict[str, Any]) -> list[bool | None
             addresses.append(address)
             sperrvermerke.append(sperrvermerk)
     values["addresses"] = addresses
-    current_main = [a for a in addresses if a["kind"] == "haupt" and not a["moved_out"]]
-    moved_out = [a["moved_out"] for a in addresses if a["moved_out"]]
-    abroad = [_date(_find(w, "datumLetzterWegzugAusland")) for w in dwellings]
-    values["move_dates"] = {
-        "moved_in": current_main[0]["moved_in"] if current_main else None,
-        "last_moved_out": max(moved_out) if moved_out else None,
-        "moved_away": next((d for d in abroad if d), None),
-        "moved_away_to": None,
-    }
-    landlords = [_find(w, "wohnungsgeber") for w in dwellings]
-    landlord = next((node for node in landlords if node is not None), None)
+    values["move_dates"] = details.move_dates(data, dwellings)
+    landlord = details.landlord(dwellings)
     if landlord is not None:
-        values["landlord"] = {
-            "name": " ".join(text.strip() for text in landlord.itertext() if text.strip())
-        }
+        values["landlord"] = landlord
     return sperrvermerke
 
 
 def _documents_and_permits(data: etree._Element, values: dict[str, Any]) -> None:
-    docs = data.findall(_x("ausweisdokument"), _NS)
-    if docs:
-        values["id_docs"] = [
-            {
-                "kind": _code(_find(doc, "passart")),
-                "authority": _text(_find(doc, "behoerde")),
-                "issued": _date(_find(doc, "ausstellungsdatum")),
-                "valid_until": _date(_find(doc, "gueltigkeitsdauer")),
-                "serial": _text(_find(doc, "seriennummer")),
-            }
-            for doc in docs
-        ]
-    weapons = data.findall(_x("waffenrechtlicheErlaubnis"), _NS)
-    bans = data.findall(_x("waffenbesitzverbot"), _NS)
-    if weapons or bans:
-        values["weapons"] = {
-            "permits": _dated_list(weapons, "waffenrechtlicheerlaubnis"),
-            "bans": [{"since": _date(_find(b, "tagDerErstmaligenErteilung"))} for b in bans],
-        }
-    explosives = data.findall(_x("sprengstoffrechtlicheErlaubnis"), _NS)
-    if explosives:
-        values["explosives"] = {
-            "permits": _dated_list(explosives, "sprengstoffrechtlicheerlaubnis")
-        }
+    found = {
+        "id_docs": details.id_documents(data),
+        "weapons": details.weapons(data),
+        "explosives": details.explosives(data),
+    }
+    values.update({field_id: value for field_id, value in found.items() if value is not None})
     denials = data.findall(_x("passversagung"), _NS)
     if denials:
         values["passport_denial"] = {
@@ -296,7 +216,7 @@ def _documents_and_permits(data: etree._Element, values: dict[str, Any]) -> None
 def _related_persons(person: etree._Element, values: dict[str, Any]) -> None:
     partner = _find(person, "partner")
     if partner is not None:
-        values["spouse"] = _related(partner)
+        values["spouse"] = {**_related(partner), "partnership": details.partnership(partner)}
     reps = person.findall(_x("gesetzlicherVertreter"), _NS)
     if reps:
         values["legal_rep"] = [_related(rep) for rep in reps]

@@ -59,6 +59,10 @@ NICHTERSTELLUNG_GRUND_LIST: Final = CodeList(
 )
 FAMILIENSTAND_LIST: Final = CodeList("urn:de:dsmeld:schluesseltabelle:familienstand", "2")
 WOHNUNGSSTATUS_LIST: Final = CodeList("urn:de:dsmeld:schluesseltabelle:wohnungsstatus", "2")
+PARTNERSCHAFTSTYP_LIST: Final = CodeList(
+    "urn:de:xmeld:schluesseltabelle:ehegatte.oder.lebenspartner", "2"
+)
+PASSART_LIST: Final = CodeList("urn:de:dsmeld:schluesseltabelle:pass.und.ausweisdokumente", "5")
 # Version required but not fixed by the schema: the versions the official examples use.
 VERZEICHNISDIENST_LIST: Final = CodeList("urn:xoev-de:kosit:codeliste:verzeichnisdienst", "3")
 ERREICHBARKEIT_LIST: Final = CodeList("urn:de:xoev:codeliste:erreichbarkeit", "3")
@@ -151,6 +155,47 @@ CODE_TO_MARITAL: Final[Mapping[str, str]] = MappingProxyType(
 DWELLING_KIND_OF_STATUS: Final[Mapping[str, str]] = MappingProxyType(
     {"0": "haupt", "1": "haupt", "2": "neben"}
 )
+# Register address kind → DSMeld wohnungsstatus. The register does not tell an alleinige
+# Wohnung (0) from a Hauptwohnung (1); both read back as "haupt".
+STATUS_OF_DWELLING_KIND: Final[Mapping[str, str]] = MappingProxyType({"haupt": "1", "neben": "2"})
+
+# Register spouse partnership (adapters/melderegister/mapping.py) ↔ ehegatte.oder.lebenspartner.
+PARTNERSHIP_TO_CODE: Final[Mapping[str, str]] = MappingProxyType(
+    {"ehe": "EG", "lebenspartnerschaft": "LP"}
+)
+CODE_TO_PARTNERSHIP: Final[Mapping[str, str]] = MappingProxyType(
+    {code: kind for kind, code in PARTNERSHIP_TO_CODE.items()}
+)
+
+# Register document kind → DSMeld pass.und.ausweisdokumente (Anlage 3 DSMeld). A register
+# "reisepass" is the "anerkannte Pass" of BMG §3 Abs. 1 Nr. 17: German (01) when its serial
+# starts with a letter of the German passport series, otherwise not German-issued (07).
+ID_CARD_CODE: Final[Mapping[str, str]] = MappingProxyType(
+    {"personalausweis": "09", "eid_karte": "15"}
+)
+GERMAN_PASSPORT_CODE: Final = "01"
+OTHER_PASSPORT_CODE: Final = "07"
+GERMAN_PASSPORT_SERIAL_LETTERS: Final = frozenset("CFGHJK")
+# DSMeld document code → register kind: Personalausweise (incl. vorläufige, Ersatz), the
+# eID-Karte, and every pass or Passersatz as "reisepass"; 12 (another EU state's identity
+# card) has no register kind and reads back as its code.
+KIND_OF_ID_DOC_CODE: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "02": "personalausweis",
+        "09": "personalausweis",
+        "10": "personalausweis",
+        "15": "eid_karte",
+        **dict.fromkeys(("01", "03", "04", "05", "06", "07", "08", "11", "13", "14"), "reisepass"),
+    }
+)
+
+
+def id_doc_code(kind: str | None, serial: str | None) -> str | None:
+    """The DSMeld code of a register document; None for a kind the table does not know."""
+    if kind == "reisepass":
+        german = (serial or "")[:1].upper() in GERMAN_PASSPORT_SERIAL_LETTERS
+        return GERMAN_PASSPORT_CODE if german else OTHER_PASSPORT_CODE
+    return ID_CARD_CODE.get(kind or "")
 
 
 # --- field table --------------------------------------------------------------------------

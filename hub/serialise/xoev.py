@@ -4,7 +4,9 @@ One builder per field ID, placed where ``FieldSpec.xoev_element`` says (below
 ``person/personendaten``, or ``person`` for related persons); element order follows the
 schema's sequences. Only released fields arrive here, so only they are written.
 ``SERVED_FIELDS`` (the builders' field IDs) decides which requested codes the endpoint
-serves; the codes themselves come from ``adapters.xmeld.codes``.
+serves; the codes themselves come from ``adapters.xmeld.codes``. The spouse, documents and
+permits are built in ``xoev_partner`` and ``xoev_documents``; move dates and the Wohnungsgeber,
+which sit inside ``wohnung``, by ``xoev_dwelling.complete_dwellings`` after all builders.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from lxml import etree
 from adapters.xmeld import codes
 from adapters.xmeld.build import code, day, house_number, name_part, sub, x
 from hub.logging import get_logger
+from hub.serialise import xoev_documents, xoev_partner
+from hub.serialise.xoev_dwelling import complete_dwellings
 
 _log = get_logger(__name__)
 _Parts: TypeAlias = "dict[str, list[etree._Element]]"  # noqa: SLF001 - lxml element type
 
-# Schema order of personendaten's children (Personensuche / FreieSuche Abrufdaten).
+# Schema order of personendaten's children (type.Personensuche.Abrufdaten.Personendaten).
 _ORDER = (
     "name",
     "geburtsangaben",
@@ -29,10 +33,28 @@ _ORDER = (
     "sterbedaten",
     "geschlecht",
     "staatsangehoerigkeit",
+    "ausweisdokument",
+    "waffenrechtlicheErlaubnis",
+    "waffenbesitzverbot",
+    "sprengstoffrechtlicheErlaubnis",
     "familienstand",
+    "verzogen",
+)
+# The same in a 1333 (type.FreieSuche.Abrufdaten.Personendaten): the permits swap places.
+_FREE_ORDER = (
+    "name",
+    "geburtsangaben",
+    "wohnung",
+    "sterbedaten",
+    "geschlecht",
+    "staatsangehoerigkeit",
+    "ausweisdokument",
+    "sprengstoffrechtlicheErlaubnis",
+    "waffenrechtlicheErlaubnis",
+    "waffenbesitzverbot",
 )
 # Schema order of person's children after personendaten (type.Personensuche.Abrufdaten).
-_PERSON_ORDER = ("gesetzlicherVertreter", "kind")
+_PERSON_ORDER = ("gesetzlicherVertreter", "partner", "kind")
 _MAX_REPRESENTATIVES = 4  # gesetzlicherVertreter maxOccurs
 # Schema order inside name (NameNatuerlichePerson[MitNachweisOhnePflichtangaben]).
 _NAME_ORDER = (
@@ -62,13 +84,14 @@ class PersonWriter:
             if value in (None, [], {}) or builder is None:
                 continue
             builder(self, value, parts)
+        complete_dwellings(fields, parts, free=self._free)
         name = parts.pop("name", None)
         if name:
             holder = etree.Element(x("name"))
             for tag in _NAME_ORDER:
                 holder.extend(n for n in name if etree.QName(n).localname == tag)
             parts["name"] = [holder]
-        for tag in _ORDER:
+        for tag in _FREE_ORDER if self._free else _ORDER:
             data.extend(parts.get(tag, []))
         for tag in _PERSON_ORDER:
             person.extend(parts.get(tag, []))
@@ -225,6 +248,22 @@ class PersonWriter:
         for child in value:
             self._add(parts, "kind", self._related("kind", child, representative=False))
 
+    # BMG §3 Abs. 1 Nr. 15, 17 and Abs. 2 Nr. 7, 8 data: builders in their own modules.
+    def _spouse(self, value: Mapping[str, Any], parts: _Parts) -> None:
+        xoev_partner.spouse(value, parts, free=self._free, write_inland=self._inland)
+
+    def _id_docs(self, value: list[Mapping[str, Any]], parts: _Parts) -> None:
+        xoev_documents.id_documents(value, parts)
+
+    def _weapons(self, value: Mapping[str, Any], parts: _Parts) -> None:
+        xoev_documents.weapons(value, parts, free=self._free)
+
+    def _explosives(self, value: Mapping[str, Any], parts: _Parts) -> None:
+        xoev_documents.explosives(value, parts, free=self._free)
+
+    def _in_dwelling(self, value: object, parts: _Parts) -> None:
+        """move_dates and landlord live inside wohnung: ``complete_dwellings`` writes them."""
+
     # Field ID → builder; SERVED_FIELDS (what the endpoint answers) is derived from it.
     BUILDERS: ClassVar[Mapping[str, Callable[[PersonWriter, Any, _Parts], None]]] = {
         "name": _name,
@@ -240,6 +279,12 @@ class PersonWriter:
         "marital": _marital,
         "legal_rep": _legal_rep,
         "children": _children,
+        "spouse": _spouse,
+        "id_docs": _id_docs,
+        "weapons": _weapons,
+        "explosives": _explosives,
+        "move_dates": _in_dwelling,
+        "landlord": _in_dwelling,
     }
 
 

@@ -31,6 +31,13 @@ from tests.fixtures.factories import (
 from tests.hub.ledger_helpers import ledger_rows
 
 URL = "/v1/registers/melderegister/queries"
+# Security-authority data of P-1 at hub B (BMG §34 Abs. 1 S. 2), served in XMeld since issue 11.
+ID_DOCS = [{"kind": "personalausweis", "authority": "Stadt Darmstadt", "issued": "2020-01-02",
+            "valid_until": "2030-01-01", "serial": "L01X00T47"}]  # fmt: skip
+WEAPONS = {"kind": "Waffenbesitzkarte", "authority": "Stadt Darmstadt", "issued": "2019-05-06"}
+EXPLOSIVES = {"kind": "Erlaubnis nach SprengG §27", "authority": "RP Darmstadt",
+              "issued": "2018-03-07"}  # fmt: skip
+LANDLORD = {"name": "Hausverwaltung Roth GmbH", "address": "Rheinstraße 12, 64283 Darmstadt"}
 
 
 def _free_port() -> int:
@@ -59,7 +66,11 @@ def hub_b(clean_database: str, tmp_path: Path, xoev_schema_dir: Path) -> Iterato
     import_persons(
         clean_database,
         [
-            person("P-1"),
+            person("P-1", id_docs=ID_DOCS, weapons=WEAPONS, explosives=EXPLOSIVES,
+                   landlord=LANDLORD, marital={"status": "verheiratet", "since": "2010-06-12"},
+                   spouse_id="P-3"),
+            person("P-3", given_names=("Jan",), birth_date="1978-02-03", sex="m",
+                   spouse_id="P-1"),
             person("P-2", name="Groß", given_names=("Erika",), birth_date="1964-08-12",
                    blocks=blocked()),
         ],
@@ -92,11 +103,13 @@ def hub_b(clean_database: str, tmp_path: Path, xoev_schema_dir: Path) -> Iterato
         thread.join(timeout=10)
 
 
-def _hub_a_settings(tmp_path: Path, url_b: str, database_b: str, xoev: Path) -> Any:
+def _hub_a_settings(
+    tmp_path: Path, url_b: str, database_b: str, xoev: Path, *, at_b_as: str = "standesamt_extern"
+) -> Any:
     database_a = f"sqlite:///{tmp_path / 'hub-a.db'}"
     upgrade_head(database_a)
     load_default_catalogue(database_a)
-    at_b = new_client(database_b, authority="standesamt_extern")
+    at_b = new_client(database_b, authority=at_b_as)
     settings = settings_for(
         database_a,
         key_dir=tmp_path / "keys-a",
@@ -139,11 +152,23 @@ async def hub_a(
         yield item
 
 
+@pytest.fixture
+async def hub_a_police(
+    hub_b: str, clean_database: str, tmp_path: Path, xoev_schema_dir: Path
+) -> AsyncIterator[tuple[httpx.AsyncClient, str, str]]:
+    """Hub A asked by its Polizei, and known to hub B as Polizei (BMG §34 Abs. 4 S. 1 Nr. 1)."""
+    settings, database_a = _hub_a_settings(
+        tmp_path, hub_b, clean_database, xoev_schema_dir, at_b_as="polizei"
+    )
+    async for item in _serve_a(settings, database_a, caller_authority="polizei"):
+        yield item
+
+
 async def _serve_a(
-    settings: Any, database_a: str
+    settings: Any, database_a: str, *, caller_authority: str = "standesamt"
 ) -> AsyncIterator[tuple[httpx.AsyncClient, str, str]]:
     app = create_app(settings)
-    caller = new_client(database_a, authority="standesamt")
+    caller = new_client(database_a, authority=caller_authority)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hub-a.test") as http:
@@ -205,3 +230,31 @@ async def test_b_unreachable_gives_502_on_record(
         assert "127.0.0.1" not in response.text
         (entry,) = ledger_rows(database_a)
         assert entry["http_status"] == 502
+
+
+async def test_security_data_travel_from_b_to_a(
+    hub_a_police: tuple[httpx.AsyncClient, str, str], clean_database: str
+) -> None:
+    """Move dates, documents, permits and the Wohnungsgeber arrive at A as B holds them."""
+    http, database_a, token = hub_a_police
+    fields = ["name", "given_names", "addresses", "move_dates", "id_docs", "weapons",
+              "explosives", "landlord", "spouse"]  # fmt: skip
+    query = _query(purpose="strafverfolgung", fields=fields)
+    response = await http.post(URL, json=query, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    (record,) = response.json()["records"]
+    values = record["fields"]
+    assert values["id_docs"] == ID_DOCS
+    assert values["weapons"] == WEAPONS
+    assert values["explosives"] == EXPLOSIVES
+    assert values["landlord"] == LANDLORD
+    assert values["move_dates"]["moved_in"] == "2015-04-01"
+    assert values["addresses"][0]["moved_in"] == "2015-04-01"
+    # B sends the spouse, but A cannot see whether B's spouse is blocked (the 1331 does not
+    # say), so A's policy leaves the role out (BMG §34a Abs. 5 S. 3, fail-safe).
+    assert values["spouse"] is None
+    fetched = [e for e in ledger_rows(clean_database) if "id_docs" in e["fields_released"]]
+    assert fetched, "hub B released the security data in XMeld"
+    assert {"spouse", "landlord", "weapons"} <= set(fetched[0]["fields_released"])
+    (entry_a,) = ledger_rows(database_a)
+    assert entry_a["outcome"] == "released"

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.catalogue import Catalogue
 from governance.retention import SECURITY_CATEGORIES
-from hub.audit.chain import CHAINED_COLUMNS
+from hub.audit.chain import HASHED_COLUMNS
 from hub.audit.retention import END_OF_FOLLOWING_YEAR, MONTHS, oldest_kept
 from hub.audit.service import LedgerRecord, LedgerUnit
 from hub.audit.writer import LedgerWriter
@@ -35,7 +35,7 @@ from hub.models import LedgerEntry, LedgerPersonRef
 
 _log = get_logger(__name__)
 
-ENTRY_COLUMNS = (*CHAINED_COLUMNS, "entry_hash")
+ENTRY_COLUMNS = (*HASHED_COLUMNS, "entry_hash")
 MAX_LIMIT = 1000
 EXPORT_BATCH = 1000
 AUDIT_REGISTER = "audit"

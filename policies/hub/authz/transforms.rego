@@ -111,9 +111,11 @@ field_reasons contains "coarser_value_required" if {
 
 # METADATA
 # title: Transformations of the released fields, as the decision names them
+# (Iterating the allowance, not the fields: regorus' compiled RVM turns a lookup of an
+# absent key inside an object comprehension into an "<undefined>" value.)
 released_transforms := {name: transform |
-	some name in released_fields
-	transform := allowance_transforms[name]
+	some name, transform in allowance_transforms
+	name in released_fields
 }
 
 # METADATA

@@ -189,6 +189,8 @@ async def iterate_slice(
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, dict):  # fields_transformed: "birth=year_month;addresses=district"
+        value = [f"{key}={item}" for key, item in value.items()]
     text = ";".join(str(item) for item in value) if isinstance(value, list) else str(value)
     # Ids and case references come from callers: never let a spreadsheet run them as formulas.
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

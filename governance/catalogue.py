@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -27,6 +28,8 @@ class AllowanceEntry:
     approval_reference: str
     valid_from: date | None
     valid_to: date | None
+    # Field -> transformation (governance/transforms.py); empty: full values.
+    transforms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -97,6 +100,7 @@ def _allowance_entry(row: PurposeAllowance) -> AllowanceEntry:
         approval_reference=row.approval_reference,
         valid_from=row.valid_from,
         valid_to=row.valid_to,
+        transforms=MappingProxyType(dict(row.transforms or {})),
     )
 
 

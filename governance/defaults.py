@@ -13,7 +13,7 @@ the references here are synthetic placeholders, one per office.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
@@ -44,6 +44,8 @@ class AllowanceDefault:
     fields: tuple[str, ...]
     legal_basis: tuple[str, ...]
     approval_reference: str
+    # Field -> transformation (governance/transforms.py): value-level minimisation.
+    transforms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 MELDE: Final = "melderegister"
@@ -660,6 +662,7 @@ def _allow(
     basis: tuple[str, ...],
     register: str = MELDE,
     kinds: tuple[str, ...] = PERSON_CONFIRM,
+    transforms: Mapping[str, str] | None = None,
 ) -> AllowanceDefault:
     return AllowanceDefault(
         purpose=purpose,
@@ -669,6 +672,7 @@ def _allow(
         fields=fields,
         legal_basis=basis,
         approval_reference=_APPROVALS[authority],
+        transforms=MappingProxyType(dict(transforms or {})),
     )
 
 
@@ -771,14 +775,22 @@ _MELDE_CITY_OFFICES = (
         basis=(*_CITY_BASIS, "BMG §5 Abs. 3 S. 2 Nr. 1", "BWahlG §17"),
     ),
     # Interpretation: no names; religion left out while the matrix marks it UNSURE (a special
-    # category, DSGVO Art. 9); many persons at once, hence free search. Coarsening birth and
-    # address to month and district is the hub's minimisation step, not the allow-list's.
+    # category, DSGVO Art. 9); many persons at once, hence free search. The matrix row's
+    # "birth (year/month)" and "address (block/district code)" are value-level minimisation
+    # (DSGVO Art. 5 Abs. 1 lit. c); death and move dates to the month as well [I]: a
+    # population statistic counts deaths and moves per month, never per day.
     _allow(
         "kommunalstatistik",
         "statistikstelle",
         kinds=("free",),
         fields=("birth", "sex", "nationality", "addresses", "move_dates", "marital", "death"),
         basis=_CITY_BASIS,
+        transforms={
+            "birth": "year_month",
+            "addresses": "district",
+            "move_dates": "year_month",
+            "death": "year_month",
+        },
     ),
     # Interpretation (no matrix row): identity and home address of whoever registers a trade.
     _allow(

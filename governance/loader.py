@@ -129,6 +129,7 @@ def _load_allowances(connection: Connection, touched: frozenset[str]) -> None:
                 fields=list(entry.fields),
                 legal_basis=list(entry.legal_basis),
                 approval_reference=entry.approval_reference,
+                transforms=dict(entry.transforms),
             )
         )
 

@@ -64,6 +64,8 @@ class PurposeAllowance(Base):
     approval_reference: Mapped[str] = mapped_column(String(200))
     valid_from: Mapped[date | None] = mapped_column(Date, default=None)
     valid_to: Mapped[date | None] = mapped_column(Date, default=None)
+    # Field -> transformation (governance/transforms.py): the coarser value is released.
+    transforms: Mapped[dict[str, str] | None] = mapped_column(JsonColumn, default=dict)
 
 
 class FieldRelease(Base):

@@ -41,6 +41,11 @@ CHAINED_COLUMNS = (
     "retention_class",
     "prev_hash",
 )
+# Columns added later: hashed only when they hold something, so that every entry written
+# before they existed (where they read as null) keeps its hash and still verifies.
+OPTIONAL_CHAINED_COLUMNS = ("fields_transformed",)
+# Every column an entry's hash may cover, for those who copy or export entries.
+HASHED_COLUMNS = (*CHAINED_COLUMNS, *OPTIONAL_CHAINED_COLUMNS)
 
 
 def _canonical(value: Any) -> Any:
@@ -54,5 +59,8 @@ def _canonical(value: Any) -> Any:
 
 def entry_hash(values: Mapping[str, Any]) -> str:
     document = {column: _canonical(values.get(column)) for column in CHAINED_COLUMNS}
+    document.update(
+        {column: values[column] for column in OPTIONAL_CHAINED_COLUMNS if values.get(column)}
+    )
     payload = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -22,7 +22,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit import checkpoints, repository
-from hub.audit.chain import CHAINED_COLUMNS, GENESIS_HASH, entry_hash
+from hub.audit.chain import GENESIS_HASH, HASHED_COLUMNS, entry_hash
 from hub.audit.retention import is_due
 from hub.audit.service import VerifyReport, verify
 from hub.models import (
@@ -171,7 +171,7 @@ async def purge(
 
 def _entry_document(entry: LedgerEntry) -> dict[str, Any]:
     document: dict[str, Any] = {"type": "entry"}
-    for column in (*CHAINED_COLUMNS, "entry_hash"):
+    for column in (*HASHED_COLUMNS, "entry_hash"):
         value = getattr(entry, column)
         document[column] = checkpoints.canonical_time(value) if column == "occurred_at" else value
     return document

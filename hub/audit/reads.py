@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.catalogue import Catalogue
 from governance.retention import SECURITY_CATEGORIES
-from hub.audit.chain import CHAINED_COLUMNS
+from hub.audit.chain import HASHED_COLUMNS
 from hub.audit.retention import END_OF_FOLLOWING_YEAR, MONTHS, oldest_kept
 from hub.audit.service import LedgerRecord, LedgerUnit
 from hub.audit.writer import LedgerWriter
@@ -35,7 +35,7 @@ from hub.models import LedgerEntry, LedgerPersonRef
 
 _log = get_logger(__name__)
 
-ENTRY_COLUMNS = (*CHAINED_COLUMNS, "entry_hash")
+ENTRY_COLUMNS = (*HASHED_COLUMNS, "entry_hash")
 MAX_LIMIT = 1000
 EXPORT_BATCH = 1000
 AUDIT_REGISTER = "audit"
@@ -189,6 +189,8 @@ async def iterate_slice(
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, dict):  # fields_transformed: "birth=year_month;addresses=district"
+        value = [f"{key}={item}" for key, item in value.items()]
     text = ";".join(str(item) for item in value) if isinstance(value, list) else str(value)
     # Ids and case references come from callers: never let a spreadsheet run them as formulas.
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.retention import log_retention_class
 from hub.audit import checkpoints, repository
-from hub.audit.chain import CHAINED_COLUMNS, GENESIS_HASH, entry_hash
+from hub.audit.chain import GENESIS_HASH, HASHED_COLUMNS, entry_hash
 from hub.audit.retention import is_due
 from hub.models import LedgerCheckpoint, LedgerEntry, LedgerTombstone
 
@@ -46,6 +46,8 @@ class LedgerRecord:
     catalogue_revision: int | None = None
     legal_basis: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    # Released field -> transformation applied (value-level minimisation); None when none.
+    fields_transformed: dict[str, str] | None = None
 
 
 def retention_class(record: LedgerRecord) -> str:
@@ -82,7 +84,7 @@ def _add_entry(
 ) -> LedgerEntry:
     """The one place an entry's chained values and hash are made (hub.audit.chain)."""
     values = {
-        column: getattr(record, column) for column in CHAINED_COLUMNS if hasattr(record, column)
+        column: getattr(record, column) for column in HASHED_COLUMNS if hasattr(record, column)
     }
     values.update(
         seq=seq,

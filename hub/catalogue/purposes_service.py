@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from governance.catalogue import AllowanceEntry, PurposeEntry
 from governance.history import allowance_target, purpose_target
 from governance.models import LegalBasis, Purpose, PurposeAllowance
+from governance.transforms import transform_problems
 from hub.catalogue import repository as repo
 from hub.catalogue.lawcheck import Proposal, check_allowance
 from hub.catalogue.schemas import (
@@ -101,6 +102,7 @@ async def _ask_policy(checker: Checker, purpose: Purpose, row: PurposeAllowance)
             approval_reference=row.approval_reference,
             valid_from=row.valid_from,
             valid_to=row.valid_to,
+            transforms=dict(row.transforms or {}),
         ),
     )
     problems = await check_allowance(
@@ -131,6 +133,18 @@ async def _ask_policy(checker: Checker, purpose: Purpose, row: PurposeAllowance)
         withheld_fields=sorted({name for problem in problems for name in problem.fields}),
         reasons=sorted({reason for problem in problems for reason in problem.reasons}),
     )
+
+
+def _check_transforms(row: PurposeAllowance) -> None:
+    """Each transformation from the fixed vocabulary, on a listed field it fits (422)."""
+    problems = [
+        {"pointer": f"/transforms/{field}", "detail": detail}
+        for field, detail in transform_problems(
+            register=row.register, fields=list(row.fields), transforms=row.transforms or {}
+        )
+    ]
+    if problems:
+        raise _refuse("; ".join(p["detail"] for p in problems), problems)
 
 
 def _check_window(valid_from: date | None, valid_to: date | None) -> None:
@@ -223,11 +237,13 @@ async def create_allowance(
         register=body.register_,
         kinds=body.kinds,
         fields=body.fields,
+        transforms=body.transforms,
         legal_basis=body.legal_basis,
         approval_reference=body.approval_reference,
         valid_from=body.valid_from,
         valid_to=body.valid_to,
     )
+    _check_transforms(row)
     await _ask_policy(checker, purpose, row)
     session.add(row)
     return await commit_change(
@@ -268,6 +284,7 @@ async def patch_allowance(
     for name, value in changes.items():
         setattr(row, name, value)
     _check_window(row.valid_from, row.valid_to)
+    _check_transforms(row)
     await _ask_policy(checker, purpose, row)
     return await commit_change(
         session,

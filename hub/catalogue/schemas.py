@@ -115,6 +115,14 @@ class PurposePatch(_Write):
 FieldList = Annotated[
     list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=64)
 ]
+# Field -> transformation (governance/transforms.py); names are checked against the register.
+TransformMap = Annotated[
+    dict[
+        Annotated[str, Field(min_length=1, max_length=64)],
+        Annotated[str, Field(min_length=1, max_length=32)],
+    ],
+    Field(max_length=64),
+]
 BasisList = Annotated[
     list[Annotated[str, Field(min_length=1, max_length=120)]], Field(min_length=1, max_length=20)
 ]
@@ -127,6 +135,7 @@ class AllowanceCreate(_Write):
     register_: Code = Field(alias="register")
     kinds: Annotated[list[Kind], Field(min_length=1, max_length=3)]
     fields: FieldList
+    transforms: TransformMap = Field(default_factory=dict)
     legal_basis: BasisList
     approval_reference: Text200
     valid_from: date | None = None
@@ -136,6 +145,7 @@ class AllowanceCreate(_Write):
 class AllowancePatch(_Write):
     kinds: Annotated[list[Kind], Field(min_length=1, max_length=3)] | None = None
     fields: FieldList | None = None
+    transforms: TransformMap | None = None
     legal_basis: BasisList | None = None
     approval_reference: Text200 | None = None
     valid_from: date | None = None

@@ -130,6 +130,7 @@ def allowance_view(row: PurposeAllowance) -> dict[str, Any]:
         "register": row.register,
         "kinds": list(row.kinds),
         "fields": list(row.fields),
+        "transforms": dict(row.transforms or {}),
         "legal_basis": list(row.legal_basis),
         "approval_reference": row.approval_reference,
         "valid_from": row.valid_from.isoformat() if row.valid_from else None,

@@ -48,6 +48,8 @@ class LedgerEntry(Base):
     catalogue_revision: Mapped[int | None] = mapped_column(Integer)
     legal_basis: Mapped[list[str]] = mapped_column(JsonColumn)
     reasons: Mapped[list[str]] = mapped_column(JsonColumn)
+    # Released field -> transformation applied (names only); null when none was.
+    fields_transformed: Mapped[dict[str, str] | None] = mapped_column(JsonColumn, default=None)
     retention_class: Mapped[str] = mapped_column(String(32))
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)

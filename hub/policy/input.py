@@ -67,6 +67,7 @@ def build_policy_input(
                 "kinds": list(allowance.kinds),
                 "fields": list(allowance.fields),
                 "legal_basis": list(allowance.legal_basis),
+                "transforms": dict(allowance.transforms),
             },
         },
         "register": {

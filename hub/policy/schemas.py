@@ -29,5 +29,8 @@ class Decision(BaseModel):
     legal_basis: list[str] = Field(default_factory=list)
     hits: list[HitDecision] = Field(default_factory=list)
     notice: str | None = None
+    # Released field -> the coarser value to release (governance/transforms.py); a name
+    # outside the vocabulary makes the decision invalid, i.e. a denial (fail closed).
+    transforms: dict[str, Literal["year_month", "year", "district"]] = Field(default_factory=dict)
     # Set by the engine, not by the policy: the revision that made this very decision.
     revision: str = ""

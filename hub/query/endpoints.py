@@ -131,6 +131,8 @@ async def list_registers(request: Request, principal: CurrentPrincipal) -> dict[
                         "code": code,
                         "kinds": list(entry.kinds),
                         "fields": list(entry.fields),
+                        # Fields released only as a coarser value (value-level minimisation).
+                        "transforms": dict(entry.transforms),
                         "legal_basis": list(entry.legal_basis),
                     }
                     for code, entry in sorted(allowances.items())

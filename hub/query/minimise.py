@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from hub.errors import PolicyUnavailable
 from hub.logging import get_logger
 from hub.policy.schemas import Decision
 
@@ -37,6 +38,7 @@ def release_only_approved(decision: Decision, *, approved: Collection[str]) -> D
     update: dict[str, Any] = {
         "fields": fields,
         "withheld": sorted({*decision.withheld, *blocked}),
+        "transforms": {k: v for k, v in decision.transforms.items() if k in fields},
     }
     if not fields and decision.outcome == "released":
         reasons.add("no_releasable_fields")
@@ -44,3 +46,21 @@ def release_only_approved(decision: Decision, *, approved: Collection[str]) -> D
         update["hits"] = []
     update["reasons"] = sorted(reasons)
     return decision.model_copy(update=update)
+
+
+def transforms_as_catalogued(decision: Decision, *, catalogued: Mapping[str, str]) -> Decision:
+    """The decision's transformations must be the catalogue's for the released fields.
+
+    The policy reads them from the allowance and names them; a policy that names others
+    (or none, e.g. an outdated bundle on a remote OPA) would release the wrong precision,
+    so the call fails closed instead (value-level minimisation, DSGVO Art. 5 Abs. 1 c).
+    """
+    expected = {name: catalogued[name] for name in decision.fields if name in catalogued}
+    if decision.outcome != "released" or dict(decision.transforms) == expected:
+        return decision
+    _log.error(
+        "policy_transforms_differ_from_catalogue",
+        decided=sorted(decision.transforms.items()),
+        catalogued=sorted(expected.items()),
+    )
+    raise PolicyUnavailable("the policy did not apply the catalogue's transformations")

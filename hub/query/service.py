@@ -51,8 +51,9 @@ from hub.policy.input import build_policy_input
 from hub.policy.schemas import Decision
 from hub.query.hits import HitRefs, new_hit_id
 from hub.query.manual import add_tickets, manual_answer, manual_tasks
-from hub.query.minimise import minimise, release_only_approved
+from hub.query.minimise import minimise, release_only_approved, transforms_as_catalogued
 from hub.query.schemas import QueryRequest
+from hub.query.transform import apply_transforms
 from hub.tasks.repository import add_task
 
 _log = get_logger(__name__)
@@ -272,9 +273,14 @@ class QueryService:
             )
         )
         record.hit_person_ids = [hit.subject_id for hit in hits]
-        final = release_only_approved(
-            await self._decide(_policy_input(record, request, catalogue, today=today, hits=hits)),
-            approved=approved,
+        final = transforms_as_catalogued(
+            release_only_approved(
+                await self._decide(
+                    _policy_input(record, request, catalogue, today=today, hits=hits)
+                ),
+                approved=approved,
+            ),
+            catalogued=_catalogued_transforms(catalogue, record, today=today),
         )
         _fill_decision(record, final)
         if final.outcome == "denied":
@@ -340,9 +346,11 @@ class QueryService:
         notices = {hit.subject_id: h.notice for hit, h in released}
         records = []
         for item in fetched:
+            values = minimise(item.fields, released=decision.fields, register=record.register)
             entry: dict[str, Any] = {
                 "hit_id": new_hit_id(),
-                "fields": minimise(item.fields, released=decision.fields, register=record.register),
+                # The coarser values the decision names, never the full ones (DSGVO Art. 5 c).
+                "fields": apply_transforms(values, decision.transforms),
             }
             if notices.get(item.subject_id):
                 entry["notice"] = notices[item.subject_id]
@@ -353,17 +361,36 @@ class QueryService:
         body = {
             "outcome": "released",
             "request_id": record.request_id,
-            "decision": {
-                "id": record.decision_id,
-                "released_fields": decision.fields,
-                "withheld_fields": decision.withheld,
-                "legal_basis": caller.legal_basis,
-                "reasons": _caller_reasons(caller.reasons),
-            },
+            "decision": _decision_view(record, decision, caller=caller),
             "records": records,
             "notice": decision.notice,
         }
         return QueryAnswer(status=200, body=body)
+
+
+def _decision_view(record: LedgerRecord, decision: Decision, *, caller: Decision) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": record.decision_id,
+        "released_fields": decision.fields,
+        "withheld_fields": decision.withheld,
+        "legal_basis": caller.legal_basis,
+        "reasons": _caller_reasons(caller.reasons),
+    }
+    if decision.transforms:  # which released fields carry a coarser value, and how
+        view["transformed_fields"] = dict(sorted(decision.transforms.items()))
+    return view
+
+
+def _catalogued_transforms(
+    catalogue: Catalogue, record: LedgerRecord, *, today: date
+) -> Mapping[str, str]:
+    allowance = catalogue.allowance(
+        purpose=record.purpose or "",
+        authority=record.authority or "",
+        register=record.register,
+        on=today,
+    )
+    return allowance.transforms if allowance is not None else {}
 
 
 def _confirmed(
@@ -377,6 +404,7 @@ def _confirmed(
     """
     record.outcome, record.http_status = "released", 200
     record.fields_released = []
+    record.fields_transformed = None
     record.released_person_ids = [hit.subject_id for hit, _ in released]
     body: dict[str, Any] = {
         "outcome": "released",
@@ -490,6 +518,11 @@ def _fill_decision(record: LedgerRecord, decision: Decision) -> None:
     record.decision_id = str(uuid.uuid4())
     record.policy_revision = decision.revision
     record.fields_released = list(decision.fields) if decision.outcome == "released" else []
+    record.fields_transformed = (
+        dict(sorted(decision.transforms.items()))
+        if decision.outcome == "released" and decision.transforms
+        else None
+    )
     record.fields_withheld = list(decision.withheld)
     record.legal_basis = list(decision.legal_basis)
     record.reasons = list(decision.reasons)
@@ -533,6 +566,7 @@ def _sperre_fact(hit: Hit, key: str) -> str | None:
 def _neutral(record: LedgerRecord) -> QueryAnswer:
     record.outcome, record.http_status = "neutral", 200
     record.fields_released = []
+    record.fields_transformed = None
     return QueryAnswer(
         status=200, body={"outcome": "neutral", "request_id": record.request_id, "records": []}
     )

@@ -67,6 +67,18 @@ _NAME_ORDER = (
 )
 
 
+# Coarsened dates (hub/query/transform.py) -> the TeilbekanntesDatum choice that holds them.
+_PARTIAL_DATES = (("date_year_month", "jahrMonat"), ("date_year", "jahr"))
+
+
+def _partial_day(parent: etree._Element, tag: str, value: Mapping[str, Any]) -> None:
+    """``<tag><teilbekanntesDatum><jahrMonat>`` (or ``jahr``) for a coarsened date."""
+    for key, element in _PARTIAL_DATES:
+        if value.get(key):
+            sub(sub(sub(parent, tag), "teilbekanntesDatum"), element, value[key])
+            return
+
+
 class PersonWriter:
     """Writes one person's released fields for a 1331 (person) or 1333 (free) answer."""
 
@@ -147,6 +159,8 @@ class PersonWriter:
             self._state(birth, "geburtsortStaat", value["country"])
         if value.get("date"):
             day(birth, x("geburtsdatum"), value["date"])
+        else:  # a coarser value (hub/query/transform.py): a partly known date
+            _partial_day(birth, x("geburtsdatum"), value)
         self._add(parts, "geburtsangaben", node)
 
     def _sex(self, value: str, parts: _Parts) -> None:
@@ -166,6 +180,11 @@ class PersonWriter:
             self._add(parts, "staatsangehoerigkeit", node)
 
     def _inland(self, parent: etree._Element, address: Mapping[str, Any]) -> None:
+        """Street, number and postal code only as released: a ``district`` address has none.
+
+        Meldeanschrift has no element for a city district, so XMeld carries the
+        municipality alone (gemeindeschluessel, wohnort): coarser still, never finer.
+        """
         if address.get("city") == self._city:
             code(parent, "gemeindeschluessel", self._ags, codes.AGS_LIST)
         house_number(parent, address.get("house_number") or "")  # left out if unsplittable
@@ -195,6 +214,7 @@ class PersonWriter:
             sub(tod, x("sterbeort"), value["place"])
         if value.get("country"):
             self._state(tod, "sterbeortStaat", value["country"])
+        # sterbetag is a full Tagesdatum in XMeld: a coarsened death date is left out.
         if value.get("date"):
             sub(tod, x("sterbetag"), value["date"])
         self._add(parts, "sterbedaten", node)

@@ -8,6 +8,7 @@ otherwise problem+json (unsafe or unreadable XML, wrong media type, too large, 5
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -55,6 +56,9 @@ XML_MEDIA_TYPE = "application/xml"
 ACCEPTED_MEDIA_TYPES = frozenset({"application/xml", "text/xml"})
 REGISTER = "melderegister"
 UNSERVED_HEADER = "Hub-XMeld-Unserved-Codes"
+# Released fields sent as a coarser value, e.g. "addresses=district birth=year_month": the
+# XMeld answer itself has no place to say so (value-level minimisation).
+TRANSFORMED_HEADER = "Hub-Transformed-Fields"
 
 router = APIRouter(prefix="/v1/xoev", tags=["xoev"])
 QueryPrincipal = Annotated[Principal, Depends(require_scope(REGISTER_QUERY))]
@@ -125,9 +129,16 @@ def _refusal_of(error: HubError, kind: str) -> tuple[str, str]:
     return grund, "; ".join([error.detail, *reasons])
 
 
-def _xml(body: bytes, status: int, unserved: list[str] | None = None) -> Response:
-    headers = {UNSERVED_HEADER: " ".join(unserved)} if unserved else None
-    return Response(body, status_code=status, media_type=XML_MEDIA_TYPE, headers=headers)
+def _xml(
+    body: bytes,
+    status: int,
+    unserved: list[str] | None = None,
+    transformed: Mapping[str, str] | None = None,
+) -> Response:
+    headers = {UNSERVED_HEADER: " ".join(unserved)} if unserved else {}
+    if transformed:
+        headers[TRANSFORMED_HEADER] = " ".join(f"{k}={v}" for k, v in sorted(transformed.items()))
+    return Response(body, status_code=status, media_type=XML_MEDIA_TYPE, headers=headers or None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,4 +253,5 @@ async def xmeld(request: Request, session: Session, principal: QueryPrincipal) -
         )
     except (AccessDenied, InvalidQuery, TooManyHits) as error:
         return call.refusal(error, parsed.unserved_codes)
-    return _xml(rendered[0], answer.status, parsed.unserved_codes)
+    transformed = answer.body.get("decision", {}).get("transformed_fields")
+    return _xml(rendered[0], answer.status, parsed.unserved_codes, transformed)

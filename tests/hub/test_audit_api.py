@@ -19,6 +19,7 @@ from joserfc.jwk import KeySet
 from sqlalchemy import insert, select
 
 from hub.audit import service
+from hub.audit.chain import CHAINED_COLUMNS
 from hub.audit.reads import ENTRY_COLUMNS
 from hub.audit.service import LedgerRecord
 from hub.db import create_sync_engine
@@ -372,7 +373,8 @@ def test_migration_backfills_the_person_index(clean_database: str) -> None:
     url = clean_database
     command.downgrade(alembic_config(url), "f1a2b3c4au01")
     engine = create_sync_engine(url)
-    row: dict[str, Any] = dict.fromkeys(ENTRY_COLUMNS)
+    # The columns of that revision: later optional ones (fields_transformed) did not exist.
+    row: dict[str, Any] = dict.fromkeys((*CHAINED_COLUMNS, "entry_hash"))
     row.update(
         seq=1,
         entry_id="e-1",

@@ -64,3 +64,13 @@ def test_every_column_counts() -> None:
     for column in CHAINED_COLUMNS:
         changed = dict(base, **{column: "x" if base[column] != "x" else "y"})
         assert entry_hash(changed) != PINNED, column
+
+
+def test_fields_transformed_is_hashed_only_when_something_was_transformed() -> None:
+    """Added later (value-level minimisation): old entries read it as null and keep their hash."""
+    base = _values(datetime(2026, 11, 30, 20, 5, 3, 123456, tzinfo=UTC))
+    assert entry_hash({**base, "fields_transformed": None}) == PINNED
+    assert entry_hash({**base, "fields_transformed": {}}) == PINNED
+    transformed = entry_hash({**base, "fields_transformed": {"birth": "year_month"}})
+    assert transformed != PINNED
+    assert transformed != entry_hash({**base, "fields_transformed": {"birth": "year"}})

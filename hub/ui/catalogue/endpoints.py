@@ -299,6 +299,7 @@ async def edit_allowance(
     session: DbSession,
     user: Steward,
     fields: Annotated[str, Form(max_length=4000)] = "",
+    transforms: Annotated[str, Form(max_length=2000)] = "",
     valid_from: Annotated[str, Form(max_length=32)] = "",
     valid_to: Annotated[str, Form(max_length=32)] = "",
     approval_reference: Annotated[str, Form(max_length=200)] = "",
@@ -311,6 +312,7 @@ async def edit_allowance(
     async def write() -> Response:
         body = forms.allowance(
             fields=fields,
+            transform_text=transforms,
             valid_from=valid_from,
             valid_to=valid_to,
             approval_reference=approval_reference,

@@ -22,6 +22,7 @@ from hub.catalogue.schemas import (
 
 RELEASE_ACTIONS = {"approve": "approved", "revoke": "revoked"}
 _SPLIT = re.compile(r"[\s,;]+")
+_PAIRS = re.compile(r"[,;\n]+")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -81,13 +82,33 @@ def _day(name: str, raw: str) -> date | None:
         raise FormRefused(f"{name}: not a date (YYYY-MM-DD)") from None
 
 
+def transforms(raw: str) -> dict[str, str]:
+    """``birth: year_month, addresses: district`` -> ``{"birth": "year_month", ...}``."""
+    pairs: dict[str, str] = {}
+    for item in _PAIRS.split(raw.strip()):
+        if not item.strip():
+            continue
+        field, sep, name = item.partition(":")
+        if not sep or not field.strip() or not name.strip():
+            raise FormRefused(f"transforms: write field: transformation, not {item.strip()!r}")
+        pairs[field.strip()] = name.strip()
+    return pairs
+
+
 def allowance(
-    *, fields: str, valid_from: str, valid_to: str, approval_reference: str, reason: str
+    *,
+    fields: str,
+    transform_text: str,
+    valid_from: str,
+    valid_to: str,
+    approval_reference: str,
+    reason: str,
 ) -> AllowancePatch:
     """Fields separated by commas or blanks; empty dates leave the window open on that side."""
     names = [name for name in _SPLIT.split(fields.strip()) if name]
     data: dict[str, Any] = {
         "fields": names,
+        "transforms": transforms(transform_text),
         "valid_from": _day("valid_from", valid_from),
         "valid_to": _day("valid_to", valid_to),
         "reason": reason.strip(),

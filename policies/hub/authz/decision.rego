@@ -188,8 +188,11 @@ decision_hits := [{
 # description: >-
 #   outcome released | neutral | manual | archive | denied; fields = released field ids; withheld
 #   = requested but not released; reasons and legal_basis sorted; hits only in
-#   phase records; notice = §41 notice for released answers, else null.
-decision := {
+#   phase records; notice = §41 notice for released answers, else null;
+#   transforms = released field -> coarser value (transforms.rego), only when any.
+decision := object.union(decision_core, transforms_member)
+
+decision_core := {
 	"outcome": outcome,
 	"fields": sort(released_fields),
 	"withheld": sort(requested_fields - released_fields),

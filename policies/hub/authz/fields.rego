@@ -233,7 +233,7 @@ g10_withheld := set() if idnr_released
 
 # METADATA
 # title: Fields that may be released
-releasable := (((requested_fields & legal_maximum) & allowance_fields) & approved_fields) - g10_withheld
+releasable := ((((requested_fields & legal_maximum) & allowance_fields) & approved_fields) - g10_withheld) - transform_withheld
 
 # METADATA
 # title: The field stage is reached only when every precondition holds

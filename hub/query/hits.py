@@ -113,11 +113,14 @@ class HitRefs:
         request_id: str,
         ledger_entry_id: str,
     ) -> None:
-        """Store the answer's hit IDs in the caller's (ledger) transaction; purge old ones."""
+        """Store the answer's hit IDs in the caller's (ledger) transaction.
+
+        Expired refs are not purged here (one DELETE per answer, issue 14): ``hub hits purge``
+        (cron) deletes them, and ``_lookup`` refuses them by their expiry until then.
+        """
         if not hit_ids:
             return
         now = self._clock()
-        await purge_expired(session, now=now)  # opportunistic: keeps the table at ~48 h
         session.add_all(
             HitRef(
                 hit_id=hit_id,

@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, RowMapping, Text, cast, select, text
+from sqlalchemy import JSON, RowMapping, Table, Text, cast, insert, select, text, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.chain import GENESIS_HASH
@@ -17,6 +17,23 @@ from hub.models import LedgerEntry, LedgerPersonRef, LedgerTombstone
 LEDGER_LOCK_KEY = 0x4C4544474552
 
 
+# Core tables: a multi-row INSERT of plain dicts, no ORM unit of work per entry.
+_ENTRIES = LedgerEntry.metadata.tables[LedgerEntry.__tablename__]
+_PERSON_REFS = LedgerPersonRef.metadata.tables[LedgerPersonRef.__tablename__]
+
+
+def _newest(table: Any) -> Any:
+    return select(table.c.seq, table.c.entry_hash).order_by(table.c.seq.desc()).limit(1).subquery()
+
+
+# The newest position, entry or tombstone (a purge may have removed the newest entry, then its
+# tombstone holds the head): one statement, one round trip.
+_BOTH = union_all(
+    select(_newest(LedgerEntry.__table__)), select(_newest(LedgerTombstone.__table__))
+).subquery()
+_HEAD = select(_BOTH.c.seq, _BOTH.c.entry_hash).order_by(_BOTH.c.seq.desc()).limit(1)
+
+
 async def lock_chain_head(session: AsyncSession) -> tuple[int, str]:
     """Serialise writers and return (last seq, last hash). Must open the transaction.
 
@@ -25,41 +42,60 @@ async def lock_chain_head(session: AsyncSession) -> tuple[int, str]:
     connection = await session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
     if connection.dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK_KEY})
-    head = await session.execute(
-        select(LedgerEntry.seq, LedgerEntry.entry_hash).order_by(LedgerEntry.seq.desc()).limit(1)
-    )
-    row = head.first()
-    # A purge may have removed the newest entry: its tombstone then holds the head.
-    tomb = await session.execute(
-        select(LedgerTombstone.seq, LedgerTombstone.entry_hash)
-        .order_by(LedgerTombstone.seq.desc())
-        .limit(1)
-    )
-    tomb_row = tomb.first()
-    if tomb_row is not None and (row is None or tomb_row.seq > row.seq):
-        row = tomb_row
+    row = (await session.execute(_HEAD)).first()
     return (0, GENESIS_HASH) if row is None else (int(row.seq), str(row.entry_hash))
 
 
-def insert_entry(session: AsyncSession, values: dict[str, Any]) -> LedgerEntry:
-    entry = LedgerEntry(**values)
-    session.add(entry)
-    return entry
+async def insert_entries(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Entries and the citizen view's person index, in the session's transaction, no ORM objects.
+
+    PostgreSQL: COPY (one message stream, C-formatted rows: the fewest CPU per entry of the
+    ways measured, issue 14); SQLite: one executemany per table.
+    """
+    refs = [ref for row in rows for ref in _person_refs(row)]
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        driver = (await connection.get_raw_connection()).driver_connection
+        await _copy(driver, _ENTRIES, rows)
+        if refs:
+            await _copy(driver, _PERSON_REFS, refs)
+        return
+    await session.execute(insert(_ENTRIES), list(rows))
+    if refs:
+        await session.execute(insert(_PERSON_REFS), refs)
 
 
-def insert_person_refs(session: AsyncSession, entry: LedgerEntry) -> None:
-    """Index the entry by person, in its transaction: hit persons, released ones flagged."""
-    released = set(entry.released_person_ids)
-    for person_id in dict.fromkeys([*entry.hit_person_ids, *entry.released_person_ids]):
-        session.add(
-            LedgerPersonRef(
-                entry_id=entry.entry_id,
-                person_id=person_id,
-                register=entry.register,
-                occurred_at=entry.occurred_at,
-                released=person_id in released,
+async def _copy(driver: Any, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    columns = [column.name for column in table.columns]
+    json_columns = {column.name for column in table.columns if isinstance(column.type, JSON)}
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"  # names from the model
+    async with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            await copy.write_row(
+                [
+                    _json(row.get(name)) if name in json_columns else row.get(name)
+                    for name in columns
+                ]
             )
-        )
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _person_refs(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """Hit persons and released ones (flagged), each once, in the entry's transaction."""
+    released = set(row["released_person_ids"])
+    return [
+        {
+            "entry_id": row["entry_id"],
+            "person_id": person_id,
+            "register": row["register"],
+            "occurred_at": row["occurred_at"],
+            "released": person_id in released,
+        }
+        for person_id in dict.fromkeys([*row["hit_person_ids"], *row["released_person_ids"]])
+    ]
 
 
 async def iterate_entries(

@@ -3,7 +3,7 @@
 Counted with SQLAlchemy's cursor events around one request (COPY on PostgreSQL goes past
 them, so only reads and deletes are counted): the register is read once for the matches and
 once for the persons they refer to; fetch answers from what search read; no housekeeping
-DELETE runs on the request path; the ledger's chain head is one statement.
+DELETE runs on the request path; the ledger's chain head is one statement (SQLite).
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ async def test_a_released_answer_reads_the_register_twice_and_purges_nothing(
     assert len(register) == 2, register
     assert not [sql for sql in seen if sql.upper().startswith("DELETE")]
     heads = [sql for sql in seen if sql.upper().startswith("SELECT") and "ledger_entries" in sql]
-    assert len(heads) == 1, heads
+    # PostgreSQL: lock and head go in one pipeline on the driver connection, past the events
+    assert len(heads) == (1 if residents.startswith("sqlite") else 0), heads
     [entry] = ledger_rows(residents)
     assert (entry["outcome"], entry["hash_version"]) == ("released", 2)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
@@ -44,14 +45,28 @@ _PG_HEAD = (  # _HEAD as PostgreSQL SQL
     " (SELECT seq, entry_hash FROM ledger_tombstones ORDER BY seq DESC LIMIT 1)"
     ") AS head ORDER BY seq DESC LIMIT 1"
 )
-# Entries and person refs in one statement from two JSON arrays (one json.dumps per batch).
-_PG_INSERT = (
-    "WITH entries AS (INSERT INTO ledger_entries"
-    " SELECT * FROM jsonb_populate_recordset(NULL::ledger_entries, %s::jsonb)),"
-    " refs AS (INSERT INTO ledger_person_refs"
-    " SELECT * FROM jsonb_populate_recordset(NULL::ledger_person_refs, %s::jsonb))"
-    " SELECT 1"
-)
+
+
+@functools.cache
+def _pg_insert(entry_columns: tuple[str, ...], ref_columns: tuple[str, ...]) -> str:
+    """Entries and person refs in one statement from two JSON arrays (one json.dumps each).
+
+    The columns are named, so a column the writer does not fill keeps its default.
+    """
+    # Only the model's own column names reach the SQL.
+    if not set(entry_columns) <= set(_ENTRIES.c.keys()) or not set(ref_columns) <= set(
+        _PERSON_REFS.c.keys()
+    ):
+        raise ValueError("not a ledger column")
+    entries = ", ".join(f'"{name}"' for name in entry_columns)
+    refs = ", ".join(f'"{name}"' for name in ref_columns)
+    return (
+        f"WITH entries AS (INSERT INTO ledger_entries ({entries}) SELECT {entries}"  # noqa: S608 - names checked above
+        " FROM jsonb_populate_recordset(NULL::ledger_entries, %s::jsonb)),"
+        f" refs AS (INSERT INTO ledger_person_refs ({refs}) SELECT {refs}"
+        " FROM jsonb_populate_recordset(NULL::ledger_person_refs, %s::jsonb))"
+        " SELECT 1"
+    )
 
 
 async def _driver(session: AsyncSession, *, opens: bool = False) -> Any:
@@ -92,7 +107,8 @@ async def insert_entries(session: AsyncSession, rows: Sequence[dict[str, Any]]) 
     refs = [ref for row in rows for ref in _person_refs(row)]
     driver = await _driver(session)
     if driver is not None:
-        await driver.execute(_PG_INSERT, [_json_array(rows), _json_array(refs)])
+        statement = _pg_insert(tuple(rows[0]), tuple(_PERSON_REFS.c.keys()))
+        await driver.execute(statement, [_json_array(rows), _json_array(refs)])
         return
     await session.execute(insert(_ENTRIES), list(rows))
     if refs:

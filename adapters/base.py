@@ -153,10 +153,15 @@ class Hit:
     Attributes:
         subject_id: the register's own id of the subject (recorded in the ledger).
         facts: JSON-serialisable facts (blocks, death, move-away, related persons' blocks).
+        loaded: what the adapter already read for this subject during the search, handed
+            back unchanged in ``SubjectFetch.loaded`` so ``fetch`` answers from the same
+            snapshot the policy decided on, without reading the register again. Opaque to
+            the hub: never serialised, logged or put into the policy input.
     """
 
     subject_id: str
     facts: Mapping[str, Any]
+    loaded: object | None = field(default=None, compare=False, repr=False)
 
 
 # A strip entry that is no role: leave out every address but the current ones the register
@@ -173,10 +178,12 @@ class SubjectFetch:
         subject_id: the subject from a prior ``search``.
         strip_related: roles (e.g. ``spouse``) whose blocked persons must be left out
             without a hint (BMG §34a Abs. 5 S. 3), or ``STRIP_SPERRVERMERK_ADDRESSES``.
+        loaded: the ``Hit.loaded`` of this subject's search, or None (then the adapter reads).
     """
 
     subject_id: str
     strip_related: frozenset[str] = field(default_factory=frozenset)
+    loaded: object | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -269,7 +269,7 @@ def audit_anomalies(
 
 @hits_app.command("purge")
 def hits_purge() -> None:
-    """Delete expired hit IDs (also done whenever new ones are stored)."""
+    """Delete expired hit IDs (cron; follow-ups refuse them by expiry until then)."""
     from hub.admin.service import purge_hit_refs  # noqa: PLC0415
 
     _print_json({"purged": asyncio.run(purge_hit_refs(Settings()))})

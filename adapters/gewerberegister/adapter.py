@@ -54,13 +54,21 @@ class GewerberegisterAdapter:
                 lookup = parse_business_lookup(request.keys)
                 found = await repository.find_businesses(connection, lookup, limit=request.max_hits)
         return [
-            Hit(subject_id=business.business_id, facts=hit_facts(business)) for business in found
+            Hit(subject_id=business.business_id, facts=hit_facts(business), loaded=business)
+            for business in found
         ]
 
     async def fetch(self, request: FetchRequest) -> Sequence[FetchedRecord]:
         wanted = [subject.subject_id for subject in request.subjects]
-        async with self._mirror.session() as connection:
-            businesses = await repository.load_businesses(connection, wanted)
+        # What search read (Hit.loaded) answers without a second read of the register.
+        businesses: dict[str, GwBusiness] = {
+            subject.subject_id: subject.loaded
+            for subject in request.subjects
+            if isinstance(subject.loaded, GwBusiness)
+        }
+        if len(businesses) < len(wanted):
+            async with self._mirror.session() as connection:
+                businesses = await repository.load_businesses(connection, wanted)
         records = []
         for subject_id in wanted:
             business = businesses.get(subject_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, Self
 
@@ -30,6 +31,24 @@ from adapters.melderegister.store import parse_lines, store_records
 from adapters.melderegister.synthetic import population_jsonl
 from adapters.melderegister.tables import MrPerson
 from adapters.sql.mirror import MirrorSettings, SqlMirror
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """What one search read (the matches and everybody they refer to), see ``Hit.loaded``."""
+
+    persons: Mapping[str, MrPerson]
+
+
+def _loaded_persons(request: FetchRequest) -> Mapping[str, MrPerson] | None:
+    """The search's snapshot of every requested subject, or None if one is missing."""
+    persons: dict[str, MrPerson] = {}
+    for subject in request.subjects:
+        loaded = subject.loaded
+        if not isinstance(loaded, _Loaded) or subject.subject_id not in loaded.persons:
+            return None
+        persons.update(loaded.persons)
+    return persons
 
 
 class MelderegisterAdapter:
@@ -75,19 +94,26 @@ class MelderegisterAdapter:
                 found = [persons[i] for i in request.subject_ids if i in persons]
             else:
                 found = await self._find(connection, request)
-                persons = await repository.load_with_related(
-                    connection, [person.person_id for person in found]
-                )
+                # The matches are loaded already: only the persons they refer to are read.
+                persons = {person.person_id: person for person in found}
+                await repository.add_related(connection, persons)
+        loaded = _Loaded(persons)
         return [
-            Hit(subject_id=person.person_id, facts=hit_facts(person, persons, today=today))
+            Hit(
+                subject_id=person.person_id,
+                facts=hit_facts(person, persons, today=today),
+                loaded=loaded,
+            )
             for person in found
         ]
 
     async def fetch(self, request: FetchRequest) -> Sequence[FetchedRecord]:
         today = self._today()
-        wanted = [subject.subject_id for subject in request.subjects]
-        async with self._mirror.session() as connection:
-            persons = await repository.load_with_related(connection, wanted)
+        persons = _loaded_persons(request)
+        if persons is None:  # not from this process's search: read the register
+            wanted = [subject.subject_id for subject in request.subjects]
+            async with self._mirror.session() as connection:
+                persons = await repository.load_with_related(connection, wanted)
         records = []
         for subject in request.subjects:
             person = persons.get(subject.subject_id)

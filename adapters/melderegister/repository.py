@@ -173,8 +173,13 @@ async def load_with_related(
 ) -> dict[str, MrPerson]:
     """The persons and everybody they refer to (spouse, children, legal representatives)."""
     persons = await load_persons(connection, person_ids)
+    await add_related(connection, persons)
+    return persons
+
+
+async def add_related(connection: AsyncSession, persons: dict[str, MrPerson]) -> None:
+    """Add everybody ``persons`` refer to and ``persons`` lacks: one query, none if nobody."""
     wanted = set().union(*(related_ids(person.record) for person in persons.values())) - set(
         persons
     )
     persons.update(await load_persons(connection, wanted))
-    return persons

@@ -52,12 +52,21 @@ class PersonenstandsregisterAdapter:
             else:
                 lookup = parse_entry_lookup(request.keys)
                 found = await repository.find_entries(connection, lookup, limit=request.max_hits)
-        return [Hit(subject_id=entry.entry_id, facts=hit_facts(entry)) for entry in found]
+        return [
+            Hit(subject_id=entry.entry_id, facts=hit_facts(entry), loaded=entry) for entry in found
+        ]
 
     async def fetch(self, request: FetchRequest) -> Sequence[FetchedRecord]:
         wanted = [subject.subject_id for subject in request.subjects]
-        async with self._mirror.session() as connection:
-            entries = await repository.load_entries(connection, wanted)
+        # What search read (Hit.loaded) answers without a second read of the register.
+        entries: dict[str, PsEntry] = {
+            subject.subject_id: subject.loaded
+            for subject in request.subjects
+            if isinstance(subject.loaded, PsEntry)
+        }
+        if len(entries) < len(wanted):
+            async with self._mirror.session() as connection:
+                entries = await repository.load_entries(connection, wanted)
         records = []
         for subject_id in wanted:
             entry = entries.get(subject_id)

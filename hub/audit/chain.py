@@ -1,4 +1,14 @@
-"""The hash chain: each entry's hash covers the previous hash and every other column."""
+"""The hash chain: each entry's hash covers the previous hash and every other column.
+
+Two hash versions, recorded per entry in ``hash_version`` (verify picks the one an entry names):
+
+1. ``entry_hash``: SHA-256 of a key-sorted JSON object of every chained column (frozen, pinned
+   by tests/hub/test_chain_hash.py; entries written before issue 14 keep it).
+2. ``content_digest`` + ``link_hash``: SHA-256 of a JSON array of every column but ``seq`` and
+   ``prev_hash`` (about half the cost: no key sorting), then a short SHA-256 linking it to its
+   place (``prev_hash``, ``seq``). The digest is computed before the writer takes the chain-head
+   lock, so only the cheap link is made while other writers wait (issue 14).
+"""
 
 from __future__ import annotations
 
@@ -58,9 +68,45 @@ def _canonical(value: Any) -> Any:
 
 
 def entry_hash(values: Mapping[str, Any]) -> str:
+    """Version 1 (frozen)."""
     document = {column: _canonical(values.get(column)) for column in CHAINED_COLUMNS}
     document.update(
         {column: values[column] for column in OPTIONAL_CHAINED_COLUMNS if values.get(column)}
     )
     payload = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+HASH_VERSION = 2  # what new entries are written with
+# Version 2's content: every hashed column but the two that place the entry in the chain. The
+# columns added later are always part of it (version 2 is newer than all of them).
+CONTENT_COLUMNS = tuple(column for column in HASHED_COLUMNS if column not in {"seq", "prev_hash"})
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _canonical_v2(value: Any) -> Any:
+    # A mapping (e.g. fields_transformed) as sorted pairs: a JSON column need not keep key order.
+    if isinstance(value, Mapping):
+        return sorted([str(key), item] for key, item in value.items()) or None
+    return _canonical(value)
+
+
+def content_digest(values: Mapping[str, Any]) -> str:
+    """Version 2: the entry's content, independent of its place in the chain."""
+    content = [2, *(_canonical_v2(values.get(column)) for column in CONTENT_COLUMNS)]
+    return hashlib.sha256(_encode(content).encode("utf-8")).hexdigest()
+
+
+def link_hash(prev_hash: str, seq: int, digest: str) -> str:
+    """Version 2: the entry's hash, tying its content digest to its place."""
+    return hashlib.sha256(f"ledger-entry/2|{prev_hash}|{seq}|{digest}".encode("ascii")).hexdigest()
+
+
+def stored_hash(values: Mapping[str, Any]) -> str:
+    """What ``entry_hash`` must be for a stored entry, by the version it names (1 if none)."""
+    version = values.get("hash_version") or 1
+    if version == 1:
+        return entry_hash(values)
+    if version == HASH_VERSION:
+        return link_hash(str(values.get("prev_hash")), int(values["seq"]), content_digest(values))
+    return ""  # an unknown version never matches: verify reports the entry as altered

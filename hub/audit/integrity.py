@@ -22,7 +22,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit import checkpoints, repository
-from hub.audit.chain import GENESIS_HASH, HASHED_COLUMNS, entry_hash
+from hub.audit.chain import GENESIS_HASH, HASHED_COLUMNS, stored_hash
 from hub.audit.retention import is_due
 from hub.audit.service import VerifyReport, verify
 from hub.models import (
@@ -171,7 +171,7 @@ async def purge(
 
 def _entry_document(entry: LedgerEntry) -> dict[str, Any]:
     document: dict[str, Any] = {"type": "entry"}
-    for column in (*HASHED_COLUMNS, "entry_hash"):
+    for column in (*HASHED_COLUMNS, "entry_hash", "hash_version"):
         value = getattr(entry, column)
         document[column] = checkpoints.canonical_time(value) if column == "occurred_at" else value
     return document
@@ -238,7 +238,8 @@ def _slice_row_problem(
     if document.get("prev_hash") != previous:
         return "prev_hash does not match the previous entry"
     if kind == "entry":
-        ok = entry_hash(document) == document.get("entry_hash")
+        # Exports made before issue 14 carry no hash_version: those entries are version 1.
+        ok = stored_hash(document) == document.get("entry_hash")
         return None if ok else "entry_hash does not match the entry's content"
     if kind != "tombstone":
         return f"unexpected line type {kind!r}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,9 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.retention import log_retention_class
 from hub.audit import checkpoints, repository
-from hub.audit.chain import GENESIS_HASH, HASHED_COLUMNS, entry_hash
+from hub.audit.chain import (
+    GENESIS_HASH,
+    HASH_VERSION,
+    HASHED_COLUMNS,
+    content_digest,
+    link_hash,
+    stored_hash,
+)
 from hub.audit.retention import is_due
-from hub.models import LedgerCheckpoint, LedgerEntry, LedgerTombstone
+from hub.models import LedgerCheckpoint, LedgerTombstone
 
 
 @dataclass(kw_only=True)
@@ -57,8 +64,18 @@ def retention_class(record: LedgerRecord) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class WrittenEntry:
+    """A committed entry as its caller learns of it (an ORM object costs ~70 µs to make)."""
+
+    seq: int
+    entry_id: str
+    entry_hash: str
+    occurred_at: datetime
+
+
 # What must commit with an entry (hit refs, register-office tasks), given the new entry.
-Extras = Callable[[AsyncSession, LedgerEntry], Awaitable[None]]
+Extras = Callable[[AsyncSession, WrittenEntry], Awaitable[None]]
 
 
 def _new_id() -> str:
@@ -79,49 +96,59 @@ class LedgerUnit:
     entry_id: str = field(default_factory=_new_id)
 
 
-def _add_entry(
-    session: AsyncSession, record: LedgerRecord, *, seq: int, prev_hash: str, entry_id: str
-) -> LedgerEntry:
-    """The one place an entry's chained values and hash are made (hub.audit.chain)."""
-    values = {
-        column: getattr(record, column) for column in HASHED_COLUMNS if hasattr(record, column)
-    }
+_RECORD_COLUMNS = tuple(
+    column for column in HASHED_COLUMNS if column in {f.name for f in fields(LedgerRecord)}
+)
+
+
+def _content(record: LedgerRecord, *, entry_id: str) -> dict[str, Any]:
+    """An entry's values but its place (seq, prev_hash, entry_hash): made outside the lock."""
+    values = {column: getattr(record, column) for column in _RECORD_COLUMNS}
     values.update(
-        seq=seq,
         entry_id=entry_id,
         occurred_at=datetime.now(UTC),
         tag=f"query:{record.register}:{record.outcome}",
         retention_class=retention_class(record),
-        prev_hash=prev_hash,
+        hash_version=HASH_VERSION,
     )
-    values["entry_hash"] = entry_hash(values)
-    entry = repository.insert_entry(session, values)
-    repository.insert_person_refs(session, entry)  # the citizen view's index, same transaction
+    return values
+
+
+async def _append_all(session: AsyncSession, contents: list[dict[str, Any]]) -> list[WrittenEntry]:
+    """The one place entries are chained (hub.audit.chain, version 2) and inserted.
+
+    Content digests are computed before the chain-head lock; under it only seq, prev_hash and
+    the short link hash are made, then all entries and their person refs go in two INSERTs.
+    """
+    digests = [content_digest(values) for values in contents]
+    last_seq, last_hash = await repository.lock_chain_head(session)
+    written: list[WrittenEntry] = []
+    for values, digest in zip(contents, digests, strict=True):
+        last_seq += 1
+        values["seq"], values["prev_hash"] = last_seq, last_hash
+        values["entry_hash"] = last_hash = link_hash(last_hash, last_seq, digest)
+        written.append(WrittenEntry(last_seq, values["entry_id"], last_hash, values["occurred_at"]))
+    await repository.insert_entries(session, contents)
+    return written
+
+
+async def append(session: AsyncSession, record: LedgerRecord) -> WrittenEntry:
+    """Add the entry to the session's transaction; the caller's commit makes it durable."""
+    [entry] = await _append_all(session, [_content(record, entry_id=_new_id())])
     return entry
 
 
-async def append(session: AsyncSession, record: LedgerRecord) -> LedgerEntry:
-    """Add the entry to the session's transaction; the caller's commit makes it durable."""
-    last_seq, last_hash = await repository.lock_chain_head(session)
-    return _add_entry(session, record, seq=last_seq + 1, prev_hash=last_hash, entry_id=_new_id())
-
-
-async def commit_batch(session: AsyncSession, units: Sequence[LedgerUnit]) -> list[LedgerEntry]:
+async def commit_batch(session: AsyncSession, units: Sequence[LedgerUnit]) -> list[WrittenEntry]:
     """Group commit: the chain head once, every entry in order with its extras, one COMMIT.
 
     Returns only after COMMIT returned, so each entry is durable when its caller hears of it.
     Raises whatever the database raised; the caller rolls back (hub.audit.writer).
     """
-    last_seq, last_hash = await repository.lock_chain_head(session)
-    entries: list[LedgerEntry] = []
-    for unit in units:
-        entry = _add_entry(
-            session, unit.record, seq=last_seq + 1, prev_hash=last_hash, entry_id=unit.entry_id
-        )
+    contents = [_content(unit.record, entry_id=unit.entry_id) for unit in units]
+    entries = await _append_all(session, contents)
+    for unit, entry in zip(units, entries, strict=True):
         if unit.extras is not None:
             await unit.extras(session, entry)
-        last_seq, last_hash = entry.seq, entry.entry_hash
-        entries.append(entry)
     await session.commit()
     return entries
 
@@ -156,7 +183,7 @@ def _check(entry: Mapping[str, Any], *, expected_seq: int, expected_prev: str) -
         )
     if entry["prev_hash"] != expected_prev:
         return "prev_hash does not match the previous entry (entry reordered, deleted or inserted)"
-    if entry_hash(entry) != entry["entry_hash"]:
+    if stored_hash(entry) != entry["entry_hash"]:
         return "entry_hash does not match the entry's content (entry altered)"
     return None
 

@@ -27,10 +27,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.audit import service as ledger
-from hub.audit.service import LedgerUnit
+from hub.audit.service import LedgerUnit, WrittenEntry
 from hub.errors import AuditUnavailable
 from hub.logging import get_logger
-from hub.models import LedgerEntry
 
 _log = get_logger(__name__)
 
@@ -53,10 +52,10 @@ class WriterStats:
 @dataclass(slots=True)
 class _Pending:
     unit: LedgerUnit
-    future: asyncio.Future[LedgerEntry]
+    future: asyncio.Future[WrittenEntry]
 
 
-def _consume(future: asyncio.Future[LedgerEntry]) -> None:
+def _consume(future: asyncio.Future[WrittenEntry]) -> None:
     # A cancelled caller no longer awaits its future: retrieve the outcome so asyncio does
     # not report an exception that "was never retrieved".
     if not future.cancelled():
@@ -104,7 +103,7 @@ class LedgerWriter:
         if self._task is not None:
             await self._task
 
-    async def write(self, unit: LedgerUnit) -> LedgerEntry:
+    async def write(self, unit: LedgerUnit) -> WrittenEntry:
         """Queue ``unit`` and return its entry once committed; ``AuditUnavailable`` if not."""
         if not self.running:
             raise AuditUnavailable(NOT_WRITTEN)
@@ -112,7 +111,7 @@ class LedgerWriter:
         if not self.running:  # stopped while this caller waited for space
             self._space.release()
             raise AuditUnavailable(NOT_WRITTEN)
-        future: asyncio.Future[LedgerEntry] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[WrittenEntry] = asyncio.get_running_loop().create_future()
         future.add_done_callback(_consume)
         self._queue.append(_Pending(unit, future))
         self._wake.set()
@@ -149,7 +148,7 @@ class LedgerWriter:
             return
         self._resolve(batch, entries)
 
-    async def _commit(self, units: Sequence[LedgerUnit]) -> list[LedgerEntry]:
+    async def _commit(self, units: Sequence[LedgerUnit]) -> list[WrittenEntry]:
         async with self._sessionmaker() as session:
             try:
                 return await ledger.commit_batch(session, units)
@@ -158,7 +157,7 @@ class LedgerWriter:
                     await session.rollback()
                 raise
 
-    def _resolve(self, batch: list[_Pending], entries: list[LedgerEntry]) -> None:
+    def _resolve(self, batch: list[_Pending], entries: list[WrittenEntry]) -> None:
         self.stats.batches += 1
         self.stats.entries += len(batch)
         self.stats.largest_batch = max(self.stats.largest_batch, len(batch))

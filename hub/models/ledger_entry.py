@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, Integer, String
+from sqlalchemy import DateTime, Index, Integer, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.types import BigId, JsonColumn
@@ -12,7 +12,8 @@ from hub.models.base import Base
 class LedgerEntry(Base):
     """One answered register call (CONTRACT §7). Names and ids only, never field values.
 
-    ``entry_hash`` = SHA-256 over ``prev_hash`` and every other column (see hub.audit.chain).
+    ``entry_hash`` = SHA-256 over ``prev_hash`` and every other column, made by the function
+    ``hash_version`` names (see hub.audit.chain).
     """
 
     __tablename__ = "ledger_entries"
@@ -53,3 +54,5 @@ class LedgerEntry(Base):
     retention_class: Mapped[str] = mapped_column(String(32))
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Which function made entry_hash (hub.audit.chain): 1 before issue 14, 2 since.
+    hash_version: Mapped[int] = mapped_column(SmallInteger, server_default=text("1"))

@@ -126,17 +126,18 @@ class HitRefs:
         ledger_entry_id: str,
         window_ends: datetime | None = None,
     ) -> None:
-        """Store the answer's hit IDs in the caller's (ledger) transaction; purge old ones.
+        """Store the answer's hit IDs in the caller's (ledger) transaction.
 
         ``window_ends``: a follow-up's answer keeps the window of the hit ID it named
         (BMeldDAV §9: 48 hours from the first answer, not from each follow-up).
+        Expired refs are not purged here (one DELETE per answer, issue 14): ``hub hits purge``
+        (cron) deletes them, and ``_lookup`` refuses them by their expiry until then.
         """
         if not hit_ids:
             return
         now = self._clock()
         fresh = now + self._lifetime
         expires_at = fresh if window_ends is None else min(_aware(window_ends), fresh)
-        await purge_expired(session, now=now)  # opportunistic: keeps the table at ~48 h
         session.add_all(
             HitRef(
                 hit_id=hit_id,

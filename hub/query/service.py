@@ -27,7 +27,7 @@ from adapters.base import (
 )
 from adapters.lookup import contains_wildcard
 from governance.catalogue import Catalogue
-from hub.audit.service import LedgerRecord, LedgerUnit
+from hub.audit.service import LedgerRecord, LedgerUnit, WrittenEntry
 from hub.audit.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.errors import (
@@ -45,7 +45,7 @@ from hub.errors import (
 )
 from hub.kit.catalogue_cache import CatalogueCache
 from hub.logging import get_logger
-from hub.models import LedgerEntry, Task
+from hub.models import Task
 from hub.policy.engine import PolicyEngine, PolicyFailure
 from hub.policy.input import build_policy_input
 from hub.policy.schemas import Decision
@@ -174,7 +174,7 @@ class QueryService:
         await session.rollback()
         hit_refs = self._hit_refs
 
-        async def extras(transaction: AsyncSession, entry: LedgerEntry) -> None:
+        async def extras(transaction: AsyncSession, entry: WrittenEntry) -> None:
             if record.outcome == "released":  # the refs live and die with the ledger entry
                 await hit_refs.add(
                     transaction,
@@ -333,7 +333,11 @@ class QueryService:
                 FetchRequest(
                     dataset=adapter.spec.dataset().name,
                     subjects=tuple(
-                        SubjectFetch(subject_id=hit.subject_id, strip_related=frozenset(h.strip))
+                        SubjectFetch(
+                            subject_id=hit.subject_id,
+                            strip_related=frozenset(h.strip),
+                            loaded=hit.loaded,  # what search read: no second register read
+                        )
                         for hit, h in released
                     ),
                     fields=frozenset(decision.fields),

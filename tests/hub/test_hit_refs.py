@@ -327,15 +327,22 @@ class TestPurge:
         assert json.loads(result.stdout) == {"purged": 1}
         assert hit_ref_rows(clean_database) == []
 
-    async def test_storing_new_refs_purges_expired_ones(
+    async def test_answers_leave_purging_to_the_cron_job(
         self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str
     ) -> None:
-        stale = str(uuid.uuid4())
-        past = datetime.now(UTC) - timedelta(minutes=1)
-        run_statement(residents, insert(HitRef).values([_ref(stale, expires_at=past)]))
+        # Issue 14: no housekeeping DELETE on the request path; expiry alone refuses the ref.
         token = await token_for("wohngeldstelle")
-        hit_id = await first_hit(http, token)
-        assert [row["hit_id"] for row in hit_ref_rows(residents)] == [hit_id]
+        stale = await first_hit(http, token)
+        past = datetime.now(UTC) - timedelta(minutes=1)
+        expire = update(HitRef).where(HitRef.hit_id == stale).values(expires_at=past)
+        run_statement(residents, expire)
+        fresh = await first_hit(http, token)
+        assert {row["hit_id"] for row in hit_ref_rows(residents)} == {stale, fresh}
+        assert_invalid_hit(await ask(http, token, follow_up(stale)), residents)
+        assert (await ask(http, token, follow_up(fresh))).status_code == 200
+        assert await purge_hit_refs(settings_for(residents)) == 1
+        left = {row["hit_id"] for row in hit_ref_rows(residents)}
+        assert fresh in left and stale not in left
 
 
 class TestOtherRegisters:

@@ -20,11 +20,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.audit import service
-from hub.audit.service import LedgerRecord, LedgerUnit
+from hub.audit.service import LedgerRecord, LedgerUnit, WrittenEntry
 from hub.audit.writer import LedgerWriter
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.errors import AuditUnavailable
-from hub.models import HitRef, LedgerEntry, Task
+from hub.models import HitRef, Task
 from hub.tasks.repository import add_task
 from tests.fixtures.factories import (
     blocked,
@@ -78,7 +78,7 @@ def _with_task(task_id: str) -> LedgerUnit:
     request_id = f"req-{uuid.uuid4()}"
     task = _task(task_id, request_id)
 
-    async def extras(session: AsyncSession, entry: LedgerEntry) -> None:
+    async def extras(session: AsyncSession, entry: WrittenEntry) -> None:
         task.ledger_entry_id = entry.entry_id
         add_task(session, task)
 
@@ -182,7 +182,7 @@ class TestFailures:
         units = [*good[:2], bad, *good[2:]]
         results = await asyncio.gather(*(writer.write(u) for u in units), return_exceptions=True)
         assert isinstance(results[2], AuditUnavailable)
-        assert all(isinstance(r, LedgerEntry) for i, r in enumerate(results) if i != 2)
+        assert all(isinstance(r, WrittenEntry) for i, r in enumerate(results) if i != 2)
         assert writer.stats.split_batches == 1
         assert writer.stats.failed == 1
         written = {entry["request_id"]: entry for entry in ledger_rows(clean_database)}
@@ -228,7 +228,7 @@ class TestQueueing:
         await writer.stop()
         # The writer is gone: a caller whose unit it left behind would wait forever.
         written = await asyncio.wait_for(asyncio.gather(*callers), timeout=5)
-        assert [entry.request_id for entry in written] == [u.record.request_id for u in units]
+        assert [entry.entry_id for entry in written] == [unit.entry_id for unit in units]
         assert len(ledger_rows(clean_database)) == 20
         with pytest.raises(AuditUnavailable):
             await writer.write(LedgerUnit(record=_record("too-late")))

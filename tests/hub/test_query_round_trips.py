@@ -1,0 +1,70 @@
+"""The SQL a released person query costs (issue 14), end-to-end through the HTTP API.
+
+Counted with SQLAlchemy's cursor events around one request (COPY on PostgreSQL goes past
+them, so only reads and deletes are counted): the register is read once for the matches and
+once for the persons they refer to; fetch answers from what search read; no housekeeping
+DELETE runs on the request path; the ledger's chain head is one statement (SQLite).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, event
+
+from tests.hub.conftest import TokenFactory
+from tests.hub.ledger_helpers import ledger_rows
+from tests.hub.test_query_melderegister import ask, query, residents
+
+__all__ = ["residents"]  # the fixture: P-1 is married to P-2
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+async def test_a_released_answer_reads_the_register_twice_and_purges_nothing(
+    http: httpx.AsyncClient, token_for: TokenFactory, residents: str
+) -> None:
+    token = await token_for("wohngeldstelle")
+    with statements() as seen:
+        response = await ask(http, token, query(fields=["name", "spouse", "marital"]))
+    assert response.status_code == 200, response.text
+    assert response.json()["records"][0]["fields"]["name"] == "Müller"
+    register = [sql for sql in seen if "mr_" in sql]
+    # the matches (P-1), then the persons they refer to (P-2); fetch reads nothing again
+    assert len(register) == 2, register
+    assert not [sql for sql in seen if sql.upper().startswith("DELETE")]
+    heads = [sql for sql in seen if sql.upper().startswith("SELECT") and "ledger_entries" in sql]
+    # PostgreSQL: lock and head go in one pipeline on the driver connection, past the events
+    assert len(heads) == (1 if residents.startswith("sqlite") else 0), heads
+    [entry] = ledger_rows(residents)
+    assert (entry["outcome"], entry["hash_version"]) == ("released", 2)
+
+
+async def test_a_follow_up_reads_the_register_twice_as_well(
+    http: httpx.AsyncClient, token_for: TokenFactory, residents: str
+) -> None:
+    token = await token_for("wohngeldstelle")
+    first = await ask(http, token, query())
+    hit_id = first.json()["records"][0]["hit_id"]
+    with statements() as seen:
+        response = await ask(http, token, query(match={"hit_id": hit_id}))
+    assert response.status_code == 200, response.text
+    assert len([sql for sql in seen if "mr_" in sql]) == 2
+    # the hit ID is looked up with its expiry in the query (no purge needed to refuse it)
+    [lookup] = [sql for sql in seen if "FROM hit_refs" in sql]
+    assert "expires_at >" in lookup

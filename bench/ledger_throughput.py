@@ -19,7 +19,9 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +173,38 @@ def _postgres_server() -> str | None:
     except OSError:
         return None
     return LOCAL_POSTGRES
+
+
+def _writer_process(url: str, callers: int, seconds: float, start_at: float) -> int:
+    time.sleep(max(0.0, start_at - time.time()))  # all processes write at the same time
+    return int(asyncio.run(measure_writer(url, writers=callers, seconds=seconds))["entries"])
+
+
+def entries_per_second(writer_processes: int, *, callers: int = 32, seconds: float = 5.0) -> float:
+    """Entries/s on PostgreSQL from ``writer_processes`` processes (one LedgerWriter each).
+
+    ``callers`` concurrent callers in all, split evenly over the processes, as requests over
+    hub workers; a scratch database on the local server (see ``_postgres_server``).
+    For ``make bench`` (issue 14); NaN without a reachable PostgreSQL.
+    """
+    server = _postgres_server()
+    if server is None:
+        return float("nan")
+    name, url = _scratch_postgres(server)
+    try:
+        upgrade_head(url)
+        start_at = time.time() + 3.0  # spawned interpreters need a moment to import
+        with ProcessPoolExecutor(writer_processes, mp_context=get_context("spawn")) as pool:
+            written = pool.map(
+                _writer_process,
+                [url] * writer_processes,
+                [max(callers // writer_processes, 1)] * writer_processes,
+                [seconds] * writer_processes,
+                [start_at] * writer_processes,
+            )
+            return sum(written) / seconds
+    finally:
+        _drop_postgres(server, name)
 
 
 def main() -> None:

@@ -75,6 +75,10 @@ def _print_http(
     ]
     _row("JWKS/one-route (32 conns)", yardstick)
     _row(
+        "CPU ms/JWKS (32 conns)",
+        [f"{f.bare.cpu_ms_per_request:.3f}" if f.bare else "-" for f in figures],
+    )
+    _row(
         "CPU ms/query (1|32 conns)",
         [
             f"{f.queries[1].cpu_ms_per_request:.2f} | {f.queries[32].cpu_ms_per_request:.2f}"
@@ -106,7 +110,7 @@ def _print_http(
         )
 
 
-def run_http(seconds: float, baseline: Path | None) -> None:
+def run_http(seconds: float, baseline: str | None) -> None:
     """With ``baseline`` (another checkout of the hub), its servers run in turn with ours."""
     ensure_wrk()
     postgres = _postgres_server()
@@ -186,7 +190,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--only", default=",".join(DEFAULT_SECTIONS), help="sections, a,b,...")
     parser.add_argument(
-        "--baseline", type=Path, help="another checkout of the hub to compare (http section)"
+        "--baseline",
+        help="another checkout of the hub to compare (http section); checkout[:dir...]",
     )
     arguments = parser.parse_args()
     chosen = arguments.only.split(",")

@@ -87,7 +87,7 @@ class Server:
         environment: dict[str, str],
         workers: int = 1,
         command: list[str] | None = None,
-        source: Path | None = None,
+        source: str | None = None,
     ) -> None:
         self.port = free_port()
         self.workers = workers
@@ -96,9 +96,11 @@ class Server:
             str(HUB), "serve", "--port", str(self.port), "--workers", str(workers)
         ]
         self._environment = environment
-        self._source = source or REPO
-        if source is not None:  # another checkout of the hub (``--baseline``) on the same venv
-            self._environment = {**environment, "PYTHONPATH": str(source)}
+        # ``source``: another checkout of the hub (``--baseline``), run on the same venv; a
+        # search path ``checkout:dir:...`` puts more folders before site-packages.
+        self._source = Path(source.split(os.pathsep)[0]) if source else REPO
+        if source is not None:
+            self._environment = {**environment, "PYTHONPATH": source}
         self._process: subprocess.Popen[bytes] | None = None
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
 

@@ -142,7 +142,7 @@ def measure_server(
     backend: str,
     workers: int,
     seconds: float,
-    source: Path | None = None,
+    source: str | None = None,
 ) -> ServerFigures:
     figures = ServerFigures(backend=backend, workers=workers)
     with Server(environment=register.environment(), workers=workers, source=source) as server:

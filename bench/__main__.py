@@ -85,6 +85,10 @@ def _print_http(
             for f in figures
         ],
     )
+    _row(
+        "workers' CPU shares, 32 c.",
+        [" ".join(f"{share:.2f}" for share in f.queries[32].worker_cpu_shares) for f in figures],
+    )
     _row("resident MB per worker", [" ".join(f"{mb:.0f}" for mb in f.rss_mb) for f in figures])
     by_backend = {f.backend: f for f in figures if f.workers == 1}
     for backend, one in by_backend.items():

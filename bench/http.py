@@ -154,6 +154,9 @@ class Server:
         pids = [self._process.pid, *_children(self._process.pid)]
         return sum(_cpu_seconds(pid) for pid in pids)
 
+    def worker_cpu_seconds(self) -> list[float]:
+        return [_cpu_seconds(pid) for pid in self.worker_pids()]
+
     def rss_mb(self) -> list[float]:
         return [round(_rss_mb(pid)) for pid in self.worker_pids()]
 
@@ -166,6 +169,7 @@ class Load:
     p99_ms: float
     errors: int  # non-2xx answers and socket errors
     cpu_ms_per_request: float
+    worker_cpu_shares: tuple[float, ...]  # how the workers shared the CPU of this load
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -176,12 +180,18 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
+def _lua_string(text: str) -> str:
+    """A Lua string literal of the UTF-8 bytes of ``text`` (decimal escapes work in LuaJIT)."""
+    plain = set(range(0x20, 0x7F)) - {ord('"'), ord("\\")}
+    return '"' + "".join(chr(b) if b in plain else f"\\{b:03d}" for b in text.encode()) + '"'
+
+
 def lua_script(*, method: str, headers: dict[str, str], bodies: list[str]) -> Path:
     """A wrk script that sends ``bodies`` in turn (one body: the same request each time)."""
     lines = [f'wrk.method = "{method}"']
-    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    lines += [f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items()]
     lines.append("local bodies = {")
-    lines += [f"  {json.dumps(body, ensure_ascii=True)}," for body in bodies]
+    lines += [f"  {_lua_string(body)}," for body in bodies]
     lines += [
         "}",
         "local next_body = 0",
@@ -209,10 +219,12 @@ def wrk(
     if script is not None:
         command += ["-s", str(script)]
     cpu_before = server.cpu_seconds()
+    workers_before = server.worker_cpu_seconds()
     output = subprocess.run(  # noqa: S603
         [*command, server.url + path], capture_output=True, text=True, check=True
     ).stdout
     cpu = server.cpu_seconds() - cpu_before
+    worker_cpu = [a - b for a, b in zip(server.worker_cpu_seconds(), workers_before, strict=False)]
     requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     sockets = re.search(r"Socket errors: (.*)", output)
@@ -224,6 +236,7 @@ def wrk(
         p99_ms=_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
         errors=(int(non_2xx.group(1)) if non_2xx else 0) + socket_errors,
         cpu_ms_per_request=cpu * 1000 / max(requests, 1),
+        worker_cpu_shares=tuple(round(c / max(sum(worker_cpu), 1e-9), 2) for c in worker_cpu),
     )
 
 

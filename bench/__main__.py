@@ -41,6 +41,10 @@ WORKERS = (1, 2)
 FULL_PERSONS = int(os.environ.get("BENCH_FULL_PERSONS", "160000"))
 
 
+def _ratio(numerator: float, denominator: float) -> str:
+    return f"{numerator / denominator:.2f}" if denominator else "-"
+
+
 def _cell(load: Load | None) -> str:
     if load is None:
         return "-"
@@ -64,11 +68,11 @@ def _print_http(
     for connections in hub_load.QUERY_CONNECTIONS:
         _row(f"query, {connections} conns", [_cell(f.queries.get(connections)) for f in figures])
     ratio = [
-        f"{f.queries[32].per_second / f.bare.per_second:.2f}" if f.bare else "-" for f in figures
+        _ratio(f.queries[32].per_second, f.bare.per_second) if f.bare else "-" for f in figures
     ]
     _row("query/bare (32 conns)", ratio)
     yardstick = [
-        f"{f.bare.per_second / one_route[f.workers].per_second:.2f}"
+        _ratio(f.bare.per_second, one_route[f.workers].per_second)
         if f.bare and f.workers in one_route
         else "-"
         for f in figures
@@ -96,8 +100,8 @@ def _print_http(
         if two is not None:
             print(
                 f"{backend}: 2 workers / 1 worker at 32 conns:"
-                f" {two.queries[32].per_second / one.queries[32].per_second:.2f}x,"
-                f" at 128 conns: {two.queries[128].per_second / one.queries[128].per_second:.2f}x"
+                f" {_ratio(two.queries[32].per_second, one.queries[32].per_second)}x, at 128"
+                f" conns: {_ratio(two.queries[128].per_second, one.queries[128].per_second)}x"
             )
     if stages:
         print("\n== CPU ms per query by stage (1 worker, 1 connection; hub.kit.stages)")

@@ -48,8 +48,9 @@ test: dev browser
 	# Cheap Argon2 parameters for the many test clients and accounts (refused in production).
 	HUB_TEST_FAST_HASHES=1 $(BIN)/pytest -n 2  # two workers: the CI machine has two cores
 
+# BENCH_ARGS="--only http" for a part (README "Performance")
 bench: dev
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,243 +1,231 @@
-"""``make bench``: policy decision, demo import, query round trip (in-process ASGI), on SQLite.
+"""``make bench`` (``python -m bench``): the figures of issue 14, side by side, from one run.
 
-Set ``BENCH_DATABASE_URL`` to a PostgreSQL URL whose database may be dropped and recreated
-to measure PostgreSQL instead; ``BENCH_PERSONS`` sets the population (default 20,000).
+Sections (``--only http,ledger`` runs some; the default runs all but ``verify``):
+
+- ``http``: ``hub serve`` under ``wrk`` (installed with apt-get if missing): the bare JWKS
+  document, the query at 1, 32 and 128 connections, SQLite and PostgreSQL, 1 and 2 workers;
+  requests/s, p50, p99, process CPU per request, query/bare ratio, resident memory per
+  worker; the one-route FastAPI yardstick; CPU per query split into stages.
+- ``ledger``: ledger entries/s with 1, 2 and 4 writer processes on PostgreSQL.
+- ``search``: the person search over the full demo (in-process p50/p99), the query over HTTP
+  on it and the worker's resident memory.
+- ``policy``, ``xmeld``: policy decision and XMeld round-trip micro-benchmarks.
+- ``verify``: ledger verify of a million entries (minutes; only when asked for).
+
+PostgreSQL: a scratch database on ``BENCH_DATABASE_URL``/``HUB_BENCH_DATABASE_URL`` or the
+local server at 127.0.0.1:5432, dropped afterwards; skipped if none answers. ``BENCH_SECONDS``
+(default 5) sets each load's length. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import importlib.util
-import json
+import math
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
-import httpx
-import regorus
-from sqlalchemy import select
-
-from bench.ledger_throughput import main as bench_ledger_throughput
+from bench import hub_load, search
+from bench.http import REPO, Load, ensure_wrk
+from bench.ledger_throughput import _postgres_server, entries_per_second
+from bench.policy import bench_compiled_policy, bench_opa_remote, bench_policy
 from bench.xmeld import bench_xmeld
-from hub.admin.demo import load_demo
-from hub.app import create_app
 from hub.config import Settings
-from hub.db import create_sync_engine
-from hub.kit.migrate import upgrade_head
-from hub.policy.engine import EmbeddedRegoEngine, policy_files
-from hub.policy.opa_remote import RemoteOpaEngine
+from hub.kit.stages import STAGES
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _median_ms(samples: list[float]) -> float:
-    return round(statistics.median(samples) * 1000, 3)
+SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "verify")
+DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld")
+WORKERS = (1, 2)
+FULL_PERSONS = int(os.environ.get("BENCH_FULL_PERSONS", "160000"))
 
 
-def bench_policy() -> None:
-    engine = EmbeddedRegoEngine(REPO / "policies", revision="bench")
-    for name in ("wohngeld_request_released", "wohngeld_records_released"):
-        policy_input = json.loads(
-            (REPO / "policies/testdata" / f"{name}.input.json").read_text("utf-8")
-        )
-        samples = []
-        for _ in range(2_000):
-            started = time.perf_counter()
-            engine._engine.set_input_json(json.dumps(policy_input))
-            engine._engine.eval_rule_as_json("data.hub.authz.decision")
-            samples.append(time.perf_counter() - started)
-        print(f"policy decision ({name}): median {_median_ms(samples)} ms over 2000")
+def _ratio(numerator: float, denominator: float) -> str:
+    return f"{numerator / denominator:.2f}" if denominator else "-"
 
 
-BENCH_POLICY_CASES = (
-    "wohngeld_request_released",
-    "wohngeld_records_released",
-    "free_search_blocked_omitted",
-    "gewerbe_protected_city_office_abs6_released",
-    "pstr_standesamt_released",
-)
-DECISION_RULE = "data.hub.authz.decision"
+def _cell(load: Load | None) -> str:
+    if load is None:
+        return "-"
+    errors = f" !{load.errors}err" if load.errors else ""
+    return f"{load.per_second:7.0f}/s {load.p50_ms:6.1f} {load.p99_ms:6.1f}{errors}"
 
 
-def _time_decisions(decide: Any, input_json: str, rounds: int = 2_000) -> tuple[float, Any]:
-    """Median ms of ``decide(input_json)`` (which returns the decision) and its last result."""
-    samples = []
-    result = None
-    for _ in range(rounds):
-        started = time.perf_counter()
-        result = decide(input_json)
-        samples.append(time.perf_counter() - started)
-    return _median_ms(samples), result
+def _row(label: str, cells: list[str]) -> None:
+    print(f"{label:<26}" + "".join(f"{cell:>28}" for cell in cells))
 
 
-def _opa_decider(files: list[Path]) -> Any:
-    """The real OPA engine (test-only wheel opa-golib-python-bindings), or None if absent."""
-    try:
-        from opa_bindings import OpaEngine  # noqa: PLC0415 - optional, installed by `make dev`
-    except ImportError:
-        return None
-    opa = OpaEngine()
-    for path in files:
-        opa.add_policy(str(path.relative_to(REPO / "policies")), path.read_text("utf-8"))
-    return lambda input_json: opa.eval_document("hub.authz.decision", json.loads(input_json))
-
-
-def bench_compiled_policy() -> None:
-    """The same policy compiled to a regorus RVM program, next to the plain engine (and OPA)."""
-    files = policy_files(REPO / "policies")
-    modules = [
-        (str(path.relative_to(REPO / "policies")), path.read_text("utf-8")) for path in files
-    ]
-    program = regorus.Program.compile_from_modules("{}", modules, [DECISION_RULE])
-    vm = regorus.Rvm()
-    vm.load_program(program)
-    vm.set_data_json("{}")
-    engine = EmbeddedRegoEngine(REPO / "policies", revision="bench")._engine
-
-    def plain(input_json: str) -> Any:
-        engine.set_input_json(input_json)
-        return json.loads(engine.eval_rule_as_json(DECISION_RULE))
-
-    def compiled(input_json: str) -> Any:
-        vm.set_input_json(input_json)
-        return json.loads(vm.execute_entry_point(DECISION_RULE))
-
-    opa = _opa_decider(files)
-    for name in BENCH_POLICY_CASES:
-        input_json = (REPO / "policies/testdata" / f"{name}.input.json").read_text("utf-8")
-        plain_ms, expected = _time_decisions(plain, input_json)
-        rvm_ms, actual = _time_decisions(compiled, input_json)
-        figures = f"engine {plain_ms} ms, compiled RVM {rvm_ms} ms"
-        if opa is not None:
-            opa_ms, on_opa = _time_decisions(opa, input_json)
-            figures += f", OPA {opa_ms} ms"
-            if on_opa != expected:
-                print(f"!!! MISMATCH ({name}): OPA {on_opa!r} != engine {expected!r}")
-        print(f"policy decision ({name}): median {figures} over 2000")
-        if actual != expected:
-            print(f"!!! MISMATCH ({name}): compiled RVM {actual!r} != engine {expected!r}")
-
-
-async def _time_remote(url: str, input_json: str, rounds: int) -> float:
-    engine = await RemoteOpaEngine.connect(url, revision="bench", request_timeout=5.0)
-    try:
-        samples = []
-        for _ in range(rounds):
-            started = time.perf_counter()
-            await engine.decide(json.loads(input_json))
-            samples.append(time.perf_counter() - started)
-    finally:
-        await engine.aclose()
-    return _median_ms(samples)
-
-
-def bench_opa_remote() -> None:
-    """The ``opa`` backend over loopback, against the test server that wraps the OPA engine."""
-    if importlib.util.find_spec("opa_bindings") is None:
-        return  # test-only wheel, installed by `make dev`
-    from tests.policy.opa_server import OpaDataApiServer, modules_of  # noqa: PLC0415
-
-    with OpaDataApiServer(modules_of(REPO / "policies"), revision="bench") as server:
-        for name in BENCH_POLICY_CASES:
-            input_json = (REPO / "policies/testdata" / f"{name}.input.json").read_text("utf-8")
-            median = asyncio.run(_time_remote(server.url, input_json, 500))
-            print(
-                f"policy decision ({name}): opa backend over loopback median {median} ms over 500"
-            )
-
-
-def _sample_person(database_url: str) -> dict[str, Any]:
-    from adapters.melderegister.tables import MrPerson  # noqa: PLC0415 - bench only
-
-    engine = create_sync_engine(database_url)
-    with engine.connect() as connection:
-        record = connection.execute(
-            select(MrPerson.record)
-            .where(
-                MrPerson.sperre_basis.is_(None),
-                MrPerson.death_date.is_(None),
-                MrPerson.moved_away_date.is_(None),
-            )
-            .limit(1)
-        ).scalar_one()
-    engine.dispose()
-    return dict(record)
-
-
-async def bench_queries(
-    settings: Settings, credentials: dict[str, str], person: dict[str, Any]
+def _print_http(
+    figures: list[hub_load.ServerFigures],
+    one_route: dict[int, Load],
+    stages: dict[str, dict[str, float]],
 ) -> None:
-    app = create_app(settings)
-    body = {
-        "kind": "person",
-        "purpose": "wohngeld_antrag",
-        "case_reference": "BENCH-1",
-        "user": {"id": "bench"},
-        "match": {
-            "name": person["name"],
-            "given_names": person["given_names"][0],
-            "birth_date": person["birth"]["date"],
-        },
-        "fields": ["name", "given_names", "birth", "addresses", "spouse", "children"],
-    }
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub") as http,
-    ):
-        token = (
-            await http.post(
-                "/oauth/token",
-                data={"grant_type": "client_credentials"},
-                auth=(credentials["client_id"], credentials["client_secret"]),
+    print("\n== HTTP: hub serve under wrk (1 thread); cells: req/s, p50 ms, p99 ms")
+    _row("", [f"{f.backend} {f.workers} worker(s)" for f in figures])
+    _row("one-route app, 32 conns", [_cell(one_route.get(f.workers)) for f in figures])
+    _row("JWKS (bare), 32 conns", [_cell(f.bare) for f in figures])
+    for connections in hub_load.QUERY_CONNECTIONS:
+        _row(f"query, {connections} conns", [_cell(f.queries.get(connections)) for f in figures])
+    ratio = [
+        _ratio(f.queries[32].per_second, f.bare.per_second) if f.bare else "-" for f in figures
+    ]
+    _row("query/bare (32 conns)", ratio)
+    yardstick = [
+        _ratio(f.bare.per_second, one_route[f.workers].per_second)
+        if f.bare and f.workers in one_route
+        else "-"
+        for f in figures
+    ]
+    _row("JWKS/one-route (32 conns)", yardstick)
+    _row(
+        "CPU ms/JWKS (32 conns)",
+        [f"{f.bare.cpu_ms_per_request:.3f}" if f.bare else "-" for f in figures],
+    )
+    _row(
+        "CPU ms/query (1|32 conns)",
+        [
+            f"{f.queries[1].cpu_ms_per_request:.2f} | {f.queries[32].cpu_ms_per_request:.2f}"
+            for f in figures
+        ],
+    )
+    _row(
+        "workers' CPU shares, 32 c.",
+        [" ".join(f"{share:.2f}" for share in f.queries[32].worker_cpu_shares) for f in figures],
+    )
+    _row("resident MB per worker", [" ".join(f"{mb:.0f}" for mb in f.rss_mb) for f in figures])
+    by_backend = {f.backend: f for f in figures if f.workers == 1}
+    for backend, one in by_backend.items():
+        two = next((f for f in figures if f.backend == backend and f.workers == 2), None)
+        if two is not None:
+            print(
+                f"{backend}: 2 workers / 1 worker at 32 conns:"
+                f" {_ratio(two.queries[32].per_second, one.queries[32].per_second)}x, at 128"
+                f" conns: {_ratio(two.queries[128].per_second, one.queries[128].per_second)}x"
             )
-        ).json()
-        headers = {"Authorization": f"Bearer {token['access_token']}"}
-        samples = []
-        for _ in range(200):
-            started = time.perf_counter()
-            response = await http.post(
-                "/v1/registers/melderegister/queries", json=body, headers=headers
-            )
-            samples.append(time.perf_counter() - started)
-            assert response.status_code == 200
-        print(
-            f"query round trip (in-process, sequential): median {_median_ms(samples)} ms over 200"
+    if stages:
+        print("\n== CPU ms per query by stage (1 worker, 1 connection; hub.kit.stages)")
+        _row("", list(stages))
+        for stage in (*STAGES, "process"):
+            label = "whole process" if stage == "process" else stage
+            _row(label, [f"{split.get(stage, 0.0):.3f}" for split in stages.values()])
+        _row(
+            "rest (server, framework)",
+            [
+                f"{split['process'] - sum(split.get(s, 0.0) for s in STAGES):.3f}"
+                for split in stages.values()
+            ],
         )
-        started = time.perf_counter()
-        await asyncio.gather(
-            *(
-                http.post("/v1/registers/melderegister/queries", json=body, headers=headers)
-                for _ in range(200)
-            )
-        )
-        elapsed = time.perf_counter() - started
-        print(f"query throughput (in-process, 200 concurrent): {round(200 / elapsed)} queries/s")
 
 
-def main() -> None:
-    persons = int(os.environ.get("BENCH_PERSONS", "20000"))
+def run_http(seconds: float, baseline: str | None) -> None:
+    """With ``baseline`` (another checkout of the hub), its servers run in turn with ours."""
+    ensure_wrk()
+    postgres = _postgres_server()
+    backends = ["sqlite", *(["postgresql"] if postgres else [])]
+    figures: list[hub_load.ServerFigures] = []
+    before: list[hub_load.ServerFigures] = []
+    stages: dict[str, dict[str, float]] = {}
+    for backend in backends:
+        with (
+            tempfile.TemporaryDirectory() as scratch,
+            hub_load.scratch_register(backend, Path(scratch), postgres) as register,
+        ):
+            for workers in WORKERS:
+                if baseline is not None:
+                    before.append(
+                        hub_load.measure_server(
+                            register,
+                            backend=backend,
+                            workers=workers,
+                            seconds=seconds,
+                            source=baseline,
+                        )
+                    )
+                figures.append(
+                    hub_load.measure_server(
+                        register, backend=backend, workers=workers, seconds=seconds
+                    )
+                )
+            stages[backend] = hub_load.measure_stages(register, Path(scratch), seconds=seconds)
+    one_route = {w: hub_load.one_route_figures(w, seconds=seconds) for w in WORKERS}
+    if before:
+        print(f"\n== BEFORE: {baseline} (same run, servers taking turns with the ones below)")
+        _print_http(before, {}, {})
+    _print_http(figures, one_route, stages)
+    if not postgres:
+        print("postgresql: skipped, no server reachable")
+
+
+def run_ledger(seconds: float) -> None:
+    print("\n== Ledger entries/s on PostgreSQL (32 concurrent callers split over processes)")
+    for processes in (1, 2, 4):
+        rate = entries_per_second(processes, seconds=seconds)
+        shown = "skipped (no PostgreSQL)" if math.isnan(rate) else f"{rate:,.0f} entries/s"
+        print(f"{processes} writer process(es): {shown}")
+
+
+def run_search(seconds: float) -> None:
+    print(f"\n== Full demo ({FULL_PERSONS:,} persons, SQLite, kept in var/bench/)")
+    started = time.perf_counter()
+    register = search.full_register(FULL_PERSONS)
+    print(f"demo ready in {time.perf_counter() - started:.0f} s")
+    figures = search.search_figures(register)
+    print(
+        f"person search, in-process: p50 {figures['p50_ms']:.2f} ms,"
+        f" p99 {figures['p99_ms']:.2f} ms over {figures['searches']:.0f} searches"
+    )
+    load, rss = search.full_demo_server(register, seconds=seconds)
+    print(f"query over HTTP, 1 worker, 32 conns, 200 persons in turn: {_cell(load)}")
+    print(f"resident MB per worker after it: {' '.join(f'{mb:.0f}' for mb in rss)}")
+
+
+def run_xmeld() -> None:
     with tempfile.TemporaryDirectory() as scratch:
-        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{scratch}/bench.db"
+        register = hub_load.prepare_register(
+            f"sqlite:///{Path(scratch) / 'hub.db'}", Path(scratch), persons=21
+        )
         settings = Settings(
-            database_url=url,
-            key_dir=Path(scratch) / "keys",
+            database_url=register.database_url,
+            key_dir=register.key_dir,
             policy_dir=REPO / "policies",
             issuer="http://hub",
         )
+        asyncio.run(bench_xmeld(settings, register.client, register.persons[0]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", default=",".join(DEFAULT_SECTIONS), help="sections, a,b,...")
+    parser.add_argument(
+        "--baseline",
+        help="another checkout of the hub to compare (http section); checkout[:dir...]",
+    )
+    arguments = parser.parse_args()
+    chosen = arguments.only.split(",")
+    unknown = set(chosen) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections {sorted(unknown)}; choose from {SECTIONS}")
+    seconds = float(os.environ.get("BENCH_SECONDS", "5"))
+    started = time.perf_counter()
+    print(f"make bench: {', '.join(chosen)}; {os.cpu_count()} cores, load {os.getloadavg()}")
+    if "policy" in chosen:
         bench_policy()
         bench_compiled_policy()
         bench_opa_remote()
-        upgrade_head(url)
-        report = load_demo(settings, persons=persons, seed=2026, if_empty=False)
-        print(f"demo load of {persons} persons: {report['seconds']} s ({url.split(':')[0]})")
-        credentials = json.loads(Path(report["credentials"]).read_text("utf-8"))["clients"]
-        wohngeld = next(c for c in credentials if c["authority"] == "wohngeldstelle")
-        asyncio.run(bench_queries(settings, wohngeld, _sample_person(url)))
-        asyncio.run(bench_xmeld(settings, wohngeld, _sample_person(url)))
-    bench_ledger_throughput()  # group-commit entries/s and verify time (own scratch DBs)
+    if "xmeld" in chosen:
+        run_xmeld()
+    if "http" in chosen:
+        run_http(seconds, arguments.baseline)
+    if "ledger" in chosen:
+        run_ledger(seconds)
+    if "search" in chosen:
+        run_search(seconds)
+    if "verify" in chosen:
+        from bench.ledger_throughput import main as ledger_verify  # noqa: PLC0415
+
+        ledger_verify()
+    print(f"\nmake bench took {time.perf_counter() - started:.0f} s; load {os.getloadavg()}")
 
 
 if __name__ == "__main__":

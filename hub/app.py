@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import orjson
 from fastapi import FastAPI
 
 from adapters.base import AdapterContext
@@ -17,6 +18,7 @@ from hub.audit.writer import LedgerWriter
 from hub.auth.endpoints import router as auth_router
 from hub.auth.keys import load_or_create_signing_key, public_key_set
 from hub.auth.service import AssertionReplayCache
+from hub.auth.token_cache import VerifiedTokenCache
 from hub.auth.tokens import TokenSettings
 from hub.catalogue.duties_endpoints import router as duties_router
 from hub.catalogue.endpoints import router as catalogue_router
@@ -26,7 +28,8 @@ from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.errors import install_problem_handlers
 from hub.kit.catalogue_cache import CatalogueCache
-from hub.logging import configure_logging, request_id_middleware
+from hub.kit.stages import stage_clock
+from hub.logging import RequestIdMiddleware, configure_logging
 from hub.policy.engine import EmbeddedRegoEngine, PolicyEngine, announced_revision
 from hub.policy.opa_remote import RemoteOpaEngine
 from hub.query.endpoints import router as query_router
@@ -72,6 +75,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     state = app.state
     state.engine, state.sessionmaker, state.adapters = engine, sessionmaker, adapters
     state.signing_key, state.public_keys = signing_key, public_key_set(signing_key)
+    state.jwks_document = orjson.dumps(state.public_keys.as_dict(private=False))
+    state.token_cache = VerifiedTokenCache()
     state.token_settings = TokenSettings(
         issuer=settings.issuer,
         audience=settings.audience,
@@ -104,10 +109,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         hit_refs=HitRefs(sessionmaker),
         ledger=ledger_writer,
     )
+    stage_clock.enabled = settings.stage_times_file is not None
     try:
         yield
     finally:
         await ledger_writer.stop()  # drains: every queued entry is written first
+        if settings.stage_times_file is not None:
+            stage_clock.write(settings.stage_times_file)
         for adapter in adapters.values():
             await adapter.close()
         await engine.dispose()
@@ -124,7 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.settings = settings
-    app.middleware("http")(request_id_middleware)
+    app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)
     for router in (auth_router, query_router, tasks_router, audit_router, xoev_router):
         app.include_router(router)

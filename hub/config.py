@@ -170,6 +170,8 @@ class Settings(BaseSettings):
     # Ledger group commit (hub.audit.writer): entries per transaction, queued entries at most
     ledger_batch_max: int = Field(default=256, ge=1, le=10_000)
     ledger_queue_max: int = Field(default=1024, ge=1)
+    # ``make bench`` only: CPU time per request stage, written here at shutdown (hub.kit.stages)
+    stage_times_file: Path | None = None
 
     # Registers served (entry-point names of the ``hub.adapters`` group)
     adapters_enabled: list[str] = Field(

@@ -6,8 +6,9 @@ from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hub.serialise.json import JsonResponse
 
 PROBLEM_BASE = "https://register-hub.darmstadt.de/problems"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -139,7 +140,7 @@ class OAuthError(HubError):
 
 def problem_response(
     *, status: int, slug: str, title: str, detail: str, request: Request, **extensions: Any
-) -> JSONResponse:
+) -> JsonResponse:
     body: dict[str, Any] = {
         "type": f"{PROBLEM_BASE}/{slug}",
         "title": title,
@@ -148,10 +149,10 @@ def problem_response(
         "instance": getattr(request.state, "request_id", None),
     }
     body.update(extensions)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE)
+    return JsonResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE)
 
 
-async def _handle_hub_error(request: Request, exc: Exception) -> JSONResponse:
+async def _handle_hub_error(request: Request, exc: Exception) -> JsonResponse:
     assert isinstance(exc, HubError)  # noqa: S101 - registered for HubError only
     status = getattr(exc, "status_override", exc.status)
     response = problem_response(
@@ -175,7 +176,7 @@ def validation_problems(errors: Any) -> list[dict[str, Any]]:
     return problems
 
 
-async def _handle_validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _handle_validation_error(request: Request, exc: Exception) -> JsonResponse:
     assert isinstance(exc, RequestValidationError)  # noqa: S101
     problems = validation_problems(exc.errors())
     detail = "; ".join(f"{p['pointer']}: {p['detail']}" for p in problems)
@@ -189,7 +190,7 @@ async def _handle_validation_error(request: Request, exc: Exception) -> JSONResp
     )
 
 
-async def _handle_http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _handle_http_error(request: Request, exc: Exception) -> JsonResponse:
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101
     slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
     response = problem_response(
@@ -204,7 +205,7 @@ async def _handle_http_error(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-async def _handle_unexpected(request: Request, _exc: Exception) -> JSONResponse:
+async def _handle_unexpected(request: Request, _exc: Exception) -> JsonResponse:
     return problem_response(
         status=500,
         slug="internal-error",

@@ -70,9 +70,14 @@ def create_async_database_engine(
     statement_timeout_ms: int = 5_000,
 ) -> AsyncEngine:
     target = async_url(url)
+    # A fixed pool whose connections stay open: no overflow connections opened and closed
+    # under load (a PostgreSQL backend forked, or a SQLite thread started, per request).
+    # A request that finds every connection busy waits for one (``pool_timeout``).
     if is_sqlite(target):
         _prepare_sqlite_file(target)
-        engine = create_async_engine(target, connect_args={"timeout": 30})
+        in_memory = target.database in (None, "", ":memory:")  # a StaticPool, no sizes
+        pool = {} if in_memory else {"pool_size": pool_size, "max_overflow": 0}
+        engine = create_async_engine(target, connect_args={"timeout": 30}, **pool)
         install_sqlite_hooks(engine.sync_engine)
         return engine
     # Server options given in the URL (e.g. ``?options=-c role=hub_app``) are kept.
@@ -80,6 +85,7 @@ def create_async_database_engine(
     return create_async_engine(
         target.difference_update_query(["options"]),
         pool_size=pool_size,
+        max_overflow=0,
         pool_pre_ping=True,
         connect_args={
             "application_name": application_name,

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from hub.audit.token_refusals import record_refusal
 from hub.auth.tokens import TokenInvalid, verify_token
 from hub.errors import InsufficientScope, Unauthenticated
+from hub.kit.stages import stage_clock
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,7 +33,11 @@ def _bearer(request: Request) -> str:
 async def authenticate(request: Request) -> Principal:
     state = request.app.state
     try:
-        verified = verify_token(_bearer(request), state.public_keys, state.token_settings)
+        with stage_clock.measure("auth"):
+            verified = state.token_cache.verify(
+                _bearer(request),
+                lambda token: verify_token(token, state.public_keys, state.token_settings),
+            )
     except TokenInvalid as error:
         raise Unauthenticated(str(error)) from error
     principal = Principal(

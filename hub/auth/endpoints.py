@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.service import authenticate_client, grant_client_credentials
@@ -64,5 +64,6 @@ async def token(
 
 
 @router.get("/.well-known/jwks.json")
-async def jwks(request: Request) -> JSONResponse:
-    return JSONResponse(request.app.state.public_keys.as_dict(private=False))
+async def jwks(request: Request) -> Response:
+    # Rendered once in the app's lifespan: the key set does not change while a process runs.
+    return Response(request.app.state.jwks_document, media_type="application/json")

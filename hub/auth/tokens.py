@@ -27,6 +27,7 @@ class VerifiedToken:
     scopes: frozenset[str]
     trusted_roles: frozenset[str]
     token_id: str
+    expires_at: int  # ``exp``, seconds since the epoch
 
 
 class TokenInvalid(Exception):
@@ -80,7 +81,11 @@ def verify_token(token: str, keys: KeySet, settings: TokenSettings) -> VerifiedT
         raise TokenInvalid(f"token rejected: {error.__class__.__name__}") from error
     claims = decoded.claims
     roles = claims.get("trusted_roles", [])
-    if not isinstance(claims.get("scope", ""), str) or not isinstance(roles, list):
+    if (
+        not isinstance(claims.get("scope", ""), str)
+        or not isinstance(roles, list)
+        or not isinstance(claims["exp"], int | float)
+    ):
         raise TokenInvalid("token rejected: malformed claims")
     return VerifiedToken(
         client_id=str(claims["sub"]),
@@ -88,4 +93,5 @@ def verify_token(token: str, keys: KeySet, settings: TokenSettings) -> VerifiedT
         scopes=frozenset(str(claims.get("scope", "")).split()),
         trusted_roles=frozenset(str(role) for role in roles),
         token_id=str(claims["jti"]),
+        expires_at=int(claims["exp"]),
     )

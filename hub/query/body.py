@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+import orjson
 from pydantic import ValidationError
 from starlette.requests import Request
 
@@ -43,8 +42,8 @@ async def read_body(
 
 def parse_query(raw: bytes) -> QueryRequest:
     try:
-        document = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
         raise MalformedRequest("the body is not valid JSON") from error
     if not isinstance(document, dict):
         raise MalformedRequest("the body must be a JSON object")

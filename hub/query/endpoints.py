@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,9 +21,11 @@ from hub.errors import (
     RegisterUnavailable,
     Unauthenticated,
 )
+from hub.kit.stages import stage_clock
 from hub.query.body import parse_query, read_body
 from hub.query.schemas import QueryRequest
 from hub.query.service import QueryService
+from hub.serialise.json import JsonResponse
 
 
 def inline_definitions(model: type[BaseModel]) -> dict[str, Any]:
@@ -76,19 +77,20 @@ _QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
 )
 async def query_register(
     register: str, request: Request, session: Session, principal: QueryPrincipal
-) -> JSONResponse:
+) -> JsonResponse:
     service: QueryService = request.app.state.query_service
     record = service.new_record(
         principal=principal, register=register, request_id=request.state.request_id
     )
     try:
-        query = parse_query(
-            await read_body(request, limit=request.app.state.settings.max_body_bytes)
-        )
+        body = await read_body(request, limit=request.app.state.settings.max_body_bytes)
+        with stage_clock.measure("serialise"):
+            query = parse_query(body)
     except HubError as error:
         await service.reject(session, record, error)
     answer = await service.execute(session, principal=principal, record=record, request=query)
-    return JSONResponse(answer.body, status_code=answer.status)
+    with stage_clock.measure("serialise"):
+        return JsonResponse(answer.body, status_code=answer.status)
 
 
 @router.get("")

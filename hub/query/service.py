@@ -44,6 +44,7 @@ from hub.errors import (
     UnknownRegister,
 )
 from hub.kit.catalogue_cache import CatalogueCache
+from hub.kit.stages import stage_clock
 from hub.logging import get_logger
 from hub.models import Task
 from hub.policy.engine import PolicyEngine, PolicyFailure
@@ -190,7 +191,8 @@ class QueryService:
                 task.ledger_entry_id = entry.entry_id
                 add_task(transaction, task)
 
-        await self._ledger.write(LedgerUnit(record=record, extras=extras))
+        with stage_clock.measure("ledger"):
+            await self._ledger.write(LedgerUnit(record=record, extras=extras))
 
     def _adapter(self, register: str) -> RegisterAdapter:
         adapter = self._adapters.get(register)
@@ -200,9 +202,10 @@ class QueryService:
 
     async def _decide(self, policy_input: dict[str, Any]) -> Decision:
         try:
-            return await asyncio.wait_for(
-                self._policy.decide(policy_input), timeout=self._policy_timeout
-            )
+            with stage_clock.measure("policy"):
+                return await asyncio.wait_for(
+                    self._policy.decide(policy_input), timeout=self._policy_timeout
+                )
         except (PolicyFailure, TimeoutError) as error:
             _log.error("policy_failed", error=error.__class__.__name__)
             raise PolicyUnavailable(
@@ -211,7 +214,8 @@ class QueryService:
 
     async def _call_adapter(self, call: Awaitable[T]) -> T:
         try:
-            return await asyncio.wait_for(call, timeout=self._adapter_timeout)
+            with stage_clock.measure("lookup"):
+                return await asyncio.wait_for(call, timeout=self._adapter_timeout)
         except TimeoutError as error:
             raise RegisterTimeout("the register did not answer in time") from error
         except adapter_errors.InvalidLookup as error:

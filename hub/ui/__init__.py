@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hub.config import Settings
 from hub.ui.audit.endpoints import router as audit_router
@@ -22,15 +23,41 @@ from hub.ui.tasks.endpoints import router as tasks_router
 
 __all__ = ["install_ui"]
 
+UI_PREFIX = "/ui"
+
+
+class UiSessionMiddleware:
+    """The workbenches' signed session cookie, on ``/ui`` paths only.
+
+    API calls (``/v1``, ``/oauth``, ...) never carry the cookie (its path is ``/ui``), so they
+    skip the session machinery altogether instead of paying for it on every request.
+    """
+
+    def __init__(self, app: ASGIApp, *, secret_key: str, max_age: int, https_only: bool) -> None:
+        self.app = app
+        self.session = SessionMiddleware(
+            app,
+            secret_key=secret_key,
+            session_cookie=SESSION_COOKIE,
+            max_age=max_age,
+            path=UI_PREFIX,
+            same_site="lax",
+            https_only=https_only,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if path == UI_PREFIX or path.startswith(UI_PREFIX + "/"):
+            await self.session(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
 
 def install_ui(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(
-        SessionMiddleware,
+        UiSessionMiddleware,
         secret_key=load_or_create_session_secret(settings.key_dir),
-        session_cookie=SESSION_COOKIE,
         max_age=settings.ui.max_session_seconds,
-        path="/ui",
-        same_site="lax",
         https_only=settings.ui.secure_cookies or settings.environment == "production",
     )
     app.state.ui_oidc = OidcLogin(settings.oidc) if settings.oidc.issuer else None

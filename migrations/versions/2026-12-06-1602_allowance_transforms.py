@@ -31,7 +31,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('ledger_entries') as batch:
-        batch.drop_column('fields_transformed')
+    # No batch copy of ledger_entries: on SQLite it would drop the append-only triggers.
+    op.drop_column('ledger_entries', 'fields_transformed')
     with op.batch_alter_table('purpose_allowances') as batch:
         batch.drop_column('transforms')

@@ -8,7 +8,7 @@ cannot drift apart.
 
 The field table maps each Melderegister field ID (CONTRACT §4) to the
 ``personensuche.anforderungselement`` codes that request it in a 1330, the
-``freie.suche.anforderungselement`` codes known to request it in a 1332, and the element of
+``freie.suche.anforderungselement`` codes that request it in a 1332, and the element of
 ``type.Personensuche.Abrufdaten`` that carries it in a 1331.
 
 Fields without codes (``idnr``, ``religion``, ``blocks``, ``azr_no``, ``vote_excl``,
@@ -247,19 +247,23 @@ XMELD_FIELDS: Final[tuple[XMeldField, ...]] = (
     # 43-56 aktuelle, 57-70 frühere Anschrift, 71-73 Zu-/Wegzug Ausland
     XMeldField("addresses", _codes((43, 73)), f"{_PD}/wohnung", _codes((17, 27))),
     # 74-79 aktuelle, 80-88 frühere Wohnung Daten, 89-92 Zuzugsdaten, 93 Wegzug Ausland
-    XMeldField("move_dates", _codes((74, 93)), f"{_PD}/wohnung/datumDesBeziehens"),
+    # free search: 28 Einzugsdatum (security authorities only, BMG §34a Abs. 3 S. 2)
+    XMeldField("move_dates", _codes((74, 93)), f"{_PD}/wohnung/datumDesBeziehens", _codes(28)),
     XMeldField("marital", _codes((94, 101)), f"{_PD}/familienstand"),
     # 102-123 Ehegatte, 124-145 Lebenspartner
     XMeldField("spouse", _codes((102, 145)), "partner"),
     XMeldField("children", _codes((146, 162)), "kind"),
-    XMeldField("id_docs", _codes((163, 171)), f"{_PD}/ausweisdokument"),
+    # free search: 29-32 Personalausweis, 33-35 Pass, 36-37 Seriennummern
+    XMeldField("id_docs", _codes((163, 171)), f"{_PD}/ausweisdokument", _codes((29, 37))),
     # 172 Sterbedatum, 173 Nachweis, 174 Sterbeort, 175 Staat
     XMeldField("death", _codes((172, 175)), f"{_PD}/sterbedaten", _codes(38, 40, 41)),
     XMeldField("passport_denial", _codes(176, 177), f"{_PD}/passversagung"),
     # 178-179 Erlaubnis, 180-181 Waffenbesitzverbot
-    XMeldField("weapons", _codes((178, 181)), f"{_PD}/waffenrechtlicheErlaubnis"),
-    XMeldField("explosives", _codes(182, 183), f"{_PD}/sprengstoffrechtlicheErlaubnis"),
-    XMeldField("landlord", _codes(184, 185), f"{_PD}/wohnung/wohnungsgeber"),
+    # free search: 42 Erlaubnis, 43 Waffenbesitzverbot; 44 Sprengstoff; 45 Wohnungsgeber,
+    # 46 Eigentümer (``freie.suche.anforderungselement`` version 2, xmeld-codes.xsd)
+    XMeldField("weapons", _codes((178, 181)), f"{_PD}/waffenrechtlicheErlaubnis", _codes(42, 43)),
+    XMeldField("explosives", _codes(182, 183), f"{_PD}/sprengstoffrechtlicheErlaubnis", _codes(44)),
+    XMeldField("landlord", _codes(184, 185), f"{_PD}/wohnung/wohnungsgeber", _codes(45, 46)),
 )
 
 FIELD_BY_ID: Final[Mapping[str, XMeldField]] = MappingProxyType(

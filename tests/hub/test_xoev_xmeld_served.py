@@ -10,6 +10,7 @@ back from the 1331.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,18 @@ from tests.fixtures.factories import import_persons, load_default_catalogue, per
 from tests.fixtures.hub_app import hub_settings, running_hub
 from tests.hub.conftest import TokenFactory
 from tests.hub.ledger_helpers import ledger_rows
-from tests.hub.test_xoev_xmeld import NS, answer_of, personensuche, post, status_of, to_bytes
+from tests.hub.test_xoev_xmeld import (
+    NS,
+    SAMPLE_1332,
+    X,
+    _set,
+    answer_of,
+    official,
+    personensuche,
+    post,
+    status_of,
+    to_bytes,
+)
 
 JSON_URL = "/v1/registers/melderegister/queries"
 NEW_FIELDS = ("spouse", "move_dates", "id_docs", "weapons", "explosives", "landlord")
@@ -335,3 +347,90 @@ class TestJsonAndXmeldAgree:
         found = _person(root)
         for field in set(NEW_FIELDS) - released_new:  # withheld in JSON: absent in XMeld
             assert found.findall(ELEMENT_OF[field], NS) == [], field
+
+
+def _freie_suche(schema_dir: Path, codes_asked: tuple[str, ...]) -> etree._Element:
+    """The official 1332 sample, re-aimed at Anna Müller's building with these codes."""
+    message = copy.deepcopy(official(schema_dir, SAMPLE_1332))
+    _set(message, "x:datenAbrufendeStelle/x:anlassDesAbrufs", "strafverfolgung")
+    data = message.find("x:suchprofil/x:auswahldaten", NS)
+    assert data is not None
+    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:nachname/name", "Müller")
+    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:vornamen/name", "Anna")
+    inland = "x:wohnung/x:anschrift/x:anschrift.inland/"
+    _set(data, inland + "strasse", "Rheinstraße")
+    number = data.find(inland + "x:hausnummerOderHausnummernbereich/x:hausnummer", NS)
+    assert number is not None
+    number.remove(number.find("hausnummerBuchstabeZusatzziffer"))  # Anna lives at no. 12
+    for member in ("x:geburtsdaten", "x:geschlecht"):
+        data.remove(data.find(member, NS))
+    _set(message, "x:steuerungsinformationen/x:suchbereich/x:bundesland/code", "06")
+    steering = message.find("x:steuerungsinformationen", NS)
+    assert steering is not None
+    for node in steering.findall("x:anforderungselement", NS):
+        steering.remove(node)
+    for index, code in enumerate(codes_asked):
+        element = etree.Element(f"{{{X}}}anforderungselement")
+        etree.SubElement(element, "code").text = code
+        steering.insert(index, element)
+    return message
+
+
+class TestFreeSearchSecurityData:
+    """BMG §34a Abs. 3 S. 2: a security authority's free search may ask for the Einzugsdatum,
+    ID documents, permits and the Wohnungsgeber; the 1332 codes of
+    ``freie.suche.anforderungselement`` (28-37, 42-46) request them and the 1333 carries them."""
+
+    async def test_police_free_search_gets_documents_permits_and_wohnungsgeber(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        asked = ("1", "6", "21", "28", "29", "31", "36", "37", "42", "44", "45")
+        token = await token_for("polizei")
+        response = await post(http, token, to_bytes(_freie_suche(xoev_schema_dir, asked)))
+        root = answer_of(response, xoev_schema_dir)  # schema-valid 1333
+        assert "hub-xmeld-unserved-codes" not in response.headers
+        [entry] = ledger_rows(residents)
+        assert entry["kind"] == "free"
+        assert entry["outcome"] == "released", (entry["reasons"], entry["hit_person_ids"])
+        assert {"move_dates", "id_docs", "weapons", "explosives", "landlord"} <= set(
+            entry["fields_released"]
+        )
+        assert status_of(root) == "04"
+        [found] = root.findall("x:antwortSuchanfrage/x:auskunft/x:person/x:personendaten", NS)
+        assert _texts(found, "x:ausweisdokument/x:seriennummer") == ["L01X00T47", "C01X00T48"]
+        # A 1333 carries only the date of first issue (type.FreieSuche.Abrufdaten).
+        weapon_date = "x:waffenrechtlicheErlaubnis/x:tagDerErstmaligenErteilung"
+        assert _texts(found, weapon_date) == ["2019-05-06"]
+        blast_date = "x:sprengstoffrechtlicheErlaubnis/x:tagDerErstmaligenErteilung"
+        assert _texts(found, blast_date) == ["2018-03-07"]
+        [wohnung] = found.findall("x:wohnung", NS)  # the current one only (§34a Abs. 3)
+        assert _texts(wohnung, "x:datumDesBeziehens/datum") == ["2015-04-01"]
+        assert "Hausverwaltung Roth GmbH" in _texts(
+            wohnung, "x:wohnungsgeber/x:wohnungsgeberNameAnschrift/x:zeile/x:inhalt"
+        )
+
+    async def test_other_bodies_asking_the_same_codes_get_none_of_it(
+        self,
+        http: httpx.AsyncClient,
+        token_for: TokenFactory,
+        residents: str,
+        xoev_schema_dir: Path,
+    ) -> None:
+        message = _freie_suche(xoev_schema_dir, ("1", "6", "21", "28", "29", "42", "45"))
+        _set(message, "x:datenAbrufendeStelle/x:anlassDesAbrufs", "wohngeld_antrag")
+        token = await token_for("wohngeldstelle")
+        response = await post(http, token, to_bytes(message))
+        root = answer_of(response, xoev_schema_dir)
+        [entry] = ledger_rows(residents)
+        assert not {"move_dates", "id_docs", "weapons", "landlord"} & set(entry["fields_released"])
+        for path in (
+            "x:ausweisdokument",
+            "x:waffenrechtlicheErlaubnis",
+            "x:wohnung/x:wohnungsgeber",
+            "x:wohnung/x:datumDesBeziehens",
+        ):
+            assert root.findall(f".//x:personendaten/{path}", NS) == [], path

@@ -37,7 +37,19 @@ def _given(lookup: PersonLookup | FreeLookup, names: Iterable[str]) -> dict[str,
     return {name: value for name in names if (value := getattr(lookup, name, None)) is not None}
 
 
-def _address_filter(keys: Collection[str], *, current: bool) -> Any | None:
+def _matching_person(table_person_id: Any, *conditions: Any, per_person: bool) -> Any:
+    """Persons with a row matching ``conditions`` in a names or addresses table.
+
+    ``per_person``: checked for each person the statement reads otherwise (EXISTS), cheap when
+    e.g. the birth date picks a handful; else the matching rows pick the persons (IN), so a
+    free search by street and name does not walk all persons (149 ms -> 7 ms on the demo).
+    """
+    if per_person:
+        return exists().where(table_person_id == MrPerson.person_id, *conditions)
+    return MrPerson.person_id.in_(select(table_person_id).where(*conditions))
+
+
+def _address_filter(keys: Collection[str], *, current: bool, per_person: bool = True) -> Any | None:
     conditions: list[Any] = [
         column == bindparam(f"address_{key}")
         for key, column in _ADDRESS_COLUMNS.items()
@@ -47,7 +59,7 @@ def _address_filter(keys: Collection[str], *, current: bool) -> Any | None:
         return None
     if current:
         conditions.append(MrAddress.moved_out.is_(None))
-    return exists().where(MrAddress.person_id == MrPerson.person_id, *conditions)
+    return _matching_person(MrAddress.person_id, *conditions, per_person=per_person)
 
 
 @cache
@@ -149,12 +161,15 @@ async def find_persons(
 
 def _free_statement(lookup: FreeLookup) -> tuple[Select[MrPerson], dict[str, Any]]:
     statement = select(MrPerson)
+    # The birth date index picks a handful of persons; without it names and addresses pick.
+    per_person = lookup.birth_date is not None
     for kind, normalised in lookup.names:
         statement = statement.where(
-            exists().where(
-                MrPersonName.person_id == MrPerson.person_id,
+            _matching_person(
+                MrPersonName.person_id,
                 MrPersonName.kind == kind,
                 MrPersonName.normalised == normalised,
+                per_person=per_person,
             )
         )
     for column, value in (
@@ -165,7 +180,7 @@ def _free_statement(lookup: FreeLookup) -> tuple[Select[MrPerson], dict[str, Any
         if value is not None:
             statement = statement.where(column == value)
     addresses = _given(lookup, _ADDRESS_COLUMNS)
-    address = _address_filter(addresses, current=True)
+    address = _address_filter(addresses, current=True, per_person=per_person)
     if address is not None:
         statement = statement.where(address)
     parameters = {f"address_{key}": value for key, value in addresses.items()}

@@ -46,7 +46,7 @@ class GewerberegisterAdapter:
     async def search(self, request: SearchRequest) -> Sequence[Hit]:
         if request.kind != "person":
             raise InvalidLookup(f"kind {request.kind!r} is not supported", member="kind")
-        async with self._mirror.session() as connection:
+        async with self._mirror.read_session() as connection:
             if request.subject_ids:  # follow-up by hit ID: no search, current facts
                 loaded = await repository.load_businesses(connection, request.subject_ids)
                 found = [loaded[i] for i in request.subject_ids if i in loaded]
@@ -67,7 +67,7 @@ class GewerberegisterAdapter:
             if isinstance(subject.loaded, GwBusiness)
         }
         if len(businesses) < len(wanted):
-            async with self._mirror.session() as connection:
+            async with self._mirror.read_session() as connection:
                 businesses = await repository.load_businesses(connection, wanted)
         records = []
         for subject_id in wanted:

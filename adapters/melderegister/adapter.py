@@ -88,7 +88,7 @@ class MelderegisterAdapter:
 
     async def search(self, request: SearchRequest) -> Sequence[Hit]:
         today = self._today()
-        async with self._mirror.session() as connection:
+        async with self._mirror.read_session() as connection:
             if request.subject_ids:  # follow-up by hit ID: no search, current facts
                 persons = await repository.load_with_related(connection, request.subject_ids)
                 found = [persons[i] for i in request.subject_ids if i in persons]
@@ -112,7 +112,7 @@ class MelderegisterAdapter:
         persons = _loaded_persons(request)
         if persons is None:  # not from this process's search: read the register
             wanted = [subject.subject_id for subject in request.subjects]
-            async with self._mirror.session() as connection:
+            async with self._mirror.read_session() as connection:
                 persons = await repository.load_with_related(connection, wanted)
         records = []
         for subject in request.subjects:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.errors import TooManyMatches
@@ -17,48 +18,88 @@ from adapters.melderegister.tables import MrAddress, MrPerson, MrPersonName
 _CANDIDATE_FACTOR = 10
 
 
-def _address_filter(lookup: PersonLookup | FreeLookup, *, current: bool = False) -> Any | None:
-    conditions: list[Any] = []
-    if lookup.street is not None:
-        conditions.append(MrAddress.street_normalised == lookup.street)
-    if lookup.house_number is not None:
-        conditions.append(MrAddress.house_number == lookup.house_number)
-    if lookup.postal_code is not None:
-        conditions.append(MrAddress.postal_code == lookup.postal_code)
-    if lookup.city is not None:
-        conditions.append(MrAddress.city_normalised == lookup.city)
+_ADDRESS_COLUMNS = {
+    "street": MrAddress.street_normalised,
+    "house_number": MrAddress.house_number,
+    "postal_code": MrAddress.postal_code,
+    "city": MrAddress.city_normalised,
+}
+_PERSON_COLUMNS = {
+    "birth_date": MrPerson.birth_date,
+    "sex": MrPerson.sex,
+    "death_date": MrPerson.death_date,
+    "azr_no": MrPerson.azr_no,
+}
+
+
+def _given(lookup: PersonLookup | FreeLookup, names: Iterable[str]) -> dict[str, Any]:
+    """The criteria among ``names`` the lookup sets, by name (bound as parameters)."""
+    return {name: value for name in names if (value := getattr(lookup, name, None)) is not None}
+
+
+def _matching_person(table_person_id: Any, *conditions: Any, per_person: bool) -> Any:
+    """Persons with a row matching ``conditions`` in a names or addresses table.
+
+    ``per_person``: checked for each person the statement reads otherwise (EXISTS), cheap when
+    e.g. the birth date picks a handful; else the matching rows pick the persons (IN), so a
+    free search by street and name does not walk all persons (149 ms -> 7 ms on the demo).
+    """
+    if per_person:
+        return exists().where(table_person_id == MrPerson.person_id, *conditions)
+    return MrPerson.person_id.in_(select(table_person_id).where(*conditions))
+
+
+def _address_filter(keys: Collection[str], *, current: bool, per_person: bool = True) -> Any | None:
+    conditions: list[Any] = [
+        column == bindparam(f"address_{key}")
+        for key, column in _ADDRESS_COLUMNS.items()
+        if key in keys
+    ]
     if not conditions:
         return None
     if current:
         conditions.append(MrAddress.moved_out.is_(None))
-    return exists().where(MrAddress.person_id == MrPerson.person_id, *conditions)
+    return _matching_person(MrAddress.person_id, *conditions, per_person=per_person)
 
 
-def _candidates(lookup: PersonLookup, *, phonetic: bool, current: bool) -> Select[MrPerson]:
-    assert lookup.surname is not None  # noqa: S101 - guaranteed by parse_person_lookup
-    name_match = (
-        MrPersonName.phonetic == koelner_phonetik(lookup.surname)
-        if phonetic
-        else MrPersonName.normalised == normalise_name(lookup.surname)
-    )
+@cache
+def _candidate_statement(
+    person_keys: frozenset[str], address_keys: frozenset[str], *, phonetic: bool, current: bool
+) -> Select[MrPerson]:
+    """One statement per shape of search, built once: values are bound at execution.
+
+    Building and cache-keying the statement per search cost about 0.2 ms of CPU (issue 14).
+    """
+    name_column = MrPersonName.phonetic if phonetic else MrPersonName.normalised
     statement = (
         select(MrPerson)
         .join(MrPersonName, MrPersonName.person_id == MrPerson.person_id)
-        .where(MrPersonName.kind == lookup.surname_kind, name_match)
+        .where(MrPersonName.kind == bindparam("name_kind"), name_column == bindparam("name"))
         .distinct()
     )
-    for column, value in (
-        (MrPerson.birth_date, lookup.birth_date),
-        (MrPerson.sex, lookup.sex),
-        (MrPerson.death_date, lookup.death_date),
-        (MrPerson.azr_no, lookup.azr_no),
-    ):
-        if value is not None:
-            statement = statement.where(column == value)
-    address = _address_filter(lookup, current=current)
+    for key, column in _PERSON_COLUMNS.items():
+        if key in person_keys:
+            statement = statement.where(column == bindparam(f"person_{key}"))
+    address = _address_filter(address_keys, current=current)
     if address is not None:
         statement = statement.where(address)
-    return statement.order_by(MrPerson.person_id)
+    return statement.order_by(MrPerson.person_id).limit(bindparam("row_limit"))
+
+
+def _candidates(
+    lookup: PersonLookup, *, phonetic: bool, current: bool
+) -> tuple[Select[MrPerson], dict[str, Any]]:
+    assert lookup.surname is not None  # noqa: S101 - guaranteed by parse_person_lookup
+    persons = _given(lookup, _PERSON_COLUMNS)
+    addresses = _given(lookup, _ADDRESS_COLUMNS)
+    statement = _candidate_statement(
+        frozenset(persons), frozenset(addresses), phonetic=phonetic, current=current
+    )
+    surname = koelner_phonetik(lookup.surname) if phonetic else normalise_name(lookup.surname)
+    parameters = {"name_kind": lookup.surname_kind, "name": surname}
+    parameters |= {f"person_{key}": value for key, value in persons.items()}
+    parameters |= {f"address_{key}": value for key, value in addresses.items()}
+    return statement, parameters
 
 
 def _place_matches(wanted: str | None, stored: str | None) -> bool:
@@ -79,14 +120,18 @@ def _keep(person: MrPerson, lookup: PersonLookup | FreeLookup, *, phonetic: bool
 
 async def _matching(
     connection: AsyncSession,
-    statement: Select[MrPerson],
+    search: tuple[Select[MrPerson], dict[str, Any]],
     keep: Callable[[MrPerson], bool],
     *,
     limit: int,
 ) -> list[MrPerson]:
-    """Candidates from SQL, filtered in Python; TooManyMatches beyond ``limit`` (BMeldDAV §1)."""
+    """Candidates from SQL, filtered in Python; TooManyMatches beyond ``limit`` (BMeldDAV §1).
+
+    ``search``: a statement limited by the parameter ``row_limit``, and its parameters.
+    """
+    statement, parameters = search
     cap = limit * _CANDIDATE_FACTOR
-    rows = await connection.execute(statement.limit(cap + 1))
+    rows = await connection.execute(statement, {**parameters, "row_limit": cap + 1})
     candidates = list(rows.scalars())
     found = [person for person in candidates if keep(person)]
     if len(found) > limit or len(candidates) > cap:
@@ -114,14 +159,17 @@ async def find_persons(
     return []
 
 
-def _free_statement(lookup: FreeLookup) -> Select[MrPerson]:
+def _free_statement(lookup: FreeLookup) -> tuple[Select[MrPerson], dict[str, Any]]:
     statement = select(MrPerson)
+    # The birth date index picks a handful of persons; without it names and addresses pick.
+    per_person = lookup.birth_date is not None
     for kind, normalised in lookup.names:
         statement = statement.where(
-            exists().where(
-                MrPersonName.person_id == MrPerson.person_id,
+            _matching_person(
+                MrPersonName.person_id,
                 MrPersonName.kind == kind,
                 MrPersonName.normalised == normalised,
+                per_person=per_person,
             )
         )
     for column, value in (
@@ -131,10 +179,12 @@ def _free_statement(lookup: FreeLookup) -> Select[MrPerson]:
     ):
         if value is not None:
             statement = statement.where(column == value)
-    address = _address_filter(lookup, current=True)
+    addresses = _given(lookup, _ADDRESS_COLUMNS)
+    address = _address_filter(addresses, current=True, per_person=per_person)
     if address is not None:
         statement = statement.where(address)
-    return statement.order_by(MrPerson.person_id)
+    parameters = {f"address_{key}": value for key, value in addresses.items()}
+    return statement.order_by(MrPerson.person_id).limit(bindparam("row_limit")), parameters
 
 
 def _keep_free(person: MrPerson, lookup: FreeLookup) -> bool:

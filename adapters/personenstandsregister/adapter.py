@@ -45,7 +45,7 @@ class PersonenstandsregisterAdapter:
     async def search(self, request: SearchRequest) -> Sequence[Hit]:
         if request.kind != "person":
             raise InvalidLookup(f"kind {request.kind!r} is not supported", member="kind")
-        async with self._mirror.session() as connection:
+        async with self._mirror.read_session() as connection:
             if request.subject_ids:  # follow-up by hit ID: no search, current facts
                 loaded = await repository.load_entries(connection, request.subject_ids)
                 found = [loaded[i] for i in request.subject_ids if i in loaded]
@@ -65,7 +65,7 @@ class PersonenstandsregisterAdapter:
             if isinstance(subject.loaded, PsEntry)
         }
         if len(entries) < len(wanted):
-            async with self._mirror.session() as connection:
+            async with self._mirror.read_session() as connection:
                 entries = await repository.load_entries(connection, wanted)
         records = []
         for subject_id in wanted:

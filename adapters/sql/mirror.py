@@ -13,11 +13,16 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, Select
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from adapters.base import AdapterContext
 from adapters.errors import RegisterUnavailable
-from adapters.sql.engine import create_async_database_engine, create_sync_database_engine
+from adapters.sql.engine import (
+    SQLITE_BEGIN_OPTION,
+    SQLITE_PER_STATEMENT,
+    create_async_database_engine,
+    create_sync_database_engine,
+)
 
 R = TypeVar("R")
 
@@ -40,6 +45,10 @@ class SqlMirror:
         self.engine = create_async_database_engine(
             database_url, application_name=f"hub-adapter-{register_id}", pool_size=pool_size
         )
+        # Same pool; reads need no transaction of their own (engine.SQLITE_PER_STATEMENT).
+        self._reading_engine = self.engine.execution_options(
+            **{SQLITE_BEGIN_OPTION: SQLITE_PER_STATEMENT}
+        )
 
     @classmethod
     def from_settings(
@@ -55,8 +64,22 @@ class SqlMirror:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
+        async with self._session(self.engine) as session:
+            yield session
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """For searches and fetches: each statement reads the register as it is then.
+
+        Under PostgreSQL (READ COMMITTED) that was so already; SQLite skips its BEGIN.
+        """
+        async with self._session(self._reading_engine) as session:
+            yield session
+
+    @asynccontextmanager
+    async def _session(self, engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
         try:
-            async with AsyncSession(self.engine) as session:
+            async with AsyncSession(engine) as session:
                 yield session
         except (OperationalError, DBAPIError) as error:
             raise RegisterUnavailable(f"{self.register_id} mirror unreachable") from error

@@ -71,6 +71,29 @@ class TestFreeSearch:
         assert phonetic == []
         assert [hit.subject_id for hit in turkish] == ["P-1"]
 
+    @pytest.mark.parametrize(
+        ("keys", "expected"),
+        [
+            # Without a birth date the name and address rows pick the persons (IN) ...
+            ({"name": "Groß", "street": "Rheinstraße"}, ["P-2"]),
+            ({"name": "Groß", "street": "Luisenstraße"}, []),
+            ({"name": "Müller", "house_number": "12"}, ["P-1"]),
+            # ... with one each person it picks is checked for them (EXISTS): same answers.
+            ({"name": "Groß", "street": "Rheinstraße", "birth_date": "1980-05-17"}, ["P-2"]),
+            ({"name": "Groß", "street": "Luisenstraße", "birth_date": "1980-05-17"}, []),
+            ({"name": "Groß", "street": "Rheinstraße", "birth_date": "1980-05-18"}, []),
+        ],
+    )
+    async def test_names_and_addresses_combine_with_or_without_a_birth_date(
+        self, register: str, keys: dict[str, str], expected: list[str]
+    ) -> None:
+        adapter = melderegister(register)
+        try:
+            hits = await adapter.search(search("free", keys))
+        finally:
+            await adapter.close()
+        assert [hit.subject_id for hit in hits] == expected
+
     async def test_more_matches_than_allowed_raise(self, register: str) -> None:
         adapter = melderegister(register)
         try:

@@ -6,7 +6,8 @@ import asyncio
 
 from sqlalchemy import event, text
 
-from adapters.sql.engine import create_async_database_engine
+from adapters.sql.engine import create_async_database_engine, is_sqlite
+from adapters.sql.mirror import SqlMirror
 
 
 class TestPool:
@@ -37,3 +38,33 @@ class TestPool:
     def test_in_memory_sqlite_keeps_its_single_connection_pool(self) -> None:
         engine = create_async_database_engine("sqlite://", application_name="t", pool_size=3)
         assert type(engine.pool).__name__ == "StaticPool"
+
+
+class TestMirrorReadSession:
+    """Searches read without a transaction of their own; writes keep theirs."""
+
+    @staticmethod
+    def _statements(mirror: SqlMirror) -> list[str]:
+        statements: list[str] = []
+
+        def record(*arguments: object) -> None:
+            statements.append(str(arguments[2]).strip().upper())
+
+        event.listen(mirror.engine.sync_engine, "before_cursor_execute", record)
+        return statements
+
+    async def test_a_read_session_sends_no_begin_and_reads(self, clean_database: str) -> None:
+        mirror = SqlMirror("t", database_url=clean_database, pool_size=1)
+        statements = self._statements(mirror)
+        try:
+            async with mirror.read_session() as session:
+                assert (await session.execute(text("SELECT 1"))).scalar() == 1
+            async with mirror.session() as session:
+                await session.execute(text("SELECT 2"))
+        finally:
+            await mirror.close()
+        begins = [statement for statement in statements if statement.startswith("BEGIN")]
+        # PostgreSQL begins implicitly (psycopg); SQLite's BEGIN comes from our hook.
+        expected = ["BEGIN DEFERRED"] if is_sqlite(clean_database) else []
+        assert begins == expected
+        assert statements[-1] == "SELECT 2"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, RowMapping, Text, cast, insert, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -115,14 +115,9 @@ async def insert_entries(session: AsyncSession, rows: Sequence[dict[str, Any]]) 
         await session.execute(insert(_PERSON_REFS), refs)
 
 
-def _iso(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not a ledger column type")
-
-
 def _json_array(rows: Sequence[dict[str, Any]]) -> str:
-    return json.dumps(rows, default=_iso, ensure_ascii=False, separators=(",", ":"))
+    # orjson writes datetimes as isoformat() does (RFC 3339) and fails on any unknown type.
+    return orjson.dumps(rows).decode("utf-8")
 
 
 def _person_refs(row: dict[str, Any]) -> list[dict[str, Any]]:

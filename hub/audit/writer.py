@@ -167,6 +167,18 @@ class LedgerWriter:
         self._resolve(batch, entries)
 
     async def _commit(self, units: Sequence[LedgerUnit]) -> list[WrittenEntry]:
+        kept = self._connection is not None
+        try:
+            return await self._commit_once(units)
+        except Exception:
+            if not kept:
+                raise
+            # The kept connection may have died while idle (the pool's pre-ping would have
+            # noticed): once more on a fresh one. A retry cannot write an entry twice
+            # (unique entry_id, see LedgerUnit).
+            return await self._commit_once(units)
+
+    async def _commit_once(self, units: Sequence[LedgerUnit]) -> list[WrittenEntry]:
         async with await self._session() as session:
             try:
                 return await ledger.commit_batch(session, units)

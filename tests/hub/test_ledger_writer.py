@@ -78,8 +78,8 @@ def _with_task(task_id: str) -> LedgerUnit:
     request_id = f"req-{uuid.uuid4()}"
     task = _task(task_id, request_id)
 
-    async def extras(session: AsyncSession, entry: WrittenEntry) -> None:
-        task.ledger_entry_id = entry.entry_id
+    async def extras(session: AsyncSession, entry_id: str) -> None:
+        task.ledger_entry_id = entry_id
         add_task(session, task)
 
     return LedgerUnit(record=_record(request_id), extras=extras)

@@ -66,6 +66,9 @@ _PG_CHAIN = (
 )
 
 
+# Sent only when the service asks (``commit``): transactions stay the services' decision, but
+# this COMMIT must ride in the lock's pipeline, or the lock is held across a round trip.
+_PG_COMMIT = "COMMIT"
 # Planning the statement costs more than running it (~1.4 ms for a batch of 8): once psycopg
 # has prepared it (its 5th run on a connection), run the prepared plan, never re-plan it.
 _PG_GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
@@ -147,16 +150,14 @@ async def append_chained(
     ``digests``: their version 2 content digests. Opens the session's transaction if needed.
     PostgreSQL: a transaction-scoped advisory lock, then ``_pg_insert`` (a statement of its
     own, so its snapshot sees the previous holder's commit) and, with ``commit``, COMMIT: one
-    pipeline, one round trip, returning only once COMMIT did. SQLite: BEGIN IMMEDIATE holds
-    the one write lock; the chain is made here in Python; ``commit`` commits the session.
+    pipeline, one round trip, returning only once COMMIT did (the caller then ends its
+    session's transaction). SQLite: BEGIN IMMEDIATE holds the one write lock; the chain is
+    made here in Python; the caller commits.
     """
     refs = [ref for row in contents for ref in _person_refs(row)]
     driver = await _driver(session)
-    if driver is None:
-        placed_here = await _append_sqlite(session, contents, digests, refs)
-        if commit:
-            await session.commit()
-        return placed_here
+    if driver is None:  # the service's commit commits on SQLite
+        return await _append_sqlite(session, contents, digests, refs)
     statement = _pg_insert(tuple(contents[0]), tuple(_PERSON_REFS.c.keys()))
     if commit:  # rows the session still holds (the units' extras) go into this transaction
         await session.flush()
@@ -166,10 +167,8 @@ async def append_chained(
         placed = await driver.execute(
             statement, [list(digests), _json_array(contents), _json_array(refs)]
         )
-        if commit:  # queued behind the INSERT: the lock is never held across a round trip
-            await driver.commit()
-    if commit:  # the driver committed; this ends the session's transaction to match
-        await session.commit()
+        if commit:  # the service's COMMIT, queued behind the INSERT in the same round trip
+            await driver.execute(_PG_COMMIT)
     rows = await placed.fetchall()
     if [row[1] for row in rows] != [values["entry_id"] for values in contents]:
         raise RuntimeError("the ledger statement did not place every entry in order")

@@ -149,7 +149,10 @@ async def commit_batch(session: AsyncSession, units: Sequence[LedgerUnit]) -> li
     for unit in units:
         if unit.extras is not None:
             await unit.extras(session, unit.entry_id)
-    return await _append_all(session, contents, commit=True)
+    entries = await _append_all(session, contents, commit=True)
+    # PostgreSQL: COMMIT went with the INSERT; this ends the session's transaction to match.
+    await session.commit()
+    return entries
 
 
 @dataclass(frozen=True, slots=True)

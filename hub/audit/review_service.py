@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit import reads, review_repository
-from hub.audit.service import LedgerRecord, LedgerUnit, WrittenEntry
+from hub.audit.service import LedgerRecord, LedgerUnit
 from hub.audit.writer import LedgerWriter
 from hub.errors import HubError, InvalidQuery, ReviewCaseClosed, ReviewCaseNotFound
 from hub.models import LedgerEntry, ReviewCase
@@ -175,7 +175,7 @@ async def close_case(
     await session.rollback()  # the writer's transaction closes the case
     now = datetime.now(UTC)
 
-    async def _close(writer_session: AsyncSession, _entry: WrittenEntry) -> None:
+    async def _close(writer_session: AsyncSession, _entry_id: str) -> None:
         # Re-run safe: a rolled-back batch undid the update, so it applies again.
         if not await review_repository.close_open_case(
             writer_session, case_id, now=now, closed_by=closed_by, note=text

@@ -18,7 +18,6 @@ from hub.audit.chain import (
     HASH_VERSION,
     HASHED_COLUMNS,
     content_digest,
-    link_hash,
     stored_hash,
 )
 from hub.audit.retention import is_due
@@ -74,8 +73,9 @@ class WrittenEntry:
     occurred_at: datetime
 
 
-# What must commit with an entry (hit refs, register-office tasks), given the new entry.
-Extras = Callable[[AsyncSession, WrittenEntry], Awaitable[None]]
+# What must commit with an entry (hit refs, register-office tasks), given the entry's id. It
+# runs before the entry is placed in the chain (seq and hash are not known yet).
+Extras = Callable[[AsyncSession, str], Awaitable[None]]
 
 
 def _new_id() -> str:
@@ -114,22 +114,20 @@ def _content(record: LedgerRecord, *, entry_id: str) -> dict[str, Any]:
     return values
 
 
-async def _append_all(session: AsyncSession, contents: list[dict[str, Any]]) -> list[WrittenEntry]:
+async def _append_all(
+    session: AsyncSession, contents: list[dict[str, Any]], *, commit: bool = False
+) -> list[WrittenEntry]:
     """The one place entries are chained (hub.audit.chain, version 2) and inserted.
 
     Content digests are computed before the chain-head lock; under it only seq, prev_hash and
-    the short link hash are made, then all entries and their person refs go in two INSERTs.
+    the short link hash are made (on PostgreSQL by the server, in the INSERT itself).
     """
     digests = [content_digest(values) for values in contents]
-    last_seq, last_hash = await repository.lock_chain_head(session)
-    written: list[WrittenEntry] = []
-    for values, digest in zip(contents, digests, strict=True):
-        last_seq += 1
-        values["seq"], values["prev_hash"] = last_seq, last_hash
-        values["entry_hash"] = last_hash = link_hash(last_hash, last_seq, digest)
-        written.append(WrittenEntry(last_seq, values["entry_id"], last_hash, values["occurred_at"]))
-    await repository.insert_entries(session, contents)
-    return written
+    placed = await repository.append_chained(session, contents, digests, commit=commit)
+    return [
+        WrittenEntry(seq, values["entry_id"], entry_hash, values["occurred_at"])
+        for values, (seq, entry_hash) in zip(contents, placed, strict=True)
+    ]
 
 
 async def append(session: AsyncSession, record: LedgerRecord) -> WrittenEntry:
@@ -139,16 +137,20 @@ async def append(session: AsyncSession, record: LedgerRecord) -> WrittenEntry:
 
 
 async def commit_batch(session: AsyncSession, units: Sequence[LedgerUnit]) -> list[WrittenEntry]:
-    """Group commit: the chain head once, every entry in order with its extras, one COMMIT.
+    """Group commit: every unit's extras, then the chain head once, every entry, one COMMIT.
 
+    The extras run first, before the chain-head lock (they only add rows naming the entry's
+    fixed ``entry_id``), so the lock is held for the entries and the COMMIT alone.
     Returns only after COMMIT returned, so each entry is durable when its caller hears of it.
     Raises whatever the database raised; the caller rolls back (hub.audit.writer).
     """
     contents = [_content(unit.record, entry_id=unit.entry_id) for unit in units]
-    entries = await _append_all(session, contents)
-    for unit, entry in zip(units, entries, strict=True):
+    await repository.begin(session)
+    for unit in units:
         if unit.extras is not None:
-            await unit.extras(session, entry)
+            await unit.extras(session, unit.entry_id)
+    entries = await _append_all(session, contents, commit=True)
+    # PostgreSQL: COMMIT went with the INSERT; this ends the session's transaction to match.
     await session.commit()
     return entries
 

@@ -27,7 +27,7 @@ from adapters.base import (
 )
 from adapters.lookup import contains_wildcard
 from governance.catalogue import Catalogue
-from hub.audit.service import LedgerRecord, LedgerUnit, WrittenEntry
+from hub.audit.service import LedgerRecord, LedgerUnit
 from hub.audit.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.errors import (
@@ -175,7 +175,7 @@ class QueryService:
         await session.rollback()
         hit_refs = self._hit_refs
 
-        async def extras(transaction: AsyncSession, entry: WrittenEntry) -> None:
+        async def extras(transaction: AsyncSession, entry_id: str) -> None:
             if record.outcome == "released":  # the refs live and die with the ledger entry
                 await hit_refs.add(
                     transaction,
@@ -184,11 +184,11 @@ class QueryService:
                     register=record.register,
                     client_id=record.client_id or "",
                     request_id=record.request_id,
-                    ledger_entry_id=entry.entry_id,
+                    ledger_entry_id=entry_id,
                     window_ends=hit_window_ends,
                 )
             for task in tasks:
-                task.ledger_entry_id = entry.entry_id
+                task.ledger_entry_id = entry_id
                 add_task(transaction, task)
 
         with stage_clock.measure("ledger"):

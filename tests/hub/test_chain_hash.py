@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import orjson
 import pytest
 
-from hub.audit.chain import CHAINED_COLUMNS, GENESIS_HASH, entry_hash
+from hub.audit.chain import (
+    CHAINED_COLUMNS,
+    CONTENT_COLUMNS,
+    GENESIS_HASH,
+    content_digest,
+    entry_hash,
+    link_hash,
+)
 
 # Computed once with the original implementation (session 2); never update this constant.
 PINNED = "1f24624a3ee72ab6a779b17d8a935a6149accae6b86f5f159199c71fc257398a"
@@ -74,3 +83,53 @@ def test_fields_transformed_is_hashed_only_when_something_was_transformed() -> N
     transformed = entry_hash({**base, "fields_transformed": {"birth": "year_month"}})
     assert transformed != PINNED
     assert transformed != entry_hash({**base, "fields_transformed": {"birth": "year"}})
+
+
+# Version 2, computed with its first implementation (json.JSONEncoder, issue 14 round 1):
+# a faster encoder must give the same digest, or entries written before it stop verifying.
+PINNED_V2_DIGEST = "ccf6fd141a36afbbba8c78f7d1fa21df9106987635cb3c471a00604ed9e36501"
+PINNED_V2_LINK = "f37ea2cbeec2dc48432d69d9b6027bda8d6383f399f7dd1fadd3eb8720e8439f"
+
+
+def _v2_values() -> dict[str, Any]:
+    values: dict[str, Any] = dict.fromkeys(CONTENT_COLUMNS)
+    values.update(
+        entry_id="e7",
+        occurred_at=datetime(2026, 11, 30, 20, 5, 3, 123456, tzinfo=UTC),
+        request_id='r\u00e9\t\n\x00\x1f\x7f"\\/\u2028\u2029',  # escapes and non-ASCII
+        client_id="c",
+        authority="wohngeldstelle",
+        user_roles=["a", "ß", "€", "😀"],
+        purpose="wohngeld_antrag",
+        register="melderegister",
+        kind="person",
+        hit_person_ids=["P-1", "P-2"],
+        fields_released=["name", "birth"],
+        outcome="released",
+        http_status=200,
+        tag="query:melderegister:released",
+        catalogue_revision=3,
+        legal_basis=["BMG §37 Abs. 1"],
+        reasons=[],
+        retention_class="L-MELDE",
+        hash_version=2,
+        user_roles_ignored=[],
+        case_reference="AZ 12/3 \u00a0x",
+        fields_transformed={"birth": "year_month", "addresses": "city_only"},
+    )
+    return values
+
+
+def test_version_2_digest_and_link_are_unchanged() -> None:
+    digest = content_digest(_v2_values())
+    assert digest == PINNED_V2_DIGEST
+    assert link_hash(GENESIS_HASH, 7, digest) == PINNED_V2_LINK
+
+
+def test_version_2_encoding_equals_the_standard_library_for_every_character() -> None:
+    """The digest's encoder (orjson) against the one version 2 was defined with, char by char."""
+    standard = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    characters = [chr(code) for code in range(0x3000)] + ["\U0001f600", "\U0010ffff", "\ufeff"]
+    documents: list[Any] = [[2, character, [character], None, 3, True] for character in characters]
+    for document in documents:
+        assert orjson.dumps(document) == standard(document).encode("utf-8"), document

@@ -78,8 +78,8 @@ def _with_task(task_id: str) -> LedgerUnit:
     request_id = f"req-{uuid.uuid4()}"
     task = _task(task_id, request_id)
 
-    async def extras(session: AsyncSession, entry: WrittenEntry) -> None:
-        task.ledger_entry_id = entry.entry_id
+    async def extras(session: AsyncSession, entry_id: str) -> None:
+        task.ledger_entry_id = entry_id
         add_task(session, task)
 
     return LedgerUnit(record=_record(request_id), extras=extras)
@@ -334,3 +334,33 @@ def _swap_out(path: Path, away: Path) -> None:
 def _swap_back(path: Path, away: Path) -> None:
     path.rmdir()
     shutil.move(away, path)
+
+
+class TestKeptConnection:
+    async def test_a_writer_connection_killed_while_idle_costs_no_answer(
+        self,
+        writer: LedgerWriter,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clean_database: str,
+    ) -> None:
+        """PostgreSQL: the writer keeps its connection; one the server ended is replaced."""
+        if make_url(clean_database).get_backend_name() != "postgresql":
+            pytest.skip("the writer keeps a connection on PostgreSQL only")
+        await writer.write(LedgerUnit(record=_record("before")))
+        killer = create_engine(clean_database)
+        try:
+            with killer.connect() as connection:
+                killed = connection.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                ).scalar_one()
+        finally:
+            killer.dispose()
+        assert killed >= 1
+        entry = await asyncio.wait_for(writer.write(LedgerUnit(record=_record("after"))), 10)
+        assert entry.seq == 2
+        assert writer.stats.failed == 0
+        assert [row["request_id"] for row in ledger_rows(clean_database)] == ["before", "after"]
+        assert (await _verify(sessionmaker)).ok

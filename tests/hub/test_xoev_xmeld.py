@@ -146,6 +146,46 @@ def personensuche(
     return root
 
 
+def freie_suche(
+    xoev_schema_dir: Path,
+    *,
+    codes: tuple[str, ...],
+    house_letter: bool = True,
+    only_these_codes: bool = False,
+) -> etree._Element:
+    """The official 1332 sample, re-aimed at Anna Müller's building (Rheinstraße 12).
+
+    ``codes`` go first among the sample's anforderungselemente (``only_these_codes``: instead
+    of them); ``house_letter=False`` drops the sample's "a" (no. 12 instead of 12 a).
+    """
+    message = copy.deepcopy(official(xoev_schema_dir, SAMPLE_1332))
+    _set(message, "x:datenAbrufendeStelle/x:anlassDesAbrufs", "strafverfolgung")
+    data = message.find("x:suchprofil/x:auswahldaten", NS)
+    assert data is not None
+    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:nachname/name", "Müller")
+    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:vornamen/name", "Anna")
+    inland = "x:wohnung/x:anschrift/x:anschrift.inland/"
+    _set(data, inland + "strasse", "Rheinstraße")
+    number = data.find(inland + "x:hausnummerOderHausnummernbereich/x:hausnummer", NS)
+    assert number is not None
+    _set(number, "hausnummer", "12")
+    if not house_letter:
+        number.remove(number.find("hausnummerBuchstabeZusatzziffer"))
+    for member in ("x:geburtsdaten", "x:geschlecht"):
+        data.remove(data.find(member, NS))
+    _set(message, "x:steuerungsinformationen/x:suchbereich/x:bundesland/code", "06")
+    steering = message.find("x:steuerungsinformationen", NS)
+    assert steering is not None
+    if only_these_codes:
+        for node in steering.findall("x:anforderungselement", NS):
+            steering.remove(node)
+    for index, code in enumerate(codes):
+        element = etree.Element(f"{{{X}}}anforderungselement")
+        etree.SubElement(element, "code").text = code
+        steering.insert(index, element)
+    return message
+
+
 def to_bytes(root: etree._Element) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
@@ -499,22 +539,8 @@ class TestFreieSuche:
         residents: str,
         xoev_schema_dir: Path,
     ) -> None:
-        message = copy.deepcopy(official(xoev_schema_dir, SAMPLE_1332))
-        _set(message, "x:datenAbrufendeStelle/x:anlassDesAbrufs", "strafverfolgung")
-        data = message.find("x:suchprofil/x:auswahldaten", NS)
-        _set(data, "x:name/x:name/x:nachnameUndVornamen/x:nachname/name", "Müller")
-        _set(data, "x:name/x:name/x:nachnameUndVornamen/x:vornamen/name", "Anna")
-        inland = "x:wohnung/x:anschrift/x:anschrift.inland/"
-        _set(data, inland + "strasse", "Rheinstraße")
-        _set(data, inland + "x:hausnummerOderHausnummernbereich/x:hausnummer/hausnummer", "12")
-        data.remove(data.find("x:geburtsdaten", NS))
-        data.remove(data.find("x:geschlecht", NS))
-        _set(message, "x:steuerungsinformationen/x:suchbereich/x:bundesland/code", "06")
-        steering = message.find("x:steuerungsinformationen", NS)
-        for code in ("21", "18", "11"):  # Straße, Postleitzahl, Geburtsdatum
-            element = etree.Element(f"{{{X}}}anforderungselement")
-            etree.SubElement(element, "code").text = code
-            steering.insert(0, element)
+        # Geburtsdatum, Postleitzahl, Straße besides the sample's own codes
+        message = freie_suche(xoev_schema_dir, codes=("11", "18", "21"))
         token = await token_for("polizei")
         response = await post(http, token, to_bytes(message))
         root = answer_of(response, xoev_schema_dir)

@@ -10,7 +10,6 @@ back from the 1331.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,11 +27,9 @@ from tests.hub.conftest import TokenFactory
 from tests.hub.ledger_helpers import ledger_rows
 from tests.hub.test_xoev_xmeld import (
     NS,
-    SAMPLE_1332,
-    X,
     _set,
     answer_of,
-    official,
+    freie_suche,
     personensuche,
     post,
     status_of,
@@ -350,30 +347,8 @@ class TestJsonAndXmeldAgree:
 
 
 def _freie_suche(schema_dir: Path, codes_asked: tuple[str, ...]) -> etree._Element:
-    """The official 1332 sample, re-aimed at Anna Müller's building with these codes."""
-    message = copy.deepcopy(official(schema_dir, SAMPLE_1332))
-    _set(message, "x:datenAbrufendeStelle/x:anlassDesAbrufs", "strafverfolgung")
-    data = message.find("x:suchprofil/x:auswahldaten", NS)
-    assert data is not None
-    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:nachname/name", "Müller")
-    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:vornamen/name", "Anna")
-    inland = "x:wohnung/x:anschrift/x:anschrift.inland/"
-    _set(data, inland + "strasse", "Rheinstraße")
-    number = data.find(inland + "x:hausnummerOderHausnummernbereich/x:hausnummer", NS)
-    assert number is not None
-    number.remove(number.find("hausnummerBuchstabeZusatzziffer"))  # Anna lives at no. 12
-    for member in ("x:geburtsdaten", "x:geschlecht"):
-        data.remove(data.find(member, NS))
-    _set(message, "x:steuerungsinformationen/x:suchbereich/x:bundesland/code", "06")
-    steering = message.find("x:steuerungsinformationen", NS)
-    assert steering is not None
-    for node in steering.findall("x:anforderungselement", NS):
-        steering.remove(node)
-    for index, code in enumerate(codes_asked):
-        element = etree.Element(f"{{{X}}}anforderungselement")
-        etree.SubElement(element, "code").text = code
-        steering.insert(index, element)
-    return message
+    """A 1332 for Anna Müller's building (no. 12) asking exactly these codes."""
+    return freie_suche(schema_dir, codes=codes_asked, house_letter=False, only_these_codes=True)
 
 
 class TestFreeSearchSecurityData:

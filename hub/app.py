@@ -25,11 +25,14 @@ from hub.catalogue.endpoints import router as catalogue_router
 from hub.catalogue.purposes_endpoints import router as catalogue_purposes_router
 from hub.catalogue.records_endpoints import router as records_router
 from hub.config import Settings
-from hub.db import create_hub_engine, create_sessionmaker
+from hub.db import ClientTimeouts, create_hub_engine, create_sessionmaker
 from hub.errors import install_problem_handlers
+from hub.health import default_checks, readyz
+from hub.health import router as health_router
 from hub.kit.catalogue_cache import CatalogueCache
 from hub.kit.stages import stage_clock
 from hub.logging import RequestIdMiddleware, configure_logging
+from hub.metrics import MetricsMiddleware, metrics_endpoint
 from hub.policy.engine import EmbeddedRegoEngine, PolicyEngine, announced_revision
 from hub.policy.opa_remote import RemoteOpaEngine
 from hub.query.endpoints import router as query_router
@@ -60,6 +63,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.database_url,
         pool_size=settings.database_pool_size,
         statement_timeout_ms=settings.statement_timeout_ms,
+        timeouts=ClientTimeouts(
+            connect_seconds=settings.database_connect_timeout_seconds,
+            pool_seconds=settings.database_pool_timeout_seconds,
+            round_trip_ms=settings.database_client_timeout_ms,
+            busy_ms=settings.database_busy_timeout_ms,
+        ),
     )
     sessionmaker = create_sessionmaker(engine)
     adapters = load_adapters(
@@ -109,6 +118,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         hit_refs=HitRefs(sessionmaker),
         ledger=ledger_writer,
     )
+    state.readiness_checks = default_checks()  # /readyz (hub.health)
     stage_clock.enabled = settings.stage_times_file is not None
     try:
         yield
@@ -132,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.settings = settings
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)
     for router in (auth_router, query_router, tasks_router, audit_router, xoev_router):
@@ -143,8 +154,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(duties_router)  # duty done by a steward (issue 6 item 5)
     install_ui(app, settings)  # /ui workbenches: session cookie, static files, pages
 
-    @app.get("/health", tags=["ops"])
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
-
+    app.include_router(health_router)  # /healthz, /readyz (issue 17)
+    # The old probe path answers as /readyz: it must not stay 200 with the database frozen.
+    app.add_api_route("/health", readyz, include_in_schema=False)
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    if settings.otel_enabled:
+        _instrument_traces(app)
     return app
+
+
+def _instrument_traces(app: FastAPI) -> None:
+    """Spans per request; the logs then carry their trace id (exporters: OTEL_* variables)."""
+    from opentelemetry.instrumentation.fastapi import (  # noqa: PLC0415 - optional extra
+        FastAPIInstrumentor,
+    )
+
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")

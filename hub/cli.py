@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -66,32 +70,61 @@ def serve(
     port: Annotated[int, typer.Option()] = 8000,
     workers: Annotated[int, typer.Option(min=1)] = 1,
     access_log: Annotated[bool, typer.Option(help="log every HTTP request (path, status)")] = False,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(help="proxies trusted for X-Forwarded-* (default HUB_FORWARDED_ALLOW_IPS)"),
+    ] = None,
 ) -> None:
     """Serve the API (uvicorn with httptools and uvloop; README "Performance")."""
     import uvicorn  # noqa: PLC0415
 
-    uvicorn.run(
-        "hub.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        **server_options(access_log=access_log),
-    )
+    trusted = forwarded_allow_ips or Settings().forwarded_allow_ips
+    with _metrics_directory(workers):
+        uvicorn.run(
+            "hub.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            **server_options(access_log=access_log, forwarded_allow_ips=trusted),
+        )
 
 
-def server_options(*, access_log: bool = False) -> dict[str, Any]:
+@contextlib.contextmanager
+def _metrics_directory(workers: int) -> Iterator[None]:
+    """Several workers: an empty folder where each writes its metrics (``/metrics`` sums)."""
+    from hub.metrics import MULTIPROC_ENV  # noqa: PLC0415
+
+    if workers == 1 or os.environ.get(MULTIPROC_ENV):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="hub-metrics-") as folder:
+        os.environ[MULTIPROC_ENV] = folder  # inherited by the worker processes
+        try:
+            yield
+        finally:
+            os.environ.pop(MULTIPROC_ENV, None)
+
+
+def server_options(
+    *, access_log: bool = False, forwarded_allow_ips: str | None = None
+) -> dict[str, Any]:
     """The uvicorn options of ``hub serve`` (``make bench`` serves its yardstick app alike)."""
     # httptools and uvloop named explicitly: uvicorn's "auto" would fall back to h11 and
     # asyncio without a word if they were missing, at about half the speed (issue 14).
     # No access log by default: every query is in the access ledger already.
-    return {
+    # Forwarded headers only from the proxies named (the client's address and https scheme
+    # behind the city's TLS proxy); none trusted unless configured.
+    options: dict[str, Any] = {
         "http": "httptools",
         "loop": "uvloop",
         "log_level": "info",
         "access_log": access_log,
-        "proxy_headers": False,
+        "proxy_headers": forwarded_allow_ips is not None,
     }
+    if forwarded_allow_ips is not None:
+        options["forwarded_allow_ips"] = forwarded_allow_ips
+    return options
 
 
 @catalogue_app.command("load")

@@ -140,7 +140,17 @@ class Settings(BaseSettings):
     environment: Literal["development", "testing", "production"] = "development"
     database_url: str = DEFAULT_DATABASE_URL
     database_pool_size: int = Field(default=10, ge=1, le=200)
-    statement_timeout_ms: int = Field(default=5_000, ge=100)
+    # Server-side bound of one statement: below the client's bound, so a slow statement is
+    # ended by PostgreSQL itself and the connection stays usable.
+    statement_timeout_ms: int = Field(default=3_000, ge=100)
+    # Client-side bounds (hub.db): a server that does not answer at all (frozen, partitioned)
+    # cannot enforce statement_timeout. Connect (libpq connect_timeout, whole seconds), wait
+    # for a pooled connection, and each round trip to the server; together well under a
+    # procedure's HTTP timeout. SQLite: how long a writer waits for the write lock.
+    database_connect_timeout_seconds: int = Field(default=2, ge=1, le=60)
+    database_pool_timeout_seconds: float = Field(default=1.0, gt=0, le=60)
+    database_client_timeout_ms: int = Field(default=4_000, ge=100)
+    database_busy_timeout_ms: int = Field(default=3_000, ge=10)
 
     # OAuth2 / JWT (CONTRACT §2)
     issuer: str = "http://127.0.0.1:8000"
@@ -198,6 +208,23 @@ class Settings(BaseSettings):
 
     # Records of processing (Art. 30), DCAT-AP.de export, duties (issue 6 items 4-5)
     catalogue: CatalogueSettings = Field(default_factory=CatalogueSettings)
+
+    # Operations (issue 17): behind the city's TLS proxy. Every absolute URL the hub emits
+    # (the OIDC redirect_uri) starts with public_base_url when set; forwarded_allow_ips names
+    # the proxies whose X-Forwarded-Proto/-For uvicorn trusts (``hub serve``), unset: none.
+    public_base_url: str | None = None
+    forwarded_allow_ips: str | None = None
+    # Traces: OpenTelemetry instrumentation of FastAPI (optional dependency, off by default).
+    otel_enabled: bool = False
+
+    @model_validator(mode="after")
+    def _client_bound_above_server_bound(self) -> Settings:
+        if self.database_client_timeout_ms <= self.statement_timeout_ms:
+            raise ValueError(
+                "HUB_DATABASE_CLIENT_TIMEOUT_MS must exceed HUB_STATEMENT_TIMEOUT_MS: the "
+                "server ends slow statements itself, the client bound only catches silence"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_development_defaults_in_production(self) -> Settings:

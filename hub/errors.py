@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hub.serialise.json import JsonResponse
@@ -122,6 +123,12 @@ class AuditUnavailable(HubError):
     status, slug, title = 503, "audit-unavailable", "Access ledger unavailable"
 
 
+class DatabaseUnavailable(HubError):
+    """The hub's database did not answer within the client-side bounds (hub.db)."""
+
+    status, slug, title = 503, "database-unavailable", "Database unavailable"
+
+
 class InternalFailure(HubError):
     status, slug, title = 500, "internal-error", "Internal error"
 
@@ -215,8 +222,32 @@ async def _handle_unexpected(request: Request, _exc: Exception) -> JsonResponse:
     )
 
 
+def database_unreachable(error: BaseException) -> bool:
+    """A database error that says the database is not there (not a bug in a statement)."""
+    if isinstance(error, sa_exc.TimeoutError | sa_exc.OperationalError):
+        return True  # pool checkout bound, lost or severed connection, SQLite busy
+    return isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated
+
+
+async def _handle_database_error(request: Request, exc: Exception) -> JsonResponse:
+    if not database_unreachable(exc):
+        raise exc  # a failing statement is a bug: the 500 handler logs it
+    from hub.logging import get_logger  # noqa: PLC0415 - logging imports nothing from here
+
+    get_logger(__name__).warning("database_unavailable", error=exc.__class__.__name__)
+    return problem_response(
+        status=503,
+        slug=DatabaseUnavailable.slug,
+        title=DatabaseUnavailable.title,
+        detail="the hub database did not answer in time; nothing was released",
+        request=request,
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HubError, _handle_hub_error)
+    app.add_exception_handler(sa_exc.DBAPIError, _handle_database_error)
+    app.add_exception_handler(sa_exc.TimeoutError, _handle_database_error)
     app.add_exception_handler(RequestValidationError, _handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, _handle_http_error)
     app.add_exception_handler(Exception, _handle_unexpected)

@@ -1,28 +1,135 @@
-"""Structured JSON logs with the request id bound per request.
+"""Structured JSON logs with the request id (and trace id) bound per request.
 
-Field values never go into logs: log field names and ids only.
+Field values never go into logs: log field names and ids only. Every record, the hub's own
+(structlog) and those of uvicorn, SQLAlchemy and psycopg (stdlib logging), leaves as one JSON
+line on standard output, with ``request_id`` and, when OpenTelemetry traces the request,
+``trace_id``. Two things are kept out on the way (issue 17 item 4):
+
+- exception texts lose what a database error quotes from rows: PostgreSQL's ``DETAIL`` lines
+  (``Failing row contains (...)``) and SQLAlchemy's ``[parameters: ...]`` (the engines also
+  run with ``hide_parameters``);
+- the access log keeps no query-string values (the DPO's person and user filters, a
+  steward's free-text reason): ``?person=…&user=…``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import sys
 import uuid
+from typing import Any
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from structlog.typing import EventDict, WrappedLogger
+
+_HANDLER_NAME = "hub-json"
+_MASK = "…"
+# "DETAIL:  Failing row contains (…)", "DETAIL:  Key (email)=(…) already exists." - up to
+# the line's end; a SQLAlchemy "[parameters: …]" block up to its closing bracket.
+_DETAIL = re.compile(r"(DETAIL:)[^\n]*")
+_PARAMETERS = re.compile(r"\[parameters: .*?\]\n?(?=\(Background|\Z|\n)", re.DOTALL)
+_QUERY_VALUE = re.compile(r"=([^&\s\"]*)")
+
+
+def redact(text: str) -> str:
+    """``text`` without the row contents and bound parameters a database error quotes."""
+    text = _DETAIL.sub(rf"\1 {_MASK}", text)
+    return _PARAMETERS.sub(f"[parameters: {_MASK}]\n", text)
+
+
+def mask_query(target: str) -> str:
+    """``/v1/audit/entries?person=P-1&user=x`` -> ``/v1/audit/entries?person=…&user=…``."""
+    path, separator, query = target.partition("?")
+    if not separator:
+        return target
+    return f"{path}?{_QUERY_VALUE.sub('=' + _MASK, query)}"
+
+
+def _redact_exception(_logger: WrappedLogger, _name: str, event_dict: EventDict) -> EventDict:
+    exception = event_dict.get("exception")
+    if isinstance(exception, str):
+        event_dict["exception"] = redact(exception)
+    return event_dict
+
+
+def _add_trace_id(_logger: WrappedLogger, _name: str, event_dict: EventDict) -> EventDict:
+    try:
+        from opentelemetry import trace  # noqa: PLC0415 - optional, off by default
+    except ImportError:  # pragma: no cover - opentelemetry-api ships with the hub
+        return event_dict
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event_dict["trace_id"] = format(context.trace_id, "032x")
+    return event_dict
+
+
+class _AccessLogFilter(logging.Filter):
+    """uvicorn's access record carries the request target as an argument: mask its values."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):  # noqa: PLR2004
+            record.args = (*args[:2], mask_query(args[2]), *args[3:])
+        return True
+
+
+class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the current ``sys.stdout`` (so pytest's capture sees the lines too)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.setStream(sys.stdout)
+        super().emit(record)
+
+
+def _shared_processors() -> list[Any]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _add_trace_id,
+    ]
+
+
+def json_formatter() -> logging.Formatter:
+    """The one formatter of every log record (also used by the tests' log capture)."""
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=_shared_processors(),
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            _redact_exception,
+            structlog.processors.JSONRenderer(),
+        ],
+    )
 
 
 def configure_logging(*, level: str = "INFO") -> None:
-    logging.basicConfig(format="%(message)s", level=level)
+    """Idempotent: the app factory calls it once per app (tests build many)."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
+        root.removeHandler(handler)
+    handler = _StdoutHandler()
+    handler.set_name(_HANDLER_NAME)
+    handler.setFormatter(json_formatter())
+    root.addHandler(handler)
+    root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _AccessLogFilter) for f in access.filters):
+        access.addFilter(_AccessLogFilter())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        # uvicorn's own plain-text handlers would repeat each record unmasked and unredacted.
+        logging.getLogger(name).handlers.clear()
+        logging.getLogger(name).propagate = True
     structlog.configure(
         processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
+            *_shared_processors(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         cache_logger_on_first_use=True,
     )

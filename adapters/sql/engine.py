@@ -6,6 +6,7 @@ async driver is chosen here. The hub's own database uses the same factories.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ def _prepare_sqlite_file(url: URL) -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def install_sqlite_hooks(engine: Engine) -> None:
+def install_sqlite_hooks(engine: Engine, *, busy_timeout_ms: int = 30_000) -> None:
     """Take over transaction control from pysqlite so a writer can BEGIN IMMEDIATE.
 
     SQLite allows one writer; starting the ledger transaction IMMEDIATE serialises the
@@ -54,7 +55,7 @@ def install_sqlite_hooks(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
@@ -72,7 +73,16 @@ def create_async_database_engine(
     application_name: str,
     pool_size: int = 10,
     statement_timeout_ms: int = 5_000,
+    pool_timeout_seconds: float = 30.0,
+    connect_timeout_seconds: int | None = None,
+    busy_timeout_ms: int = 30_000,
+    async_connect: Callable[..., Any] | None = None,
 ) -> AsyncEngine:
+    """``async_connect`` replaces psycopg's ``AsyncConnection.connect`` (client-side bounds).
+
+    Bound parameters never appear in error messages (``hide_parameters``): they carry
+    register and ledger values, and exceptions end up in logs.
+    """
     target = async_url(url)
     # A fixed pool whose connections stay open: no overflow connections opened and closed
     # under load (a PostgreSQL backend forked, or a SQLite thread started, per request).
@@ -80,21 +90,37 @@ def create_async_database_engine(
     if is_sqlite(target):
         _prepare_sqlite_file(target)
         in_memory = target.database in (None, "", ":memory:")  # a StaticPool, no sizes
-        pool = {} if in_memory else {"pool_size": pool_size, "max_overflow": 0}
-        engine = create_async_engine(target, connect_args={"timeout": 30}, **pool)
-        install_sqlite_hooks(engine.sync_engine)
+        pool: dict[str, Any] = (
+            {}
+            if in_memory
+            else {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": pool_timeout_seconds}
+        )
+        engine = create_async_engine(
+            target,
+            connect_args={"timeout": busy_timeout_ms / 1000},
+            hide_parameters=True,
+            **pool,
+        )
+        install_sqlite_hooks(engine.sync_engine, busy_timeout_ms=busy_timeout_ms)
         return engine
     # Server options given in the URL (e.g. ``?options=-c role=hub_app``) are kept.
     url_options = str(target.query.get("options", ""))
+    connect_args: dict[str, Any] = {
+        "application_name": application_name,
+        "options": f"{url_options} -c statement_timeout={statement_timeout_ms}".strip(),
+    }
+    if connect_timeout_seconds is not None:
+        connect_args["connect_timeout"] = connect_timeout_seconds
+    if async_connect is not None:
+        connect_args["async_creator_fn"] = async_connect
     return create_async_engine(
         target.difference_update_query(["options"]),
         pool_size=pool_size,
         max_overflow=0,
+        pool_timeout=pool_timeout_seconds,
         pool_pre_ping=True,
-        connect_args={
-            "application_name": application_name,
-            "options": f"{url_options} -c statement_timeout={statement_timeout_ms}".strip(),
-        },
+        hide_parameters=True,
+        connect_args=connect_args,
     )
 
 
@@ -103,9 +129,12 @@ def create_sync_database_engine(url: str | URL, *, application_name: str) -> Eng
     target = sync_url(url)
     if is_sqlite(target):
         _prepare_sqlite_file(target)
-        engine = create_engine(target, connect_args={"timeout": 30})
+        engine = create_engine(target, connect_args={"timeout": 30}, hide_parameters=True)
         install_sqlite_hooks(engine)
         return engine
     return create_engine(
-        target, pool_pre_ping=True, connect_args={"application_name": application_name}
+        target,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args={"application_name": application_name},
     )

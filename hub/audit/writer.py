@@ -30,6 +30,7 @@ from hub.audit import service as ledger
 from hub.audit.service import LedgerUnit, WrittenEntry
 from hub.errors import AuditUnavailable
 from hub.logging import get_logger
+from hub.metrics import LEDGER_BATCH_SIZE, LEDGER_COMMIT_SECONDS, LEDGER_FAILED
 
 _log = get_logger(__name__)
 
@@ -152,7 +153,8 @@ class LedgerWriter:
 
     async def _write(self, batch: list[_Pending]) -> None:
         try:
-            entries = await self._commit([pending.unit for pending in batch])
+            with LEDGER_COMMIT_SECONDS.time():
+                entries = await self._commit([pending.unit for pending in batch])
         except Exception as error:  # noqa: BLE001 - any failure: split, then answer 503
             if len(batch) == 1:
                 self._fail(batch[0], error)
@@ -211,12 +213,14 @@ class LedgerWriter:
         self.stats.batches += 1
         self.stats.entries += len(batch)
         self.stats.largest_batch = max(self.stats.largest_batch, len(batch))
+        LEDGER_BATCH_SIZE.observe(len(batch))
         for pending, entry in zip(batch, entries, strict=True):
             if not pending.future.done():
                 pending.future.set_result(entry)
 
     def _fail(self, pending: _Pending, error: BaseException) -> None:
         self.stats.failed += 1
+        LEDGER_FAILED.inc()
         _log.error(
             "ledger_write_failed",
             register=pending.unit.record.register,

@@ -46,6 +46,7 @@ from hub.errors import (
 from hub.kit.catalogue_cache import CatalogueCache
 from hub.kit.stages import stage_clock
 from hub.logging import get_logger
+from hub.metrics import ADAPTER_ERRORS, ADAPTER_SECONDS, POLICY_SECONDS
 from hub.models import Task
 from hub.policy.engine import PolicyEngine, PolicyFailure
 from hub.policy.input import build_policy_input
@@ -202,7 +203,7 @@ class QueryService:
 
     async def _decide(self, policy_input: dict[str, Any]) -> Decision:
         try:
-            with stage_clock.measure("policy"):
+            with stage_clock.measure("policy"), POLICY_SECONDS.time():
                 return await asyncio.wait_for(
                     self._policy.decide(policy_input), timeout=self._policy_timeout
                 )
@@ -212,11 +213,12 @@ class QueryService:
                 "no policy decision could be made; nothing was released"
             ) from error
 
-    async def _call_adapter(self, call: Awaitable[T]) -> T:
+    async def _call_adapter(self, call: Awaitable[T], *, register: str) -> T:
         try:
-            with stage_clock.measure("lookup"):
+            with stage_clock.measure("lookup"), ADAPTER_SECONDS.labels(register).time():
                 return await asyncio.wait_for(call, timeout=self._adapter_timeout)
         except TimeoutError as error:
+            ADAPTER_ERRORS.labels(register, "timeout").inc()
             raise RegisterTimeout("the register did not answer in time") from error
         except adapter_errors.InvalidLookup as error:
             raise InvalidQuery(
@@ -225,6 +227,7 @@ class QueryService:
         except adapter_errors.TooManyMatches as error:
             raise TooManyHits(f"more than {self._max_hits} hits; add search criteria") from error
         except adapter_errors.AdapterError as error:
+            ADAPTER_ERRORS.labels(register, error.__class__.__name__).inc()
             _log.error("adapter_failed", error=error.__class__.__name__)
             raise RegisterUnavailable("the register could not be reached") from error
 
@@ -274,7 +277,8 @@ class QueryService:
                     subject_ids=follow_up.subject_ids,
                     origin=_origin(record),
                 )
-            )
+            ),
+            register=record.register,
         )
         record.hit_person_ids = [hit.subject_id for hit in hits]
         final = transforms_as_catalogued(
@@ -349,7 +353,8 @@ class QueryService:
                     kind=kind,
                     origin=_origin(record),
                 )
-            )
+            ),
+            register=record.register,
         )
         notices = {hit.subject_id: h.notice for hit, h in released}
         records = []

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from hub.kit.public_url import public_url_for
 from hub.logging import get_logger
 from hub.ui import service
 from hub.ui.dependencies import (
@@ -141,7 +142,7 @@ async def oidc_start(request: Request, next: str | None = None) -> Response:  # 
         return RedirectResponse("/ui/login", status_code=303)
     request.session[OIDC_NEXT_KEY] = safe_next(next)
     try:
-        return await oidc.redirect(request, callback=str(request.url_for("ui_oidc_callback")))
+        return await oidc.redirect(request, callback=public_url_for(request, "ui_oidc_callback"))
     except OidcFailed as error:
         return _login_page(request, next_url=safe_next(next), error=str(error), status_code=502)
 

@@ -1,0 +1,112 @@
+"""Probes for the orchestrator (CONTRACT §11): ``/healthz`` (alive), ``/readyz`` (can serve).
+
+No authentication and no data: the answers name checks and their state, nothing else.
+``/readyz`` runs a list of named checks (:func:`default_checks`); each gets the app's state,
+raises (or overruns ``CHECK_TIMEOUT_SECONDS``) when its part cannot serve, and the answer is
+503 problem+json naming every failing part. A new part adds one :class:`ReadinessCheck`
+(a name and an async function) to :func:`default_checks`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from fastapi import APIRouter, Request
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.datastructures import State
+
+from hub.errors import problem_response
+from hub.serialise.json import JsonResponse
+
+CHECK_TIMEOUT_SECONDS: Final = 2.0
+
+CheckFunction = Callable[[State], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessCheck:
+    name: str  # named in the 503 answer, e.g. "database"
+    check: CheckFunction
+
+
+class NotReady(Exception):
+    """A part cannot serve; the message says why (no data, no values)."""
+
+
+async def database_reachable(state: State) -> None:
+    engine: AsyncEngine = state.engine
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+async def policy_answering(state: State) -> None:
+    # An empty input: every policy must come back with a well-formed decision (a denial).
+    await state.policy.decide({})
+
+
+async def ledger_writer_running(state: State) -> None:
+    if not state.ledger_writer.running:
+        raise NotReady("the ledger writer is not running")
+
+
+async def catalogue_loaded(state: State) -> None:
+    await state.catalogue.get()
+
+
+def default_checks() -> list[ReadinessCheck]:
+    """What ``/readyz`` asks, in order. Register freshness (mirrors) joins this list."""
+    return [
+        ReadinessCheck("database", database_reachable),
+        ReadinessCheck("policy", policy_answering),
+        ReadinessCheck("ledger_writer", ledger_writer_running),
+        ReadinessCheck("catalogue", catalogue_loaded),
+    ]
+
+
+async def _failure(check: ReadinessCheck, state: State) -> str | None:
+    """None if the check passed, else the error class (never the message: it may quote data)."""
+    try:
+        await asyncio.wait_for(check.check(state), timeout=CHECK_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return "timeout"
+    except Exception as error:  # noqa: BLE001 - any failure means not ready
+        return error.__class__.__name__
+    return None
+
+
+async def readiness(state: State) -> dict[str, str]:
+    """Each check's state: ``ok`` or why it failed (an error class or ``timeout``)."""
+    checks: list[ReadinessCheck] = getattr(state, "readiness_checks", None) or default_checks()
+    failures = await asyncio.gather(*(_failure(check, state) for check in checks))
+    return {check.name: failure or "ok" for check, failure in zip(checks, failures, strict=True)}
+
+
+router = APIRouter(tags=["ops"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """The process is alive and its event loop answers."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "A part cannot serve"}})
+async def readyz(request: Request) -> Any:
+    """Database, policy engine, ledger writer and catalogue can serve; else 503 naming them."""
+    checks = await readiness(request.app.state)
+    failing = [name for name, state in checks.items() if state != "ok"]
+    if not failing:
+        return JsonResponse({"status": "ready", "checks": checks})
+    return problem_response(
+        status=503,
+        slug="not-ready",
+        title="Not ready",
+        detail="not ready: " + ", ".join(failing),
+        request=request,
+        failing=failing,
+        checks=checks,
+    )

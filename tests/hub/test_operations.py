@@ -1,0 +1,184 @@
+"""Probes and metrics (CONTRACT §11): no authentication, no data, failing parts named."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.engine import make_url
+
+from hub.config import Settings
+from hub.health import ReadinessCheck, readiness
+from tests.conftest import REPO, _create_postgres_database, _drop_postgres_database
+from tests.fixtures.factories import import_persons, load_default_catalogue, person
+from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
+from tests.hub.test_query_melderegister import URL, query
+from tests.ui.servers import free_port
+
+PROBLEM = "application/problem+json"
+HUB = str(Path(sys.executable).parent / "hub")
+
+
+class TestProbes:
+    async def test_healthz_answers_without_authentication(self, http: httpx.AsyncClient) -> None:
+        response = await http.get("/healthz")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok"}
+
+    async def test_readyz_names_every_part_it_checked(self, http: httpx.AsyncClient) -> None:
+        response = await http.get("/readyz")
+        assert response.status_code == 200, response.text
+        assert response.json() == {
+            "status": "ready",
+            "checks": {"database": "ok", "policy": "ok", "ledger_writer": "ok", "catalogue": "ok"},
+        }
+
+    async def test_a_stopped_ledger_writer_makes_readyz_503_naming_it(
+        self, app: FastAPI, http: httpx.AsyncClient
+    ) -> None:
+        await app.state.ledger_writer.stop()
+        for path in ("/readyz", "/health"):  # the old probe path must not stay 200
+            response = await http.get(path)
+            assert response.status_code == 503
+            assert response.headers["content-type"].startswith(PROBLEM)
+            problem = response.json()
+            assert problem["failing"] == ["ledger_writer"]
+            assert "ledger_writer" in problem["detail"]
+        assert (await http.get("/healthz")).status_code == 200  # alive, just not ready
+
+    async def test_a_further_check_joins_the_list(self, app: FastAPI) -> None:
+        async def stale(_state: object) -> None:
+            raise RuntimeError("mirror behind")
+
+        app.state.readiness_checks = [
+            *app.state.readiness_checks,
+            ReadinessCheck("mirrors", stale),
+        ]
+        checks = await readiness(app.state)
+        assert checks["mirrors"] == "RuntimeError"  # the class, never the message
+        assert checks["database"] == "ok"
+
+
+@pytest.fixture
+def doomed_database(database_url: str) -> Iterator[str]:
+    """A migrated PostgreSQL database of its own, which the test drops under the hub."""
+    if make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip("dropping the database under a running hub: PostgreSQL")
+    admin = os.environ["HUB_TEST_DATABASE_URL"]
+    name, url = _create_postgres_database(admin)
+    from hub.kit.migrate import upgrade_head  # noqa: PLC0415
+
+    upgrade_head(url)
+    load_default_catalogue(url)
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(admin, name)
+
+
+async def test_readyz_is_503_naming_the_database_when_it_is_gone(
+    doomed_database: str, tmp_path: Path
+) -> None:
+    settings = hub_settings(doomed_database, tmp_path)
+    async with running_hub(settings) as app, asgi_client(app) as http:
+        assert (await http.get("/readyz")).status_code == 200
+        _drop_postgres_database(
+            os.environ["HUB_TEST_DATABASE_URL"], make_url(doomed_database).database or ""
+        )
+        started = time.monotonic()
+        response = await http.get("/health")
+        assert time.monotonic() - started < 3
+        assert response.status_code == 503
+        failing = response.json()["failing"]
+        assert "database" in failing
+        assert "catalogue" in failing  # it reads the catalogue revision from the database
+        assert "policy" not in failing
+
+
+class TestMetrics:
+    async def test_requests_decisions_and_ledger_are_counted_by_route_template(
+        self, http: httpx.AsyncClient, clean_database: str
+    ) -> None:
+        import_persons(clean_database, [person("P-1")])
+        token = await client_token(http, clean_database, authority="wohngeldstelle")
+        answer = await http.post(URL, json=query(), headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200
+        await http.get("/v1/audit/entries", params={"person": "P-1", "user": "m.schmidt"})
+        await http.get("/no/such/P-1/path")
+        text = (await http.get("/metrics")).text
+        route = 'route="/v1/registers/{register}/queries"'
+        assert f'hub_http_requests_total{{method="POST",{route},status="200"}} ' in text
+        assert 'route="unmatched"' in text
+        for family in (
+            "hub_policy_decision_seconds_count",
+            "hub_ledger_batch_entries_count",
+            "hub_ledger_commit_seconds_count",
+            'hub_adapter_call_seconds_count{register="melderegister"}',
+            "hub_db_pool_checked_out",
+        ):
+            assert family in text
+        # No person data, case reference, user or raw path in any label.
+        for secret in ("Müller", "Anna", "WG-2026-0042", "m.schmidt", "P-1", "/no/such"):
+            assert secret not in text
+
+
+def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
+    """``hub serve --workers 2`` sets up the multiprocess folder; /metrics sums both."""
+    port = free_port()
+    database = f"sqlite:///{tmp_path / 'hub.db'}"
+    env = {
+        **os.environ,
+        "HUB_DATABASE_URL": database,
+        "HUB_KEY_DIR": str(tmp_path / "keys"),
+        "HUB_POLICY_DIR": str(REPO / "policies"),
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    subprocess.run(  # noqa: S603
+        [HUB, "db", "upgrade"], env=env, check=True, cwd=tmp_path
+    )
+    server = subprocess.Popen(  # noqa: S603
+        [HUB, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        with httpx.Client(base_url=base) as client:
+            for _ in range(40):  # new connections: both workers take some
+                assert client.get("/healthz", headers={"Connection": "close"}).status_code == 200
+            text = client.get("/metrics").text
+        match = re.search(
+            r'hub_http_requests_total{method="GET",route="/healthz",status="200"} (\S+)', text
+        )
+        assert match is not None, text[:2000]
+        assert float(match.group(1)) >= 40
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_trusts_forwarded_headers_only_from_named_proxies() -> None:
+    from hub.cli import server_options  # noqa: PLC0415
+
+    assert server_options()["proxy_headers"] is False
+    behind = server_options(forwarded_allow_ips="10.20.0.0/16")
+    assert behind["proxy_headers"] is True
+    assert behind["forwarded_allow_ips"] == "10.20.0.0/16"
+    assert Settings(forwarded_allow_ips="10.20.0.5").forwarded_allow_ips == "10.20.0.5"

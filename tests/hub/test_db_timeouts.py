@@ -130,10 +130,10 @@ def _ledger_locked(database_url: str) -> Iterator[None]:
             holder.close()
         return
     plain = make_url(database_url).set(drivername="postgresql")
-    with psycopg.connect(plain.render_as_string(hide_password=False)) as holder:
-        holder.execute("LOCK TABLE ledger_entries IN ACCESS EXCLUSIVE MODE")
+    with psycopg.connect(plain.render_as_string(hide_password=False)) as locker:
+        locker.execute("LOCK TABLE ledger_entries IN ACCESS EXCLUSIVE MODE")
         yield
-        holder.rollback()
+        locker.rollback()
 
 
 async def test_an_unanswered_ledger_write_is_503_within_bounds_and_recovers(

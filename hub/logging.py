@@ -101,7 +101,8 @@ def json_formatter() -> logging.Formatter:
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
             _redact_exception,
-            structlog.processors.JSONRenderer(),
+            # UTF-8 as is: "Müller" stays greppable instead of "M\\u00fcller".
+            structlog.processors.JSONRenderer(ensure_ascii=False),
         ],
     )
 

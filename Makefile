@@ -24,7 +24,14 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet --ignore-requires-python --no-deps "opa-golib-python-bindings==0.4.4"
 	touch $@
 
-dev: $(VENV)/.dev-installed
+# checkov scans deploy/ in the tests (tests/test_deploy.py). It gets a virtualenv of its own:
+# its pins (packaging<24, ...) cannot share one with the hub's.
+CHECKOV := .tools/checkov/bin/checkov
+$(CHECKOV):
+	test -x .tools/checkov/bin/python || $(PYTHON) -m venv .tools/checkov
+	.tools/checkov/bin/pip install --quiet "checkov==3.3.30"
+
+dev: $(VENV)/.dev-installed $(CHECKOV)
 
 # The workbench tests drive Debian's Chromium headless through chromedriver (Selenium).
 browser:

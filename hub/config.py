@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/hub.db"
 
@@ -139,6 +140,9 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "testing", "production"] = "development"
     database_url: str = DEFAULT_DATABASE_URL
+    # The database password from a mounted secret file (Kubernetes), not an environment
+    # variable; it joins database_url at start-up.
+    database_password_file: Path | None = None
     database_pool_size: int = Field(default=10, ge=1, le=200)
     # Server-side bound of one statement: below the client's bound, so a slow statement is
     # ended by PostgreSQL itself and the connection stays usable.
@@ -217,6 +221,14 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str | None = None
     # Traces: OpenTelemetry instrumentation of FastAPI (optional dependency, off by default).
     otel_enabled: bool = False
+
+    @model_validator(mode="after")
+    def _password_from_file(self) -> Settings:
+        if self.database_password_file is not None:
+            password = self.database_password_file.read_text(encoding="utf-8").strip()
+            url = make_url(self.database_url).set(password=password)
+            self.database_url = url.render_as_string(hide_password=False)
+        return self
 
     @model_validator(mode="after")
     def _refuse_development_defaults_in_production(self) -> Settings:

@@ -11,6 +11,8 @@ Sections (``--only http,ledger`` runs some; the default runs all but ``verify``)
   on it and the worker's resident memory.
 - ``policy``, ``xmeld``: policy decision and XMeld round-trip micro-benchmarks.
 - ``verify``: ledger verify of a million entries (minutes; only when asked for).
+- ``soak``: 32 connections of mixed outcomes for ``BENCH_SOAK_SECONDS`` (600) with a
+  PostgreSQL restart halfway (bench/soak.py; only when asked for).
 
 PostgreSQL: a scratch database on ``BENCH_DATABASE_URL``/``HUB_BENCH_DATABASE_URL`` or the
 local server at 127.0.0.1:5432, dropped afterwards; skipped if none answers. ``BENCH_SECONDS``
@@ -35,7 +37,7 @@ from bench.xmeld import bench_xmeld
 from hub.config import Settings
 from hub.kit.stages import STAGES
 
-SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "verify")
+SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "verify", "soak")
 DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld")
 WORKERS = (1, 2)
 FULL_PERSONS = int(os.environ.get("BENCH_FULL_PERSONS", "160000"))
@@ -221,6 +223,10 @@ def main() -> None:
         run_ledger(seconds)
     if "search" in chosen:
         run_search(seconds)
+    if "soak" in chosen:  # minutes; only when asked for (BENCH_SOAK_SECONDS, default 600)
+        from bench.soak import run_soak  # noqa: PLC0415
+
+        run_soak()
     if "verify" in chosen:
         from bench.ledger_throughput import main as ledger_verify  # noqa: PLC0415
 

@@ -4,7 +4,9 @@ on PostgreSQL too (CONTRACT §1). Schemas come from ``alembic upgrade head``, ne
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from sqlalchemy.engine import make_url
 from adapters.sql.base import RegisterBase
 from hub.db import create_sync_engine
 from hub.kit.migrate import upgrade_head
+from hub.logging import json_formatter
 from hub.models import Base
 
 # Detailed assertion messages from the shared adapter conformance suite.
@@ -23,6 +26,43 @@ pytest.register_assert_rewrite("adapters.testing")
 
 REPO = Path(__file__).resolve().parents[1]
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quiet_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every log record of the run, as the hub formats it, grepped at the end (issue 17 item 4)
+    for every person name the factories made, every steward's contact data and every secret.
+    """
+    path = tmp_path_factory.mktemp("logs") / "run.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(json_formatter())
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+    logged = path.read_text(encoding="utf-8")
+    found = sorted(value for value in _never_logged() if _mentions(logged, value))
+    assert not found, f"logged during the test run: {found}"
+
+
+def _never_logged() -> set[str]:
+    from governance.catalogue_defaults import STEWARDS  # noqa: PLC0415
+    from tests.fixtures import issued  # noqa: PLC0415
+
+    contacts = {
+        value for steward in STEWARDS for value in (steward.name, steward.email, steward.phone)
+    }
+    # Short given names ("Eva") occur inside ordinary words; a name counts from 4 letters.
+    names = {name for name in issued.PERSON_NAMES if len(name) >= 4}
+    return names | contacts | issued.SECRETS
+
+
+def _mentions(logged: str, value: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", logged) is not None
 
 
 def _create_postgres_database(admin_url: str) -> tuple[str, str]:

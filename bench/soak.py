@@ -264,6 +264,7 @@ class Tally:
     five_xx_inside: int = 0
     errors: int = 0  # connection failures
     answered_ids: dict[int, set[str]] = field(default_factory=dict)
+    rss_samples: list[tuple[float, list[float]]] = field(default_factory=list)
     restart: tuple[float, float] | None = None
 
 
@@ -314,7 +315,15 @@ async def _worker(
             tally.answered_ids.setdefault(answer.status_code, set()).add(request_id)
 
 
-async def _drive(url: str, mix: Mix, cluster: Cluster, seconds: float) -> Tally:
+async def _sample_rss(server: Server, tally: Tally, deadline: float) -> None:
+    """Sample the workers' resident memory once a minute (flat, or growing?)."""
+    while time.monotonic() < deadline:
+        tally.rss_samples.append((time.monotonic() - tally.started, server.rss_mb()))
+        await asyncio.sleep(min(60.0, max(deadline - time.monotonic(), 0.0)))
+
+
+async def _drive(server: Server, mix: Mix, cluster: Cluster, seconds: float) -> Tally:
+    url = server.url
     tally = Tally()
     deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
@@ -323,12 +332,13 @@ async def _drive(url: str, mix: Mix, cluster: Cluster, seconds: float) -> Tally:
             asyncio.create_task(_worker(client, mix, tally, deadline, n))
             for n in range(CONNECTIONS)
         ]
+        sampler = asyncio.create_task(_sample_rss(server, tally, deadline))
         await asyncio.sleep(seconds / 2)
         begun = time.monotonic()
         tally.restart = (begun, begun + 3600)  # open until the restart returns
         await asyncio.to_thread(cluster.restart)
         tally.restart = (begun, time.monotonic())
-        await asyncio.gather(*workers)
+        await asyncio.gather(*workers, sampler)
     return tally
 
 
@@ -381,7 +391,7 @@ def run_soak() -> None:
                 print("mix: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(mix.kinds.items())))
                 rss_start = server.rss_mb()
                 before_ids, _ = _ledger(cluster.url)
-                tally = asyncio.run(_drive(server.url, mix, cluster, seconds))
+                tally = asyncio.run(_drive(server, mix, cluster, seconds))
                 time.sleep(2)
                 rss_end = server.rss_mb()
                 ready = httpx.get(f"{server.url}/readyz", timeout=10).status_code
@@ -418,6 +428,7 @@ def _report(  # noqa: PLR0917 - one print-out of everything measured
         f"{tally.errors}"
     )
     print(f"worker RSS MB at start {rss[0]} and end {rss[1]}")
+    print("worker RSS MB per minute: " + ", ".join(f"{t:.0f}s {mb}" for t, mb in tally.rss_samples))
     print(f"answers with data (2xx) on record: {len(with_data & new_ids)} of {len(with_data)}")
     print(
         f"ledger entries written during the soak: {len(new_ids)}; answers with a request id: "

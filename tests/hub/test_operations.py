@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -17,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from hub.config import Settings
 from hub.health import ReadinessCheck, readiness
+from hub.logging import get_logger
 from tests.conftest import REPO, _create_postgres_database, _drop_postgres_database
 from tests.fixtures.factories import import_persons, load_default_catalogue, person
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
@@ -182,3 +184,29 @@ def test_serve_trusts_forwarded_headers_only_from_named_proxies() -> None:
     assert behind["proxy_headers"] is True
     assert behind["forwarded_allow_ips"] == "10.20.0.0/16"
     assert Settings(forwarded_allow_ips="10.20.0.5").forwarded_allow_ips == "10.20.0.5"
+
+
+async def test_logs_carry_request_and_trace_ids_when_traced(
+    clean_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from opentelemetry import trace  # noqa: PLC0415
+    from opentelemetry.sdk.trace import TracerProvider  # noqa: PLC0415
+
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        trace.set_tracer_provider(TracerProvider())  # once per process, as a deployment does
+    load_default_catalogue(clean_database)
+    settings = hub_settings(clean_database, tmp_path, otel_enabled=True)
+    async with running_hub(settings) as app, asgi_client(app) as http:
+
+        async def probe() -> dict[str, str]:  # a request that logs, as any route may
+            get_logger("tests.probe").info("probe_logged", field="name")
+            return {}
+
+        app.add_api_route("/test-probe", probe)
+        capsys.readouterr()
+        response = await http.get("/test-probe")
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line[:1] == "{"]
+    [entry] = [line for line in logged if line["event"] == "probe_logged"]
+    assert entry["request_id"] == response.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", entry["trace_id"])
+    assert entry["trace_id"] != "0" * 32

@@ -122,6 +122,16 @@ class AuditUnavailable(HubError):
     status, slug, title = 503, "audit-unavailable", "Access ledger unavailable"
 
 
+class TooManyRequests(HubError):
+    """A limiter in front of authentication refused the call; ``Retry-After`` says when."""
+
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int, **extensions: Any) -> None:
+        super().__init__(detail, retry_after=retry_after, **extensions)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 class InternalFailure(HubError):
     status, slug, title = 500, "internal-error", "Internal error"
 

@@ -27,6 +27,7 @@ from hub.catalogue.duties_endpoints import router as duties_router
 from hub.catalogue.endpoints import router as catalogue_router
 from hub.catalogue.purposes_endpoints import router as catalogue_purposes_router
 from hub.catalogue.records_endpoints import router as records_router
+from hub.clients.endpoints import router as clients_router
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.errors import install_problem_handlers
@@ -100,9 +101,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         lifetime_seconds=settings.token_lifetime_seconds,
         max_lifetime_seconds=settings.max_token_lifetime_seconds,
     )
-    state.client_status = ClientStatusCache(
-        sessionmaker, ttl=settings.client_status_cache_seconds
-    )
+    state.client_status = ClientStatusCache(sessionmaker, ttl=settings.client_status_cache_seconds)
     state.secret_hasher = SecretHasher(threads=settings.secret_hash_threads)
     state.xml_pool = XmlPool(threads=settings.xoev_parse_threads)
     state.assertion_replay = AssertionReplayCache()
@@ -173,6 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(review_router)  # /v1/audit/reviews (issue 5 item 6)
     app.include_router(records_router)  # Art. 30 records, DCAT (issue 6 item 4)
     app.include_router(duties_router)  # duty done by a steward (issue 6 item 5)
+    app.include_router(clients_router)  # client lifecycle for the operating office (issue 16)
     install_ui(app, settings)  # /ui workbenches: session cookie, static files, pages
 
     @app.get("/health", tags=["ops"])

@@ -72,6 +72,10 @@ class DutyAlreadyDone(HubError):
     status, slug, title = 409, "duty-already-done", "Duty already done"
 
 
+class ClientNotFound(HubError):
+    status, slug, title = 404, "client-not-found", "Unknown client"
+
+
 class CatalogueEntryNotFound(HubError):
     status, slug, title = 404, "catalogue-entry-not-found", "Unknown catalogue entry"
 

@@ -57,6 +57,10 @@ class ClientStatusCache:
         if rotated is not None and token.issued_at < int(_aware(rotated).timestamp()):
             raise TokenInvalid("token rejected: issued before the client's secret was rotated")
 
+    def forget(self, client_id: str) -> None:
+        """Drop what is known of the client (changed here): the next request looks it up."""
+        self._known.pop(client_id, None)
+
     async def _status(self, client_id: str) -> ClientStatus | None:
         known = self._known.get(client_id)
         if known is not None and self._clock() - known.checked_at < self._ttl:

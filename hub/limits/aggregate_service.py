@@ -71,9 +71,7 @@ async def _push_pending(limiter: AuthLimiter) -> None:
         raise
 
 
-async def _ledger_window(
-    limiter: AuthLimiter, writer: LedgerWriter, window: ClosedWindow
-) -> bool:
+async def _ledger_window(limiter: AuthLimiter, writer: LedgerWriter, window: ClosedWindow) -> bool:
     entry_id = aggregate_entry_id(window)
     async with limiter.engine.begin() as connection:
         claimed = await repository.claim(
@@ -109,9 +107,7 @@ async def flush(limiter: AuthLimiter, writer: LedgerWriter) -> int:
     for window in windows:
         written += await _ledger_window(limiter, writer, window)
     async with limiter.engine.begin() as connection:
-        await repository.purge(
-            connection, ended_before=now - int(KEEP_WINDOWS.total_seconds())
-        )
+        await repository.purge(connection, ended_before=now - int(KEEP_WINDOWS.total_seconds()))
     return written
 
 

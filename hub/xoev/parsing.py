@@ -46,13 +46,9 @@ class XmlPool:
     async def parse(self, raw: bytes, *, max_bytes: int, max_elements: int) -> etree._Element:
         """The root of an untrusted message: 400 if unsafe or broken, 413 if too large."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._pool, _parse_bounded, raw, max_bytes, max_elements
-        )
+        return await loop.run_in_executor(self._pool, _parse_bounded, raw, max_bytes, max_elements)
 
-    async def first_violation(
-        self, schema: XMeldSchema | None, root: etree._Element
-    ) -> str | None:
+    async def first_violation(self, schema: XMeldSchema | None, root: etree._Element) -> str | None:
         """The first schema violation of ``root`` as ``path: reason``; None when valid."""
         if schema is None:
             return None

@@ -10,6 +10,8 @@ Sections (``--only http,ledger`` runs some; the default runs all but ``verify``)
 - ``search``: the person search over the full demo (in-process p50/p99), the query over HTTP
   on it and the worker's resident memory.
 - ``policy``, ``xmeld``: policy decision and XMeld round-trip micro-benchmarks.
+- ``floods``: secret guessing, garbage tokens and big XMeld messages against a legitimate
+  query (issue 16); thread against process pool for the XMeld schema check.
 - ``verify``: ledger verify of a million entries (minutes; only when asked for).
 
 PostgreSQL: a scratch database on ``BENCH_DATABASE_URL``/``HUB_BENCH_DATABASE_URL`` or the
@@ -28,6 +30,7 @@ import time
 from pathlib import Path
 
 from bench import hub_load, search
+from bench.floods import run_floods
 from bench.http import REPO, Load, ensure_wrk
 from bench.ledger_throughput import _postgres_server, entries_per_second
 from bench.policy import bench_compiled_policy, bench_opa_remote, bench_policy
@@ -35,8 +38,8 @@ from bench.xmeld import bench_xmeld
 from hub.config import Settings
 from hub.kit.stages import STAGES
 
-SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "verify")
-DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld")
+SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "floods", "verify")
+DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "floods")
 WORKERS = (1, 2)
 FULL_PERSONS = int(os.environ.get("BENCH_FULL_PERSONS", "160000"))
 
@@ -221,6 +224,8 @@ def main() -> None:
         run_ledger(seconds)
     if "search" in chosen:
         run_search(seconds)
+    if "floods" in chosen:
+        run_floods()
     if "verify" in chosen:
         from bench.ledger_throughput import main as ledger_verify  # noqa: PLC0415
 

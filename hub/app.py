@@ -30,7 +30,7 @@ from hub.catalogue.records_endpoints import router as records_router
 from hub.clients.endpoints import router as clients_router
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
-from hub.errors import install_problem_handlers
+from hub.errors import TooManyRequests, install_problem_handlers
 from hub.kit.catalogue_cache import CatalogueCache
 from hub.kit.stages import stage_clock
 from hub.limits.aggregate_service import flush as flush_auth_limits
@@ -161,6 +161,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Lawful, audited access to the municipal registers of Darmstadt.",
         version="0.1.0",
         lifespan=_lifespan,
+        # The limiter in front of authentication may answer any authenticated route.
+        responses={429: TooManyRequests.openapi()},
     )
     app.state.settings = settings
     app.add_middleware(RequestIdMiddleware)

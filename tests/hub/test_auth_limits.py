@@ -74,7 +74,7 @@ def _aggregates(database_url: str) -> list[dict[str, Any]]:
 
 
 def _reason(entry: dict[str, Any], name: str) -> str:
-    [value] = [r.split(":", 1)[1] for r in entry["reasons"] if r.startswith(f"{name}:")]
+    [value] = [str(r).split(":", 1)[1] for r in entry["reasons"] if str(r).startswith(f"{name}:")]
     return value
 
 

@@ -14,7 +14,9 @@ so no lock or connection of the server is copied into it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -51,6 +53,9 @@ def _parse_bounded(raw: bytes, max_bytes: int, max_elements: int) -> etree._Elem
 
 
 def _load_worker_schema(schema_dir: str) -> None:
+    # Below the server's priority: on a busy machine the answers to other requests go first.
+    with contextlib.suppress(OSError):
+        os.nice(10)
     _WORKER_SCHEMA.append(load_schema(Path(schema_dir)))
 
 

@@ -10,6 +10,8 @@ Sections (``--only http,ledger`` runs some; the default runs all but ``verify``)
 - ``search``: the person search over the full demo (in-process p50/p99), the query over HTTP
   on it and the worker's resident memory.
 - ``policy``, ``xmeld``: policy decision and XMeld round-trip micro-benchmarks.
+- ``floods``: secret guessing, garbage tokens and big XMeld messages against a legitimate
+  query (issue 16); thread against process pool for the XMeld schema check.
 - ``verify``: ledger verify of a million entries (minutes; only when asked for).
 - ``soak``: 32 connections of mixed outcomes for ``BENCH_SOAK_SECONDS`` (600) with a
   PostgreSQL restart halfway (bench/soak.py; only when asked for).
@@ -30,6 +32,7 @@ import time
 from pathlib import Path
 
 from bench import hub_load, search
+from bench.floods import run_floods
 from bench.http import REPO, Load, ensure_wrk
 from bench.ledger_throughput import _postgres_server, entries_per_second
 from bench.policy import bench_compiled_policy, bench_opa_remote, bench_policy
@@ -37,8 +40,8 @@ from bench.xmeld import bench_xmeld
 from hub.config import Settings
 from hub.kit.stages import STAGES
 
-SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "verify", "soak")
-DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld")
+SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "floods", "verify", "soak")
+DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "floods")
 WORKERS = (1, 2)
 FULL_PERSONS = int(os.environ.get("BENCH_FULL_PERSONS", "160000"))
 
@@ -223,6 +226,8 @@ def main() -> None:
         run_ledger(seconds)
     if "search" in chosen:
         run_search(seconds)
+    if "floods" in chosen:
+        run_floods()
     if "soak" in chosen:  # minutes; only when asked for (BENCH_SOAK_SECONDS, default 600)
         from bench.soak import run_soak  # noqa: PLC0415
 

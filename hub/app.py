@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,7 +16,9 @@ from adapters.xmeld.schema import load_schema
 from hub.audit.endpoints import router as audit_router
 from hub.audit.review_endpoints import router as review_router
 from hub.audit.writer import LedgerWriter
+from hub.auth.client_status import ClientStatusCache
 from hub.auth.endpoints import router as auth_router
+from hub.auth.hashing import SecretHasher
 from hub.auth.keys import load_or_create_signing_key, public_key_set
 from hub.auth.service import AssertionReplayCache
 from hub.auth.token_cache import VerifiedTokenCache
@@ -24,14 +27,18 @@ from hub.catalogue.duties_endpoints import router as duties_router
 from hub.catalogue.endpoints import router as catalogue_router
 from hub.catalogue.purposes_endpoints import router as catalogue_purposes_router
 from hub.catalogue.records_endpoints import router as records_router
+from hub.clients.endpoints import router as clients_router
 from hub.config import Settings
 from hub.db import ClientTimeouts, create_hub_engine, create_sessionmaker
-from hub.errors import install_problem_handlers
+from hub.errors import TooManyRequests, install_problem_handlers
 from hub.health import default_checks, readyz
 from hub.health import router as health_router
 from hub.kit.catalogue_cache import CatalogueCache
 from hub.kit.stages import stage_clock
-from hub.logging import RequestIdMiddleware, configure_logging
+from hub.limits.aggregate_service import flush as flush_auth_limits
+from hub.limits.aggregate_service import run_flusher
+from hub.limits.service import AuthLimiter
+from hub.logging import RequestIdMiddleware, configure_logging, get_logger
 from hub.metrics import MetricsMiddleware, metrics_endpoint
 from hub.policy.engine import EmbeddedRegoEngine, PolicyEngine, announced_revision
 from hub.policy.opa_remote import RemoteOpaEngine
@@ -41,6 +48,9 @@ from hub.query.service import QueryService
 from hub.tasks.endpoints import router as tasks_router
 from hub.ui import install_ui
 from hub.xoev.endpoints import router as xoev_router
+from hub.xoev.parsing import XmlPool
+
+_log = get_logger(__name__)
 
 
 async def _open_policy_engine(settings: Settings) -> PolicyEngine:
@@ -54,6 +64,14 @@ async def _open_policy_engine(settings: Settings) -> PolicyEngine:
             token=settings.opa_token.get_secret_value() if settings.opa_token else None,
         )
     return EmbeddedRegoEngine(settings.policy_dir, revision=revision)
+
+
+async def _last_flush(limiter: AuthLimiter, writer: LedgerWriter) -> None:
+    """Local counts into the shared table before the process goes (best effort)."""
+    try:
+        await flush_auth_limits(limiter, writer)
+    except Exception:  # noqa: BLE001 - shutting down: the next process ledgers what is left
+        _log.warning("auth_limit_last_flush_failed")
 
 
 @asynccontextmanager
@@ -90,6 +108,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         issuer=settings.issuer,
         audience=settings.audience,
         lifetime_seconds=settings.token_lifetime_seconds,
+        max_lifetime_seconds=settings.max_token_lifetime_seconds,
+    )
+    state.client_status = ClientStatusCache(sessionmaker, ttl=settings.client_status_cache_seconds)
+    state.secret_hasher = SecretHasher(threads=settings.secret_hash_threads)
+    state.xml_pool = XmlPool(
+        threads=settings.xoev_parse_threads,
+        processes=settings.xoev_validation_processes,
+        schema_dir=settings.xoev_schema_dir,
     )
     state.assertion_replay = AssertionReplayCache()
     state.catalogue = catalogue
@@ -119,11 +145,20 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         ledger=ledger_writer,
     )
     state.readiness_checks = default_checks()  # /readyz (hub.health)
+    # Refused floods: counted in the database, ledgered aggregated (issue 16 item 4).
+    state.auth_limiter = AuthLimiter(engine, settings.auth_limit)
+    limit_flusher = asyncio.create_task(run_flusher(state.auth_limiter, ledger_writer))
     stage_clock.enabled = settings.stage_times_file is not None
     try:
         yield
     finally:
+        limit_flusher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await limit_flusher
+        await _last_flush(state.auth_limiter, ledger_writer)
         await ledger_writer.stop()  # drains: every queued entry is written first
+        state.secret_hasher.close()
+        state.xml_pool.close()
         if settings.stage_times_file is not None:
             stage_clock.write(settings.stage_times_file)
         for adapter in adapters.values():
@@ -140,6 +175,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Lawful, audited access to the municipal registers of Darmstadt.",
         version="0.1.0",
         lifespan=_lifespan,
+        # The limiter in front of authentication may answer any authenticated route.
+        responses={429: TooManyRequests.openapi()},
     )
     app.state.settings = settings
     app.add_middleware(MetricsMiddleware)
@@ -152,6 +189,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(review_router)  # /v1/audit/reviews (issue 5 item 6)
     app.include_router(records_router)  # Art. 30 records, DCAT (issue 6 item 4)
     app.include_router(duties_router)  # duty done by a steward (issue 6 item 5)
+    app.include_router(clients_router)  # client lifecycle for the operating office (issue 16)
     install_ui(app, settings)  # /ui workbenches: session cookie, static files, pages
 
     app.include_router(health_router)  # /healthz, /readyz (issue 17)

@@ -163,6 +163,57 @@ def clients_create(
     _print_json({"client_id": created.client_id, "client_secret": created.client_secret})
 
 
+@clients_app.command("list")
+def clients_list(
+    authority: Annotated[str | None, typer.Option(help="only this authority's clients")] = None,
+) -> None:
+    """Every client (id, authority, scopes, active, how it authenticates); never secrets."""
+    from hub.clients.commands import list_clients  # noqa: PLC0415
+
+    clients = list_clients(Settings(), authority=authority)
+    _print_json({"clients": [client.as_json() for client in clients]})
+
+
+def _set_client_active(client_id: str, *, active: bool) -> None:
+    from hub.clients.commands import set_active  # noqa: PLC0415
+    from hub.errors import ClientNotFound  # noqa: PLC0415
+
+    try:
+        _print_json(set_active(Settings(), client_id, active=active).as_json())
+    except ClientNotFound as error:
+        raise _fail(f"error: {error.detail}", code=2) from error
+
+
+@clients_app.command("disable")
+def clients_disable(client_id: str) -> None:
+    """Disable a client: no new tokens, and its tokens are refused within seconds."""
+    _set_client_active(client_id, active=False)
+
+
+@clients_app.command("enable")
+def clients_enable(client_id: str) -> None:
+    """Enable a disabled client again."""
+    _set_client_active(client_id, active=True)
+
+
+@clients_app.command("rotate-secret")
+def clients_rotate_secret(
+    client_id: str,
+    keep_tokens: Annotated[
+        bool, typer.Option(help="let tokens issued before run out instead of refusing them now")
+    ] = False,
+) -> None:
+    """Give a client a new secret (printed once); the old one stops working at once."""
+    from hub.clients.commands import rotate_secret  # noqa: PLC0415
+    from hub.errors import ClientNotFound  # noqa: PLC0415
+
+    try:
+        rotated = rotate_secret(Settings(), client_id, revoke_tokens=not keep_tokens)
+    except ClientNotFound as error:
+        raise _fail(f"error: {error.detail}", code=2) from error
+    _print_json({"client_id": rotated.client.client_id, "client_secret": rotated.client_secret})
+
+
 def _is_xml(file: Path) -> bool:
     """Chosen by content: an XML document starts with '<' (after a BOM and blanks)."""
     with file.open("rb") as stream:

@@ -135,6 +135,26 @@ class CatalogueSettings(BaseModel):
     duty_grace_days: int = Field(default=14, ge=0, le=365)
 
 
+class AuthLimitSettings(BaseModel):
+    """Limits in front of authentication (``HUB_AUTH_LIMIT__...``; SECURITY.md "Floods").
+
+    Counted per fixed window in the database, so every worker and replica shares them.
+    A valid bearer token is never counted: only refusals are, and token requests.
+    """
+
+    enabled: bool = True
+    window_seconds: int = Field(default=60, ge=1, le=3600)
+    # Refused bearer tokens (missing, forged, expired, disabled client) from one address
+    failures_per_source: int = Field(default=30, ge=1)
+    # Token requests (any outcome) from one address: each costs an Argon2 hash
+    token_requests_per_source: int = Field(default=60, ge=1)
+    # Wrong secrets (or assertions) for one client id, from any address
+    failures_per_client: int = Field(default=10, ge=1)
+    # How often each process pushes its local counts and writes the aggregated ledger
+    # entries of closed windows
+    flush_seconds: float = Field(default=2.0, gt=0, le=60)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HUB_", env_nested_delimiter="__", extra="ignore")
 
@@ -165,6 +185,13 @@ class Settings(BaseSettings):
     # External identity provider instead of the hub's own issuer.
     external_issuer: str | None = None
     external_jwks_url: str | None = None
+    # Verifying: exp - iat may exceed this by the clock leeway at most (issue 16 item 6)
+    max_token_lifetime_seconds: int = Field(default=900, ge=30, le=3600)
+    # Disabled clients and rotated secrets reach every process within this many seconds
+    client_status_cache_seconds: float = Field(default=5.0, ge=0, le=60)
+    # Argon2 checks (token endpoint, workbench login) run in this many threads at most
+    secret_hash_threads: int = Field(default=2, ge=1, le=32)
+    auth_limit: AuthLimitSettings = Field(default_factory=AuthLimitSettings)
 
     # Policy engine
     policy_dir: Path = Path("./policies")
@@ -203,6 +230,12 @@ class Settings(BaseSettings):
     xoev_schema_dir: Path | None = None
     xoev_max_body_bytes: int = Field(default=512 * 1024, ge=1024)
     xoev_office: XoevOffice = Field(default_factory=XoevOffice)
+    # Parsing runs in threads, schema validation in worker processes (hub.xoev.parsing), this
+    # many messages at once; a message with more elements than this is refused (413) before
+    # validation. The official 1330 example asking for every data element has 493 elements.
+    xoev_parse_threads: int = Field(default=2, ge=1, le=32)
+    xoev_validation_processes: int = Field(default=2, ge=1, le=32)
+    xoev_max_elements: int = Field(default=5_000, ge=100)
 
     # Web workbenches (/ui, CONTRACT §9): sessions and the optional OIDC login
     ui: UiSettings = Field(default_factory=UiSettings)

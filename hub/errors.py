@@ -73,6 +73,10 @@ class DutyAlreadyDone(HubError):
     status, slug, title = 409, "duty-already-done", "Duty already done"
 
 
+class ClientNotFound(HubError):
+    status, slug, title = 404, "client-not-found", "Unknown client"
+
+
 class CatalogueEntryNotFound(HubError):
     status, slug, title = 404, "catalogue-entry-not-found", "Unknown catalogue entry"
 
@@ -127,6 +131,14 @@ class DatabaseUnavailable(HubError):
     """The hub's database did not answer within the client-side bounds (hub.db)."""
 
     status, slug, title = 503, "database-unavailable", "Database unavailable"
+class TooManyRequests(HubError):
+    """A limiter in front of authentication refused the call; ``Retry-After`` says when."""
+
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int, **extensions: Any) -> None:
+        super().__init__(detail, retry_after=retry_after, **extensions)
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 class InternalFailure(HubError):

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 
 from hub.audit.token_refusals import record_refusal
 from hub.auth.tokens import TokenInvalid, verify_token
-from hub.errors import InsufficientScope, Unauthenticated
+from hub.errors import InsufficientScope, TooManyRequests, Unauthenticated
 from hub.kit.stages import stage_clock
 
 
@@ -30,6 +30,22 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
+def source_address(request: Request) -> str:
+    """The peer's address (behind a proxy: uvicorn's ``--forwarded-allow-ips`` sets it)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+async def _refused(request: Request, error: Unauthenticated) -> Unauthenticated:
+    """Count the refusal; past the source's limit it becomes 429 with no entry of its own."""
+    verdict = await request.app.state.auth_limiter.bearer_refused(source_address(request))
+    if verdict.limited:
+        raise TooManyRequests(
+            "too many refused tokens from this address; retry later",
+            retry_after=verdict.retry_after,
+        ) from error
+    return error
+
+
 async def authenticate(request: Request) -> Principal:
     state = request.app.state
     try:
@@ -38,8 +54,12 @@ async def authenticate(request: Request) -> Principal:
                 _bearer(request),
                 lambda token: verify_token(token, state.public_keys, state.token_settings),
             )
+        # Per request, not per token: a disabled client is refused whatever the cache holds.
+        await state.client_status.check(verified)
     except TokenInvalid as error:
-        raise Unauthenticated(str(error)) from error
+        raise await _refused(request, Unauthenticated(str(error))) from error
+    except Unauthenticated as error:
+        raise await _refused(request, error) from None
     principal = Principal(
         client_id=verified.client_id,
         authority=verified.authority,

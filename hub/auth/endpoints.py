@@ -9,9 +9,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.service import authenticate_client, grant_client_credentials
+from hub.auth.dependencies import source_address
+from hub.auth.service import authenticate_client, claimed_client_id, grant_client_credentials
 from hub.db import get_session
-from hub.errors import OAuthError, PayloadTooLarge, UnsupportedMediaType
+from hub.errors import OAuthError, PayloadTooLarge, TooManyRequests, UnsupportedMediaType
+from hub.models import Client
 
 router = APIRouter(tags=["auth"])
 
@@ -38,19 +40,48 @@ async def _read_form(request: Request) -> dict[str, str]:
     return form
 
 
-@router.post("/oauth/token", responses={400: OAuthError.openapi(), 401: OAuthError.openapi()})
+async def _limited_authentication(
+    request: Request, session: AsyncSession, form: dict[str, str]
+) -> Client:
+    """The limiter before the Argon2 check, and every refused secret counted after it."""
+    state = request.app.state
+    authorization = request.headers.get("authorization")
+    source, claimed = source_address(request), claimed_client_id(form, authorization)
+    verdict = await state.auth_limiter.token_attempt(source, claimed)
+    if verdict.limited:
+        raise TooManyRequests(
+            "too many token requests from this address or for this client; retry later",
+            retry_after=verdict.retry_after,
+        )
+    try:
+        return await authenticate_client(
+            session,
+            form=form,
+            authorization=authorization,
+            token_endpoint=f"{state.settings.issuer.rstrip('/')}/oauth/token",
+            replay=state.assertion_replay,
+            hasher=state.secret_hasher,
+        )
+    except OAuthError as error:
+        if error.extensions.get("error") == "invalid_client":
+            await state.auth_limiter.token_refused(source, claimed)
+        raise
+
+
+@router.post(
+    "/oauth/token",
+    responses={
+        400: OAuthError.openapi(),
+        401: OAuthError.openapi(),
+        429: TooManyRequests.openapi(),
+    },
+)
 async def token(
     request: Request, session: Annotated[AsyncSession, Depends(get_session)]
 ) -> JSONResponse:
     form = await _read_form(request)
     state = request.app.state
-    client = await authenticate_client(
-        session,
-        form=form,
-        authorization=request.headers.get("authorization"),
-        token_endpoint=f"{state.settings.issuer.rstrip('/')}/oauth/token",
-        replay=state.assertion_replay,
-    )
+    client = await _limited_authentication(request, session, form)
     grant = grant_client_credentials(
         client, form=form, signing_key=state.signing_key, settings=state.token_settings
     )

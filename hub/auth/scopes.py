@@ -5,8 +5,12 @@ CATALOGUE_READ = "catalogue:read"
 CATALOGUE_WRITE = "catalogue:write"
 AUDIT_READ = "audit:read"
 TASKS_READ = "tasks:read"
+# The operating office: list, disable and enable clients, rotate their secrets (/v1/clients)
+CLIENTS_ADMIN = "clients:admin"
 
-KNOWN_SCOPES = frozenset({REGISTER_QUERY, CATALOGUE_READ, CATALOGUE_WRITE, AUDIT_READ, TASKS_READ})
+KNOWN_SCOPES = frozenset(
+    {REGISTER_QUERY, CATALOGUE_READ, CATALOGUE_WRITE, AUDIT_READ, TASKS_READ, CLIENTS_ADMIN}
+)
 DEFAULT_SCOPES = (REGISTER_QUERY,)
 
 # BMG §34a Abs. 6: Behördenleitung or a specially authorised official.

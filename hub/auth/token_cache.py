@@ -5,8 +5,10 @@ same token with every call for up to ``HUB_TOKEN_LIFETIME_SECONDS``. A token the
 answers for was fully verified once (signature, ``alg``, ``iss``, ``aud``, ``exp``, ``nbf``
 and the claims' shape) and is given up at its ``exp``, before the verifier's leeway would
 still accept it, so the cache never accepts what :func:`~hub.auth.tokens.verify_token`
-would refuse. The hub keeps no revocation list: a token is valid until ``exp`` whether
-cached or not. Refused tokens are never cached.
+would refuse. Whether the token's client is still active (not disabled, no secret rotation
+since ``iat``) is checked per request after the cache, by
+:class:`~hub.auth.client_status.ClientStatusCache`: a disabled client's cached token is
+refused all the same. Refused tokens are never cached.
 
 Keys are SHA-256 digests of the token, so the cache holds no usable bearer credential. The
 cache is bounded; when full, the oldest entry goes (all tokens live equally long, so that is

@@ -1,14 +1,22 @@
-"""Registering specialist procedures as OAuth2 clients (``hub clients create``)."""
+"""Registering specialist procedures as OAuth2 clients and managing their lifecycle.
+
+``hub clients create|list|disable|enable|rotate-secret`` and ``/v1/clients``.
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.auth.hashing import SecretHasher
 from hub.auth.scopes import DEFAULT_SCOPES, KNOWN_SCOPES, TRUSTED_ROLES
 from hub.auth.secrets import hash_secret, new_client_secret
+from hub.clients import lifecycle
+from hub.clients.lifecycle import ClientSummary
 from hub.models import Authority, Client
 
 
@@ -56,3 +64,63 @@ def create_client(
         )
     )
     return NewClient(client_id=client_id, client_secret=secret)
+
+
+@dataclass(frozen=True, slots=True)
+class RotatedSecret:
+    client: ClientSummary
+    client_secret: str
+
+
+def _rotation_instant(revoke_tokens: bool) -> datetime | None:
+    return datetime.now(UTC) if revoke_tokens else None
+
+
+async def list_clients_async(
+    session: AsyncSession, *, authority: str | None = None
+) -> list[ClientSummary]:
+    return await session.run_sync(
+        lambda sync: lifecycle.list_clients(sync.connection(), authority=authority)
+    )
+
+
+async def set_client_active(
+    session: AsyncSession, client_id: str, *, active: bool
+) -> ClientSummary:
+    changed = await session.run_sync(
+        lambda sync: lifecycle.set_active(sync.connection(), client_id, active=active)
+    )
+    await session.commit()
+    return changed
+
+
+async def rotate_client_secret(
+    session: AsyncSession, client_id: str, *, hasher: SecretHasher, revoke_tokens: bool
+) -> RotatedSecret:
+    """A new secret, shown once; the Argon2 hash is made off the event loop."""
+    secret = new_client_secret()
+    secret_hash = await hasher.hash(secret)
+    changed = await session.run_sync(
+        lambda sync: lifecycle.rotate_secret(
+            sync.connection(),
+            client_id,
+            secret_hash=secret_hash,
+            revoke_after=_rotation_instant(revoke_tokens),
+        )
+    )
+    await session.commit()
+    return RotatedSecret(changed, secret)
+
+
+def rotate_client_secret_sync(
+    connection: Connection, client_id: str, *, revoke_tokens: bool
+) -> RotatedSecret:
+    """The CLI's rotation, in the caller's transaction."""
+    secret = new_client_secret()
+    changed = lifecycle.rotate_secret(
+        connection,
+        client_id,
+        secret_hash=hash_secret(secret),
+        revoke_after=_rotation_instant(revoke_tokens),
+    )
+    return RotatedSecret(changed, secret)

@@ -15,6 +15,7 @@ from governance.models import (
     PurposeAllowance,
     Steward,
 )
+from hub.models.auth_limit import AuthLimitWindow
 from hub.models.base import Base
 from hub.models.client import Client
 from hub.models.hit_ref import HitRef
@@ -31,6 +32,7 @@ from hub.models.task import Task
 from hub.models.ui_account import UiAccount, UiSession
 
 __all__ = [
+    "AuthLimitWindow",
     "Authority",
     "Base",
     "CatalogueChange",

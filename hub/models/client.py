@@ -24,4 +24,8 @@ class Client(Base):
     # Public keys for private_key_jwt (RFC 7523), a JWKS document.
     jwks: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn, default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Tokens issued (iat) before this instant are refused: set when the secret is rotated.
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), default=None
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -105,7 +105,11 @@ async def login(
     account = None
     if username and password:
         account = await service.check_password(
-            session, username=username, password=password, throttle=throttle
+            session,
+            username=username,
+            password=password,
+            throttle=throttle,
+            hasher=request.app.state.secret_hasher,
         )
     if account is None:
         minutes = max(1, settings.lockout_seconds // 60)

@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.secrets import hash_secret, verify_secret
+from hub.auth.hashing import SecretHasher
+from hub.auth.secrets import hash_secret
 from hub.logging import get_logger
 from hub.models import UiAccount, UiSession
 from hub.ui import repository
@@ -127,7 +128,12 @@ def _locked(account: UiAccount, now: datetime) -> bool:
 
 
 async def check_password(
-    session: AsyncSession, *, username: str, password: str, throttle: Throttle
+    session: AsyncSession,
+    *,
+    username: str,
+    password: str,
+    throttle: Throttle,
+    hasher: SecretHasher,
 ) -> UiAccount | None:
     """The account if the password is right and it may sign in; counts failures, locks.
 
@@ -136,7 +142,8 @@ async def check_password(
     """
     now = datetime.now(UTC)
     account = await repository.account_by_username(session, username.strip())
-    valid = verify_secret(password, account.password_hash if account else None)
+    # Off the event loop (bounded pool): Argon2 would stall every other request.
+    valid = await hasher.verify(password, account.password_hash if account else None)
     if account is None:
         _log.info("ui_login_failed", reason="unknown_user")
         return None

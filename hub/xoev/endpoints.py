@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.xmeld import codes as xmeld_codes
 from adapters.xmeld.build import to_bytes
-from adapters.xmeld.safe import UnsafeXml, parse_untrusted
 from adapters.xmeld.schema import XMeldSchema
 from hub.audit.service import LedgerRecord
 from hub.auth.dependencies import Principal, require_scope
@@ -42,6 +41,7 @@ from hub.query.body import read_body
 from hub.query.service import QueryAnswer, QueryService
 from hub.xoev import codes
 from hub.xoev.answer import Office, auskunft, rueckweisung
+from hub.xoev.parsing import XmlPool
 from hub.xoev.request import (
     KIND_OF_MESSAGE,
     Origin,
@@ -83,13 +83,6 @@ def office_of(settings: Settings, version: str) -> Office:
         postal_code=office.postal_code,
         version=version,
     )
-
-
-def _first_violation(schema: XMeldSchema | None, root: etree._Element) -> str | None:
-    if schema is None:
-        return None
-    found = schema.violations(root, limit=1)
-    return f"{found[0].path}: {found[0].reason}" if found else None
 
 
 def _checked(schema: XMeldSchema | None, answer: etree._Element) -> bytes:
@@ -167,7 +160,7 @@ class _Call:
 
 async def _receive(
     request: Request, service: QueryService, session: AsyncSession, record: LedgerRecord
-) -> tuple[etree._Element, Origin]:
+) -> tuple[bytes, etree._Element, Origin]:
     """Bounded, safe parse and the header; anything unaddressable is a recorded problem."""
     settings: Settings = request.app.state.settings
     try:
@@ -177,15 +170,16 @@ async def _receive(
             media_types=ACCEPTED_MEDIA_TYPES,
             what="XMeld messages are sent as application/xml",
         )
-        try:
-            root = parse_untrusted(raw, max_bytes=settings.xoev_max_body_bytes)
-        except UnsafeXml as error:
-            raise MalformedRequest(str(error)) from error
+        # Parsing and validation off the loop (hub.xoev.parsing): a big message stalls nothing.
+        pool: XmlPool = request.app.state.xml_pool
+        root = await pool.parse(
+            raw, max_bytes=settings.xoev_max_body_bytes, max_elements=settings.xoev_max_elements
+        )
         message = message_of(root)
         try:
-            return root, read_origin(root, message)
+            return raw, root, read_origin(root, message)
         except MalformedRequest as error:
-            detail = _first_violation(request.app.state.xmeld_schema, root)
+            detail = await pool.first_violation(raw, max_bytes=settings.xoev_max_body_bytes)
             raise MalformedRequest(detail or error.detail) from error
     except HubError as error:
         await service.reject(session, record, error)
@@ -210,7 +204,7 @@ async def xmeld(request: Request, session: Session, principal: QueryPrincipal) -
     record = service.new_record(
         principal=principal, register=REGISTER, request_id=request.state.request_id
     )
-    root, origin = await _receive(request, service, session, record)
+    raw, root, origin = await _receive(request, service, session, record)
     call = _Call(
         service=service,
         session=session,
@@ -221,7 +215,9 @@ async def xmeld(request: Request, session: Session, principal: QueryPrincipal) -
         kind=KIND_OF_MESSAGE[origin.message],
     )
     try:
-        violation = _first_violation(call.schema, root)
+        violation = await state.xml_pool.first_violation(
+            raw, max_bytes=settings.xoev_max_body_bytes
+        )
         if violation is not None:
             raise FaultyMessage(f"formal fehlerhaft: {violation}", grund=xmeld_codes.GRUND_OTHER)
         parsed = to_query(

@@ -26,12 +26,13 @@ def _claims(token: str) -> dict[str, object]:
     return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
 
 
-def _forge(app: FastAPI, **changes: object) -> str:
-    """A token signed with the hub's own key but with chosen claims."""
+def _forge(app: FastAPI, *, header: dict[str, object] | None = None, **changes: object) -> str:
+    """A token signed with the hub's own key, for a real client, but with chosen claims."""
     now = int(time.time())
+    client = new_client(app.state.settings.database_url, authority="wohngeldstelle")
     claims: dict[str, object] = {
         "iss": "http://hub.test",
-        "sub": "x",
+        "sub": client.client_id,
         "aud": "register-hub",
         "iat": now,
         "exp": now + 60,
@@ -41,7 +42,8 @@ def _forge(app: FastAPI, **changes: object) -> str:
     }
     claims.update(changes)
     key = app.state.signing_key
-    return jwt.encode({"alg": "ES256", "kid": key.kid}, claims, key)
+    fields = {"alg": "ES256", "kid": key.kid, "typ": "at+jwt", **(header or {})}
+    return jwt.encode({k: v for k, v in fields.items() if v is not None}, claims, key)
 
 
 class TestTokenEndpoint:

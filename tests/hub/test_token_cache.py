@@ -31,6 +31,7 @@ def _verified(expires_at: int, client_id: str = "c-1") -> VerifiedToken:
         trusted_roles=frozenset(),
         token_id="jti-1",
         expires_at=expires_at,
+        issued_at=expires_at - 900,
     )
 
 

@@ -17,9 +17,13 @@ _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _LINE_BREAKS = frozenset("\t\n\r")
 
 
+_UNNAMED = {"Cc": "(control character)", "Cs": "(surrogate)"}
+
+
 def describe_character(character: str) -> str:
     """``U+202E RIGHT-TO-LEFT OVERRIDE``: the code point, never the surrounding value."""
-    name = unicodedata.name(character, "") or unicodedata.category(character)
+    category = unicodedata.category(character)
+    name = unicodedata.name(character, "") or _UNNAMED.get(category, f"({category})")
     return f"U+{ord(character):04X} {name}"
 
 

@@ -29,7 +29,7 @@ router = APIRouter(
     route_class=StrictRoute,
     responses=router_problems(),
 )
-Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$", max_length=64)]
 # Row ids are 64-bit: a larger number is no id the catalogue can hold (422, not a 500).
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
@@ -61,7 +61,7 @@ async def list_history(
     actor_name: Annotated[str | None, Query(alias="actor", max_length=200)] = None,
     since: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$")] = None,
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$", max_length=18)] = None,
 ) -> dict[str, Any]:
     """Every catalogue change, oldest first; ``target`` matches a prefix (``field:``)."""
     return await views.history_view(

@@ -25,7 +25,7 @@ router = APIRouter(
     route_class=StrictRoute,
     responses=router_problems(),
 )
-Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$", max_length=64)]
 BasisCode = Annotated[str, Path(min_length=2, max_length=120)]
 
 

@@ -41,7 +41,7 @@ class ParsedJsonRequest(Request):
 
 
 def _refuse(where: str, name: str, refused: str) -> InvalidCharacters:
-    pointer = f"/{where}/{name}"
+    pointer = f"/{where}/{name}" if name else f"/{where}"
     return InvalidCharacters(
         f"{pointer}: {refused} is not accepted",
         errors=[{"pointer": pointer, "detail": f"{refused} is not accepted"}],
@@ -54,8 +54,9 @@ def check_parameters(request: Request) -> None:
         if isinstance(value, str) and (refused := refused_character(value)) is not None:
             raise _refuse("path", name, refused)
     for name, value in request.query_params.multi_items():
-        refused = refused_character(name) or refused_character(value)
-        if refused is not None:
+        if (refused := refused_character(name)) is not None:
+            raise _refuse("query", "", f"a parameter name: {refused}")  # never echo it
+        if (refused := refused_character(value)) is not None:
             raise _refuse("query", name, refused)
     for name in _DATA_HEADERS:
         value = request.headers.get(name)

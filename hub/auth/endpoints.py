@@ -38,7 +38,15 @@ async def _read_form(request: Request) -> dict[str, str]:
     return form
 
 
-@router.post("/oauth/token", responses={400: OAuthError.openapi(), 401: OAuthError.openapi()})
+@router.post(
+    "/oauth/token",
+    responses={
+        400: OAuthError.openapi(),
+        401: OAuthError.openapi(),
+        413: PayloadTooLarge.openapi(),
+        415: UnsupportedMediaType.openapi(),
+    },
+)
 async def token(
     request: Request, session: Annotated[AsyncSession, Depends(get_session)]
 ) -> JSONResponse:

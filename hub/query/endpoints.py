@@ -137,7 +137,7 @@ async def query_register(
         return JsonResponse(answer.body, status_code=answer.status)
 
 
-@router.get("")
+@router.get("", responses=problem_responses(Unauthenticated))
 async def list_registers(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
     catalogue = await request.app.state.catalogue.get()
     today = datetime.now(UTC).date()

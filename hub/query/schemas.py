@@ -19,21 +19,22 @@ from pydantic import (
     field_validator,
 )
 
-from adapters.text import compatibility_character, refused_character
+from adapters.text import compatibility_character, nfc, refused_character
 
 
 def _one_line(value: str) -> str:
-    """Ids and references are one line: the JSON reader let line breaks through for notes."""
+    """One line (the JSON reader lets line breaks through for notes), NFC from any reader."""
     refused = refused_character(value)
     if refused is not None:
         message = f"{refused} is not accepted"
         raise ValueError(message)
-    return value
+    return nfc(value)
 
 
 def _searchable(value: str) -> str:
     """Only text that means what it shows is searched for (fullwidth letters are refused)."""
-    compatibility = compatibility_character(_one_line(value))
+    value = _one_line(value)
+    compatibility = compatibility_character(value)
     if compatibility is not None:
         message = f"{compatibility} is a compatibility character; send the plain letters"
         raise ValueError(message)

@@ -94,6 +94,12 @@ class MalformedRequest(HubError):
     status, slug, title = 400, "malformed-request", "Malformed request"
 
 
+class InvalidRequest(HubError):
+    """Parameters or a body FastAPI validated against the route (RequestValidationError)."""
+
+    status, slug, title = 422, "invalid-request", "Invalid request"
+
+
 class InvalidCharacters(HubError):
     """Text holding control, format (zero-width, bidi) or compatibility characters."""
 
@@ -187,9 +193,9 @@ async def _handle_validation_error(request: Request, exc: Exception) -> JsonResp
     problems = validation_problems(exc.errors())
     detail = "; ".join(f"{p['pointer']}: {p['detail']}" for p in problems)
     return problem_response(
-        status=422,
-        slug="invalid-request",
-        title="Invalid request",
+        status=InvalidRequest.status,
+        slug=InvalidRequest.slug,
+        title=InvalidRequest.title,
         detail=detail,
         request=request,
         errors=problems,
@@ -238,10 +244,6 @@ def problem_responses(*errors: type[HubError]) -> dict[int | str, dict[str, Any]
 
 # What any route with parameters or a JSON body may answer before its own code runs:
 # the strict JSON reader (400/413/415/422) and parameter validation (422).
-class InvalidRequest(HubError):
-    status, slug, title = 422, "invalid-request", "Invalid request"
-
-
 INPUT_PROBLEMS: tuple[type[HubError], ...] = (
     MalformedRequest,
     PayloadTooLarge,

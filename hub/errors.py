@@ -99,6 +99,18 @@ class MalformedRequest(HubError):
     status, slug, title = 400, "malformed-request", "Malformed request"
 
 
+class InvalidRequest(HubError):
+    """Parameters or a body FastAPI validated against the route (RequestValidationError)."""
+
+    status, slug, title = 422, "invalid-request", "Invalid request"
+
+
+class InvalidCharacters(HubError):
+    """Text holding control, format (zero-width, bidi) or compatibility characters."""
+
+    status, slug, title = 422, "invalid-characters", "Characters not accepted"
+
+
 class PayloadTooLarge(HubError):
     status, slug, title = 413, "payload-too-large", "Request body too large"
 
@@ -200,9 +212,9 @@ async def _handle_validation_error(request: Request, exc: Exception) -> JsonResp
     problems = validation_problems(exc.errors())
     detail = "; ".join(f"{p['pointer']}: {p['detail']}" for p in problems)
     return problem_response(
-        status=422,
-        slug="invalid-request",
-        title="Invalid request",
+        status=InvalidRequest.status,
+        slug=InvalidRequest.slug,
+        title=InvalidRequest.title,
         detail=detail,
         request=request,
         errors=problems,
@@ -225,13 +237,44 @@ async def _handle_http_error(request: Request, exc: Exception) -> JsonResponse:
 
 
 async def _handle_unexpected(request: Request, _exc: Exception) -> JsonResponse:
-    return problem_response(
+    response = problem_response(
         status=500,
         slug="internal-error",
         title="Internal error",
         detail="The hub failed to process the request; no data was released.",
         request=request,
     )
+    # Answered by Starlette's outermost middleware, past the one that adds the header.
+    request_id = getattr(request.state, "request_id", None)
+    if request_id is not None:
+        response.headers["X-Request-ID"] = request_id
+    return response
+
+
+def problem_responses(*errors: type[HubError]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` for these errors, several sharing a status under one entry."""
+    documented: dict[int | str, dict[str, Any]] = {}
+    for error in errors:
+        entry = documented.setdefault(error.status, error.openapi())
+        if error.title not in entry["description"].split("; "):
+            entry["description"] = f"{entry['description']}; {error.title}"
+    return documented
+
+
+# What any route with parameters or a JSON body may answer before its own code runs:
+# the strict JSON reader (400/413/415/422) and parameter validation (422).
+INPUT_PROBLEMS: tuple[type[HubError], ...] = (
+    MalformedRequest,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    InvalidRequest,
+    InvalidCharacters,
+)
+
+
+def router_problems(*errors: type[HubError]) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` of a ``/v1`` router: token (401), scope (403), input, and ``errors``."""
+    return problem_responses(Unauthenticated, InsufficientScope, *INPUT_PROBLEMS, *errors)
 
 
 def database_unreachable(error: BaseException) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,9 +21,12 @@ from hub.audit.service import verify
 from hub.auth.dependencies import CurrentPrincipal, Principal
 from hub.auth.scopes import AUDIT_READ
 from hub.db import get_session
-from hub.errors import AuditUnavailable, InsufficientScope, InvalidQuery
+from hub.errors import AuditUnavailable, InsufficientScope, InvalidQuery, router_problems
+from hub.kit.strict_route import StrictRoute
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"])
+router = APIRouter(
+    prefix="/v1/audit", tags=["audit"], route_class=StrictRoute, responses=router_problems()
+)
 
 Session = Annotated[AsyncSession, Depends(get_session)]
 UserId = Annotated[str | None, Header(alias="X-User-Id", max_length=200)]
@@ -186,8 +189,8 @@ async def export_entries_signed(
 @router.get("/persons/{register}/{person_id}", responses=PROBLEMS)
 async def citizen_view(
     *,
-    register: str,
-    person_id: str,
+    register: Annotated[str, Path(max_length=64)],
+    person_id: Annotated[str, Path(max_length=64)],
     request: Request,
     session: Session,
     principal: Annotated[Principal, Depends(audit_reader("persons"))],

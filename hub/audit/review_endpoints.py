@@ -21,9 +21,16 @@ from hub.errors import (
     InvalidQuery,
     ReviewCaseClosed,
     ReviewCaseNotFound,
+    router_problems,
 )
+from hub.kit.strict_route import StrictRoute
 
-router = APIRouter(prefix="/v1/audit/reviews", tags=["audit"])
+router = APIRouter(
+    prefix="/v1/audit/reviews",
+    tags=["audit"],
+    route_class=StrictRoute,
+    responses=router_problems(),
+)
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     403: InsufficientScope.openapi(),

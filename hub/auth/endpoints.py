@@ -74,6 +74,8 @@ async def _limited_authentication(
         400: OAuthError.openapi(),
         401: OAuthError.openapi(),
         429: TooManyRequests.openapi(),
+        413: PayloadTooLarge.openapi(),
+        415: UnsupportedMediaType.openapi(),
     },
 )
 async def token(

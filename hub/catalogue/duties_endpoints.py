@@ -15,9 +15,21 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from governance.duties import local_today
 from hub.catalogue import duties_service
 from hub.catalogue.deps import Session, Writer
-from hub.errors import DutyAlreadyDone, DutyNotFound, InsufficientScope, Unauthenticated
+from hub.errors import (
+    DutyAlreadyDone,
+    DutyNotFound,
+    InsufficientScope,
+    Unauthenticated,
+    router_problems,
+)
+from hub.kit.strict_route import StrictRoute
 
-router = APIRouter(prefix="/v1/catalogue", tags=["catalogue"])
+router = APIRouter(
+    prefix="/v1/catalogue",
+    tags=["catalogue"],
+    route_class=StrictRoute,
+    responses=router_problems(),
+)
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     401: Unauthenticated.openapi(),
@@ -45,7 +57,7 @@ class DoneResponse(BaseModel):
 
 @router.post("/duties/{duty_id}/done", responses=PROBLEMS)
 async def post_duty_done(
-    duty_id: Annotated[int, Path(ge=1)],
+    duty_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     body: DoneRequest,
     session: Session,
     principal: Writer,

@@ -20,10 +20,18 @@ from hub.catalogue.schemas import (
     StewardCreate,
     StewardPatch,
 )
-from hub.errors import InvalidQuery
+from hub.errors import InvalidQuery, router_problems
+from hub.kit.strict_route import StrictRoute
 
-router = APIRouter(prefix="/v1/catalogue", tags=["catalogue"])
-Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+router = APIRouter(
+    prefix="/v1/catalogue",
+    tags=["catalogue"],
+    route_class=StrictRoute,
+    responses=router_problems(),
+)
+Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$", max_length=64)]
+# Row ids are 64-bit: a larger number is no id the catalogue can hold (422, not a 500).
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 @router.get("/datasets", responses=READ_PROBLEMS)
@@ -53,7 +61,7 @@ async def list_history(
     actor_name: Annotated[str | None, Query(alias="actor", max_length=200)] = None,
     since: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$")] = None,
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$", max_length=18)] = None,
 ) -> dict[str, Any]:
     """Every catalogue change, oldest first; ``target`` matches a prefix (``field:``)."""
     return await views.history_view(
@@ -119,7 +127,7 @@ async def put_dataset_steward(
     acting: Acting,
     register: Slug,
     dataset: Slug,
-    steward_id: Annotated[int, Path(ge=1)],
+    steward_id: RowId,
     body: DatasetStewardPut,
 ) -> dict[str, Any]:
     """Make a steward (or deputy) responsible for the dataset."""
@@ -142,7 +150,7 @@ async def delete_dataset_steward(
     acting: Acting,
     register: Slug,
     dataset: Slug,
-    steward_id: Annotated[int, Path(ge=1)],
+    steward_id: RowId,
     reason: Annotated[Reason, Query()],
 ) -> dict[str, Any]:
     """Release a steward from the dataset; the reason goes in the query string."""
@@ -174,7 +182,7 @@ async def patch_steward(
     session: Session,
     cache: Cache,
     acting: Acting,
-    steward_id: Annotated[int, Path(ge=1)],
+    steward_id: RowId,
     body: StewardPatch,
 ) -> dict[str, Any]:
     return await service.patch_steward(

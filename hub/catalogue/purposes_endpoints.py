@@ -16,9 +16,16 @@ from hub.catalogue.schemas import (
     PurposeCreate,
     PurposePatch,
 )
+from hub.errors import router_problems
+from hub.kit.strict_route import StrictRoute
 
-router = APIRouter(prefix="/v1/catalogue", tags=["catalogue"])
-Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+router = APIRouter(
+    prefix="/v1/catalogue",
+    tags=["catalogue"],
+    route_class=StrictRoute,
+    responses=router_problems(),
+)
+Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$", max_length=64)]
 BasisCode = Annotated[str, Path(min_length=2, max_length=120)]
 
 

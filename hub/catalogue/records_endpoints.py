@@ -19,9 +19,15 @@ from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import CATALOGUE_READ
 from hub.config import Settings
 from hub.db import get_session
-from hub.errors import InsufficientScope, Unauthenticated
+from hub.errors import InsufficientScope, Unauthenticated, router_problems
+from hub.kit.strict_route import StrictRoute
 
-router = APIRouter(prefix="/v1/catalogue", tags=["catalogue"])
+router = APIRouter(
+    prefix="/v1/catalogue",
+    tags=["catalogue"],
+    route_class=StrictRoute,
+    responses=router_problems(),
+)
 
 Session = Annotated[AsyncSession, Depends(get_session)]
 Reader = Annotated[Principal, Depends(require_scope(CATALOGUE_READ))]

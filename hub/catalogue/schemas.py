@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from governance.archive import ArchiveException
 
@@ -29,10 +38,41 @@ ArchiveExceptions = Annotated[
 ]
 
 
+def _drop_null(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Document ``null`` only where the catalogue keeps it (``_Write.NULLABLE``)."""
+    nullable: frozenset[str] = getattr(model, "NULLABLE", frozenset())
+    for name, member in schema.get("properties", {}).items():
+        options = member.get("anyOf")
+        if name in nullable or not options:
+            continue
+        kept = [option for option in options if option != {"type": "null"}]
+        if len(kept) == 1:
+            member.pop("anyOf")
+            member.update(kept[0])
+        else:
+            member["anyOf"] = kept
+        if member.get("default", 0) is None:
+            member.pop("default")
+
+
 class _Write(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, json_schema_extra=_drop_null
+    )
+    # Members a patch may set to null (the column keeps "none"); any other null is refused:
+    # "null" in a patch would otherwise reach a NOT NULL column.
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
 
     reason: Reason
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_only_where_kept(cls, value: object, info: ValidationInfo) -> object:
+        # Runs for the members a caller sent; left-out members keep their default.
+        if value is None and info.field_name not in cls.NULLABLE:
+            message = "may not be null; leave the member out to keep its value"
+            raise ValueError(message)
+        return value
 
     def changes(self) -> dict[str, object]:
         """The members the caller set, without the reason (by their JSON names)."""
@@ -59,7 +99,7 @@ class DatasetPatch(_Write):
     owner_office: Annotated[str, Field(max_length=200)] | None = None
     title: Text200 | None = None
     description: Annotated[str, Field(max_length=4000)] | None = None
-    open_data: bool | None = None
+    open_data: StrictBool | None = None
     licence: Annotated[str, Field(max_length=300)] | None = None
     access_url: Annotated[str, Field(max_length=500)] | None = None
 
@@ -75,6 +115,8 @@ class StewardCreate(_Write):
     office: Annotated[str, Field(max_length=200)] = ""
     username: Annotated[str, Field(max_length=200)] | None = None
 
+    NULLABLE = frozenset({"username"})
+
 
 class StewardPatch(_Write):
     name: Text200 | None = None
@@ -84,7 +126,9 @@ class StewardPatch(_Write):
     phone: Annotated[str, Field(max_length=64)] | None = None
     office: Annotated[str, Field(max_length=200)] | None = None
     username: Annotated[str, Field(max_length=200)] | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
+
+    NULLABLE = frozenset({"username"})
 
 
 class PurposeCreate(_Write):
@@ -131,6 +175,8 @@ BasisList = Annotated[
 class AllowanceCreate(_Write):
     """Admission of an automated use (BMG §37 Abs. 2): the OB's decision reference."""
 
+    NULLABLE = frozenset({"valid_from", "valid_to"})
+
     authority: Code
     register_: Code = Field(alias="register")
     kinds: Annotated[list[Kind], Field(min_length=1, max_length=3)]
@@ -143,6 +189,8 @@ class AllowanceCreate(_Write):
 
 
 class AllowancePatch(_Write):
+    NULLABLE = frozenset({"valid_from", "valid_to"})
+
     kinds: Annotated[list[Kind], Field(min_length=1, max_length=3)] | None = None
     fields: FieldList | None = None
     transforms: TransformMap | None = None
@@ -153,6 +201,8 @@ class AllowancePatch(_Write):
 
 
 class LegalBasisCreate(_Write):
+    NULLABLE = frozenset({"valid_from", "valid_to"})
+
     code: Annotated[str, Field(min_length=2, max_length=120)]
     norm: Annotated[str, Field(min_length=1, max_length=64)]
     paragraph: Annotated[str, Field(max_length=120)] = ""
@@ -163,6 +213,8 @@ class LegalBasisCreate(_Write):
 
 
 class LegalBasisPatch(_Write):
+    NULLABLE = frozenset({"valid_from", "valid_to"})
+
     norm: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     paragraph: Annotated[str, Field(max_length=120)] | None = None
     title: Annotated[str, Field(max_length=300)] | None = None

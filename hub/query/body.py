@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import orjson
 from pydantic import ValidationError
 from starlette.requests import Request
 
 from hub.errors import (
     InvalidQuery,
     MalformedRequest,
-    PayloadTooLarge,
     UnsupportedMediaType,
     validation_problems,
 )
+from hub.kit.strict_json import check_json_media_type, loads_strict
+from hub.kit.strict_route import read_bounded
 from hub.query.schemas import QueryRequest
 
 
@@ -27,24 +27,18 @@ async def read_body(
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in media_types:
         raise UnsupportedMediaType(what)
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"the body may have at most {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the body may have at most {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await read_bounded(request, limit=limit)
+
+
+async def read_query_body(request: Request, *, limit: int) -> bytes:
+    """A query body: JSON in UTF-8 (415), at most ``limit`` bytes (413)."""
+    check_json_media_type(request.headers.get("content-type"))
+    return await read_body(request, limit=limit)
 
 
 def parse_query(raw: bytes) -> QueryRequest:
-    try:
-        document = orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
-        raise MalformedRequest("the body is not valid JSON") from error
+    """The strict parse (400/415/422 naming the member), then the model (422)."""
+    document = loads_strict(raw)
     if not isinstance(document, dict):
         raise MalformedRequest("the body must be a JSON object")
     try:

@@ -9,18 +9,42 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     ValidationInfo,
     field_validator,
 )
 
+from adapters.text import compatibility_character, nfc, refused_character
+
+
+def _one_line(value: str) -> str:
+    """One line (the JSON reader lets line breaks through for notes), NFC from any reader."""
+    refused = refused_character(value)
+    if refused is not None:
+        message = f"{refused} is not accepted"
+        raise ValueError(message)
+    return nfc(value)
+
+
+def _searchable(value: str) -> str:
+    """Only text that means what it shows is searched for (fullwidth letters are refused)."""
+    value = _one_line(value)
+    compatibility = compatibility_character(value)
+    if compatibility is not None:
+        message = f"{compatibility} is a compatibility character; send the plain letters"
+        raise ValueError(message)
+    return value
+
+
 Code = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z0-9_]*$")]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
+ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(_one_line)]
 FieldId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")]
-MatchValue = Annotated[str, StringConstraints(max_length=200)]
+MatchValue = Annotated[str, StringConstraints(max_length=200), AfterValidator(_searchable)]
 
 
 class UserRef(BaseModel):
@@ -40,11 +64,11 @@ class QueryRequest(BaseModel):
     match: dict[Code, MatchValue] = Field(max_length=20)
     fields: list[FieldId] = Field(default_factory=list, max_length=64)
     # BMG §38 Abs. 5: no further processing by the register office after a neutral answer.
-    waive_follow_up: bool = False
+    waive_follow_up: StrictBool = False
     # BMG §13 Abs. 2 S. 4 Nr. 1: the person searched for consented to the processing; the
     # consent is on file under case_reference. Counts only for a person search and a purpose
     # whose catalogue entry admits it (archive exception "einwilligung").
-    consent_declared: bool = False
+    consent_declared: StrictBool = False
 
     @field_validator("fields")
     @classmethod

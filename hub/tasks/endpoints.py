@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import TASKS_READ
 from hub.db import get_session
+from hub.errors import router_problems
+from hub.kit.strict_route import StrictRoute
 from hub.tasks import repository, service
 from hub.tasks.schemas import CloseTask, task_view
 
-router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
+router = APIRouter(
+    prefix="/v1/tasks", tags=["tasks"], route_class=StrictRoute, responses=router_problems()
+)
 
 Session = Annotated[AsyncSession, Depends(get_session)]
 Office = Annotated[Principal, Depends(require_scope(TASKS_READ))]
@@ -37,7 +41,11 @@ async def list_tasks(
     responses={404: service.TaskNotFound.openapi(), 409: service.TaskAlreadyClosed.openapi()},
 )
 async def close_task(
-    task_id: str, closing: CloseTask, request: Request, session: Session, principal: Office
+    task_id: Annotated[str, Path(max_length=64)],
+    closing: CloseTask,
+    request: Request,
+    session: Session,
+    principal: Office,
 ) -> dict[str, Any]:
     registers = service.operated_registers(principal, request.app.state.adapters)
     task = await service.close_task(

@@ -32,6 +32,14 @@ ANSWER_OF = {
 PRODUCT = "Register Hub"
 VENDOR = "Wissenschaftsstadt Darmstadt"
 FREITEXT_MAX = 500
+# The freitext often quotes a refusal reason, and a reason may quote the refused input
+# (a bidi override, a combining mark the schema's Latin datatype refuses): printable ASCII
+# and Latin-1 letters keep every answer valid, the rest becomes "?".
+_FREITEXT_SAFE = frozenset(map(chr, [*range(0x20, 0x7F), *range(0xC0, 0x100)])) - {"\xd7", "\xf7"}
+
+
+def _freitext(text: str) -> str:
+    return "".join(c if c in _FREITEXT_SAFE else "?" for c in text[:FREITEXT_MAX])
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,5 +117,5 @@ def rueckweisung(
     refusal = sub(sub(root, x("antwortSuchanfrage")), x("rueckweisung"))
     code(refusal, x("grundDerRueckweisung"), grund, codes.NICHTERSTELLUNG_GRUND_LIST)
     if freitext:
-        sub(refusal, x("freitext"), freitext[:FREITEXT_MAX])
+        sub(refusal, x("freitext"), _freitext(freitext))
     return _finish(root, origin)

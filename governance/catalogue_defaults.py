@@ -26,6 +26,8 @@ class RegisterDefault:
     description: str
     mirrored: bool
     legal_basis: tuple[str, ...]  # the register's own norm, the dataset's legal basis
+    # How far the mirror may trail its source before queries fail closed (register-stale).
+    max_lag_seconds: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,12 +56,14 @@ REGISTERS: Final[Mapping[str, RegisterDefault]] = MappingProxyType(
             description="Melderegister nach BMG §3, geführt von der Meldebehörde.",
             mirrored=True,
             legal_basis=("BMG §3",),
+            max_lag_seconds=15 * 60,  # a new Auskunftssperre protects within minutes
         ),
         "gewerberegister": RegisterDefault(
             owner_office="Gewerbeamt",
             description="Gewerberegister nach GewO §14 (Gewerbeanzeigen).",
             mirrored=True,
             legal_basis=("GewO §14",),
+            max_lag_seconds=24 * 3600,
         ),
         "personenstandsregister": RegisterDefault(
             owner_office="Standesamt",
@@ -67,6 +71,7 @@ REGISTERS: Final[Mapping[str, RegisterDefault]] = MappingProxyType(
             "Lebenspartnerschaften, Sterbefälle).",
             mirrored=True,
             legal_basis=("PStG §3",),
+            max_lag_seconds=24 * 3600,
         ),
     }
 )

@@ -5,8 +5,12 @@ CATALOGUE_READ = "catalogue:read"
 CATALOGUE_WRITE = "catalogue:write"
 AUDIT_READ = "audit:read"
 TASKS_READ = "tasks:read"
+# Pushing changes into a mirrored register (CONTRACT §5a): the operating office's procedure.
+REGISTER_WRITE = "register:write"
 
-KNOWN_SCOPES = frozenset({REGISTER_QUERY, CATALOGUE_READ, CATALOGUE_WRITE, AUDIT_READ, TASKS_READ})
+KNOWN_SCOPES = frozenset(
+    {REGISTER_QUERY, CATALOGUE_READ, CATALOGUE_WRITE, AUDIT_READ, TASKS_READ, REGISTER_WRITE}
+)
 DEFAULT_SCOPES = (REGISTER_QUERY,)
 
 # BMG §34a Abs. 6: Behördenleitung or a specially authorised official.

@@ -64,6 +64,12 @@ class DatasetPatch(_Write):
     access_url: Annotated[str, Field(max_length=500)] | None = None
 
 
+class RegisterPatch(_Write):
+    """The mirror's maximum lag behind its source; ``null`` lifts the limit."""
+
+    max_lag_seconds: Annotated[int, Field(ge=10, le=30 * 86400)] | None
+
+
 class DatasetStewardPut(_Write):
     responsibility: Literal["steward", "deputy"] = "steward"
 

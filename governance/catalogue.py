@@ -137,11 +137,10 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
     for row in (await session.execute(select(FieldRelease))).scalars():
         status = row.status if row.declared else UNDECLARED
         releases.setdefault(row.register, {})[row.field] = status
-    max_lag = dict(
-        (await session.execute(select(CatalogueRegister.id, CatalogueRegister.max_lag_seconds)))
-        .tuples()
-        .all()
+    lag_rows = await session.execute(
+        select(CatalogueRegister.id, CatalogueRegister.max_lag_seconds)
     )
+    max_lag = dict(lag_rows.all())
     return Catalogue(
         revision=revision,
         max_lag=MappingProxyType(max_lag),

@@ -143,7 +143,7 @@ def stored_documents(
     documents: dict[str, dict[str, Any]] = {}
     for part in _chunks(keys, IN_LIST):
         rows = connection.execute(select(key_column, table.record).where(key_column.in_(part)))
-        documents.update(rows.tuples().all())
+        documents.update((key, document) for key, document in rows)
     return documents
 
 

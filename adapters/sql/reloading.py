@@ -54,7 +54,7 @@ def reload_records(
     key_column, table = kind.key_columns[0], kind.tables[0]
     with begin_feed_transaction(engine) as connection:
         now = datetime.now(UTC)
-        stored = dict(connection.execute(select(key_column, table.record)).tuples().all())
+        stored = dict(connection.execute(select(key_column, table.record)).all())
         removed = [key for key in stored if key not in incoming]
         changed = [key for key in incoming if key in stored and stored[key] != incoming[key]]
         added = [key for key in incoming if key not in stored]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from adapters.melderegister.tables import MrPerson
@@ -74,8 +75,8 @@ class TestReload:
         self, hub_env: str, tmp_path: Path
     ) -> None:
         import_persons(hub_env, [person("P-1"), person("P-2"), person("P-3")])
-        run_statement(hub_env, Task.__table__.insert().values(_task("P-2")))
-        run_statement(hub_env, HitRef.__table__.insert().values(_hit_ref("P-1")))
+        run_statement(hub_env, insert(Task).values(_task("P-2")))
+        run_statement(hub_env, insert(HitRef).values(_hit_ref("P-1")))
         export = [json.dumps(person("P-1", name="Meier")), json.dumps(person("P-2"))]
         export.append(json.dumps(person("P-4")))
         file = _file(tmp_path / "export.jsonl", export)

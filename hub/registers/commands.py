@@ -29,10 +29,9 @@ async def _ledger(settings: Settings, feed: MirrorFeed) -> int:
     try:
         sessionmaker = create_sessionmaker(engine)
 
-        async def write(unit: LedgerUnit) -> WrittenEntry:
-            async with sessionmaker() as session:
-                [entry] = await commit_batch(session, [unit])
-                return entry
+        async def write(units: list[LedgerUnit]) -> list[WrittenEntry]:
+            async with sessionmaker() as session:  # one transaction for every chunk's entry
+                return await commit_batch(session, units)
 
         return await ledger_feed_log(feed, sessionmaker=sessionmaker, write=write)
     finally:

@@ -17,7 +17,7 @@ from hub.audit.service import LedgerRecord, LedgerUnit
 from hub.models import LedgerEntry
 
 FEED_KIND = {"push": "changes", "file": "changes", "reload": "reload"}
-WriteUnit = Callable[[LedgerUnit], Awaitable[object]]
+WriteUnits = Callable[[list[LedgerUnit]], Awaitable[object]]  # in order, durably
 
 
 def _counts(row: Mapping[str, Any]) -> list[str]:
@@ -68,7 +68,7 @@ async def _already_written(
 
 
 async def ledger_feed_log(
-    feed: MirrorFeed, *, sessionmaker: async_sessionmaker[AsyncSession], write: WriteUnit
+    feed: MirrorFeed, *, sessionmaker: async_sessionmaker[AsyncSession], write: WriteUnits
 ) -> int:
     """Write the entry of every committed feed transaction that has none yet, oldest first.
 
@@ -79,10 +79,12 @@ async def ledger_feed_log(
     if not rows:
         return 0
     present = await _already_written(sessionmaker, [row["ledger_entry_id"] for row in rows])
-    written = 0
-    for row in rows:
-        if row["ledger_entry_id"] not in present:
-            await write(LedgerUnit(record=feed_record(row), entry_id=row["ledger_entry_id"]))
-            written += 1
+    units = [
+        LedgerUnit(record=feed_record(row), entry_id=row["ledger_entry_id"])
+        for row in rows
+        if row["ledger_entry_id"] not in present
+    ]
+    if units:
+        await write(units)
     await asyncio.to_thread(feed.mark_ledgered, [int(row["id"]) for row in rows])
-    return written
+    return len(units)

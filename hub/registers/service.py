@@ -123,9 +123,11 @@ class ChangeService:
             await self.refuse(feed.register, principal, request_id, failure)
 
     async def ledger_pending(self, feed: MirrorFeed) -> int:
-        return await ledger_feed_log(
-            feed, sessionmaker=self._sessionmaker, write=self._ledger.write
-        )
+        async def write(units: list[LedgerUnit]) -> None:
+            for unit in units:  # in order; usually one (this batch)
+                await self._ledger.write(unit)
+
+        return await ledger_feed_log(feed, sessionmaker=self._sessionmaker, write=write)
 
     def _feed(self, register: str, principal: Principal) -> MirrorFeed:
         adapter = self._adapters.get(register)

@@ -10,6 +10,8 @@ Sections (``--only http,ledger`` runs some; the default runs all but ``verify``)
 - ``search``: the person search over the full demo (in-process p50/p99), the query over HTTP
   on it and the worker's resident memory.
 - ``policy``, ``xmeld``: policy decision and XMeld round-trip micro-benchmarks.
+- ``mirror``: the mirror feed (issue 15): changes/s applied to the full demo, Sperre push to
+  effect under query load (p50/p99), query latency while a sync runs (bench/mirror_sync.py).
 - ``verify``: ledger verify of a million entries (minutes; only when asked for).
 
 PostgreSQL: a scratch database on ``BENCH_DATABASE_URL``/``HUB_BENCH_DATABASE_URL`` or the
@@ -35,8 +37,8 @@ from bench.xmeld import bench_xmeld
 from hub.config import Settings
 from hub.kit.stages import STAGES
 
-SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "verify")
-DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld")
+SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "mirror", "verify")
+DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "mirror")
 WORKERS = (1, 2)
 FULL_PERSONS = int(os.environ.get("BENCH_FULL_PERSONS", "160000"))
 
@@ -221,6 +223,10 @@ def main() -> None:
         run_ledger(seconds)
     if "search" in chosen:
         run_search(seconds)
+    if "mirror" in chosen:
+        from bench.mirror_sync import run_mirror  # noqa: PLC0415
+
+        run_mirror(seconds, _postgres_server())
     if "verify" in chosen:
         from bench.ledger_throughput import main as ledger_verify  # noqa: PLC0415
 

@@ -41,7 +41,7 @@ class StewardDefault:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DutyDefault:
-    kind: str  # retention | review | quality_check | open_data
+    kind: str  # retention | review | quality_check | open_data | mirror_lag
     register: str
     title: str
     responsible: str  # StewardDefault.key
@@ -186,6 +186,14 @@ DUTIES: Final = (
         responsible="melde_deputy",
         interval_days=90,
         params={"checks": ["addresses_present", "birth_present"]},
+    ),
+    DutyDefault(
+        kind="mirror_lag",
+        register="melderegister",
+        title="Aktualität des Spiegels: Verzögerungsverlauf der Änderungen (BMG §51)",
+        responsible="melde",
+        interval_days=7,
+        params={"days": 7},
     ),
     DutyDefault(
         kind="open_data",

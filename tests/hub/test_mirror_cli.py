@@ -134,3 +134,12 @@ def _hit_ref(person_id: str) -> dict[str, object]:
         "created_at": now,
         "expires_at": now + timedelta(hours=48),
     }
+
+
+def test_clients_create_with_the_register_write_scope(hub_env: str) -> None:
+    assert runner.invoke(app, ["catalogue", "load"]).exit_code == 0
+    result = runner.invoke(
+        app, ["clients", "create", "--authority", "meldebehoerde", "--scope", "register:write"]
+    )
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)) == {"client_id", "client_secret"}

@@ -73,6 +73,28 @@ class TestPush:
         assert {"upserts:1", "deletes:1", "protection_first:1"} <= set(entry["reasons"])
         assert "Müller" not in str(entry)  # names and ids, never values
 
+    async def test_a_related_persons_sperre_reaches_the_answers_about_others(
+        self, http: httpx.AsyncClient, writer: str, asker: str, clean_database: str
+    ) -> None:
+        married = {"status": "verheiratet", "since": "2010-06-12"}
+        spouse = person(
+            "P-2",
+            given_names=("Jonas",),
+            birth_date="1978-02-01",
+            sex="m",
+            spouse_id="P-1",
+            marital=married,
+        )
+        import_persons(clean_database, [person("P-1", spouse_id="P-2", marital=married), spouse])
+        fields = ["name", "spouse", "marital"]
+        before = (await _ask(http, asker, fields=fields)).json()
+        assert before["records"][0]["fields"]["spouse"] is not None
+        line = upsert(1, {**spouse, "blocks": blocked()}, at=_now_minus(1))
+        assert (await _push(http, writer, line)).json()["protection_first"] == 1
+        after = (await _ask(http, asker, fields=fields)).json()
+        assert after["outcome"] == "released"
+        assert after["records"][0]["fields"]["spouse"] is None  # left out without a hint
+
     async def test_a_batch_pushed_twice_is_applied_once(
         self, http: httpx.AsyncClient, writer: str
     ) -> None:

@@ -173,9 +173,12 @@ def remove_records(connection: Connection, kind: RecordKind, keys: Sequence[str]
 def insert_records(
     connection: Connection, kind: RecordKind, documents: Sequence[dict[str, Any]]
 ) -> None:
-    for table in kind.tables:
-        rows = (row for document in documents for row in kind.rows(document).get(table, ()))
-        for batch in batches(rows):
+    per_table: dict[Any, list[dict[str, Any]]] = {table: [] for table in kind.tables}
+    for document in documents:  # each record's rows are made once (names are normalised)
+        for table, rows in kind.rows(document).items():
+            per_table[table].extend(rows)
+    for table in kind.tables:  # parents first
+        for batch in batches(per_table[table]):
             connection.execute(insert(table), batch)
 
 

@@ -5,8 +5,8 @@ Changes/s, Sperre push to effect under query load, query latency while a sync ru
 The mirror is the full demo (``BENCH_MIRROR_PERSONS``, default the 160,000 of the search
 section, generated once into ``var/bench/``): SQLite works on a copy of the cached file,
 PostgreSQL gets the same records through ``hub register reload`` into a scratch database
-(timed: the nightly full reload). ``BENCH_MIRROR_CHANGES`` (default 100,000) changes touch
-persons outside the 200 the query load asks for: 80 % updates (1 % of them a new
+(timed: the nightly full reload; ``BENCH_MIRROR_PG_PERSONS`` takes fewer of them).
+``BENCH_MIRROR_CHANGES`` (default 100,000) changes touch persons outside the 200 the query load asks for: 80 % updates (1 % of them a new
 Auskunftssperre), 10 % new persons, 10 % deletions.
 """
 
@@ -39,7 +39,7 @@ from adapters.sql.feed import MirrorFeed
 from adapters.sql.mirror import MirrorSettings
 from bench import search
 from bench.http import HUB, Load, Server, wrk
-from bench.hub_load import QUERY_PATH, Register, prepare_register, query_script
+from bench.hub_load import QUERY_PATH, Register, prepare_register, query_script, sample_persons
 from hub.admin.service import create_client
 from hub.clients.service import NewClient
 from hub.config import Settings
@@ -47,6 +47,8 @@ from hub.db import create_sync_engine
 
 MIRROR_PERSONS = int(os.environ.get("BENCH_MIRROR_PERSONS", "160000"))
 CHANGES = int(os.environ.get("BENCH_MIRROR_CHANGES", "100000"))
+# PostgreSQL gets the first N records of the demo (parsing 160,000 records takes minutes).
+PG_PERSONS = int(os.environ.get("BENCH_MIRROR_PG_PERSONS", str(MIRROR_PERSONS)))
 CHUNK = 2_000
 PUSHES = 40
 SYNC_DURING_LOAD = 20_000
@@ -142,7 +144,7 @@ def mirror(backend: str, postgres: str | None, figures: Figures) -> Iterator[Reg
         name, url = _scratch_postgres(postgres)
         try:
             register = prepare_register(url, Path(scratch), persons=21)
-            lines = [json.dumps(r) for r in _records(cached.database_url)]
+            lines = [json.dumps(r) for r in _records(cached.database_url)[:PG_PERSONS]]
             adapter, feed = _feed(url)
             started = time.perf_counter()
             feed.reload(
@@ -153,7 +155,7 @@ def mirror(backend: str, postgres: str | None, figures: Figures) -> Iterator[Reg
             )
             figures.reload_seconds = time.perf_counter() - started
             asyncio.run(adapter.close())
-            yield Register(url, register.key_dir, register.client, cached.persons)
+            yield Register(url, register.key_dir, register.client, sample_persons(url, 200))
         finally:
             _drop_postgres(postgres, name)
 

@@ -6,8 +6,9 @@ The mirror is the full demo (``BENCH_MIRROR_PERSONS``, default the 160,000 of th
 section, generated once into ``var/bench/``): SQLite works on a copy of the cached file,
 PostgreSQL gets the same records through ``hub register reload`` into a scratch database
 (timed: the nightly full reload; ``BENCH_MIRROR_PG_PERSONS`` takes fewer of them).
-``BENCH_MIRROR_CHANGES`` (default 100,000) changes touch persons outside the 200 the query load asks for: 80 % updates (1 % of them a new
-Auskunftssperre), 10 % new persons, 10 % deletions.
+``BENCH_MIRROR_CHANGES`` (default 100,000) changes touch persons outside the 200 the query
+load asks for: 80 % updates (1 % of them a new Auskunftssperre), 10 % new persons,
+10 % deletions.
 """
 
 from __future__ import annotations

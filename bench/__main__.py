@@ -12,6 +12,8 @@ Sections (``--only http,ledger`` runs some; the default runs all but ``verify``)
 - ``policy``, ``xmeld``: policy decision and XMeld round-trip micro-benchmarks.
 - ``floods``: secret guessing, garbage tokens and big XMeld messages against a legitimate
   query (issue 16); thread against process pool for the XMeld schema check.
+- ``mirror``: the mirror feed (issue 15): changes/s applied to the full demo, Sperre push to
+  effect under query load (p50/p99), query latency while a sync runs (bench/mirror_sync.py).
 - ``verify``: ledger verify of a million entries (minutes; only when asked for).
 - ``soak``: 32 connections of mixed outcomes for ``BENCH_SOAK_SECONDS`` (600) with a
   PostgreSQL restart halfway (bench/soak.py; only when asked for).
@@ -40,8 +42,8 @@ from bench.xmeld import bench_xmeld
 from hub.config import Settings
 from hub.kit.stages import STAGES
 
-SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "floods", "verify", "soak")
-DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "floods")
+SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "floods", "mirror", "verify", "soak")
+DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "floods", "mirror")
 WORKERS = (1, 2)
 FULL_PERSONS = int(os.environ.get("BENCH_FULL_PERSONS", "160000"))
 
@@ -199,6 +201,35 @@ def run_xmeld() -> None:
         asyncio.run(bench_xmeld(settings, register.client, register.persons[0]))
 
 
+def _run_section(section: str, seconds: float, baseline: str | None) -> None:
+    if section == "policy":
+        bench_policy()
+        bench_compiled_policy()
+        bench_opa_remote()
+    elif section == "xmeld":
+        run_xmeld()
+    elif section == "http":
+        run_http(seconds, baseline)
+    elif section == "ledger":
+        run_ledger(seconds)
+    elif section == "search":
+        run_search(seconds)
+    elif section == "floods":
+        run_floods()
+    elif section == "mirror":
+        from bench.mirror_sync import run_mirror  # noqa: PLC0415
+
+        run_mirror(seconds, _postgres_server())
+    elif section == "soak":  # minutes; only when asked for (BENCH_SOAK_SECONDS, default 600)
+        from bench.soak import run_soak  # noqa: PLC0415
+
+        run_soak()
+    elif section == "verify":
+        from bench.ledger_throughput import main as ledger_verify  # noqa: PLC0415
+
+        ledger_verify()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--only", default=",".join(DEFAULT_SECTIONS), help="sections, a,b,...")
@@ -214,28 +245,9 @@ def main() -> None:
     seconds = float(os.environ.get("BENCH_SECONDS", "5"))
     started = time.perf_counter()
     print(f"make bench: {', '.join(chosen)}; {os.cpu_count()} cores, load {os.getloadavg()}")
-    if "policy" in chosen:
-        bench_policy()
-        bench_compiled_policy()
-        bench_opa_remote()
-    if "xmeld" in chosen:
-        run_xmeld()
-    if "http" in chosen:
-        run_http(seconds, arguments.baseline)
-    if "ledger" in chosen:
-        run_ledger(seconds)
-    if "search" in chosen:
-        run_search(seconds)
-    if "floods" in chosen:
-        run_floods()
-    if "soak" in chosen:  # minutes; only when asked for (BENCH_SOAK_SECONDS, default 600)
-        from bench.soak import run_soak  # noqa: PLC0415
-
-        run_soak()
-    if "verify" in chosen:
-        from bench.ledger_throughput import main as ledger_verify  # noqa: PLC0415
-
-        ledger_verify()
+    for section in SECTIONS:  # always in this order, whatever order --only names them
+        if section in chosen:
+            _run_section(section, seconds, arguments.baseline)
     print(f"\nmake bench took {time.perf_counter() - started:.0f} s; load {os.getloadavg()}")
 
 

@@ -10,7 +10,14 @@ from types import MappingProxyType
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from governance.models import Authority, CatalogueState, FieldRelease, Purpose, PurposeAllowance
+from governance.models import (
+    Authority,
+    CatalogueRegister,
+    CatalogueState,
+    FieldRelease,
+    Purpose,
+    PurposeAllowance,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,6 +69,8 @@ class Catalogue:
     releases: MappingProxyType[str, MappingProxyType[str, str]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # Register -> maximum lag of its mirror in seconds (absent or None: no limit).
+    max_lag: MappingProxyType[str, int | None] = field(default_factory=lambda: MappingProxyType({}))
 
     def allowance(
         self, *, purpose: str, authority: str, register: str, on: date
@@ -128,8 +137,13 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
     for row in (await session.execute(select(FieldRelease))).scalars():
         status = row.status if row.declared else UNDECLARED
         releases.setdefault(row.register, {})[row.field] = status
+    lag_rows = await session.execute(
+        select(CatalogueRegister.id, CatalogueRegister.max_lag_seconds)
+    )
+    max_lag = dict(lag_rows.all())
     return Catalogue(
         revision=revision,
+        max_lag=MappingProxyType(max_lag),
         authorities=MappingProxyType(authorities),
         purposes=MappingProxyType(purposes),
         allowances=MappingProxyType(allowances),

@@ -26,6 +26,8 @@ class RegisterDefault:
     description: str
     mirrored: bool
     legal_basis: tuple[str, ...]  # the register's own norm, the dataset's legal basis
+    # How far the mirror may trail its source before queries fail closed (register-stale).
+    max_lag_seconds: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,7 +41,7 @@ class StewardDefault:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DutyDefault:
-    kind: str  # retention | review | quality_check | open_data
+    kind: str  # retention | review | quality_check | open_data | mirror_lag
     register: str
     title: str
     responsible: str  # StewardDefault.key
@@ -54,12 +56,14 @@ REGISTERS: Final[Mapping[str, RegisterDefault]] = MappingProxyType(
             description="Melderegister nach BMG §3, geführt von der Meldebehörde.",
             mirrored=True,
             legal_basis=("BMG §3",),
+            max_lag_seconds=15 * 60,  # a new Auskunftssperre protects within minutes
         ),
         "gewerberegister": RegisterDefault(
             owner_office="Gewerbeamt",
             description="Gewerberegister nach GewO §14 (Gewerbeanzeigen).",
             mirrored=True,
             legal_basis=("GewO §14",),
+            max_lag_seconds=24 * 3600,
         ),
         "personenstandsregister": RegisterDefault(
             owner_office="Standesamt",
@@ -67,6 +71,7 @@ REGISTERS: Final[Mapping[str, RegisterDefault]] = MappingProxyType(
             "Lebenspartnerschaften, Sterbefälle).",
             mirrored=True,
             legal_basis=("PStG §3",),
+            max_lag_seconds=24 * 3600,
         ),
     }
 )
@@ -181,6 +186,14 @@ DUTIES: Final = (
         responsible="melde_deputy",
         interval_days=90,
         params={"checks": ["addresses_present", "birth_present"]},
+    ),
+    DutyDefault(
+        kind="mirror_lag",
+        register="melderegister",
+        title="Aktualität des Spiegels: Verzögerungsverlauf der Änderungen (BMG §51)",
+        responsible="melde",
+        interval_days=7,
+        params={"days": 7},
     ),
     DutyDefault(
         kind="open_data",

@@ -30,6 +30,7 @@ class DutyKind(StrEnum):
     REVIEW = "review"
     QUALITY_CHECK = "quality_check"
     OPEN_DATA = "open_data"
+    MIRROR_LAG = "mirror_lag"  # the hub reports how far its mirror trailed the register
 
 
 class DutyStatus(StrEnum):

@@ -150,6 +150,7 @@ def _load_registers(connection: Connection, specs: Iterable[RegisterSpec]) -> tu
                     xoev_standard=spec.xoev_standard,
                     xoev_version=spec.xoev_version,
                     mirrored=default.mirrored if default else False,
+                    max_lag_seconds=default.max_lag_seconds if default else None,
                 )
             )
             added_registers += 1

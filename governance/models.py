@@ -119,6 +119,8 @@ class CatalogueRegister(Base):
     # The hub holds the register's data itself (SQL mirror): retention duties can run here.
     mirrored: Mapped[bool] = mapped_column(Boolean, default=False)
     declared: Mapped[bool] = mapped_column(Boolean, default=True)  # false: adapter gone
+    # Past this lag behind its source a mirror answers 503 register-stale; None: no limit.
+    max_lag_seconds: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class Dataset(Base):

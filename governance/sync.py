@@ -80,6 +80,7 @@ def _sync_registers(connection: Connection, specs: list[RegisterSpec], report: S
             "owner_office": default.owner_office if default else "",
             "xoev_standard": spec.xoev_standard,
             "xoev_version": spec.xoev_version,
+            "max_lag_seconds": default.max_lag_seconds if default else None,
         }
         connection.execute(insert(CatalogueRegister).values(values))
         report.note(

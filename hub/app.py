@@ -45,6 +45,10 @@ from hub.policy.opa_remote import RemoteOpaEngine
 from hub.query.endpoints import router as query_router
 from hub.query.hits import HitRefs
 from hub.query.service import QueryService
+from hub.registers.endpoints import router as changes_router
+from hub.registers.freshness import FreshnessMonitor, feeds_of
+from hub.registers.inflight import InFlight, InFlightMiddleware
+from hub.registers.service import ChangeService
 from hub.tasks.endpoints import router as tasks_router
 from hub.ui import install_ui
 from hub.xoev.endpoints import router as xoev_router
@@ -134,6 +138,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     ledger_writer.start()
     state.ledger_writer = ledger_writer
+    # Mirror feeds (issue 15): freshness enforced on every query, pushes of changes.
+    state.freshness = FreshnessMonitor(feeds_of(adapters))
+    state.change_service = ChangeService(
+        adapters=adapters,
+        freshness=state.freshness,
+        inflight=state.inflight,
+        ledger=ledger_writer,
+        sessionmaker=sessionmaker,
+    )
     state.query_service = QueryService(
         adapters=adapters,
         policy=policy,
@@ -143,6 +156,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         policy_timeout=settings.policy_timeout_ms / 1000,
         hit_refs=HitRefs(sessionmaker),
         ledger=ledger_writer,
+        freshness=state.freshness,
     )
     state.readiness_checks = default_checks()  # /readyz (hub.health)
     # Refused floods: counted in the database, ledgered aggregated (issue 16 item 4).
@@ -180,6 +194,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.add_middleware(MetricsMiddleware)
+    app.state.inflight = InFlight()  # queries still answering; a push waits for them
+    app.add_middleware(InFlightMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)
     for router in (auth_router, query_router, tasks_router, audit_router, xoev_router):
@@ -190,6 +206,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(records_router)  # Art. 30 records, DCAT (issue 6 item 4)
     app.include_router(duties_router)  # duty done by a steward (issue 6 item 5)
     app.include_router(clients_router)  # client lifecycle for the operating office (issue 16)
+    app.include_router(changes_router)  # changes pushed by a register's procedure (issue 15)
     install_ui(app, settings)  # /ui workbenches: session cookie, static files, pages
 
     app.include_router(health_router)  # /healthz, /readyz (issue 17)

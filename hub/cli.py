@@ -9,7 +9,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -244,6 +244,74 @@ def register_import(register: str, file: Path) -> None:
             typer.echo(f"{file}:{line}: {message}" if line else f"{file}: {message}", err=True)
         raise _fail(f"error: {len(rejected.errors)} problem(s); nothing was imported") from rejected
     _print_json({"imported": imported})
+
+
+def _operator() -> str:
+    """Who ran a file command, for the ledger (the operating system's user)."""
+    import getpass  # noqa: PLC0415
+
+    return f"cli:{getpass.getuser()}"
+
+
+def _report_rejected(file: Path, rejected: Any, *, what: str) -> typer.Exit:
+    for line, message in rejected.errors:
+        typer.echo(f"{file}:{line}: {message}" if line else f"{file}: {message}", err=True)
+    return _fail(f"error: {len(rejected.errors)} problem(s); nothing was {what}")
+
+
+@register_app.command("sync")
+def register_sync(
+    register: str,
+    file: Path,
+    chunk: Annotated[int, typer.Option(min=1, help="changes per transaction")] = 2_000,
+) -> None:
+    """Apply a file of changes (CONTRACT §5a) in seq order; lines already applied are skipped."""
+    from adapters.errors import ImportRejected  # noqa: PLC0415
+    from hub.registers.commands import FeedNotSupported, sync_file  # noqa: PLC0415
+
+    try:
+        with file.open(encoding="utf-8") as lines:
+            result = sync_file(
+                Settings(), register=register, lines=lines, actor=_operator(), chunk_size=chunk
+            )
+    except (OSError, FeedNotSupported) as error:
+        raise _fail(f"error: {error}", code=2) from error
+    except ImportRejected as rejected:
+        raise _report_rejected(file, rejected, what="applied") from rejected
+    _print_json(result)
+
+
+@register_app.command("reload")
+def register_reload(
+    register: str,
+    file: Path,
+    seq: Annotated[int | None, typer.Option(help="source seq the export reflects")] = None,
+    exported_at: Annotated[
+        datetime | None, typer.Option(help="when the source wrote the export (UTC)")
+    ] = None,
+) -> None:
+    """Swap in a full export (import format) in one transaction; counts, never values."""
+    from adapters.errors import ImportRejected  # noqa: PLC0415
+    from hub.registers.commands import FeedNotSupported, reload_file  # noqa: PLC0415
+
+    when = (
+        exported_at.replace(tzinfo=UTC) if exported_at and not exported_at.tzinfo else exported_at
+    )
+    try:
+        with file.open(encoding="utf-8") as lines:
+            result = reload_file(
+                Settings(),
+                register=register,
+                lines=lines,
+                actor=_operator(),
+                seq=seq,
+                exported_at=when,
+            )
+    except (OSError, FeedNotSupported) as error:
+        raise _fail(f"error: {error}", code=2) from error
+    except ImportRejected as rejected:
+        raise _report_rejected(file, rejected, what="reloaded") from rejected
+    _print_json(result)
 
 
 @demo_app.command("load")

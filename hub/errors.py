@@ -131,6 +131,18 @@ class RegisterTimeout(HubError):
     status, slug, title = 504, "register-timeout", "Register did not answer in time"
 
 
+class RegisterStale(HubError):
+    """The mirror trails its source by more than the catalogue allows: nothing is released."""
+
+    status, slug, title = 503, "register-stale", "Register mirror is not current"
+
+
+class InvalidChanges(HubError):
+    """A change batch (CONTRACT §5a) with bad lines; ``errors`` names each line and member."""
+
+    status, slug, title = 422, "invalid-changes", "Changes rejected; nothing was applied"
+
+
 class PolicyUnavailable(HubError):
     status, slug, title = 503, "policy-unavailable", "Policy decision unavailable"
 
@@ -143,6 +155,8 @@ class DatabaseUnavailable(HubError):
     """The hub's database did not answer within the client-side bounds (hub.db)."""
 
     status, slug, title = 503, "database-unavailable", "Database unavailable"
+
+
 class TooManyRequests(HubError):
     """A limiter in front of authentication refused the call; ``Retry-After`` says when."""
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from alembic import context
 
-import adapters.gewerberegister.tables  # registers gw_* tables on RegisterBase
-import adapters.personenstandsregister.tables  # noqa: F401 - registers ps_* tables on RegisterBase
 from adapters.melderegister.tables import RegisterBase
 from hub.config import Settings
 from hub.db import create_sync_engine

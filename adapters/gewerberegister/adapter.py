@@ -22,10 +22,11 @@ from adapters.gewerberegister import repository
 from adapters.gewerberegister.lookup import parse_business_lookup
 from adapters.gewerberegister.mapping import field_values, hit_facts
 from adapters.gewerberegister.spec import GEWERBEREGISTER_SPEC
-from adapters.gewerberegister.store import parse_lines, store_records
+from adapters.gewerberegister.store import BUSINESS_KIND, parse_lines, store_records
 from adapters.gewerberegister.synthetic import businesses_jsonl
 from adapters.gewerberegister.tables import GwBusiness
 from adapters.gewerberegister.xgewerbeanzeige import read_message, store_message
+from adapters.sql.feed import MirrorFeed
 from adapters.sql.mirror import MirrorSettings, SqlMirror
 
 RESIDENTS_PER_BUSINESS = 12
@@ -86,6 +87,10 @@ class GewerberegisterAdapter:
 
     def import_lines(self, lines: Iterable[str]) -> int:
         return self._mirror.run_import(parse_lines(lines), store_records)
+
+    def change_feed(self) -> MirrorFeed:
+        """Changes, reloads and the feed state of this mirror (CONTRACT §5a)."""
+        return MirrorFeed(self._mirror, BUSINESS_KIND)
 
     def import_xml(self, data: bytes) -> int:
         """An XGewerbeanzeige message: checked in full before the database is touched."""

@@ -13,6 +13,7 @@ from adapters.gewerberegister.records import BusinessRecord, parse_business_line
 from adapters.gewerberegister.tables import GwBusiness
 from adapters.melderegister.lookup import normalise_house_number
 from adapters.melderegister.names import koelner_phonetik, normalise_name
+from adapters.sql.changes import RecordKind
 from adapters.sql.importing import MAX_ERRORS, batches, parse_numbered
 
 NumberedRecords = list[tuple[int, BusinessRecord]]
@@ -62,3 +63,19 @@ def store_records(engine: Engine, records: NumberedRecords) -> int:
         for batch in batches(business_row(document) for document in documents):
             connection.execute(insert(GwBusiness), batch)
     return len(documents)
+
+
+def protection_marks(_document: Mapping[str, Any]) -> frozenset[str]:
+    """The Gewerberegister knows no Sperre (GewO §14 Abs. 5: the public part is public)."""
+    return frozenset()
+
+
+BUSINESS_KIND = RecordKind(
+    register="gewerberegister",
+    key_name="business_id",
+    model=BusinessRecord,
+    tables=(GwBusiness,),
+    key_columns=(GwBusiness.business_id,),
+    rows=lambda document: {GwBusiness: [business_row(document)]},
+    protection=protection_marks,
+)

@@ -27,9 +27,10 @@ from adapters.melderegister.lookup import parse_free_lookup, parse_person_lookup
 from adapters.melderegister.mapping import field_values, hit_facts
 from adapters.melderegister.retention import RULES, apply_rule
 from adapters.melderegister.spec import MELDEREGISTER_SPEC
-from adapters.melderegister.store import parse_lines, store_records
+from adapters.melderegister.store import PERSON_KIND, parse_lines, store_records
 from adapters.melderegister.synthetic import population_jsonl
 from adapters.melderegister.tables import MrPerson
+from adapters.sql.feed import MirrorFeed
 from adapters.sql.mirror import MirrorSettings, SqlMirror
 
 
@@ -144,6 +145,10 @@ class MelderegisterAdapter:
 
     def import_lines(self, lines: Iterable[str]) -> int:
         return self._mirror.run_import(parse_lines(lines), store_records)
+
+    def change_feed(self) -> MirrorFeed:
+        """Changes, reloads and the feed state of this mirror (CONTRACT §5a)."""
+        return MirrorFeed(self._mirror, PERSON_KIND)
 
     def demo_lines(self, *, size: int, seed: int, today: date) -> Iterator[str]:
         return population_jsonl(persons=size, seed=seed, today=today)

@@ -13,6 +13,7 @@ from adapters.melderegister.lookup import normalise_house_number
 from adapters.melderegister.names import koelner_phonetik, normalise_name
 from adapters.melderegister.records import PersonRecord, parse_person_line
 from adapters.melderegister.tables import MrAddress, MrPerson, MrPersonName
+from adapters.sql.changes import RecordKind
 from adapters.sql.importing import MAX_ERRORS, batches, parse_numbered
 
 
@@ -122,3 +123,54 @@ def _analyze(connection: Connection) -> None:
     """
     for table in (MrPerson, MrPersonName, MrAddress):
         connection.execute(text(f"ANALYZE {table.__tablename__}"))
+
+
+# --- the change feed (CONTRACT §5a) --------------------------------------------------------
+
+
+def _address_label(address: Mapping[str, Any]) -> str:
+    parts = ("street", "house_number", "postal_code", "city", "moved_in")
+    return "|".join(str(address.get(part)) for part in parts)
+
+
+def protection_marks(document: Mapping[str, Any]) -> frozenset[str]:
+    """Auskunftssperre (BMG §51), bedingter Sperrvermerk (§52) and the addresses it covers.
+
+    A record carrying a mark the stored one lacks adds or widens a protection. Only an
+    explicit ``false`` frees an address of the person's Sperrvermerk (records.Address).
+    """
+    blocks = document.get("blocks") or {}
+    marks: set[str] = set()
+    sperre = blocks.get("auskunftssperre")
+    if sperre:
+        marks.add(f"auskunftssperre:{sperre.get('basis')}:{sperre.get('initiator')}")
+    flagged = bool(blocks.get("bedingter_sperrvermerk"))
+    if flagged:
+        marks.add("bedingter_sperrvermerk")
+    for address in document.get("addresses") or []:
+        flag = address.get("bedingter_sperrvermerk")
+        if flag is True or (flag is None and flagged):
+            marks.add("address:" + _address_label(address))
+    return frozenset(marks)
+
+
+def record_rows(document: Mapping[str, Any]) -> dict[Any, list[dict[str, Any]]]:
+    return {
+        MrPerson: [person_row(document)],
+        MrPersonName: list(name_rows(document)),
+        MrAddress: list(address_rows(document)),
+    }
+
+
+# Related persons need no rule of their own: their Sperre is in their own record, and the
+# answers about a spouse or child read it from the mirror when they are made.
+PERSON_KIND = RecordKind(
+    register="melderegister",
+    key_name="person_id",
+    model=PersonRecord,
+    tables=(MrPerson, MrPersonName, MrAddress),
+    key_columns=(MrPerson.person_id, MrPersonName.person_id, MrAddress.person_id),
+    rows=record_rows,
+    protection=protection_marks,
+    analyze=True,
+)

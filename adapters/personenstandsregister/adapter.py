@@ -22,9 +22,10 @@ from adapters.personenstandsregister import repository
 from adapters.personenstandsregister.lookup import parse_entry_lookup
 from adapters.personenstandsregister.mapping import field_values, hit_facts
 from adapters.personenstandsregister.spec import PERSONENSTANDSREGISTER_SPEC
-from adapters.personenstandsregister.store import parse_lines, store_records
+from adapters.personenstandsregister.store import ENTRY_KIND, parse_lines, store_records
 from adapters.personenstandsregister.synthetic import entries_jsonl
 from adapters.personenstandsregister.tables import PsEntry
+from adapters.sql.feed import MirrorFeed
 from adapters.sql.mirror import MirrorSettings, SqlMirror
 
 RESIDENTS_PER_DEMO_ENTRY = 20
@@ -84,6 +85,10 @@ class PersonenstandsregisterAdapter:
 
     def import_lines(self, lines: Iterable[str]) -> int:
         return self._mirror.run_import(parse_lines(lines), store_records)
+
+    def change_feed(self) -> MirrorFeed:
+        """Changes, reloads and the feed state of this mirror (CONTRACT §5a)."""
+        return MirrorFeed(self._mirror, ENTRY_KIND)
 
     def demo_lines(self, *, size: int, seed: int, today: date) -> Iterator[str]:
         """``size`` is the population; one demo entry per twenty residents."""

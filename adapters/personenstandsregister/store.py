@@ -15,6 +15,7 @@ from adapters.errors import ImportRejected
 from adapters.melderegister.names import normalise_name
 from adapters.personenstandsregister.records import EntryRecord, parse_entry_line
 from adapters.personenstandsregister.tables import PsEntry, PsEntryPerson
+from adapters.sql.changes import RecordKind
 from adapters.sql.importing import MAX_ERRORS, batches, parse_numbered
 
 NumberedRecords = list[tuple[int, EntryRecord]]
@@ -74,3 +75,22 @@ def store_records(engine: Engine, records: NumberedRecords) -> int:
         for batch in batches(people):
             connection.execute(insert(PsEntryPerson), batch)
     return len(documents)
+
+
+def protection_marks(document: Mapping[str, Any]) -> frozenset[str]:
+    """Sperrvermerk (PStG §63, §64) and Stilllegung of an entry."""
+    return frozenset(mark for mark in ("sperrvermerk", "stillgelegt") if document.get(mark))
+
+
+ENTRY_KIND = RecordKind(
+    register="personenstandsregister",
+    key_name="entry_id",
+    model=EntryRecord,
+    tables=(PsEntry, PsEntryPerson),
+    key_columns=(PsEntry.entry_id, PsEntryPerson.entry_id),
+    rows=lambda document: {
+        PsEntry: [entry_row(document)],
+        PsEntryPerson: list(person_rows(document)),
+    },
+    protection=protection_marks,
+)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from adapters.base import AdapterContext
 from adapters.errors import RegisterUnavailable
+from adapters.sql import feed_tables  # noqa: F401 - the feed's tables live beside the mirror's
 from adapters.sql.engine import (
     SQLITE_BEGIN_OPTION,
     SQLITE_PER_STATEMENT,
@@ -45,6 +46,7 @@ class SqlMirror:
         self.engine = create_async_database_engine(
             database_url, application_name=f"hub-adapter-{register_id}", pool_size=pool_size
         )
+        self._sync_engine: Engine | None = None  # for the change feed, made on first use
         # Same pool; reads need no transaction of their own (engine.SQLITE_PER_STATEMENT).
         self._reading_engine = self.engine.execution_options(
             **{SQLITE_BEGIN_OPTION: SQLITE_PER_STATEMENT}
@@ -88,8 +90,18 @@ class SqlMirror:
         async with self.session() as session:
             await session.execute(probe.limit(1))
 
+    def sync_engine(self) -> Engine:
+        """A blocking engine kept for the change feed (pushes arrive often, each small)."""
+        if self._sync_engine is None:
+            self._sync_engine = create_sync_database_engine(
+                self.database_url, application_name=f"hub-feed-{self.register_id}"
+            )
+        return self._sync_engine
+
     async def close(self) -> None:
         await self.engine.dispose()
+        if self._sync_engine is not None:
+            self._sync_engine.dispose()
 
     def run_import(self, records: R, store: Callable[[Engine, R], int]) -> int:
         """Store already validated records through a blocking engine (bulk inserts)."""

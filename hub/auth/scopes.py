@@ -7,9 +7,19 @@ AUDIT_READ = "audit:read"
 TASKS_READ = "tasks:read"
 # The operating office: list, disable and enable clients, rotate their secrets (/v1/clients)
 CLIENTS_ADMIN = "clients:admin"
+# Pushing changes into a mirrored register (CONTRACT §5a): the operating office's procedure.
+REGISTER_WRITE = "register:write"
 
 KNOWN_SCOPES = frozenset(
-    {REGISTER_QUERY, CATALOGUE_READ, CATALOGUE_WRITE, AUDIT_READ, TASKS_READ, CLIENTS_ADMIN}
+    {
+        REGISTER_QUERY,
+        CATALOGUE_READ,
+        CATALOGUE_WRITE,
+        AUDIT_READ,
+        TASKS_READ,
+        CLIENTS_ADMIN,
+        REGISTER_WRITE,
+    }
 )
 DEFAULT_SCOPES = (REGISTER_QUERY,)
 

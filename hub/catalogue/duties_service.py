@@ -32,6 +32,7 @@ from hub.catalogue.duties_repository import DutyRow
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.errors import DutyAlreadyDone, DutyNotFound
+from hub.registers.history import lag_report
 
 log = structlog.get_logger(__name__)
 SCHEDULER = "scheduler"
@@ -84,6 +85,8 @@ class DutyScheduler:
             status = await self._mark(duty, today=today, report=report)
             if duty.kind == DutyKind.RETENTION and status in rules.OPEN_STATUSES:
                 await self._execute(duty, today=today, mirrored=mirrored, report=report)
+            elif duty.kind == DutyKind.MIRROR_LAG and status in rules.OPEN_STATUSES:
+                await self._report_lag(duty, today=today, report=report)
         return report
 
     async def _record(self, duty: DutyRow, outcome: RunOutcome, proof: Mapping[str, Any]) -> None:
@@ -177,6 +180,20 @@ class DutyScheduler:
         await self._close_executed(duty, proof=_retention_proof(adapter, result), today=today)
         report.add(duty, RunOutcome.DONE, removed=result.removed, changed=result.changed)
         log.info("duty.retention_done", duty_id=duty.id, rule=result.rule, changed=result.changed)
+
+    async def _report_lag(self, duty: DutyRow, *, today: date, report: DutiesReport) -> None:
+        """The mirror's lag history is the duty's proof; the steward reads it in the runs."""
+        if not await self._claim(duty, today=today):
+            return
+        days = int(duty.params.get("days", 7))
+        history = await lag_report(self._adapters.get(duty.register), days=days, now=self._clock())
+        if history is None:
+            proof = {"today": today.isoformat(), "reason": "not_mirrored"}
+            await self._record(duty, RunOutcome.MANUAL, proof)
+            report.add(duty, RunOutcome.MANUAL, reason="not_mirrored")
+            return
+        await self._close_executed(duty, proof={"lag_history": history}, today=today)
+        report.add(duty, RunOutcome.DONE, transactions=history["transactions"])
 
     async def _close_executed(self, duty: DutyRow, *, proof: dict[str, Any], today: date) -> None:
         after = rules.complete(due_on=duty.due_on, done_on=today, interval_days=duty.interval_days)

@@ -17,6 +17,7 @@ from hub.catalogue.schemas import (
     DatasetStewardPut,
     FieldPatch,
     Reason,
+    RegisterPatch,
     StewardCreate,
     StewardPatch,
 )
@@ -117,6 +118,14 @@ async def patch_dataset(
         dataset=dataset,
         body=body,
     )
+
+
+@router.patch("/registers/{register}", responses=WRITE_PROBLEMS)
+async def patch_register(
+    *, session: Session, cache: Cache, acting: Acting, register: Slug, body: RegisterPatch
+) -> dict[str, Any]:
+    """A mirrored register's maximum lag behind its source (``max_lag_seconds``)."""
+    return await service.patch_register(session, cache, actor=acting, register=register, body=body)
 
 
 @router.put("/datasets/{register}/{dataset}/stewards/{steward_id}", responses=WRITE_PROBLEMS)

@@ -56,9 +56,7 @@ def _drop_null(schema: dict[str, Any], model: type[BaseModel]) -> None:
 
 
 class _Write(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", populate_by_name=True, json_schema_extra=_drop_null
-    )
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, json_schema_extra=_drop_null)
     # Members a patch may set to null (the column keeps "none"); any other null is refused:
     # "null" in a patch would otherwise reach a NOT NULL column.
     NULLABLE: ClassVar[frozenset[str]] = frozenset()
@@ -102,6 +100,12 @@ class DatasetPatch(_Write):
     open_data: StrictBool | None = None
     licence: Annotated[str, Field(max_length=300)] | None = None
     access_url: Annotated[str, Field(max_length=500)] | None = None
+
+
+class RegisterPatch(_Write):
+    """The mirror's maximum lag behind its source; ``null`` lifts the limit."""
+
+    max_lag_seconds: Annotated[int, Field(ge=10, le=30 * 86400)] | None
 
 
 class DatasetStewardPut(_Write):

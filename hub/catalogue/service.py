@@ -15,8 +15,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from governance.history import dataset_target, field_target
+from governance.history import dataset_target, field_target, register_target
 from governance.models import (
+    CatalogueRegister,
     Dataset,
     DatasetSteward,
     Steward,
@@ -26,6 +27,7 @@ from hub.catalogue.schemas import (
     DatasetPatch,
     DatasetStewardPut,
     FieldPatch,
+    RegisterPatch,
     StewardCreate,
     StewardPatch,
 )
@@ -34,6 +36,7 @@ from hub.kit.catalogue_cache import CatalogueCache
 
 FIELD_COLUMNS = ("status", "status_reason", "title", "classification", "legal_reference")
 DATASET_COLUMNS = ("owner_office", "title", "description", "open_data", "licence", "access_url")
+REGISTER_COLUMNS = ("max_lag_seconds",)
 STEWARD_COLUMNS = ("name", "email", "phone", "office", "username", "active")
 # Release transitions a steward may make (CONTRACT §9): approve a new or revoked field,
 # revoke an approved one.
@@ -142,6 +145,32 @@ async def patch_dataset(
         reason=body.reason,
         before=before,
         after=repo.as_json(row, DATASET_COLUMNS),
+    )
+
+
+async def patch_register(
+    session: AsyncSession,
+    cache: CatalogueCache,
+    *,
+    actor: Actor,
+    register: str,
+    body: RegisterPatch,
+) -> dict[str, Any]:
+    """The maximum lag of a mirrored register (queries fail closed past it)."""
+    row = await session.get(CatalogueRegister, register)
+    if row is None:
+        raise CatalogueEntryNotFound(f"the catalogue has no register {register}")
+    before = repo.as_json(row, REGISTER_COLUMNS)
+    row.max_lag_seconds = body.max_lag_seconds
+    return await commit_change(
+        session,
+        cache,
+        actor=actor,
+        action="register.update",
+        target=register_target(register),
+        reason=body.reason,
+        before=before,
+        after=repo.as_json(row, REGISTER_COLUMNS),
     )
 
 

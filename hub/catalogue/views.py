@@ -50,6 +50,7 @@ async def datasets_view(session: AsyncSession) -> dict[str, Any]:
         "registers": [
             {
                 **repo.as_json(register, ("id", "title", "owner_office", "description")),
+                "max_lag_seconds": register.max_lag_seconds,  # mirrors: 503 past it
                 "xoev": {"standard": register.xoev_standard, "version": register.xoev_version},
                 "mirrored": register.mirrored,
                 "declared": register.declared,

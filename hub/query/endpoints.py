@@ -137,6 +137,13 @@ async def query_register(
         return JsonResponse(answer.body, status_code=answer.status)
 
 
+async def _mirror_block(request: Request, register: str, catalogue: Any) -> dict[str, Any]:
+    """``"mirror": {"last_seq", "last_change_at", "lag_seconds"}`` for mirrored registers."""
+    freshness = getattr(request.app.state, "freshness", None)
+    view = await freshness.view(register, catalogue) if freshness is not None else None
+    return {} if view is None else {"mirror": view}
+
+
 @router.get("", responses=problem_responses(Unauthenticated))
 async def list_registers(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
     catalogue = await request.app.state.catalogue.get()
@@ -172,6 +179,7 @@ async def list_registers(request: Request, principal: CurrentPrincipal) -> dict[
                     }
                     for dataset in spec.datasets
                 ],
+                **await _mirror_block(request, register_id, catalogue),
                 "purposes": [
                     {
                         "code": code,

@@ -38,6 +38,7 @@ from hub.errors import (
     InternalFailure,
     InvalidQuery,
     PolicyUnavailable,
+    RegisterStale,
     RegisterTimeout,
     RegisterUnavailable,
     TooManyHits,
@@ -56,6 +57,7 @@ from hub.query.manual import add_tickets, manual_answer, manual_tasks
 from hub.query.minimise import minimise, release_only_approved, transforms_as_catalogued
 from hub.query.schemas import QueryRequest
 from hub.query.transform import apply_transforms
+from hub.registers.freshness import FreshnessMonitor
 from hub.tasks.repository import add_task
 
 _log = get_logger(__name__)
@@ -79,6 +81,8 @@ def _outcome_of(error: HubError) -> str:
         return "denied"
     if isinstance(error, PolicyUnavailable):
         return "policy_unavailable"
+    if isinstance(error, RegisterStale):
+        return "stale"
     if isinstance(error, RegisterUnavailable | RegisterTimeout):
         return "upstream_error"
     return "invalid" if error.status < 500 else "error"  # noqa: PLR2004
@@ -96,8 +100,10 @@ class QueryService:
         policy_timeout: float,
         hit_refs: HitRefs,
         ledger: LedgerWriter,
+        freshness: FreshnessMonitor | None = None,
     ) -> None:
         self._adapters = adapters
+        self._freshness = freshness
         self._ledger = ledger
         self._hit_refs = hit_refs
         self._policy = policy
@@ -231,6 +237,20 @@ class QueryService:
             _log.error("adapter_failed", error=error.__class__.__name__)
             raise RegisterUnavailable("the register could not be reached") from error
 
+    async def _admit(
+        self,
+        catalogue: Catalogue,
+        *,
+        principal: Principal,
+        record: LedgerRecord,
+        request: QueryRequest,
+    ) -> RegisterAdapter:
+        adapter = self._adapter(record.register)
+        _fill_request(record, request=request, principal=principal, catalogue=catalogue)
+        if self._freshness is not None:  # a mirror past its maximum lag answers nothing
+            await self._freshness.check(record.register, catalogue)
+        return adapter
+
     async def _answer(
         self,
         catalogue: Catalogue,
@@ -239,8 +259,7 @@ class QueryService:
         record: LedgerRecord,
         request: QueryRequest,
     ) -> tuple[QueryAnswer, list[Task]]:
-        adapter = self._adapter(record.register)
-        _fill_request(record, request=request, principal=principal, catalogue=catalogue)
+        adapter = await self._admit(catalogue, principal=principal, record=record, request=request)
         _check_field_ids(adapter, request.fields)
         if request.kind == "person":
             _check_no_wildcards(request.match)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 from fastapi import FastAPI
 
+from adapters.sql.applying import BatchOrigin
+from tests.fixtures.changes import upsert
+from tests.fixtures.factories import melderegister, person
 from tests.ui.conftest import csrf_of, make_account, sign_in
 
 DATASET = "/ui/catalogue/datasets/melderegister/persons"
@@ -207,3 +212,23 @@ async def test_steward_approves_archive_exceptions_of_a_purpose(
         data={"exceptions": ["alles"], "reason": "Test", "csrf_token": csrf},
     )
     assert refused.status_code == 422
+
+
+async def test_the_dataset_page_shows_the_mirror_state(
+    ui_app: FastAPI, browser: httpx.AsyncClient, clean_database: str
+) -> None:
+    await _steward(ui_app, browser)
+    never = await browser.get(DATASET)
+    assert 'id="mirror-state"' in never.text
+    assert "No change has arrived yet" in never.text
+    adapter = melderegister(clean_database)
+    feed = adapter.change_feed()
+    origin = BatchOrigin(source="file", actor="cli:test")
+    old = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    feed.apply(feed.parse([upsert(77, person("P-1"), at=old)]), origin=origin)
+    await adapter.close()
+    ui_app.state.freshness.forget("melderegister")
+    page = await browser.get(DATASET)
+    assert "seq <strong>77</strong>" in page.text
+    assert "stale: queries are refused" in page.text
+    assert "at most 900 s" in page.text

@@ -108,6 +108,17 @@ async def index(request: Request, session: DbSession, _user: Steward) -> Respons
     return render(request, "catalogue/index.html", context)
 
 
+async def _mirror_state(request: Request, register: str) -> dict[str, Any] | None:
+    """How current the register's mirror is (last seq, lag, limit); None if not mirrored."""
+    freshness = getattr(request.app.state, "freshness", None)
+    if freshness is None:
+        return None
+    view: dict[str, Any] | None = await freshness.view(
+        register, await request.app.state.catalogue.get()
+    )
+    return view
+
+
 async def _dataset_page(
     request: Request,
     session: AsyncSession,
@@ -122,6 +133,7 @@ async def _dataset_page(
     if not found:
         missing = {"what": f"dataset {register}/{dataset}", "nav": "datasets"}
         return render(request, "catalogue/missing.html", missing, status_code=404)
+    found["mirror"] = await _mirror_state(request, register)
     return _page(
         request,
         "catalogue/dataset.html",

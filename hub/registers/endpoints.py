@@ -1,0 +1,69 @@
+"""``POST /v1/registers/{register}/changes`` (CONTRACT §5a): the register's procedure pushes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from hub.auth.dependencies import Principal, require_scope
+from hub.auth.scopes import REGISTER_WRITE
+from hub.errors import (
+    AccessDenied,
+    AuditUnavailable,
+    HubError,
+    InvalidChanges,
+    RegisterUnavailable,
+    Unauthenticated,
+    UnsupportedMediaType,
+)
+from hub.query.body import read_body
+from hub.registers.service import ChangeService
+
+router = APIRouter(prefix="/v1/registers", tags=["registers"])
+
+WritePrincipal = Annotated[Principal, Depends(require_scope(REGISTER_WRITE))]
+CHANGE_MEDIA_TYPES = frozenset({"application/jsonl", "application/x-ndjson"})
+MAX_PUSH_BYTES = 64 * 1024 * 1024  # ~30,000 whole Melderegister records
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: Unauthenticated.openapi(),
+    403: AccessDenied.openapi(),
+    415: UnsupportedMediaType.openapi(),
+    422: InvalidChanges.openapi(),
+    502: RegisterUnavailable.openapi(),
+    503: AuditUnavailable.openapi(),
+}
+
+
+@router.post(
+    "/{register}/changes",
+    responses=_RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/jsonl": {"schema": {"type": "string"}}},
+            "required": True,
+        }
+    },
+)
+async def push_changes(
+    register: str, request: Request, principal: WritePrincipal
+) -> dict[str, Any]:
+    """Apply a batch of changes whole or not at all; answered once it is committed and ledgered.
+
+    An empty body is the procedure's heartbeat: nothing changed since the last ``seq``.
+    """
+    service: ChangeService = request.app.state.change_service
+    request_id = str(request.state.request_id)
+    try:
+        body = await read_body(
+            request,
+            limit=MAX_PUSH_BYTES,
+            media_types=CHANGE_MEDIA_TYPES,
+            what="changes are sent as application/jsonl (one change per line)",
+        )
+    except HubError as error:
+        await service.refuse(register, principal, request_id, error)
+    return await service.push(
+        register=register, principal=principal, body=body, request_id=request_id
+    )

@@ -1,0 +1,48 @@
+"""The steward's duty on a mirror's freshness: its lag history as the run's proof."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.melderegister import MelderegisterAdapter
+from adapters.sql.applying import BatchOrigin
+from governance.duties import local_today
+from tests.catalogue.test_duties import (  # noqa: F401 - fixtures shared with the duties tests
+    MELDE,
+    _scheduler,
+    builder,
+    register,
+    sessions,
+)
+from tests.fixtures.catalogue_factories import CatalogueBuilder
+from tests.fixtures.changes import delete, upsert
+from tests.fixtures.factories import person
+
+
+async def test_the_lag_duty_records_the_feed_history(
+    builder: CatalogueBuilder,  # noqa: F811
+    sessions: async_sessionmaker[AsyncSession],  # noqa: F811
+    register: MelderegisterAdapter,  # noqa: F811
+) -> None:
+    today = local_today(datetime.now(UTC))
+    duty = builder.duty(
+        register=MELDE,
+        dataset="person",
+        kind="mirror_lag",
+        due_on=today,
+        interval_days=7,
+        params={"days": 7},
+    )
+    feed = register.change_feed()
+    origin = BatchOrigin(source="file", actor="cli:test")
+    feed.apply(feed.parse([upsert(1, person("P-1")), upsert(2, person("P-2"))]), origin=origin)
+    feed.apply(feed.parse([delete(3, "P-1")]), origin=origin)
+    report = await _scheduler(sessions, register).run(today=today)
+    assert report.as_json()["counts"].get("done") == 1
+    done = [run for run in builder.runs(duty) if run.outcome == "done"]
+    history = done[0].proof["lag_history"]
+    assert (history["transactions"], history["changes"]) == (2, 3)
+    assert history["max_lag_seconds"] is not None
+    assert builder.duty_row(duty).status == "scheduled"  # next week's report is scheduled

@@ -46,10 +46,11 @@ from hub.errors import (
 from hub.kit.catalogue_cache import CatalogueCache
 from hub.kit.stages import stage_clock
 from hub.logging import get_logger
-from hub.models import Task
+from hub.models import NeutralMarker, Task
 from hub.policy.engine import PolicyEngine, PolicyFailure
 from hub.policy.input import build_policy_input
 from hub.policy.schemas import Decision
+from hub.query import neutral, steps
 from hub.query.hits import HitRefs, new_hit_id
 from hub.query.manual import add_tickets, manual_answer, manual_tasks
 from hub.query.minimise import minimise, release_only_approved, transforms_as_catalogued
@@ -164,7 +165,7 @@ class QueryService:
         session: AsyncSession,
         record: LedgerRecord,
         *,
-        tasks: list[Task],
+        tasks: list[Task | NeutralMarker],
         hit_window_ends: datetime | None = None,
     ) -> None:
         """Hand the entry to the group-commit writer; returns once it is durable.
@@ -174,6 +175,7 @@ class QueryService:
         """
         await session.rollback()
         hit_refs = self._hit_refs
+        trace = steps.current()  # the extras run in the writer's task
 
         async def extras(transaction: AsyncSession, entry_id: str) -> None:
             if record.outcome == "released":  # the refs live and die with the ledger entry
@@ -187,10 +189,13 @@ class QueryService:
                     ledger_entry_id=entry_id,
                     window_ends=hit_window_ends,
                 )
-            for task in tasks:
+            for task in tasks:  # a task, or a neutral answer's marker in its place
                 task.ledger_entry_id = entry_id
                 add_task(transaction, task)
+                if trace is not None:
+                    trace.append(steps.WRITE_OFFICE_ROW)
 
+        steps.note(steps.WRITE_LEDGER)
         with stage_clock.measure("ledger"):
             await self._ledger.write(LedgerUnit(record=record, extras=extras))
 
@@ -235,7 +240,7 @@ class QueryService:
         principal: Principal,
         record: LedgerRecord,
         request: QueryRequest,
-    ) -> tuple[QueryAnswer, list[Task]]:
+    ) -> tuple[QueryAnswer, list[Task | NeutralMarker]]:
         adapter = self._adapter(record.register)
         _fill_request(record, request=request, principal=principal, catalogue=catalogue)
         _check_field_ids(adapter, request.fields)
@@ -254,6 +259,7 @@ class QueryService:
             approved=approved,
         )
         _fill_decision(record, first)
+        steps.note(steps.DECIDE_REQUEST)
         if first.outcome == "denied":
             raise AccessDenied(
                 "the request is not lawful as made",
@@ -277,13 +283,12 @@ class QueryService:
             )
         )
         record.hit_person_ids = [hit.subject_id for hit in hits]
+        steps.note(steps.SEARCH)
+        decided, stand_in = await self._records_decision(
+            record, request, catalogue, today=today, hits=hits
+        )
         final = transforms_as_catalogued(
-            release_only_approved(
-                await self._decide(
-                    _policy_input(record, request, catalogue, today=today, hits=hits)
-                ),
-                approved=approved,
-            ),
+            release_only_approved(decided, approved=approved),
             catalogued=_catalogued_transforms(catalogue, record, today=today),
         )
         _fill_decision(record, final)
@@ -305,7 +310,7 @@ class QueryService:
         if final.outcome == "manual" and not manual_ids:
             manual_ids = [None]  # defensive: a manual outcome always gets a ticket
         asked = manual_tasks(record, final, request, person_ids=manual_ids)
-        tasks = [*_hold_tasks(record, final, hits), *asked]
+        tasks = _office_rows(record, final, hits, asked=asked, stand_in=stand_in)
         if final.outcome == "manual":
             return QueryAnswer(status=202, body=manual_answer(record, asked)), tasks
         released = [(hits[h.index], h) for h in final.hits if h.action == "release"]
@@ -322,6 +327,36 @@ class QueryService:
         add_tickets(answer.body, asked)
         return replace(answer, hit_window_ends=follow_up.expires_at), tasks
 
+    async def _records_decision(
+        self,
+        record: LedgerRecord,
+        request: QueryRequest,
+        catalogue: Catalogue,
+        *,
+        today: date,
+        hits: Sequence[Hit],
+    ) -> tuple[Decision, Decision | None]:
+        """The records-phase decision, and the stand-in's if nobody was found.
+
+        Nobody found and protected persons found decide once over one hit and once over
+        none, in that order (hub.query.neutral); only the real decision counts.
+        """
+
+        async def decide(over: Sequence[Hit]) -> Decision:
+            steps.note(steps.decide_records(len(over)))
+            return await self._decide(
+                _policy_input(record, request, catalogue, today=today, hits=over)
+            )
+
+        stand_in = neutral.stand_in(record.register)
+        stand_in_decision = None
+        if stand_in is not None and not hits:
+            stand_in_decision = await decide([stand_in])
+        decision = await decide(hits)
+        if stand_in is not None and neutral.only_protected(decision, hits):
+            await decide([])  # what a no-match decides, so a protected answer costs as much
+        return decision, stand_in_decision
+
     async def _released(
         self,
         adapter: RegisterAdapter,
@@ -332,6 +367,7 @@ class QueryService:
         caller: Decision,
         kind: str,
     ) -> QueryAnswer:
+        steps.note(steps.FETCH)
         fetched = await self._call_adapter(
             adapter.fetch(
                 FetchRequest(
@@ -562,6 +598,21 @@ def _hold_tasks(record: LedgerRecord, decision: Decision, hits: Sequence[Hit]) -
         for h in decision.hits
         if h.action == "hold"
     ]
+
+
+def _office_rows(
+    record: LedgerRecord,
+    decision: Decision,
+    hits: Sequence[Hit],
+    *,
+    asked: list[Task],
+    stand_in: Decision | None,
+) -> list[Task | NeutralMarker]:
+    """Tasks for the office; for nobody found, a marker where a held person's task would go."""
+    rows: list[Task | NeutralMarker] = [*_hold_tasks(record, decision, hits), *asked]
+    if stand_in is not None and decision.outcome == "neutral" and neutral.held(stand_in):
+        rows.append(neutral.marker(record))
+    return rows
 
 
 def _sperre_fact(hit: Hit, key: str) -> str | None:

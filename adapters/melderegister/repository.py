@@ -147,16 +147,24 @@ async def find_persons(
     ``exact``: data to confirm (BMG §39a): no phonetic pass, given names by spelling and
     address keys against current addresses only.
     """
-    for phonetic in (False,) if exact else (False, True):
-        found = await _matching(
-            connection,
-            _candidates(lookup, phonetic=phonetic, current=exact),
-            lambda person: _keep(person, lookup, phonetic=not exact),
-            limit=limit,
-        )
-        if found:
-            return found
-    return []
+    found = await _matching(
+        connection,
+        _candidates(lookup, phonetic=False, current=exact),
+        lambda person: _keep(person, lookup, phonetic=not exact),
+        limit=limit,
+    )
+    if exact or (found and not all(person.sperre_basis is not None for person in found)):
+        return found
+    # Nothing, or only persons with an Auskunftssperre: the phonetic pass runs either way, so
+    # a blocked person's neutral answer costs the search a no-match costs (BMG §34a Abs. 5),
+    # and more phonetic matches than allowed refuse both alike.
+    phonetic = await _matching(
+        connection,
+        _candidates(lookup, phonetic=True, current=False),
+        lambda person: _keep(person, lookup, phonetic=True),
+        limit=limit,
+    )
+    return found or phonetic
 
 
 def _free_statement(lookup: FreeLookup) -> tuple[Select[MrPerson], dict[str, Any]]:
@@ -228,8 +236,14 @@ async def load_with_related(
 
 
 async def add_related(connection: AsyncSession, persons: dict[str, MrPerson]) -> None:
-    """Add everybody ``persons`` refer to and ``persons`` lacks: one query, none if nobody."""
+    """Add everybody ``persons`` refer to and ``persons`` lacks: always one query.
+
+    It runs even when they refer to nobody or nobody was found: a released person whose
+    blocked spouse is left out of the answer then costs what a person without a spouse costs,
+    and a blocked person what nobody costs (BMG §34a Abs. 5).
+    """
     wanted = set().union(*(related_ids(person.record) for person in persons.values())) - set(
         persons
     )
-    persons.update(await load_persons(connection, wanted))
+    rows = await connection.execute(select(MrPerson).where(MrPerson.person_id.in_(wanted)))
+    persons.update({person.person_id: person for person in rows.scalars()})

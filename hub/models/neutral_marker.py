@@ -10,13 +10,14 @@ from hub.models.base import Base
 
 
 class NeutralMarker(Base):
-    """The row a neutral answer about nobody writes where a held person's task would go.
+    """A row a neutral answer about nobody writes where a protected person's answer writes one.
 
-    A blocked person's neutral answer commits a task with its ledger entry; a no-match answer
-    to the same request commits this row instead (hub.query.neutral), so both answers do the
-    same writes and take the same time (BMG §34a Abs. 5). Nobody reads it: the register
-    office's lists show tasks only. It names the request and its ledger entry, never a
-    person or a search value.
+    A blocked person's neutral answer commits, with its ledger entry, a task (if held) and the
+    entry's reference to the person; a no-match answer to the same request commits these rows
+    in their place (hub.query.neutral), so both do the same writes and take the same time
+    (BMG §34a Abs. 5). ``stands_for`` says which: ``task`` or ``person_ref``. Nobody reads
+    them: the register office's lists show tasks only. A marker names the request and its
+    ledger entry, never a person or a search value.
     """
 
     __tablename__ = "neutral_markers"
@@ -26,6 +27,7 @@ class NeutralMarker(Base):
     register: Mapped[str] = mapped_column(String(64))
     request_id: Mapped[str] = mapped_column(String(64))
     ledger_entry_id: Mapped[str] = mapped_column(String(36))
+    stands_for: Mapped[str] = mapped_column(String(16))
     query_kind: Mapped[str] = mapped_column(String(32))
     fields_requested: Mapped[list[str]] = mapped_column(JsonColumn)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -7,13 +7,16 @@ ledger entry. So both paths of the records phase do the same:
 
 - nobody found: first a decision on a stand-in, a protected person who does not exist
   (its facts are ``_STAND_INS``), then the real decision over no hits; where the stand-in
-  would be held, a :class:`~hub.models.NeutralMarker` is written where the task would go;
+  would be held, a :class:`~hub.models.NeutralMarker` is written where the task would go,
+  and on SQLite one where the entry's person reference would go (a statement of its own
+  there; on PostgreSQL the reference rides in the ledger's one statement and costs nothing);
 - only protected hits (outcome neutral, every hit held or omitted): the real decision over
   the hit, then one over no hits, as a no-match makes it.
 
 Both run one decision over one hit and one over none, in that order, and commit the same rows
-with the entry. Neither the stand-in's decision nor the balancing one reaches the answer or
-the ledger entry: the entry records the real decision, so the DPO's ledger tells the truth.
+in the same statements with the entry. Neither the stand-in's decision nor the balancing one
+reaches the answer or the ledger entry: the entry records the real decision, so the DPO's
+ledger tells the truth.
 The lawful path (a released hit) does none of this.
 """
 
@@ -23,6 +26,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.base import Hit
 from hub.audit.service import LedgerRecord
@@ -66,14 +72,37 @@ def held(decision: Decision) -> bool:
     return any(hit.action == "hold" for hit in decision.hits)
 
 
+TASK = "task"
+PERSON_REF = "person_ref"
+
+
 def marker(record: LedgerRecord) -> NeutralMarker:
     """The no-task row of a neutral answer about nobody; its ledger entry id comes later."""
-    return NeutralMarker(
-        marker_id=str(uuid.uuid4()),
-        register=record.register,
-        request_id=record.request_id,
-        ledger_entry_id="",
-        query_kind=record.kind or "",
-        fields_requested=list(record.fields_requested),
-        created_at=datetime.now(UTC),
-    )
+    return NeutralMarker(**_marker_values(record, stands_for=TASK, entry_id=""))
+
+
+async def add_person_ref_marker(
+    transaction: AsyncSession, record: LedgerRecord, *, entry_id: str
+) -> None:
+    """Where a protected answer's entry writes its person reference, a no-match writes this.
+
+    SQLite inserts the references in a statement of their own (hub.audit.repository), so the
+    marker is one too; PostgreSQL inserts them in the ledger's one statement, so nothing.
+    """
+    if transaction.get_bind().dialect.name != "sqlite":
+        return
+    values = _marker_values(record, stands_for=PERSON_REF, entry_id=entry_id)
+    await transaction.execute(insert(NeutralMarker), [values])
+
+
+def _marker_values(record: LedgerRecord, *, stands_for: str, entry_id: str) -> dict[str, Any]:
+    return {
+        "marker_id": str(uuid.uuid4()),
+        "register": record.register,
+        "request_id": record.request_id,
+        "ledger_entry_id": entry_id,
+        "stands_for": stands_for,
+        "query_kind": record.kind or "",
+        "fields_requested": list(record.fields_requested),
+        "created_at": datetime.now(UTC),
+    }

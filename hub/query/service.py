@@ -70,6 +70,8 @@ class QueryAnswer:
     body: dict[str, Any]
     # A follow-up's hit IDs keep the window of the ID it named (BMeldDAV §9).
     hit_window_ends: datetime | None = None
+    # Nobody found, and a protected stand-in decided on instead (hub.query.neutral).
+    stood_in: bool = False
 
 
 def _outcome_of(error: HubError) -> str:
@@ -157,7 +159,13 @@ class QueryService:
             _log.exception("query_failed", register=record.register)
             failure = InternalFailure("the hub failed to process the query; nothing was released")
             await self.reject(session, record, failure)
-        await self._commit(session, record, tasks=tasks, hit_window_ends=answer.hit_window_ends)
+        await self._commit(
+            session,
+            record,
+            tasks=tasks,
+            hit_window_ends=answer.hit_window_ends,
+            stood_in=answer.stood_in,
+        )
         return answer
 
     async def _commit(
@@ -167,6 +175,7 @@ class QueryService:
         *,
         tasks: list[Task | NeutralMarker],
         hit_window_ends: datetime | None = None,
+        stood_in: bool = False,
     ) -> None:
         """Hand the entry to the group-commit writer; returns once it is durable.
 
@@ -194,7 +203,11 @@ class QueryService:
                 add_task(transaction, task)
                 if trace is not None:
                     trace.append(steps.WRITE_OFFICE_ROW)
+            if stood_in:  # nobody found: a marker where the person reference would go
+                await neutral.add_person_ref_marker(transaction, record, entry_id=entry_id)
 
+        for _ in range(len(record.hit_person_ids) or int(stood_in)):
+            steps.note(steps.WRITE_PERSON_REF)
         steps.note(steps.WRITE_LEDGER)
         with stage_clock.measure("ledger"):
             await self._ledger.write(LedgerUnit(record=record, extras=extras))
@@ -315,7 +328,7 @@ class QueryService:
             return QueryAnswer(status=202, body=manual_answer(record, asked)), tasks
         released = [(hits[h.index], h) for h in final.hits if h.action == "release"]
         if final.outcome != "released" or not released:
-            return _neutral(record), tasks
+            return replace(_neutral(record), stood_in=stand_in is not None), tasks
         if request.kind == "confirm":
             return _confirmed(record, first, released), tasks
         # The caller sees the request-phase grounds: nothing in the answer may depend on a

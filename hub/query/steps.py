@@ -16,6 +16,7 @@ DECIDE_REQUEST = "decide:request"
 SEARCH = "search"
 FETCH = "fetch"
 WRITE_OFFICE_ROW = "write:office_row"  # a register-office task or its neutral marker
+WRITE_PERSON_REF = "write:person_ref"  # the entry's reference to a hit, or its marker
 WRITE_LEDGER = "write:ledger"
 
 _steps: ContextVar[list[str] | None] = ContextVar("query_steps", default=None)

@@ -1,8 +1,9 @@
-"""Neutral markers: what a no-match answer writes where a held person's task would go.
+"""Neutral markers: what a no-match answer writes where a protected person's answer writes.
 
-A neutral answer about a blocked person commits a register-office task with its ledger
-entry; the same answer about nobody commits a marker row in the same transaction, so the two
-cost the same writes (BMG §34a Abs. 5, hub.query.neutral). The app role gets its rights
+A neutral answer about a blocked person commits a register-office task (if held) and the
+entry's person reference with its ledger entry; the same answer about nobody commits marker
+rows in their place in the same transaction, so the two cost the same writes (BMG §34a
+Abs. 5, hub.query.neutral). The app role gets its rights
 from the default privileges of the app-role migration.
 
 Revision ID: d2neutral01
@@ -28,6 +29,7 @@ def upgrade() -> None:
     sa.Column('register', sa.String(length=64), nullable=False),
     sa.Column('request_id', sa.String(length=64), nullable=False),
     sa.Column('ledger_entry_id', sa.String(length=36), nullable=False),
+    sa.Column('stands_for', sa.String(length=16), nullable=False),
     sa.Column('query_kind', sa.String(length=32), nullable=False),
     sa.Column('fields_requested', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.errors import TooManyMatches
 from adapters.melderegister.lookup import FreeLookup, PersonLookup
 from adapters.melderegister.names import given_names_match, koelner_phonetik, normalise_name
+from adapters.melderegister.stand_in import spend_as_found
 from adapters.melderegister.tables import MrAddress, MrPerson, MrPersonName
 
 # Candidates are fetched before the given-name and place filters run in Python.
@@ -136,6 +138,8 @@ async def _matching(
     found = [person for person in candidates if keep(person)]
     if len(found) > limit or len(candidates) > cap:
         raise TooManyMatches(f"more than {limit} persons match")
+    if not found:  # costs what finding one (e.g. a blocked) person costs
+        spend_as_found(date.today())  # noqa: DTZ011 - as the adapter's register dates
     return found
 
 

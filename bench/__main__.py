@@ -11,6 +11,8 @@ Sections (``--only http,ledger`` runs some; the default runs all but ``verify``)
   on it and the worker's resident memory.
 - ``policy``, ``xmeld``: policy decision and XMeld round-trip micro-benchmarks.
 - ``verify``: ledger verify of a million entries (minutes; only when asked for).
+- ``neutral``: a protected person's neutral answer against a no-match one, per route and
+  kind (bench/neutral.py): medians, quartiles, Kolmogorov-Smirnov.
 
 PostgreSQL: a scratch database on ``BENCH_DATABASE_URL``/``HUB_BENCH_DATABASE_URL`` or the
 local server at 127.0.0.1:5432, dropped afterwards; skipped if none answers. ``BENCH_SECONDS``
@@ -35,8 +37,8 @@ from bench.xmeld import bench_xmeld
 from hub.config import Settings
 from hub.kit.stages import STAGES
 
-SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "verify")
-DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld")
+SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "verify", "neutral")
+DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "neutral")
 WORKERS = (1, 2)
 FULL_PERSONS = int(os.environ.get("BENCH_FULL_PERSONS", "160000"))
 
@@ -221,6 +223,10 @@ def main() -> None:
         run_ledger(seconds)
     if "search" in chosen:
         run_search(seconds)
+    if "neutral" in chosen:
+        from bench.neutral import main as neutral  # noqa: PLC0415
+
+        neutral()
     if "verify" in chosen:
         from bench.ledger_throughput import main as ledger_verify  # noqa: PLC0415
 

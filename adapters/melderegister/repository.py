@@ -239,15 +239,17 @@ async def load_with_related(
     return persons
 
 
-async def add_related(connection: AsyncSession, persons: dict[str, MrPerson]) -> None:
-    """Add everybody ``persons`` refer to and ``persons`` lacks: always one query.
+async def add_related(
+    connection: AsyncSession, persons: dict[str, MrPerson], *, always: bool = False
+) -> None:
+    """Add everybody ``persons`` refer to and ``persons`` lacks: one query, none if nobody.
 
-    It runs even when they refer to nobody or nobody was found: a released person whose
-    blocked spouse is left out of the answer then costs what a person without a spouse costs,
-    and a blocked person what nobody costs (BMG §34a Abs. 5).
+    ``always``: the query runs even when they refer to nobody (see adapter.search).
     """
     wanted = set().union(*(related_ids(person.record) for person in persons.values())) - set(
         persons
     )
+    if not wanted and not always:
+        return
     rows = await connection.execute(select(MrPerson).where(MrPerson.person_id.in_(wanted)))
     persons.update({person.person_id: person for person in rows.scalars()})

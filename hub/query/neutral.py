@@ -72,6 +72,7 @@ def held(decision: Decision) -> bool:
     return any(hit.action == "hold" for hit in decision.hits)
 
 
+_MARKERS = NeutralMarker.metadata.tables[NeutralMarker.__tablename__]
 TASK = "task"
 PERSON_REF = "person_ref"
 
@@ -94,7 +95,7 @@ async def add_person_ref_marker(
     values = _marker_values(record, stands_for=PERSON_REF, entry_id=entry_id)
     values["fields_requested"] = []  # a reference row has no JSON to write
     # A core insert, like the references' own (an ORM insert costs twice the CPU).
-    await transaction.execute(insert(NeutralMarker.__table__), [values])
+    await transaction.execute(insert(_MARKERS), [values])
 
 
 def _marker_values(record: LedgerRecord, *, stands_for: str, entry_id: str) -> dict[str, Any]:

@@ -281,7 +281,7 @@ class QueryService:
             )
         if first.outcome == "manual":  # a manual route: the register is not touched
             asked = manual_tasks(record, first, request, person_ids=[None])
-            return QueryAnswer(status=202, body=manual_answer(record, asked)), asked
+            return QueryAnswer(status=202, body=manual_answer(record, asked)), [*asked]
         hits = await self._call_adapter(
             adapter.search(
                 SearchRequest(
@@ -292,6 +292,7 @@ class QueryService:
                     max_hits=self._max_hits,
                     subject_ids=follow_up.subject_ids,
                     origin=_origin(record),
+                    fields=frozenset(request.fields),
                 )
             )
         )

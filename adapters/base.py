@@ -135,6 +135,9 @@ class SearchRequest:
             ``keys``, and silently leaves out subjects no longer in the register.
         origin: who asks and why; adapters that forward the query to another office
             (XMeld client) must pass it on and refuse to ask without it.
+        fields: the field IDs the caller asked for (not yet decided on): never a reason to
+            return more, only to spend the same work where an answer must not differ in
+            time, e.g. reading related persons whose Sperre may leave a field empty.
     """
 
     dataset: str
@@ -144,6 +147,7 @@ class SearchRequest:
     max_hits: int
     subject_ids: tuple[str, ...] = ()
     origin: QueryOrigin | None = None
+    fields: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,6 +17,8 @@ Sections (``--only http,ledger`` runs some; the default runs all but ``verify``)
 - ``verify``: ledger verify of a million entries (minutes; only when asked for).
 - ``soak``: 32 connections of mixed outcomes for ``BENCH_SOAK_SECONDS`` (600) with a
   PostgreSQL restart halfway (bench/soak.py; only when asked for).
+- ``neutral``: a protected person's neutral answer against a no-match one, per route and
+  kind (bench/neutral.py): medians, quartiles, Kolmogorov-Smirnov.
 
 PostgreSQL: a scratch database on ``BENCH_DATABASE_URL``/``HUB_BENCH_DATABASE_URL`` or the
 local server at 127.0.0.1:5432, dropped afterwards; skipped if none answers. ``BENCH_SECONDS``
@@ -42,8 +44,19 @@ from bench.xmeld import bench_xmeld
 from hub.config import Settings
 from hub.kit.stages import STAGES
 
-SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "floods", "mirror", "verify", "soak")
-DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "floods", "mirror")
+SECTIONS = (
+    "http",
+    "ledger",
+    "search",
+    "policy",
+    "xmeld",
+    "floods",
+    "mirror",
+    "neutral",
+    "verify",
+    "soak",
+)
+DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "floods", "mirror", "neutral")
 WORKERS = (1, 2)
 FULL_PERSONS = int(os.environ.get("BENCH_FULL_PERSONS", "160000"))
 
@@ -220,6 +233,10 @@ def _run_section(section: str, seconds: float, baseline: str | None) -> None:
         from bench.mirror_sync import run_mirror  # noqa: PLC0415
 
         run_mirror(seconds, _postgres_server())
+    elif section == "neutral":
+        from bench.neutral import main as neutral  # noqa: PLC0415
+
+        neutral()
     elif section == "soak":  # minutes; only when asked for (BENCH_SOAK_SECONDS, default 600)
         from bench.soak import run_soak  # noqa: PLC0415
 

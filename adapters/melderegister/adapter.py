@@ -24,7 +24,7 @@ from adapters.base import (
 from adapters.errors import InvalidLookup, RecordNotFound
 from adapters.melderegister import repository
 from adapters.melderegister.lookup import parse_free_lookup, parse_person_lookup
-from adapters.melderegister.mapping import field_values, hit_facts
+from adapters.melderegister.mapping import RELATED_FIELDS, field_values, hit_facts
 from adapters.melderegister.retention import RULES, apply_rule
 from adapters.melderegister.spec import MELDEREGISTER_SPEC
 from adapters.melderegister.store import PERSON_KIND, parse_lines, store_records
@@ -50,6 +50,22 @@ def _loaded_persons(request: FetchRequest) -> Mapping[str, MrPerson] | None:
             return None
         persons.update(loaded.persons)
     return persons
+
+
+def _related_read_always(found: Sequence[MrPerson], fields: frozenset[str]) -> bool:
+    """Read related persons even if nobody is referred to, so the time tells nothing.
+
+    Nobody found or only persons with an Auskunftssperre: a blocked person's neutral answer
+    must cost what nobody costs, with or without a spouse (BMG §34a Abs. 5). A related-person
+    field asked for: a blocked spouse left out (``null``) must cost what no spouse costs.
+    Otherwise (a released person, no such field) the time shows at most that related persons
+    exist, never a Sperre, and the lawful answer is spared the statement.
+    """
+    return (
+        not found
+        or all(person.sperre_basis is not None for person in found)
+        or not fields.isdisjoint(RELATED_FIELDS)
+    )
 
 
 class MelderegisterAdapter:
@@ -97,7 +113,9 @@ class MelderegisterAdapter:
                 found = await self._find(connection, request)
                 # The matches are loaded already: only the persons they refer to are read.
                 persons = {person.person_id: person for person in found}
-                await repository.add_related(connection, persons)
+                await repository.add_related(
+                    connection, persons, always=_related_read_always(found, request.fields)
+                )
         loaded = _Loaded(persons)
         return [
             Hit(

@@ -173,6 +173,7 @@ _PLAIN_FIELDS["move_dates"] = _move_dates
 _PLAIN_FIELDS["blocks"] = _blocks
 
 _ROLE_OF_FIELD = {"spouse": "spouse", "children": "child", "legal_rep": "legal_rep"}
+RELATED_FIELDS = frozenset(_ROLE_OF_FIELD)
 
 
 def _related_values(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.errors import TooManyMatches
 from adapters.melderegister.lookup import FreeLookup, PersonLookup
 from adapters.melderegister.names import given_names_match, koelner_phonetik, normalise_name
+from adapters.melderegister.stand_in import spend_as_found
 from adapters.melderegister.tables import MrAddress, MrPerson, MrPersonName
 
 # Candidates are fetched before the given-name and place filters run in Python.
@@ -136,6 +138,8 @@ async def _matching(
     found = [person for person in candidates if keep(person)]
     if len(found) > limit or len(candidates) > cap:
         raise TooManyMatches(f"more than {limit} persons match")
+    if not found:  # costs what finding one (e.g. a blocked) person costs
+        spend_as_found(date.today())  # noqa: DTZ011 - as the adapter's register dates
     return found
 
 
@@ -147,16 +151,24 @@ async def find_persons(
     ``exact``: data to confirm (BMG §39a): no phonetic pass, given names by spelling and
     address keys against current addresses only.
     """
-    for phonetic in (False,) if exact else (False, True):
-        found = await _matching(
-            connection,
-            _candidates(lookup, phonetic=phonetic, current=exact),
-            lambda person: _keep(person, lookup, phonetic=not exact),
-            limit=limit,
-        )
-        if found:
-            return found
-    return []
+    found = await _matching(
+        connection,
+        _candidates(lookup, phonetic=False, current=exact),
+        lambda person: _keep(person, lookup, phonetic=not exact),
+        limit=limit,
+    )
+    if exact or (found and not all(person.sperre_basis is not None for person in found)):
+        return found
+    # Nothing, or only persons with an Auskunftssperre: the phonetic pass runs either way, so
+    # a blocked person's neutral answer costs the search a no-match costs (BMG §34a Abs. 5),
+    # and more phonetic matches than allowed refuse both alike.
+    phonetic = await _matching(
+        connection,
+        _candidates(lookup, phonetic=True, current=False),
+        lambda person: _keep(person, lookup, phonetic=True),
+        limit=limit,
+    )
+    return found or phonetic
 
 
 def _free_statement(lookup: FreeLookup) -> tuple[Select[MrPerson], dict[str, Any]]:
@@ -227,9 +239,17 @@ async def load_with_related(
     return persons
 
 
-async def add_related(connection: AsyncSession, persons: dict[str, MrPerson]) -> None:
-    """Add everybody ``persons`` refer to and ``persons`` lacks: one query, none if nobody."""
+async def add_related(
+    connection: AsyncSession, persons: dict[str, MrPerson], *, always: bool = False
+) -> None:
+    """Add everybody ``persons`` refer to and ``persons`` lacks: one query, none if nobody.
+
+    ``always``: the query runs even when they refer to nobody (see adapter.search).
+    """
     wanted = set().union(*(related_ids(person.record) for person in persons.values())) - set(
         persons
     )
-    persons.update(await load_persons(connection, wanted))
+    if not wanted and not always:
+        return
+    rows = await connection.execute(select(MrPerson).where(MrPerson.person_id.in_(wanted)))
+    persons.update({person.person_id: person for person in rows.scalars()})

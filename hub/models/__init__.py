@@ -27,6 +27,7 @@ from hub.models.ledger_integrity import (
     LedgerTombstone,
 )
 from hub.models.ledger_person_ref import LedgerPersonRef
+from hub.models.neutral_marker import NeutralMarker
 from hub.models.review_case import ReviewCase
 from hub.models.task import Task
 from hub.models.ui_account import UiAccount, UiSession
@@ -52,6 +53,7 @@ __all__ = [
     "LedgerPurgeGrant",
     "LedgerTombstone",
     "LegalBasis",
+    "NeutralMarker",
     "Purpose",
     "PurposeAllowance",
     "ReviewCase",

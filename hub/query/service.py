@@ -48,10 +48,11 @@ from hub.kit.catalogue_cache import CatalogueCache
 from hub.kit.stages import stage_clock
 from hub.logging import get_logger
 from hub.metrics import ADAPTER_ERRORS, ADAPTER_SECONDS, POLICY_SECONDS
-from hub.models import Task
+from hub.models import NeutralMarker, Task
 from hub.policy.engine import PolicyEngine, PolicyFailure
 from hub.policy.input import build_policy_input
 from hub.policy.schemas import Decision
+from hub.query import neutral, steps
 from hub.query.hits import HitRefs, new_hit_id
 from hub.query.manual import add_tickets, manual_answer, manual_tasks
 from hub.query.minimise import minimise, release_only_approved, transforms_as_catalogued
@@ -72,6 +73,8 @@ class QueryAnswer:
     body: dict[str, Any]
     # A follow-up's hit IDs keep the window of the ID it named (BMeldDAV §9).
     hit_window_ends: datetime | None = None
+    # Nobody found, and a protected stand-in decided on instead (hub.query.neutral).
+    stood_in: bool = False
 
 
 def _outcome_of(error: HubError) -> str:
@@ -163,7 +166,13 @@ class QueryService:
             _log.exception("query_failed", register=record.register)
             failure = InternalFailure("the hub failed to process the query; nothing was released")
             await self.reject(session, record, failure)
-        await self._commit(session, record, tasks=tasks, hit_window_ends=answer.hit_window_ends)
+        await self._commit(
+            session,
+            record,
+            tasks=tasks,
+            hit_window_ends=answer.hit_window_ends,
+            stood_in=answer.stood_in,
+        )
         return answer
 
     async def _commit(
@@ -171,8 +180,9 @@ class QueryService:
         session: AsyncSession,
         record: LedgerRecord,
         *,
-        tasks: list[Task],
+        tasks: list[Task | NeutralMarker],
         hit_window_ends: datetime | None = None,
+        stood_in: bool = False,
     ) -> None:
         """Hand the entry to the group-commit writer; returns once it is durable.
 
@@ -181,6 +191,7 @@ class QueryService:
         """
         await session.rollback()
         hit_refs = self._hit_refs
+        trace = steps.current()  # the extras run in the writer's task
 
         async def extras(transaction: AsyncSession, entry_id: str) -> None:
             if record.outcome == "released":  # the refs live and die with the ledger entry
@@ -194,10 +205,17 @@ class QueryService:
                     ledger_entry_id=entry_id,
                     window_ends=hit_window_ends,
                 )
-            for task in tasks:
+            for task in tasks:  # a task, or a neutral answer's marker in its place
                 task.ledger_entry_id = entry_id
                 add_task(transaction, task)
+                if trace is not None:
+                    trace.append(steps.WRITE_OFFICE_ROW)
+            if stood_in:  # nobody found: a marker where the person reference would go
+                await neutral.add_person_ref_marker(transaction, record, entry_id=entry_id)
 
+        for _ in range(len(record.hit_person_ids) or int(stood_in)):
+            steps.note(steps.WRITE_PERSON_REF)
+        steps.note(steps.WRITE_LEDGER)
         with stage_clock.measure("ledger"):
             await self._ledger.write(LedgerUnit(record=record, extras=extras))
 
@@ -258,7 +276,7 @@ class QueryService:
         principal: Principal,
         record: LedgerRecord,
         request: QueryRequest,
-    ) -> tuple[QueryAnswer, list[Task]]:
+    ) -> tuple[QueryAnswer, list[Task | NeutralMarker]]:
         adapter = await self._admit(catalogue, principal=principal, record=record, request=request)
         _check_field_ids(adapter, request.fields)
         if request.kind == "person":
@@ -276,6 +294,7 @@ class QueryService:
             approved=approved,
         )
         _fill_decision(record, first)
+        steps.note(steps.DECIDE_REQUEST)
         if first.outcome == "denied":
             raise AccessDenied(
                 "the request is not lawful as made",
@@ -284,7 +303,7 @@ class QueryService:
             )
         if first.outcome == "manual":  # a manual route: the register is not touched
             asked = manual_tasks(record, first, request, person_ids=[None])
-            return QueryAnswer(status=202, body=manual_answer(record, asked)), asked
+            return QueryAnswer(status=202, body=manual_answer(record, asked)), [*asked]
         hits = await self._call_adapter(
             adapter.search(
                 SearchRequest(
@@ -295,18 +314,18 @@ class QueryService:
                     max_hits=self._max_hits,
                     subject_ids=follow_up.subject_ids,
                     origin=_origin(record),
+                    fields=frozenset(request.fields),
                 )
             ),
             register=record.register,
         )
         record.hit_person_ids = [hit.subject_id for hit in hits]
+        steps.note(steps.SEARCH)
+        decided, stand_in = await self._records_decision(
+            record, request, catalogue, today=today, hits=hits
+        )
         final = transforms_as_catalogued(
-            release_only_approved(
-                await self._decide(
-                    _policy_input(record, request, catalogue, today=today, hits=hits)
-                ),
-                approved=approved,
-            ),
+            release_only_approved(decided, approved=approved),
             catalogued=_catalogued_transforms(catalogue, record, today=today),
         )
         _fill_decision(record, final)
@@ -328,12 +347,12 @@ class QueryService:
         if final.outcome == "manual" and not manual_ids:
             manual_ids = [None]  # defensive: a manual outcome always gets a ticket
         asked = manual_tasks(record, final, request, person_ids=manual_ids)
-        tasks = [*_hold_tasks(record, final, hits), *asked]
+        tasks = _office_rows(record, final, hits, asked=asked, stand_in=stand_in)
         if final.outcome == "manual":
             return QueryAnswer(status=202, body=manual_answer(record, asked)), tasks
         released = [(hits[h.index], h) for h in final.hits if h.action == "release"]
         if final.outcome != "released" or not released:
-            return _neutral(record), tasks
+            return replace(_neutral(record), stood_in=stand_in is not None), tasks
         if request.kind == "confirm":
             return _confirmed(record, first, released), tasks
         # The caller sees the request-phase grounds: nothing in the answer may depend on a
@@ -345,6 +364,36 @@ class QueryService:
         add_tickets(answer.body, asked)
         return replace(answer, hit_window_ends=follow_up.expires_at), tasks
 
+    async def _records_decision(
+        self,
+        record: LedgerRecord,
+        request: QueryRequest,
+        catalogue: Catalogue,
+        *,
+        today: date,
+        hits: Sequence[Hit],
+    ) -> tuple[Decision, Decision | None]:
+        """The records-phase decision, and the stand-in's if nobody was found.
+
+        Nobody found and protected persons found decide once over one hit and once over
+        none, in that order (hub.query.neutral); only the real decision counts.
+        """
+
+        async def decide(over: Sequence[Hit]) -> Decision:
+            steps.note(steps.decide_records(len(over)))
+            return await self._decide(
+                _policy_input(record, request, catalogue, today=today, hits=over)
+            )
+
+        stand_in = neutral.stand_in(record.register)
+        stand_in_decision = None
+        if stand_in is not None and not hits:
+            stand_in_decision = await decide([stand_in])
+        decision = await decide(hits)
+        if stand_in is not None and neutral.only_protected(decision, hits):
+            await decide([])  # what a no-match decides, so a protected answer costs as much
+        return decision, stand_in_decision
+
     async def _released(
         self,
         adapter: RegisterAdapter,
@@ -355,6 +404,7 @@ class QueryService:
         caller: Decision,
         kind: str,
     ) -> QueryAnswer:
+        steps.note(steps.FETCH)
         fetched = await self._call_adapter(
             adapter.fetch(
                 FetchRequest(
@@ -586,6 +636,21 @@ def _hold_tasks(record: LedgerRecord, decision: Decision, hits: Sequence[Hit]) -
         for h in decision.hits
         if h.action == "hold"
     ]
+
+
+def _office_rows(
+    record: LedgerRecord,
+    decision: Decision,
+    hits: Sequence[Hit],
+    *,
+    asked: list[Task],
+    stand_in: Decision | None,
+) -> list[Task | NeutralMarker]:
+    """Tasks for the office; for nobody found, a marker where a held person's task would go."""
+    rows: list[Task | NeutralMarker] = [*_hold_tasks(record, decision, hits), *asked]
+    if stand_in is not None and decision.outcome == "neutral" and neutral.held(stand_in):
+        rows.append(neutral.marker(record))
+    return rows
 
 
 def _sperre_fact(hit: Hit, key: str) -> str | None:

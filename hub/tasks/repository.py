@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.models import Task
+from hub.models import NeutralMarker, Task
 
 
-def add_task(session: AsyncSession, task: Task) -> None:
+def add_task(session: AsyncSession, task: Task | NeutralMarker) -> None:
+    """A task, or the marker a neutral answer about nobody writes in its place."""
     session.add(task)
 
 

@@ -1,0 +1,32 @@
+"""What finding one person costs, spent by a search pass that found nobody (BMG §34a Abs. 5).
+
+A pass that finds a blocked person reads and decodes that person's document and the hub
+decides on its facts; a pass that finds nobody would be quicker by that much, and the neutral
+answers of the two would differ in time. So a pass that finds nobody decodes a stand-in
+document of the same kind, makes a person and its facts of it, and drops them. The stand-in
+is one synthetic person (adapters.melderegister.synthetic), never register data.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+
+from adapters.melderegister.mapping import hit_facts
+from adapters.melderegister.store import person_row
+from adapters.melderegister.synthetic import population_jsonl
+from adapters.melderegister.tables import MrPerson
+
+_MADE_ON = date(2026, 1, 1)
+
+
+@cache
+def _document() -> str:
+    return next(population_jsonl(persons=1, seed=2026, today=_MADE_ON))
+
+
+def spend_as_found(today: date) -> None:
+    """Decode, make and judge the stand-in as a found person would be; keep nothing."""
+    person = MrPerson(**person_row(json.loads(_document())))  # transient: in no session
+    hit_facts(person, {person.person_id: person}, today=today)

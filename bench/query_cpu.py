@@ -76,7 +76,7 @@ def counted_statements(app: Any) -> Iterator[dict[str, int]]:
         counts["statements"] += 1
 
     engines = [app.state.engine.sync_engine] + [
-        adapter._mirror.engine.sync_engine  # noqa: SLF001 - bench only
+        adapter._mirror.engine.sync_engine
         for adapter in app.state.adapters.values()
         if hasattr(adapter, "_mirror")
     ]
@@ -130,7 +130,7 @@ async def run(register: hub_load.Register, queries: int) -> None:
 
 def main() -> None:
     backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
-    queries = int(sys.argv[2]) if len(sys.argv) > 2 else 1000  # noqa: PLR2004
+    queries = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     postgres = _postgres_server() if backend == "postgresql" else None
     with (
         tempfile.TemporaryDirectory() as scratch,

@@ -233,8 +233,7 @@ def _sqlite_insert(
     names = ", ".join(f'"{name}"' for name in columns)
     marks = ", ".join("?" for _ in columns)
     binds = tuple(
-        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-        for name in columns
+        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns
     )
     return f"INSERT INTO {table_name} ({names}) VALUES ({marks})", binds  # noqa: S608 - checked
 

@@ -25,6 +25,7 @@ from adapters.errors import InvalidLookup, RecordNotFound
 from adapters.melderegister import repository
 from adapters.melderegister.lookup import parse_free_lookup, parse_person_lookup
 from adapters.melderegister.mapping import RELATED_FIELDS, field_values, hit_facts
+from adapters.melderegister.repository import PersonRow
 from adapters.melderegister.retention import RULES, apply_rule
 from adapters.melderegister.spec import MELDEREGISTER_SPEC
 from adapters.melderegister.store import PERSON_KIND, parse_lines, store_records
@@ -38,12 +39,12 @@ from adapters.sql.mirror import MirrorSettings, SqlMirror
 class _Loaded:
     """What one search read (the matches and everybody they refer to), see ``Hit.loaded``."""
 
-    persons: Mapping[str, MrPerson]
+    persons: Mapping[str, PersonRow]
 
 
-def _loaded_persons(request: FetchRequest) -> Mapping[str, MrPerson] | None:
+def _loaded_persons(request: FetchRequest) -> Mapping[str, PersonRow] | None:
     """The search's snapshot of every requested subject, or None if one is missing."""
-    persons: dict[str, MrPerson] = {}
+    persons: dict[str, PersonRow] = {}
     for subject in request.subjects:
         loaded = subject.loaded
         if not isinstance(loaded, _Loaded) or subject.subject_id not in loaded.persons:
@@ -52,7 +53,7 @@ def _loaded_persons(request: FetchRequest) -> Mapping[str, MrPerson] | None:
     return persons
 
 
-def _related_read_always(found: Sequence[MrPerson], fields: frozenset[str]) -> bool:
+def _related_read_always(found: Sequence[PersonRow], fields: frozenset[str]) -> bool:
     """Read related persons even if nobody is referred to, so the time tells nothing.
 
     Nobody found or only persons with an Auskunftssperre: a blocked person's neutral answer
@@ -91,7 +92,7 @@ class MelderegisterAdapter:
     def _today(self) -> date:
         return self._today_override or date.today()  # noqa: DTZ011 - register dates are local
 
-    async def _find(self, connection: AsyncSession, request: SearchRequest) -> list[MrPerson]:
+    async def _find(self, connection: AsyncSession, request: SearchRequest) -> list[PersonRow]:
         if request.kind == "free":
             free = parse_free_lookup(request.keys)
             return await repository.find_free(connection, free, limit=request.max_hits)

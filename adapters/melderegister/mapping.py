@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any
 
 from adapters.base import STRIP_SPERRVERMERK_ADDRESSES
-from adapters.melderegister.tables import MrPerson
+from adapters.melderegister.repository import PersonRow
 
 ADULT_AGE = 18
 RELATED_ROLES = ("spouse", "child", "legal_rep")
 
-Persons = Mapping[str, MrPerson]
+Persons = Mapping[str, PersonRow]
 
 
 def _age_on(birth: date, today: date) -> int:
@@ -38,11 +38,11 @@ def related_by_role(
     return [(role, person_id) for role, person_id in related if person_id in persons]
 
 
-def is_blocked(person: MrPerson) -> bool:
+def is_blocked(person: PersonRow) -> bool:
     return person.sperre_basis is not None
 
 
-def hit_facts(person: MrPerson, persons: Persons, *, today: date) -> dict[str, Any]:
+def hit_facts(person: PersonRow, persons: Persons, *, today: date) -> dict[str, Any]:
     """What the policy needs to decide about this person; no field values."""
     sperre = (
         {"basis": person.sperre_basis, "initiator": person.sperre_initiator}
@@ -108,7 +108,7 @@ def _blocks(record: Mapping[str, Any]) -> dict[str, bool]:
     }
 
 
-def related_summary(person: MrPerson) -> dict[str, Any]:
+def related_summary(person: PersonRow) -> dict[str, Any]:
     """The related-person data the register keeps (BMG §3 Abs. 1 Nr. 9, 15, 16)."""
     record = person.record
     death = record.get("death") or {}
@@ -177,7 +177,7 @@ RELATED_FIELDS = frozenset(_ROLE_OF_FIELD)
 
 
 def _related_values(
-    person: MrPerson, persons: Persons, *, role: str, strip: frozenset[str], today: date
+    person: PersonRow, persons: Persons, *, role: str, strip: frozenset[str], today: date
 ) -> list[dict[str, Any]]:
     return [
         related_summary(persons[related_id])
@@ -218,7 +218,7 @@ def _free_search_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def field_values(
-    person: MrPerson,
+    person: PersonRow,
     persons: Persons,
     *,
     fields: frozenset[str],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, RowMapping, Text, cast, insert, select, union_all
+from sqlalchemy import JSON, Dialect, RowMapping, Text, cast, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.chain import GENESIS_HASH, link_hash
@@ -181,8 +181,16 @@ async def _append_sqlite(
     digests: Sequence[str],
     refs: list[dict[str, Any]],
 ) -> list[tuple[int, str]]:
-    head = (await session.execute(_HEAD)).first()
-    last_seq, last_hash = (0, GENESIS_HASH) if head is None else (int(head[0]), str(head[1]))
+    """Head read and both INSERTs straight on aiosqlite's connection: one hop to its thread each.
+
+    Through the session each statement took four hops (cursor, execute, fetch, close) plus the
+    ORM's statement handling (issue 14). Same transaction (the session's BEGIN IMMEDIATE), same
+    stored values: the columns' own bind processors turn them into what SQLite stores.
+    """
+    connection = await session.connection()
+    driver: Any = (await connection.get_raw_connection()).driver_connection  # aiosqlite's
+    head = list(await driver.execute_fetchall(_SQLITE_HEAD))
+    last_seq, last_hash = (0, GENESIS_HASH) if not head else (int(head[0][0]), str(head[0][1]))
     placed: list[tuple[int, str]] = []
     rows = []
     for values, digest in zip(contents, digests, strict=True):
@@ -191,10 +199,47 @@ async def _append_sqlite(
         row["entry_hash"] = last_hash = link_hash(last_hash, last_seq, digest)
         rows.append(row)
         placed.append((last_seq, last_hash))
-    await session.execute(insert(_ENTRIES), rows)
-    if refs:
-        await session.execute(insert(_PERSON_REFS), refs)
+    dialect = connection.dialect
+    for table, batch in ((_ENTRIES, rows), (_PERSON_REFS, refs)):
+        if batch:
+            statement, columns = _sqlite_insert(dialect, table.name, tuple(batch[0]))
+            await driver.executemany(statement, [_bound(row, columns) for row in batch])
     return placed
+
+
+# The chain head as SQLite reads it (no parenthesised members in a UNION ALL there).
+_SQLITE_HEAD = (
+    "SELECT seq, entry_hash FROM (SELECT seq, entry_hash FROM ledger_entries"
+    " ORDER BY seq DESC LIMIT 1) UNION ALL SELECT seq, entry_hash FROM (SELECT seq, entry_hash"
+    " FROM ledger_tombstones ORDER BY seq DESC LIMIT 1) ORDER BY seq DESC LIMIT 1"
+)
+
+_Bind = Callable[[Any], Any] | None
+
+
+@functools.lru_cache(maxsize=16)
+def _sqlite_insert(
+    dialect: Dialect, table_name: str, columns: tuple[str, ...]
+) -> tuple[str, tuple[tuple[str, _Bind], ...]]:
+    """The INSERT for ``columns`` of a ledger table and each column's bind processor.
+
+    The processors are the ones SQLAlchemy applies (JSON text, SQLite's datetime text, 0/1),
+    so the rows are stored as a Core ``insert()`` stored them
+    (tests/hub/test_ledger_sqlite_insert.py).
+    """
+    table = {_ENTRIES.name: _ENTRIES, _PERSON_REFS.name: _PERSON_REFS}[table_name]
+    if not set(columns) <= set(table.c.keys()):  # only the model's own names reach the SQL
+        raise ValueError("not a ledger column")
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    binds = tuple(
+        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns
+    )
+    return f"INSERT INTO {table_name} ({names}) VALUES ({marks})", binds  # noqa: S608 - checked
+
+
+def _bound(row: dict[str, Any], columns: tuple[tuple[str, _Bind], ...]) -> tuple[Any, ...]:
+    return tuple(row[name] if bind is None else bind(row[name]) for name, bind in columns)
 
 
 def _json_array(rows: Sequence[dict[str, Any]]) -> str:

@@ -20,6 +20,7 @@ from hub.ui.dependencies import (
 from hub.ui.oidc import OidcFailed, OidcLogin
 from hub.ui.rendering import render
 from hub.ui.security import new_token, same_token
+from hub.ui.service import UiUser
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 _log = get_logger(__name__)
@@ -32,6 +33,12 @@ WORKBENCHES = (
     ("steward", "/ui/catalogue", "Catalogue (data stewards)"),
     ("register_office", "/ui/tasks", "Tasks (register office)"),
 )
+
+
+def landing(roles: frozenset[str]) -> str:
+    """Where an account goes after signing in without a target: its one workbench, else /ui."""
+    own = [path for role, path, _title in WORKBENCHES if role in roles]
+    return own[0] if len(own) == 1 else "/ui"
 
 
 def _oidc(request: Request) -> OidcLogin | None:
@@ -56,16 +63,16 @@ def _login_page(
     return render(request, "login.html", context, status_code=status_code)
 
 
-def _signed_in(request: Request, token: str, next_url: str) -> Response:
+def _signed_in(request: Request, token: str, next_url: str, user: UiUser) -> Response:
     request.session.clear()  # nothing of the anonymous session survives the login
     request.session[SESSION_KEY] = token
-    return RedirectResponse(next_url, status_code=303)
+    return RedirectResponse(next_url or landing(user.roles), status_code=303)
 
 
 @router.get("")
 async def home(request: Request, user: OptionalUser) -> Response:
     if user is None:
-        return RedirectResponse("/ui/login?next=/ui", status_code=303)
+        return RedirectResponse("/ui/login", status_code=303)
     links = [(path, title) for role, path, title in WORKBENCHES if role in user.roles]
     return render(request, "home.html", {"workbenches": links})
 
@@ -74,7 +81,7 @@ async def home(request: Request, user: OptionalUser) -> Response:
 async def login_form(request: Request, user: OptionalUser, next: str | None = None) -> Response:  # noqa: A002
     target = safe_next(next)
     if user is not None:
-        return RedirectResponse(target, status_code=303)
+        return RedirectResponse(target or landing(user.roles), status_code=303)
     return _login_page(request, next_url=target)
 
 
@@ -86,7 +93,7 @@ async def login(
     username: Annotated[str, Form(max_length=100)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/ui/audit",  # noqa: A002
+    next: Annotated[str, Form(max_length=2000)] = "",  # noqa: A002
 ) -> Response:
     target = safe_next(next)
     if not same_token(csrf_token, request.session.get(LOGIN_CSRF_KEY)):
@@ -113,8 +120,8 @@ async def login(
             f"locked ({settings.max_failed_logins} failures lock it for {minutes} min)."
         )
         return _login_page(request, next_url=target, error=error, status_code=401)
-    token, _user = await service.start_session(session, account, method="password")
-    return _signed_in(request, token, target)
+    token, user = await service.start_session(session, account, method="password")
+    return _signed_in(request, token, target, user)
 
 
 @router.post("/logout")
@@ -163,5 +170,5 @@ async def oidc_callback(request: Request, session: DbSession) -> Response:
     if account is None:
         refused = "Your identity provider account has no workbench role here, or it is disabled."
         return _login_page(request, next_url=target, error=refused, status_code=403)
-    token, _user = await service.start_session(session, account, method="oidc")
-    return _signed_in(request, token, target)
+    token, user = await service.start_session(session, account, method="oidc")
+    return _signed_in(request, token, target, user)

@@ -51,7 +51,7 @@ class TestSearch:
         reads = [row for row in ledger_rows(clean_database) if row["register"] == "audit"]
         assert [row["user_id"] for row in reads] == ["dpo.weber"]
         assert reads[0]["fields_requested"] == ["ui.entries"]
-        assert reads[0]["reasons"] == ["filter:authority=sozialamt"]
+        assert reads[0]["reasons"] == ["filter:authority=sozialamt", "filter:reads=excluded"]
         assert reads[0]["client_id"] == "ui-workbench"
 
     async def test_htmx_gets_only_the_result_table(

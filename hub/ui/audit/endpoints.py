@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from hub.errors import HubError
 from hub.ui.audit import service
-from hub.ui.audit.forms import PAGE_SIZES, parse_chart, parse_search
+from hub.ui.audit.forms import PAGE_SIZES, SCOPES, parse_chart, parse_search
 from hub.ui.dependencies import DbSession, check_csrf, require_ui_role
 from hub.ui.rendering import is_htmx, render
 from hub.ui.service import UiUser
@@ -39,18 +39,23 @@ async def search(request: Request, session: DbSession, user: Dpo) -> Response:
     form = parse_search(request.query_params)
     page = None
     if not form.errors:
-        page = await service.search(
-            session,
-            reader(request, user),
-            filters=form.filters,
-            limit=form.limit,
-            cursor=form.cursor,
-        )
+        try:
+            page = await service.search(
+                session,
+                reader(request, user),
+                filters=form.filters,
+                limit=form.limit,
+                cursor=form.cursor,
+                registers=sorted(request.app.state.adapters),
+            )
+        except service.UnknownPerson as error:
+            form.errors.append(error.detail)
     context = {
         "form": form,
         "page": page,
         "page_sizes": PAGE_SIZES,
         "outcomes": OUTCOMES,
+        "scopes": SCOPES,
         "nav": "search",
     }
     status = 400 if form.errors else 200

@@ -6,11 +6,13 @@ ISO date-times are taken as given (``to`` exclusive, as in GET /v1/audit/entries
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from hub.audit.reads import AuditFilters
+from adapters.melderegister.records import PERSON_ID_PATTERN
+from hub.audit.reads import AUDIT_REGISTER, AuditFilters
 
 TEXT_FILTERS = {
     "authority": 64,
@@ -21,6 +23,9 @@ TEXT_FILTERS = {
     "outcome": 32,
     "person": 64,
 }
+PERSON_ID = re.compile(PERSON_ID_PATTERN)
+# Which entries a search shows: disclosures (default), the DPO's own reads, or both.
+SCOPES = ("disclosures", "reads", "all")
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
 DEFAULT_CHART_DAYS = 14
@@ -77,9 +82,30 @@ def parse_search(query: Mapping[str, str]) -> SearchForm:
     if len(cursor) > MAX_CURSOR:
         form.errors.append("cursor: too long")
     form.cursor = cursor or None
+    scope = _scope(values, query.get("scope", "").strip(), form.errors)
+    person = texts["person"]
+    if person is not None and not PERSON_ID.fullmatch(person):
+        # Checked before anything is read or recorded: a name is no person id.
+        form.errors.append("person: not a person id (letters, digits, '.', '_', '-')")
     if not form.errors:
-        form.filters = AuditFilters(from_=start, to=end, **texts)
+        if scope == "reads":
+            texts["register"] = AUDIT_REGISTER
+        form.filters = AuditFilters(
+            from_=start, to=end, without_reads=scope == "disclosures", **texts
+        )
     return form
+
+
+def _scope(values: dict[str, str], raw: str, errors: list[str]) -> str:
+    scope = raw or SCOPES[0]
+    values["scope"] = scope
+    if scope not in SCOPES:
+        errors.append(f"scope: one of {', '.join(SCOPES)}")
+    elif scope == "reads" and values["register"] not in {"", AUDIT_REGISTER}:
+        errors.append("register: the DPO's reads are all in the register 'audit'")
+    elif scope == "disclosures" and values["register"] == AUDIT_REGISTER:
+        errors.append("register: 'audit' holds only reads; choose the scope 'reads'")
+    return scope
 
 
 @dataclass(kw_only=True)

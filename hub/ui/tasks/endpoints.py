@@ -21,13 +21,14 @@ TASK_ID_MAX = 36
 
 
 def office(request: Request, user: UiUser) -> service.Office:
+    """The account's own office only (Meldebehörde and Standesamt never see each other's)."""
     settings = request.app.state.settings
+    own = service.own_office(user.office, settings.ui.office_authorities)
     return service.Office(
         username=user.username,
         client_id=settings.ui.reader_client_id,
-        registers=service.office_registers(
-            request.app.state.adapters, settings.ui.office_authorities
-        ),
+        name=own,
+        registers=service.office_registers(request.app.state.adapters, [own] if own else []),
     )
 
 

@@ -36,6 +36,7 @@ class Office:
     username: str
     client_id: str
     registers: list[str]
+    name: str | None = None  # the office's authority code; None: no office, no tasks
 
     def principal(self) -> Principal:
         # close_task records "<client_id>/<official>"; the authority is not consulted there.
@@ -45,6 +46,17 @@ class Office:
             scopes=frozenset({TASKS_READ}),
             trusted_roles=frozenset(),
         )
+
+
+def own_office(account_office: str | None, offices: Collection[str]) -> str | None:
+    """The account's office if it is a configured one; a lone configured office by default.
+
+    An account without an office sees no task when several offices share the hub: the search
+    data of a Standesamt request is none of the Meldebehörde's business, and vice versa.
+    """
+    if account_office is not None:
+        return account_office if account_office in offices else None
+    return next(iter(offices)) if len(offices) == 1 else None
 
 
 def office_registers(

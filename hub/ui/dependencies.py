@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db import get_session
 from hub.ui import i18n, service
+from hub.ui.i18n import gettext as _
 from hub.ui.rendering import is_htmx, render
 from hub.ui.security import same_token
 from hub.ui.service import UiUser
@@ -119,7 +120,7 @@ async def _csrf_refused(request: Request, _exc: Exception) -> Response:
     return render(
         request,
         "forbidden.html",
-        {"role": None, "message": "The form was not sent from this session (CSRF token)."},
+        {"role": None, "message": _("The form was not sent from this session (CSRF token).")},
         status_code=403,
     )
 

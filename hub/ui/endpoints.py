@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from hub.logging import get_logger
-from hub.ui import service
+from hub.ui import i18n, service
 from hub.ui.dependencies import (
     SESSION_KEY,
     DbSession,
@@ -17,6 +17,8 @@ from hub.ui.dependencies import (
     check_csrf,
     safe_next,
 )
+from hub.ui.i18n import N_
+from hub.ui.i18n import gettext as _
 from hub.ui.oidc import OidcFailed, OidcLogin
 from hub.ui.rendering import render
 from hub.ui.security import new_token, same_token
@@ -29,9 +31,9 @@ LOGIN_CSRF_KEY = "login_csrf"
 OIDC_NEXT_KEY = "oidc_next"
 # Workbench per role (CONTRACT §9); the landing page links those the user may open.
 WORKBENCHES = (
-    ("dpo", "/ui/audit", "Access ledger (DPO)"),
-    ("steward", "/ui/catalogue", "Catalogue (data stewards)"),
-    ("register_office", "/ui/tasks", "Tasks (register office)"),
+    ("dpo", "/ui/audit", N_("Access ledger (DPO)")),
+    ("steward", "/ui/catalogue", N_("Catalogue (data stewards)")),
+    ("register_office", "/ui/tasks", N_("Tasks (register office)")),
 )
 
 
@@ -100,7 +102,7 @@ async def login(
         return _login_page(
             request,
             next_url=target,
-            error="The sign-in form expired or was not sent from this page; please try again.",
+            error=_("The sign-in form expired or was not sent from this page; please try again."),
             status_code=403,
         )
     settings = request.app.state.settings.ui
@@ -115,10 +117,10 @@ async def login(
         )
     if account is None:
         minutes = max(1, settings.lockout_seconds // 60)
-        error = (
+        error = _(
             "Sign-in failed: unknown user, wrong password, or the account is disabled or "
-            f"locked ({settings.max_failed_logins} failures lock it for {minutes} min)."
-        )
+            "locked (%(failures)d failures lock it for %(minutes)d min)."
+        ) % {"failures": settings.max_failed_logins, "minutes": minutes}
         return _login_page(request, next_url=target, error=error, status_code=401)
     token, user = await service.start_session(session, account, method="password")
     return _signed_in(request, token, target, user)
@@ -139,6 +141,23 @@ async def logout(
         _log.info("ui_logout", username=user.username)
     request.session.clear()
     return RedirectResponse("/ui/login", status_code=303)
+
+
+@router.post("/language")
+async def choose_language(
+    *,
+    session: DbSession,
+    user: OptionalUser,
+    language: Annotated[str, Form(max_length=8)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",  # noqa: A002
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The account's language for every further page (German or English)."""
+    if user is None:
+        return RedirectResponse("/ui/login", status_code=303)
+    check_csrf(user, csrf_token)
+    await service.set_language(session, user.account_id, i18n.chosen(language))
+    return RedirectResponse(safe_next(next) or landing(user.roles), status_code=303)
 
 
 @router.get("/login/oidc")
@@ -168,7 +187,7 @@ async def oidc_callback(request: Request, session: DbSession) -> Response:
         session, identity, auto_provision=oidc.settings.auto_provision
     )
     if account is None:
-        refused = "Your identity provider account has no workbench role here, or it is disabled."
+        refused = _("Your identity provider account has no workbench role here, or it is disabled.")
         return _login_page(request, next_url=target, error=refused, status_code=403)
     token, user = await service.start_session(session, account, method="oidc")
     return _signed_in(request, token, target, user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,10 @@ def render(
         {
             "user": getattr(request.state, "ui_user", None),
             "language": i18n.current_language(),
-            "titles": Titles(getattr(request.state, "ui_catalogue", None)),
+            "titles": Titles(
+                getattr(request.state, "ui_catalogue", None),
+                registers=_register_titles(request),
+            ),
             **context,
         },
         status_code=status_code,
@@ -70,11 +74,22 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _register_titles(request: Request) -> dict[str, str]:
+    adapters = getattr(request.app.state, "adapters", None) or {}
+    return {rid: adapter.spec.title for rid, adapter in adapters.items()}
+
+
 class Titles:
     """Catalogue titles for the codes a page shows (the code itself when unknown)."""
 
-    def __init__(self, catalogue: Catalogue | None) -> None:
+    def __init__(
+        self, catalogue: Catalogue | None, *, registers: Mapping[str, str] | None = None
+    ) -> None:
         self._catalogue = catalogue
+        self._registers = registers or {}
+
+    def register(self, code: str | None) -> str:
+        return self._registers.get(code or "", code or "")
 
     def authority(self, code: str | None) -> str:
         found = self._catalogue.authorities.get(code or "") if self._catalogue else None

@@ -24,6 +24,8 @@ from hub.auth.scopes import AUDIT_READ
 from hub.errors import HubError
 from hub.ui.audit import charts, repository
 from hub.ui.audit.forms import ChartForm
+from hub.ui.i18n import BERLIN, N_
+from hub.ui.i18n import gettext as _
 
 WORKBENCH = "ui"
 
@@ -94,7 +96,7 @@ async def search(
     ):
         used = {**filters.used(), "person": "refused"}
         await _record(session, reader, _note("entries", used), outcome="denied", status=400)
-        raise UnknownPerson("person: no disclosure in the ledger references this person id")
+        raise UnknownPerson(_("Person ID: no disclosure in the ledger refers to this person id."))
     page = await reads.list_entries(session, filters, limit=limit, cursor=cursor)
     persons = [filters.person] if filters.person is not None else []
     await _record(session, reader, _note("entries", filters.used(), persons))
@@ -124,13 +126,13 @@ async def requests_chart(
     days = [day.isoformat() for day in form.days]
     by_authority = charts.stacked(
         key="authority",
-        title="Requests per day by authority",
+        title=N_("Requests per day by authority"),
         days=days,
         counts=[(day, authority, count) for day, authority, _outcome, count in rows],
     )
     by_outcome = charts.stacked(
         key="outcome",
-        title="Requests per day by outcome",
+        title=N_("Requests per day by outcome"),
         days=days,
         counts=[(day, outcome, count) for day, _authority, outcome, count in rows],
         fixed_colours=charts.OUTCOME_COLOURS,
@@ -141,7 +143,8 @@ async def requests_chart(
 
 
 def today_utc() -> date:
-    return datetime.now(UTC).date()
+    """Today in Berlin (the name is kept for the callers): the charts count Berlin days."""
+    return datetime.now(UTC).astimezone(BERLIN).date()
 
 
 async def cases(

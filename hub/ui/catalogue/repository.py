@@ -31,4 +31,4 @@ async def field_titles(session: AsyncSession, register: str) -> dict[str, str]:
         .where(FieldRelease.register == register, FieldRelease.declared.is_(True))
         .order_by(FieldRelease.field)
     )
-    return {field: title or field for field, title in result.tuples()}
+    return {str(row[0]): str(row[1] or row[0]) for row in result}

@@ -97,10 +97,14 @@ def allowance_form(page: str) -> tuple[str, dict[str, Any]]:
     values: dict[str, Any] = {}
     for name, value in form.form_values():
         if name in values:
-            values[name] = [*values[name], value] if isinstance(values[name], list) else [
-                values[name],
-                value,
-            ]
+            values[name] = (
+                [*values[name], value]
+                if isinstance(values[name], list)
+                else [
+                    values[name],
+                    value,
+                ]
+            )
         else:
             values[name] = [value] if name in {"fields", "confirm_fields"} else value
     return str(form.get("action")), values

@@ -10,7 +10,6 @@ from fastapi import FastAPI
 
 from governance.models import Duty, FieldRelease, PurposeAllowance
 from tests.hub.ledger_helpers import tamper
-
 from tests.ui.conftest import csrf_of, make_account, sign_in
 
 DATASET = "/ui/catalogue/datasets/melderegister/persons"
@@ -228,15 +227,23 @@ async def test_start_page_puts_the_steward_s_to_do_first(
     allowances = PurposeAllowance.__tablename__
     where = "purpose_code = '{}' AND authority_code = '{}'"
     for statement in (
-        f"UPDATE {Duty.__tablename__} SET status = 'overdue', due_on = '2026-01-05' "
-        f"WHERE id = (SELECT MIN(id) FROM {Duty.__tablename__})",
-        f"UPDATE {FieldRelease.__tablename__} SET status = 'unreviewed' "
-        "WHERE register = 'melderegister' AND field = 'doctor'",
-        f"UPDATE {allowances} SET valid_to = '{ends.isoformat()}' "
-        f"WHERE {where.format('hundesteuer', 'steueramt')}",
+        (
+            f"UPDATE {Duty.__tablename__} SET status = 'overdue', due_on = '2026-01-05' "
+            f"WHERE id = (SELECT MIN(id) FROM {Duty.__tablename__})"
+        ),
+        (
+            f"UPDATE {FieldRelease.__tablename__} SET status = 'unreviewed' "
+            "WHERE register = 'melderegister' AND field = 'doctor'"
+        ),
+        (
+            f"UPDATE {allowances} SET valid_to = '{ends.isoformat()}' "
+            f"WHERE {where.format('hundesteuer', 'steueramt')}"
+        ),
         # Written past the law check (as an old revision or a changed policy would leave it).
-        f"UPDATE {allowances} SET fields = '[\"name\", \"elstam\"]' "
-        f"WHERE {where.format('wohngeld_antrag', 'wohngeldstelle')}",
+        (
+            f'UPDATE {allowances} SET fields = \'["name", "elstam"]\' '
+            f"WHERE {where.format('wohngeld_antrag', 'wohngeldstelle')}"
+        ),
     ):
         tamper(clean_database, statement)
     await _steward(ui_app, browser)

@@ -51,10 +51,14 @@ async def test_transformations_are_shown_and_saved_like_fields(
     form["reason"] = "Bescheid OB 2026-18: Geburtsjahr genügt"
     saved = await browser.post(action, data=form)
     assert saved.status_code == 303, saved.text
-    assert form_of((await browser.get(WOHNGELD_PAGE)).text, WOHNGELD)[1]["transforms"] == "birth: year"
+    assert (
+        form_of((await browser.get(WOHNGELD_PAGE)).text, WOHNGELD)[1]["transforms"] == "birth: year"
+    )
 
     form["transforms"] = "birth: blur"
     refused = await browser.post(action, data=form)
     assert refused.status_code == 422, refused.text
     assert "unknown transformation" in refused.text
-    assert form_of((await browser.get(WOHNGELD_PAGE)).text, WOHNGELD)[1]["transforms"] == "birth: year"
+    assert (
+        form_of((await browser.get(WOHNGELD_PAGE)).text, WOHNGELD)[1]["transforms"] == "birth: year"
+    )

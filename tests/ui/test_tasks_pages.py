@@ -88,9 +88,7 @@ async def office(ui_app: FastAPI, browser: httpx.AsyncClient) -> httpx.AsyncClie
 @asynccontextmanager
 async def standesamt_clerk(ui_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """A clerk of the Standesamt (the Personenstandsregister's office), in a browser of her own."""
-    password = await make_account(
-        ui_app, "k.wolf", roles=["register_office"], office="standesamt"
-    )
+    password = await make_account(ui_app, "k.wolf", roles=["register_office"], office="standesamt")
     transport = httpx.ASGITransport(app=ui_app)
     async with httpx.AsyncClient(transport=transport, base_url=HUB) as client:
         assert (await sign_in(client, "k.wolf", password, next_url="")).status_code == 303
@@ -358,9 +356,7 @@ async def test_tasks_about_one_person_are_grouped_and_closed_together(
     assert closed.status_code == 303
     assert closed.headers["location"] == f"/ui/tasks?closed={hold}"
     assert {row["status"] for row in task_rows(clean_database)} == {"closed"}
-    assert {row["resolution"] for row in task_rows(clean_database)} == {
-        "refused: Sperre bestätigt"
-    }
+    assert {row["resolution"] for row in task_rows(clean_database)} == {"refused: Sperre bestätigt"}
 
 
 async def test_a_clerk_takes_a_task_and_gives_it_back(
@@ -420,9 +416,7 @@ def checklist_of(html: str) -> list[str]:
     return [step.replace("&#34;", '"').replace("&amp;", "&") for step in found]
 
 
-async def another_hold(
-    api: httpx.AsyncClient, database_url: str, *, person_id: str = "P-8"
-) -> str:
+async def another_hold(api: httpx.AsyncClient, database_url: str, *, person_id: str = "P-8") -> str:
     """One more neutral hold, a second later, about ``person_id`` (a blocked person)."""
     before = {row["task_id"] for row in task_rows(database_url)}
     if person_id != "P-9":

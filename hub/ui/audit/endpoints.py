@@ -65,7 +65,8 @@ async def search(request: Request, session: DbSession, user: Dpo) -> Response:
     }
     status = 400 if form.errors else 200
     if is_htmx(request) and request.headers.get("HX-Target") == "results":
-        return render(request, "audit/_results.html", context, status_code=status)
+        # htmx swaps only 2xx answers: the refusal must reach the page to be read.
+        return render(request, "audit/_results.html", context, status_code=200)
     return render(request, "audit/search.html", context, status_code=status)
 
 

@@ -507,6 +507,10 @@ def ui_account_create(  # noqa: PLR0917 - typer maps each option to a parameter
     ] = False,
     oidc_issuer: Annotated[str | None, typer.Option(help="bind to this IdP identity")] = None,
     oidc_subject: Annotated[str | None, typer.Option()] = None,
+    office: Annotated[
+        str | None,
+        typer.Option(help="register_office: the office whose tasks it works, e.g. standesamt"),
+    ] = None,
 ) -> None:
     """Create a workbench account; prints a generated password once (unless given or OIDC)."""
     from hub.ui.admin import create_ui_account  # noqa: PLC0415
@@ -524,6 +528,7 @@ def ui_account_create(  # noqa: PLR0917 - typer maps each option to a parameter
             password=password,
             oidc_issuer=oidc_issuer,
             oidc_subject=oidc_subject,
+            office=office,
         )
     except AccountError as error:
         raise _fail(f"error: {error}", code=2) from error

@@ -27,7 +27,10 @@ DEMO_UI_ACCOUNTS = (
     ("dpo", "dpo", "Demo data protection officer"),
     ("steward", "steward", "Demo data steward"),
     ("office", "register_office", "Demo register office"),
+    ("standesamt", "register_office", "Demo Standesamt"),
 )
+# Which register office each register office account works for (its own tasks only).
+DEMO_UI_OFFICES = {"office": "meldebehoerde", "standesamt": "standesamt"}
 _OFFICE_SCOPES = {"meldebehoerde": ["register:query", "tasks:read", "audit:read", "catalogue:read"]}
 
 
@@ -98,7 +101,11 @@ def _demo_ui_accounts(settings: Settings) -> list[dict[str, str]]:
     for username, role, title in DEMO_UI_ACCOUNTS:
         try:
             created = create_ui_account(
-                settings, username=username, roles=[role], display_name=title
+                settings,
+                username=username,
+                roles=[role],
+                display_name=title,
+                office=DEMO_UI_OFFICES.get(username),
             )
         except AccountError:
             if username in earlier:

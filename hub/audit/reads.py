@@ -58,13 +58,18 @@ class AuditFilters:
     register: str | None = None
     outcome: str | None = None
     person: str | None = None
+    # The DPO's own reads (register "audit") left out: disclosures apart from their review.
+    without_reads: bool = False
 
     def used(self) -> dict[str, str]:
         """The filters given, by their query name, as the ledger and exports record them."""
         used: dict[str, str] = {}
         for item in fields(self):
             value = getattr(self, item.name)
-            if value is not None:
+            if item.name == "without_reads":
+                if value:
+                    used["reads"] = "excluded"
+            elif value is not None:
                 name = item.name.rstrip("_")
                 used[name] = _iso(value) if isinstance(value, datetime) else str(value)
         return used
@@ -96,12 +101,29 @@ def _conditions(filters: AuditFilters) -> list[ColumnElement[bool]]:
     ):
         if value is not None:
             conditions.append(column == value)
+    if filters.without_reads:
+        conditions.append(entry.register != AUDIT_REGISTER)
     if filters.person is not None:
         refs = select(LedgerPersonRef.entry_id).where(LedgerPersonRef.person_id == filters.person)
         if filters.register is not None:  # lets the (register, person_id, time) index serve
             refs = refs.where(LedgerPersonRef.register == filters.register)
         conditions.append(entry.entry_id.in_(refs))
     return conditions
+
+
+async def person_known(session: AsyncSession, person_id: str, *, registers: Sequence[str]) -> bool:
+    """Whether a disclosure from one of ``registers`` (not a ledger read) references the id.
+
+    Lets a search refuse what is no person id (a surname typed into the field, say) before
+    the read that would record it as a person reference for ever.
+    """
+    statement = (
+        select(LedgerPersonRef.entry_id)
+        # register IN (...) so the (register, person_id, time) index serves.
+        .where(LedgerPersonRef.register.in_(registers), LedgerPersonRef.person_id == person_id)
+        .limit(1)
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 def encode_cursor(occurred_at: datetime, entry_id: str) -> str:

@@ -10,16 +10,25 @@ the kind, a case reference, and the trusted roles that widen what the law allows
 receive is refused. The change is refused when the policy denies the request (its reasons
 are named) or withholds any listed field (the fields and reasons are named). A ``manual``
 outcome (a register office decides) is accepted as long as nothing is withheld.
+
+The policy allows what the law allows *some* request; two things it cannot weigh need the
+steward's explicit word (issue 18): special categories of personal data (DSGVO Art. 9, e.g.
+``religion``) and fields beyond what law-matrix §2 lists for that authority. A newly listed
+field of either kind is refused unless the write names an explicit legal basis and confirms
+exactly those fields a second time; the refusal says which field, which rule and why.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from types import MappingProxyType
 
 from governance.catalogue import AllowanceEntry, Catalogue, PurposeEntry
+from governance.catalogue_defaults import SPECIAL_CATEGORY
+from governance.defaults import ALLOWANCES
 from hub.errors import PolicyUnavailable
 from hub.policy.engine import PolicyEngine, PolicyFailure
 from hub.policy.input import build_policy_input
@@ -129,3 +138,95 @@ def _check_day(allowance: AllowanceEntry) -> date:
     if allowance.valid_to is not None and allowance.valid_to < today:
         return allowance.valid_to
     return today
+
+
+# --------------------------------------------------------------- fields that need a second look
+
+SPECIAL_CATEGORY_RULE = "special_category"
+BEYOND_MATRIX_RULE = "beyond_law_matrix"
+RULE_NORMS: dict[str, str] = {
+    SPECIAL_CATEGORY_RULE: "DSGVO Art. 9 Abs. 1",
+    BEYOND_MATRIX_RULE: "law-matrix §2 (BMG §34 Abs. 1, §37 Abs. 1; DSGVO Art. 5 Abs. 1 lit. c)",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SensitiveField:
+    """A listed field the policy alone does not settle: it needs a basis and a confirmation."""
+
+    field: str
+    rule: str  # SPECIAL_CATEGORY_RULE or BEYOND_MATRIX_RULE
+    norm: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"field": self.field, "rule": self.rule, "norm": self.norm}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Confirmation:
+    """The steward's second confirmation: these fields, on this explicit legal basis."""
+
+    fields: frozenset[str]
+    legal_basis: str
+
+
+def law_matrix_maximum(authority: str, register: str) -> frozenset[str]:
+    """What law-matrix §2 lists for the authority on the register (the default allowances)."""
+    return frozenset(
+        name
+        for allowance in ALLOWANCES
+        if allowance.authority == authority and allowance.register == register
+        for name in allowance.fields
+    )
+
+
+def sensitive_fields(
+    *,
+    authority: str,
+    register: str,
+    fields: Sequence[str],
+    special: Collection[str],
+    already: Collection[str] = (),
+) -> list[SensitiveField]:
+    """Fields newly listed that are special categories or beyond the matrix's maximum.
+
+    ``special``: the register's special-category fields (catalogue classification and the
+    defaults); ``already``: fields the allowance listed before (confirmed back then).
+    """
+    maximum = law_matrix_maximum(authority, register)
+    special_set = set(special) | set(SPECIAL_CATEGORY.get(register, frozenset()))
+    found = []
+    for name in fields:
+        if name in already:
+            continue
+        if name in special_set:
+            found.append(_sensitive(name, SPECIAL_CATEGORY_RULE))
+        elif name not in maximum:
+            found.append(_sensitive(name, BEYOND_MATRIX_RULE))
+    return found
+
+
+def _sensitive(name: str, rule: str) -> SensitiveField:
+    return SensitiveField(field=name, rule=rule, norm=RULE_NORMS[rule])
+
+
+def unconfirmed(
+    sensitive: Sequence[SensitiveField], confirmation: Confirmation | None
+) -> list[SensitiveField]:
+    """The sensitive fields the confirmation does not cover (all of them without a basis)."""
+    if confirmation is None or not confirmation.legal_basis.strip():
+        return list(sensitive)
+    return [item for item in sensitive if item.field not in confirmation.fields]
+
+
+def explain(item: SensitiveField, *, authority: str, register: str) -> str:
+    """Why a field needs the confirmation, in the API's words (the workbench translates)."""
+    if item.rule == SPECIAL_CATEGORY_RULE:
+        return (
+            f"{item.field!r} is special-category data ({item.norm}): it needs an explicit "
+            "legal basis and a second confirmation"
+        )
+    return (
+        f"{item.field!r} is beyond what law-matrix §2 allows {authority} on {register} "
+        f"({item.norm}): it needs an explicit legal basis and a second confirmation"
+    )

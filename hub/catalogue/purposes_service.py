@@ -17,6 +17,7 @@ from governance.catalogue import AllowanceEntry, PurposeEntry
 from governance.history import allowance_target, purpose_target
 from governance.models import LegalBasis, Purpose, PurposeAllowance
 from governance.transforms import transform_problems
+from hub.catalogue import lawcheck
 from hub.catalogue import repository as repo
 from hub.catalogue.lawcheck import Proposal, check_allowance
 from hub.catalogue.schemas import (
@@ -26,6 +27,7 @@ from hub.catalogue.schemas import (
     LegalBasisPatch,
     PurposeCreate,
     PurposePatch,
+    SensitiveConfirmation,
 )
 from hub.catalogue.service import Actor, commit_change
 from hub.catalogue.views import allowance_view
@@ -133,6 +135,57 @@ async def _ask_policy(checker: Checker, purpose: Purpose, row: PurposeAllowance)
         withheld_fields=sorted({name for problem in problems for name in problem.fields}),
         reasons=sorted({reason for problem in problems for reason in problem.reasons}),
     )
+
+
+async def _check_sensitive(
+    session: AsyncSession,
+    row: PurposeAllowance,
+    *,
+    before: list[str],
+    confirmation: SensitiveConfirmation | None,
+) -> None:
+    """Special categories and fields beyond law-matrix §2 need a basis and a confirmation.
+
+    The confirmed basis must be one the catalogue knows; it joins the allowance's bases.
+    """
+    special = await repo.special_category_fields(session, row.register)
+    sensitive = lawcheck.sensitive_fields(
+        authority=row.authority_code,
+        register=row.register,
+        fields=list(row.fields),
+        special=special,
+        already=before,
+    )
+    if not sensitive:
+        return
+    confirmed = (
+        lawcheck.Confirmation(
+            fields=frozenset(confirmation.fields), legal_basis=confirmation.legal_basis
+        )
+        if confirmation is not None
+        else None
+    )
+    missing = lawcheck.unconfirmed(sensitive, confirmed)
+    if missing:
+        index = {name: i for i, name in enumerate(row.fields)}
+        why = [
+            lawcheck.explain(item, authority=row.authority_code, register=row.register)
+            for item in missing
+        ]
+        raise InvalidCatalogueChange(
+            "not without a second confirmation: " + "; ".join(why),
+            errors=[
+                {"pointer": f"/fields/{index[item.field]}", "detail": text}
+                for item, text in zip(missing, why, strict=True)
+            ],
+            needs_confirmation=[item.as_json() for item in sensitive],
+        )
+    assert confirmation is not None  # noqa: S101 - unconfirmed() returned nothing
+    await _check_legal_bases(
+        session, [confirmation.legal_basis], pointer="/confirm_sensitive/legal_basis"
+    )
+    if confirmation.legal_basis not in row.legal_basis:
+        row.legal_basis = [*row.legal_basis, confirmation.legal_basis]
 
 
 def _check_transforms(row: PurposeAllowance) -> None:
@@ -244,7 +297,8 @@ async def create_allowance(
         valid_to=body.valid_to,
     )
     _check_transforms(row)
-    await _ask_policy(checker, purpose, row)
+    await _ask_policy(checker, purpose, row)  # what no request may get: refused outright
+    await _check_sensitive(session, row, before=[], confirmation=body.confirm_sensitive)
     session.add(row)
     return await commit_change(
         session,
@@ -275,6 +329,7 @@ async def patch_allowance(
         raise CatalogueEntryNotFound(detail)
     changes = body.changes()
     before = allowance_view(row)
+    fields_before = list(row.fields)
     if body.fields is not None:
         await _check_allowance_shape(
             session, authority=authority, register=register, fields=body.fields
@@ -285,7 +340,8 @@ async def patch_allowance(
         setattr(row, name, value)
     _check_window(row.valid_from, row.valid_to)
     _check_transforms(row)
-    await _ask_policy(checker, purpose, row)
+    await _ask_policy(checker, purpose, row)  # what no request may get: refused outright
+    await _check_sensitive(session, row, before=fields_before, confirmation=body.confirm_sensitive)
     return await commit_change(
         session,
         checker.cache,

@@ -129,6 +129,17 @@ async def declared_fields(session: AsyncSession, register: str) -> set[str]:
     return set(result.scalars())
 
 
+async def special_category_fields(session: AsyncSession, register: str) -> set[str]:
+    """Fields the catalogue classifies as special categories (DSGVO Art. 9)."""
+    result = await session.execute(
+        select(FieldRelease.field).where(
+            FieldRelease.register == register,
+            FieldRelease.classification == "special_category",
+        )
+    )
+    return set(result.scalars())
+
+
 async def known_legal_bases(session: AsyncSession, codes: Sequence[str]) -> set[str]:
     if not codes:
         return set()

@@ -74,7 +74,9 @@ class _Write(BaseModel):
 
     def changes(self) -> dict[str, object]:
         """The members the caller set, without the reason (by their JSON names)."""
-        return self.model_dump(exclude_unset=True, exclude={"reason"}, by_alias=True)
+        return self.model_dump(
+            exclude_unset=True, exclude={"reason", "confirm_sensitive"}, by_alias=True
+        )
 
 
 class FieldPatch(_Write):
@@ -176,6 +178,19 @@ BasisList = Annotated[
 ]
 
 
+class SensitiveConfirmation(BaseModel):
+    """The second confirmation for special-category fields or fields beyond law-matrix §2.
+
+    ``fields`` repeats exactly the fields the law check named; ``legal_basis`` is the code
+    of the explicit legal basis (a catalogue legal basis) that permits them.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    fields: Annotated[list[str], Field(min_length=1, max_length=64)]
+    legal_basis: Annotated[str, Field(min_length=2, max_length=120)]
+
+
 class AllowanceCreate(_Write):
     """Admission of an automated use (BMG §37 Abs. 2): the OB's decision reference."""
 
@@ -190,6 +205,7 @@ class AllowanceCreate(_Write):
     approval_reference: Text200
     valid_from: date | None = None
     valid_to: date | None = None
+    confirm_sensitive: SensitiveConfirmation | None = None
 
 
 class AllowancePatch(_Write):
@@ -202,6 +218,7 @@ class AllowancePatch(_Write):
     approval_reference: Text200 | None = None
     valid_from: date | None = None
     valid_to: date | None = None
+    confirm_sensitive: SensitiveConfirmation | None = None
 
 
 class LegalBasisCreate(_Write):

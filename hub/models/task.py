@@ -40,3 +40,7 @@ class Task(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     closed_by: Mapped[str | None] = mapped_column(String(200), default=None)
     resolution: Mapped[str | None] = mapped_column(String(2000), default=None)
+    # The checklist steps the official confirmed when closing (their texts at that time).
+    checklist_done: Mapped[list[str] | None] = mapped_column(JsonColumn, default=None)
+    # The workbench account working the task; None while nobody has taken it.
+    assigned_to: Mapped[str | None] = mapped_column(String(100), default=None)

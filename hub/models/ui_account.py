@@ -42,6 +42,10 @@ class UiAccount(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # "de" (default) or "en": the language of the workbench pages for this account.
+    language: Mapped[str] = mapped_column(String(8), default="de", server_default="de")
+    # The register office (authority code) whose tasks the account works; None otherwise.
+    office: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class UiSession(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from hub.models import Task
 from hub.tasks.checklist import checklist
@@ -22,6 +22,8 @@ class CloseTask(BaseModel):
     resolution: Resolution
     official: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     note: Annotated[str, StringConstraints(max_length=NOTE_MAX_LENGTH)] = ""
+    # The checklist steps (their texts) the official confirms having done.
+    checklist_done: Annotated[list[str], Field(max_length=20)] = []
 
 
 _VIEW_COLUMNS = (
@@ -46,6 +48,8 @@ _VIEW_COLUMNS = (
     "closed_at",
     "closed_by",
     "resolution",
+    "checklist_done",
+    "assigned_to",
 )
 
 

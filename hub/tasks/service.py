@@ -53,6 +53,7 @@ async def close_task(
     task.resolution = (
         closing.resolution if not closing.note else f"{closing.resolution}: {closing.note}"
     )
+    task.checklist_done = list(closing.checklist_done)
     await session.commit()
     _log.info("task_closed", task_id=task_id, resolution=closing.resolution)
     return task

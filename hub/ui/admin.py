@@ -37,6 +37,7 @@ def create_ui_account(
     password: str | None = None,
     oidc_issuer: str | None = None,
     oidc_subject: str | None = None,
+    office: str | None = None,
 ) -> NewAccount:
     return _run(
         settings,
@@ -48,6 +49,7 @@ def create_ui_account(
             password=password,
             oidc_issuer=oidc_issuer,
             oidc_subject=oidc_subject,
+            office=office,
         ),
     )
 

@@ -16,7 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db import get_session
-from hub.ui import service
+from hub.ui import i18n, service
+from hub.ui.i18n import gettext as _
 from hub.ui.rendering import is_htmx, render
 from hub.ui.security import same_token
 from hub.ui.service import UiUser
@@ -43,8 +44,12 @@ class CsrfRefused(Exception):
     """The form did not carry the session's CSRF token."""
 
 
-def safe_next(candidate: str | None, default: str = "/ui/audit") -> str:
-    """Only our own workbench paths: never an open redirect to another site."""
+def safe_next(candidate: str | None, default: str = "") -> str:
+    """Only our own workbench paths: never an open redirect to another site.
+
+    ``""`` (the default) means "no target asked for": the login then sends each account to
+    its own workbench (``landing``).
+    """
     if (
         candidate
         and candidate.startswith("/ui")
@@ -57,6 +62,8 @@ def safe_next(candidate: str | None, default: str = "/ui/audit") -> str:
 
 
 async def optional_user(request: Request, session: DbSession) -> UiUser | None:
+    # German unless the signed-in account chose otherwise (set again below).
+    i18n.use_language(None)
     token = request.session.get(SESSION_KEY)
     if not isinstance(token, str) or not token:
         return None
@@ -71,6 +78,8 @@ async def optional_user(request: Request, session: DbSession) -> UiUser | None:
         request.session.pop(SESSION_KEY, None)
         return None
     request.state.ui_user = user
+    i18n.use_language(user.language)
+    request.state.ui_catalogue = await request.app.state.catalogue.get()
     return user
 
 
@@ -111,7 +120,7 @@ async def _csrf_refused(request: Request, _exc: Exception) -> Response:
     return render(
         request,
         "forbidden.html",
-        {"role": None, "message": "The form was not sent from this session (CSRF token)."},
+        {"role": None, "message": _("The form was not sent from this session (CSRF token).")},
         status_code=403,
     )
 

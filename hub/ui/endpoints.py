@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from hub.kit.public_url import public_url_for
 from hub.logging import get_logger
-from hub.ui import service
+from hub.ui import i18n, service
 from hub.ui.dependencies import (
     SESSION_KEY,
     DbSession,
@@ -18,9 +18,12 @@ from hub.ui.dependencies import (
     check_csrf,
     safe_next,
 )
+from hub.ui.i18n import N_
+from hub.ui.i18n import gettext as _
 from hub.ui.oidc import OidcFailed, OidcLogin
 from hub.ui.rendering import render
 from hub.ui.security import new_token, same_token
+from hub.ui.service import UiUser
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 _log = get_logger(__name__)
@@ -29,10 +32,16 @@ LOGIN_CSRF_KEY = "login_csrf"
 OIDC_NEXT_KEY = "oidc_next"
 # Workbench per role (CONTRACT §9); the landing page links those the user may open.
 WORKBENCHES = (
-    ("dpo", "/ui/audit", "Access ledger (DPO)"),
-    ("steward", "/ui/catalogue", "Catalogue (data stewards)"),
-    ("register_office", "/ui/tasks", "Tasks (register office)"),
+    ("dpo", "/ui/audit", N_("Access ledger (DPO)")),
+    ("steward", "/ui/catalogue", N_("Catalogue (data stewards)")),
+    ("register_office", "/ui/tasks", N_("Tasks (register office)")),
 )
+
+
+def landing(roles: frozenset[str]) -> str:
+    """Where an account goes after signing in without a target: its one workbench, else /ui."""
+    own = [path for role, path, _title in WORKBENCHES if role in roles]
+    return own[0] if len(own) == 1 else "/ui"
 
 
 def _oidc(request: Request) -> OidcLogin | None:
@@ -57,16 +66,16 @@ def _login_page(
     return render(request, "login.html", context, status_code=status_code)
 
 
-def _signed_in(request: Request, token: str, next_url: str) -> Response:
+def _signed_in(request: Request, token: str, next_url: str, user: UiUser) -> Response:
     request.session.clear()  # nothing of the anonymous session survives the login
     request.session[SESSION_KEY] = token
-    return RedirectResponse(next_url, status_code=303)
+    return RedirectResponse(next_url or landing(user.roles), status_code=303)
 
 
 @router.get("")
 async def home(request: Request, user: OptionalUser) -> Response:
     if user is None:
-        return RedirectResponse("/ui/login?next=/ui", status_code=303)
+        return RedirectResponse("/ui/login", status_code=303)
     links = [(path, title) for role, path, title in WORKBENCHES if role in user.roles]
     return render(request, "home.html", {"workbenches": links})
 
@@ -75,7 +84,7 @@ async def home(request: Request, user: OptionalUser) -> Response:
 async def login_form(request: Request, user: OptionalUser, next: str | None = None) -> Response:  # noqa: A002
     target = safe_next(next)
     if user is not None:
-        return RedirectResponse(target, status_code=303)
+        return RedirectResponse(target or landing(user.roles), status_code=303)
     return _login_page(request, next_url=target)
 
 
@@ -87,14 +96,14 @@ async def login(
     username: Annotated[str, Form(max_length=100)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/ui/audit",  # noqa: A002
+    next: Annotated[str, Form(max_length=2000)] = "",  # noqa: A002
 ) -> Response:
     target = safe_next(next)
     if not same_token(csrf_token, request.session.get(LOGIN_CSRF_KEY)):
         return _login_page(
             request,
             next_url=target,
-            error="The sign-in form expired or was not sent from this page; please try again.",
+            error=_("The sign-in form expired or was not sent from this page; please try again."),
             status_code=403,
         )
     settings = request.app.state.settings.ui
@@ -113,13 +122,13 @@ async def login(
         )
     if account is None:
         minutes = max(1, settings.lockout_seconds // 60)
-        error = (
+        error = _(
             "Sign-in failed: unknown user, wrong password, or the account is disabled or "
-            f"locked ({settings.max_failed_logins} failures lock it for {minutes} min)."
-        )
+            "locked (%(failures)d failures lock it for %(minutes)d min)."
+        ) % {"failures": settings.max_failed_logins, "minutes": minutes}
         return _login_page(request, next_url=target, error=error, status_code=401)
-    token, _user = await service.start_session(session, account, method="password")
-    return _signed_in(request, token, target)
+    token, user = await service.start_session(session, account, method="password")
+    return _signed_in(request, token, target, user)
 
 
 @router.post("/logout")
@@ -137,6 +146,23 @@ async def logout(
         _log.info("ui_logout", username=user.username)
     request.session.clear()
     return RedirectResponse("/ui/login", status_code=303)
+
+
+@router.post("/language")
+async def choose_language(
+    *,
+    session: DbSession,
+    user: OptionalUser,
+    language: Annotated[str, Form(max_length=8)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",  # noqa: A002
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The account's language for every further page (German or English)."""
+    if user is None:
+        return RedirectResponse("/ui/login", status_code=303)
+    check_csrf(user, csrf_token)
+    await service.set_language(session, user.account_id, i18n.chosen(language))
+    return RedirectResponse(safe_next(next) or landing(user.roles), status_code=303)
 
 
 @router.get("/login/oidc")
@@ -166,7 +192,7 @@ async def oidc_callback(request: Request, session: DbSession) -> Response:
         session, identity, auto_provision=oidc.settings.auto_provision
     )
     if account is None:
-        refused = "Your identity provider account has no workbench role here, or it is disabled."
+        refused = _("Your identity provider account has no workbench role here, or it is disabled.")
         return _login_page(request, next_url=target, error=refused, status_code=403)
-    token, _user = await service.start_session(session, account, method="oidc")
-    return _signed_in(request, token, target)
+    token, user = await service.start_session(session, account, method="oidc")
+    return _signed_in(request, token, target, user)

@@ -24,6 +24,7 @@ _log = get_logger(__name__)
 
 ROLES = ("dpo", "steward", "register_office")
 MAX_USERNAME = 100
+MAX_OFFICE = 64
 # Sessions seen within this many seconds are not written again (one write per minute at most).
 TOUCH_INTERVAL_SECONDS = 60
 
@@ -42,6 +43,8 @@ class UiUser:
     roles: frozenset[str]
     csrf_token: str
     login_method: str
+    language: str = "de"
+    office: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,9 +89,12 @@ async def create_account(
     password: str | None = None,
     oidc_issuer: str | None = None,
     oidc_subject: str | None = None,
+    office: str | None = None,
 ) -> NewAccount:
     """A local account (password generated unless given) or one bound to an OIDC identity."""
     name = _checked_username(username)
+    if office is not None and (not office.strip() or len(office) > MAX_OFFICE):
+        raise AccountError("office: the authority code of a register office (1-64 characters)")
     if (oidc_issuer is None) != (oidc_subject is None):
         raise AccountError("an OIDC binding needs both issuer and subject")
     if password is None and oidc_subject is None:
@@ -102,6 +108,8 @@ async def create_account(
         oidc_subject=oidc_subject,
         disabled=False,
         failed_logins=0,
+        language="de",
+        office=office.strip() if office else None,
     )
     repository.add_account(session, account)
     try:
@@ -196,6 +204,8 @@ def _user(account: UiAccount, *, csrf: str, method: str) -> UiUser:
         roles=frozenset(account.roles),
         csrf_token=csrf,
         login_method=method,
+        language=account.language or "de",
+        office=account.office,
     )
 
 
@@ -223,6 +233,15 @@ async def resume_session(
     else:
         await session.rollback()
     return user
+
+
+async def set_language(session: AsyncSession, account_id: int, language: str) -> None:
+    """The account's language for every further page (German or English)."""
+    account = await repository.account_by_id(session, account_id)
+    if account is None:
+        raise AccountError("no such account")
+    account.language = language
+    await session.commit()
 
 
 async def end_session(session: AsyncSession, token: str) -> None:

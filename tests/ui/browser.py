@@ -5,8 +5,10 @@ Skipped only when Chromium is missing and CI is unset; in CI a missing browser f
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,26 @@ def submit_login(driver: WebDriver, *, username: str, password: str) -> None:
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "sign-in").click()
+
+
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: TAGS}})
+  .then(result => done(result.violations.map(
+    v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))))
+  .catch(error => done(['axe failed: ' + error]));
+""".replace("TAGS", json.dumps(AXE_TAGS))
+
+
+def assert_accessible(driver: WebDriver) -> None:
+    """axe-core (WCAG 2.1 A and AA rules) finds no violation on the page the browser shows.
+
+    The script is injected by the test (the pages' CSP admits only their own scripts, but
+    WebDriver's injection is not a page script), so the workbenches ship nothing for it.
+    """
+    axe = files("axe_core_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+    driver.set_script_timeout(30)
+    driver.execute_script(axe)
+    violations = driver.execute_async_script(RUN_AXE)
+    assert violations == [], f"{driver.current_url}: {violations}"

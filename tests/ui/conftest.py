@@ -69,6 +69,7 @@ async def make_account(
     *,
     roles: list[str],
     password: str = "correct horse battery",  # noqa: S107
+    office: str | None = None,
 ) -> str:
     async with app.state.sessionmaker() as session:
         await accounts.create_account(
@@ -77,6 +78,7 @@ async def make_account(
             roles=roles,
             display_name=f"Ms {username}",
             password=password,
+            office=office,
         )
     return password
 
@@ -90,7 +92,7 @@ def csrf_of(html: str) -> str:
 async def sign_in(
     client: httpx.AsyncClient, username: str, password: str, *, next_url: str = "/ui/audit"
 ) -> httpx.Response:
-    form = await client.get("/ui/login", params={"next": next_url})
+    form = await client.get("/ui/login", params={"next": next_url} if next_url else {})
     assert form.status_code == 200, form.text
     return await client.post(
         "/ui/login",

@@ -9,15 +9,20 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from hub.models import LedgerEntry
-from tests.hub.ledger_helpers import ledger_rows, tamper
+from hub.models import LedgerEntry, LedgerPersonRef
+from tests.hub.ledger_helpers import ledger_rows, table_rows, tamper
 from tests.ui.conftest import Clock, append, csrf_of, make_account, open_case, record, sign_in
 
 TODAY = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
 
 
 def cells(html: str, css_class: str) -> list[str]:
-    return re.findall(rf'<td class="{css_class}">([^<]*)</td>', html)
+    return re.findall(rf'<td class="{css_class}"[^>]*>([^<]*)</td>', html)
+
+
+def codes(html: str, css_class: str) -> list[str]:
+    """The codes behind the titles a column shows (``data-code``)."""
+    return re.findall(rf'<td class="{css_class}[^"]*" data-code="([^"]*)"', html)
 
 
 @pytest.fixture
@@ -42,16 +47,25 @@ class TestSearch:
         )
         page = await dpo.get("/ui/audit", params={"authority": "sozialamt"})
         assert page.status_code == 200
-        assert cells(page.text, "authority") == ["sozialamt", "sozialamt"]
+        assert codes(page.text, "authority") == ["sozialamt", "sozialamt"]
+        # Catalogue titles instead of codes, German words instead of outcome codes.
+        assert (
+            cells(page.text, "authority")
+            == ["Wissenschaftsstadt Darmstadt, Sozialamt (SGB XII, AsylbLG)"] * 2
+        )
+        assert "Sozialhilfe (SGB XII)" in cells(page.text, "purpose")[0]
         assert cells(page.text, "user") == ["u.a1", "u.a3"]
-        assert cells(page.text, "outcome") == []  # outcome cells carry a second class
-        assert re.findall(r'outcome outcome-(\w+)">', page.text) == ["released", "denied"]
+        assert codes(page.text, "outcome") == ["released", "denied"]
+        assert re.findall(r'outcome-\w+" data-code="\w+">([^<]+)<', page.text) == [
+            "übermittelt",
+            "abgelehnt",
+        ]
         assert cells(page.text, "fields") == ["name, addresses", "name, addresses"]
-        assert "<strong>2</strong> matching entries" in page.text
+        assert "<strong>2</strong> passende Einträge" in page.text
         reads = [row for row in ledger_rows(clean_database) if row["register"] == "audit"]
         assert [row["user_id"] for row in reads] == ["dpo.weber"]
         assert reads[0]["fields_requested"] == ["ui.entries"]
-        assert reads[0]["reasons"] == ["filter:authority=sozialamt"]
+        assert reads[0]["reasons"] == ["filter:authority=sozialamt", "filter:reads=excluded"]
         assert reads[0]["client_id"] == "ui-workbench"
 
     async def test_htmx_gets_only_the_result_table(
@@ -73,9 +87,9 @@ class TestSearch:
             at = TODAY - timedelta(days=1, seconds=-index)
             await append(ui_app.state.sessionmaker, clock, record(f"p{index:02d}"), at=at)
         await append(ui_app.state.sessionmaker, clock, record("old"), at=TODAY - timedelta(days=5))
-        day = (TODAY - timedelta(days=1)).date().isoformat()
+        day = (TODAY - timedelta(days=1)).date().strftime("%d.%m.%Y")  # typed the German way
         first = await dpo.get("/ui/audit", params={"from": day, "to": day, "limit": "25"})
-        assert "<strong>27</strong> matching entries" in first.text
+        assert "<strong>27</strong> passende Einträge" in first.text
         assert len(cells(first.text, "user")) == 25
         following = re.search(r'id="next-page" href="([^"]+)"', first.text)
         assert following is not None
@@ -87,9 +101,51 @@ class TestSearch:
     ) -> None:
         page = await dpo.get("/ui/audit", params={"from": "yesterday", "limit": "7"})
         assert page.status_code == 400
-        assert "from: not a date" in page.text
-        assert "limit: one of 25, 50, 100" in page.text
+        assert "Von: kein Datum (TT.MM.JJJJ)" in page.text
+        assert "Pro Seite: eines von 25, 50, 100" in page.text
         assert [r for r in ledger_rows(clean_database) if r["register"] == "audit"] == []
+
+
+class TestPersonSearch:
+    async def test_disclosures_apart_from_the_dpo_s_own_reads(
+        self, ui_app: FastAPI, dpo: httpx.AsyncClient, clock: Clock, clean_database: str
+    ) -> None:
+        await append(ui_app.state.sessionmaker, clock, record("d1"))  # about P-1
+        for _ in range(3):  # each search is recorded as a read about P-1
+            page = await dpo.get("/ui/audit", params={"person": "P-1"})
+            assert cells(page.text, "user") == ["u.d1"]
+            assert "<strong>1</strong> passender Eintrag" in page.text
+        reads = await dpo.get("/ui/audit", params={"person": "P-1", "scope": "reads"})
+        assert codes(reads.text, "register") == ["audit"] * 3
+        assert set(cells(reads.text, "user")) == {"dpo.weber"}
+        both = await dpo.get("/ui/audit", params={"person": "P-1", "scope": "all"})
+        assert len(cells(both.text, "user")) == 5
+        refs = table_rows(clean_database, LedgerPersonRef.__table__)
+        assert sorted(ref["register"] for ref in refs) == ["audit"] * 5 + ["melderegister"]
+
+    @pytest.mark.parametrize("typed", ["Müller", "Schmidt"])
+    async def test_what_is_no_person_id_is_refused_before_it_is_stored(
+        self,
+        ui_app: FastAPI,
+        dpo: httpx.AsyncClient,
+        clock: Clock,
+        clean_database: str,
+        typed: str,
+    ) -> None:
+        await append(ui_app.state.sessionmaker, clock, record("n1"))
+        page = await dpo.get("/ui/audit", params={"person": typed})
+        assert page.status_code == 400
+        assert 'id="filter-errors"' in page.text
+        assert 'id="entries"' not in page.text
+        rows = ledger_rows(clean_database)
+        assert typed not in str(rows)
+        assert typed not in str(table_rows(clean_database, LedgerPersonRef.__table__))
+        reads = [row for row in rows if row["register"] == "audit"]
+        if typed == "Müller":  # not even the form of an id: nothing read, nothing recorded
+            assert reads == []
+        else:  # an id no disclosure knows: the refused read is recorded without it
+            assert [(r["outcome"], r["hit_person_ids"]) for r in reads] == [("denied", [])]
+            assert "filter:person=refused" in reads[0]["reasons"]
 
 
 class TestEntryDetail:
@@ -113,7 +169,7 @@ class TestEntryDetail:
     async def test_unknown_entry_is_404(self, dpo: httpx.AsyncClient) -> None:
         page = await dpo.get("/ui/audit/entries/00000000-0000-0000-0000-000000000000")
         assert page.status_code == 404
-        assert "No such ledger entry" in page.text
+        assert "Protokolleintrag nicht gefunden" in page.text
 
 
 class TestChainStatus:
@@ -161,7 +217,7 @@ class TestReviewCases:
         )
         assert closed.status_code == 303
         page = await dpo.get(closed.headers["location"])
-        assert '<dd id="case-status">closed</dd>' in page.text
+        assert '<dd id="case-status">abgeschlossen</dd>' in page.text
         assert '<span id="case-closed-by">dpo.weber</span>' in page.text
         assert "Checked with Sozialamt: lawful" in page.text
         closes = [r for r in ledger_rows(clean_database) if r["kind"] == "review"]
@@ -203,5 +259,9 @@ class TestCharts:
                 (day2, "denied", "1"),
             ]
         )
-        assert f"<title>{day1} · sozialamt: 2</title>" in page.text
-        assert re.search(rf"<th scope=\"row\">{day1}</th><td>2</td><td>1</td><td>3</td>", page.text)
+        german1 = yesterday.date().strftime("%d.%m.%Y")
+        sozialamt = "Wissenschaftsstadt Darmstadt, Sozialamt (SGB XII, AsylbLG)"
+        title = f"<title>{german1} · {sozialamt}: 2</title>"
+        assert title in page.text
+        row = rf"<th scope=\"row\">{german1}</th><td>2</td><td>1</td><td>3</td>"
+        assert re.search(row, page.text)

@@ -30,6 +30,6 @@ async def test_entry_page_names_the_transformations(
         in page
     )
     page = (await browser.get(f"/ui/audit/entries/{plain_id}")).text
-    assert '<span id="d-fields-transformed" class="none">none</span>' in page
+    assert '<span id="d-fields-transformed" class="none">keine</span>' in page
     verify = (await browser.get("/ui/audit/chain", params={"run": "true"})).text
     assert 'id="chain-result" data-ok="true"' in verify  # the new column is in the hash

@@ -1,4 +1,7 @@
-"""The DPO's workbench in headless Chromium (Selenium) against the hub served by uvicorn."""
+"""The DPO's workbench in headless Chromium (Selenium) against the hub served by uvicorn.
+
+In German, as the DPO sees it; axe-core checks every page walked (WCAG 2.1 A/AA).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from hub.ui import service as accounts
 from tests.conftest import REPO
 from tests.fixtures.factories import load_default_catalogue, settings_for
 from tests.hub.ledger_helpers import tamper
-from tests.ui.browser import submit_login, texts, wait_for
+from tests.ui.browser import assert_accessible, submit_login, texts, wait_for
 from tests.ui.conftest import Clock, append, open_case, record
 from tests.ui.servers import free_port, serve_in_thread
 
@@ -57,6 +60,21 @@ async def seeded(clean_database: str, clock: Clock) -> dict[str, str]:
     return ids
 
 
+SOZIALAMT = "Wissenschaftsstadt Darmstadt, Sozialamt (SGB XII, AsylbLG)"
+
+
+def _landing(driver: WebDriver, base: str) -> None:
+    """Signing in on the plain login page leads the DPO to the ledger, not elsewhere."""
+    driver.get(f"{base}/ui/login")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "de"
+    assert_accessible(driver)
+    submit_login(driver, username="dpo.weber", password=PASSWORD)
+    wait_for(driver, "#result-count")
+    assert driver.current_url == f"{base}/ui/audit"
+    driver.find_element(By.ID, "logout").click()
+    wait_for(driver, "#login-form")
+
+
 def _sign_in(driver: WebDriver, base: str) -> None:
     driver.get(f"{base}/ui/audit?authority=sozialamt")
     assert "/ui/login?next=/ui/audit%3Fauthority%3Dsozialamt" in driver.current_url
@@ -67,16 +85,18 @@ def _sign_in(driver: WebDriver, base: str) -> None:
 
 def _search(driver: WebDriver, ids: dict[str, str]) -> None:
     # The redirect kept the filter: three Sozialamt calls, oldest first.
-    assert driver.find_element(By.ID, "result-count").text == "3 matching entries"
-    assert texts(driver, "#entries td.authority") == ["sozialamt"] * 3
+    assert driver.find_element(By.ID, "result-count").text.startswith("3 passende Einträge")
+    assert texts(driver, "#entries td.authority") == [SOZIALAMT] * 3
     assert texts(driver, "#entries td.user") == ["u.k1", "u.k2", "u.k4"]
+    assert texts(driver, "#entries td.outcome") == ["übermittelt"] * 3
+    assert_accessible(driver)
     # A new filter through htmx: the table is swapped, the page is not reloaded.
     marker = driver.find_element(By.ID, "search-form")
     field = driver.find_element(By.ID, "f-authority")
     field.clear()
     field.send_keys("jugendamt")
     driver.find_element(By.ID, "search").click()
-    wait_for(driver, "#result-count", "1 matching entry")
+    wait_for(driver, "#result-count", "1 passender Eintrag")
     assert driver.find_element(By.ID, "search-form") == marker
     assert texts(driver, "#entries td.user") == ["u.k3"]
     assert texts(driver, "#entries td.fields") == ["name, addresses"]
@@ -87,37 +107,63 @@ def _search(driver: WebDriver, ids: dict[str, str]) -> None:
     assert driver.find_element(By.ID, "d-entry-id").text == ids["k3"]
     assert texts(driver, "#d-reasons li") == ["purpose_allowed", "field_not_allowed:religion"]
     assert texts(driver, "#d-legal-basis li") == ["BMG §37", "SGB XII §118"]
+    assert_accessible(driver)
+
+
+def _person(driver: WebDriver, base: str) -> None:
+    """A person's disclosures without the DPO's own reads; a name is refused, not stored."""
+    driver.get(f"{base}/ui/audit?person=P-1")
+    wait_for(driver, "#result-count")
+    assert texts(driver, "#entries td.user") == ["u.k1", "u.k2", "u.k3", "u.k4", "u.k5"]
+    assert driver.find_element(By.ID, "reads-apart").is_displayed()
+    driver.get(f"{base}/ui/audit?person=P-1&scope=reads")
+    wait_for(driver, "#result-count")
+    assert set(texts(driver, "#entries td.user")) == {"dpo.weber"}
+    field = driver.find_element(By.ID, "f-person")
+    driver.execute_script(
+        "arguments[0].removeAttribute('pattern')", field
+    )  # as a script-less client
+    field.clear()
+    field.send_keys("Müller")
+    driver.find_element(By.ID, "search").click()
+    wait_for(driver, "#filter-errors", "keine Personen-ID")
+    assert_accessible(driver)
 
 
 def _chain(driver: WebDriver, base: str, database_url: str) -> None:
     driver.get(f"{base}/ui/audit/chain")
     driver.find_element(By.ID, "verify").click()
-    wait_for(driver, "#chain-result", "Chain intact")
+    wait_for(driver, "#chain-result", "Kette intakt")
+    assert_accessible(driver)
     assert driver.find_element(By.ID, "chain-result").get_attribute("data-ok") == "true"
     tamper(database_url, "UPDATE ledger_entries SET user_id = 'someone.else' WHERE seq = 2")
     driver.find_element(By.ID, "verify").click()
-    wait_for(driver, "#chain-result", "BROKEN")
+    wait_for(driver, "#chain-result", "GEBROCHEN")
     assert driver.find_element(By.ID, "broken-seq").text == "2"
     assert "entry altered" in driver.find_element(By.ID, "broken-problem").text
 
 
 def _close_case(driver: WebDriver, base: str, case_id: str) -> None:
     driver.get(f"{base}/ui/audit/cases")
+    assert_accessible(driver)
     driver.find_element(By.CSS_SELECTOR, f'tr[data-case-id="{case_id}"] a').click()
     wait_for(driver, "#note")
+    assert_accessible(driver)
     driver.find_element(By.ID, "note").send_keys("Both queries belong to case SGB-XII-77.")
     driver.find_element(By.ID, "close-case").click()
-    wait_for(driver, "#case-status", "closed")
+    wait_for(driver, "#case-status", "abgeschlossen")
     assert driver.find_element(By.ID, "case-note").text == "Both queries belong to case SGB-XII-77."
     assert driver.find_element(By.ID, "case-closed-by").text == "dpo.weber"
     driver.get(f"{base}/ui/audit/cases?status=open")
-    assert driver.find_element(By.ID, "case-count").text == "0 open cases"
+    assert driver.find_element(By.ID, "case-count").text == "0 Prüffälle (offen)"
 
 
 def _charts(driver: WebDriver, base: str) -> None:
-    start = (TODAY - timedelta(days=2)).date().isoformat()
+    start = (TODAY - timedelta(days=2)).date().strftime("%d.%m.%Y")
     driver.get(f"{base}/ui/audit/charts?from={start}")
+    assert_accessible(driver)
     day1, day2 = YESTERDAY.date().isoformat(), TODAY.date().isoformat()
+    german1, german2 = YESTERDAY.strftime("%d.%m.%Y"), TODAY.strftime("%d.%m.%Y")
     bars = {
         (
             rect.get_attribute("data-day"),
@@ -137,10 +183,18 @@ def _charts(driver: WebDriver, base: str) -> None:
         for title in driver.find_elements(By.CSS_SELECTOR, "#chart-outcome rect.bar title")
     ]
     assert sorted(titles) == sorted(
-        [f"{day1} · released: 3", f"{day2} · released: 1", f"{day2} · denied: 1"]
+        [
+            f"{german1} · übermittelt: 3",
+            f"{german2} · übermittelt: 1",
+            f"{german2} · abgelehnt: 1",
+        ]
     )
     legend = texts(driver, "#chart-authority .legend li")
-    assert legend == ["sozialamt", "jugendamt", "wohngeldstelle"]
+    assert legend == [
+        SOZIALAMT,
+        "Wissenschaftsstadt Darmstadt, Jugendamt",
+        "Wissenschaftsstadt Darmstadt, Wohngeldstelle",
+    ]
 
 
 async def test_dpo_works_through_the_ledger_in_chromium(
@@ -153,8 +207,10 @@ async def test_dpo_works_through_the_ledger_in_chromium(
         catalogue_refresh_seconds=0,
     )
     with serve_in_thread(create_app(settings), port=free_port()) as base:
+        _landing(chrome, base)
         _sign_in(chrome, base)
         _search(chrome, seeded)
+        _person(chrome, base)
         _close_case(chrome, base, seeded["case"])
         _charts(chrome, base)
         _chain(chrome, base, clean_database)

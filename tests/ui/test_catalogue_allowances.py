@@ -31,6 +31,8 @@ from tests.hub.ledger_helpers import ledger_rows
 from tests.ui.conftest import HUB, make_account, sign_in
 
 PURPOSES = "/ui/catalogue/purposes"
+WOHNGELD_PAGE = f"{PURPOSES}/wohngeld_antrag"
+BASIS = "BMG §37 Abs. 1"  # a legal basis the default catalogue knows
 ANCHOR = "allowance-wohngeld_antrag-wohngeldstelle-melderegister"
 QUERY_URL = "/v1/registers/melderegister/queries"
 ADDED = "nationality"  # BMG §34 Abs. 1 S. 1 Nr. 8; not in the Wohngeldstelle's default allowance
@@ -85,16 +87,71 @@ async def ask(api: httpx.AsyncClient, token: str) -> dict[str, Any]:
     return dict(response.json())
 
 
-def allowance_form(page: str) -> tuple[str, dict[str, str]]:
-    """The allowance row's form: its action and the values a browser would submit."""
-    [row] = html.fromstring(page).xpath(f'//tr[@id="{ANCHOR}"]')
-    [form] = row.xpath(".//form")
-    values = {str(name): str(value) for name, value in form.form_values()}
+def allowance_form(page: str) -> tuple[str, dict[str, Any]]:
+    """The allowance's form: its action and the values a browser would submit.
+
+    Repeated names (the ticked fields of the picker) become lists, as a browser sends them.
+    """
+    [section] = html.fromstring(page).xpath(f'//section[@id="{ANCHOR}"]')
+    [form] = section.xpath(".//form")
+    values: dict[str, Any] = {}
+    for name, value in form.form_values():
+        if name in values:
+            values[name] = (
+                [*values[name], value]
+                if isinstance(values[name], list)
+                else [
+                    values[name],
+                    value,
+                ]
+            )
+        else:
+            values[name] = [value] if name in {"fields", "confirm_fields"} else value
     return str(form.get("action")), values
 
 
 def listed_fields(page: str) -> list[str]:
-    return [name.strip() for name in allowance_form(page)[1]["fields"].split(",") if name.strip()]
+    return list(allowance_form(page)[1].get("fields", []))
+
+
+async def test_religion_needs_an_explicit_basis_and_a_second_confirmation(
+    ui_app: FastAPI,
+    browser: httpx.AsyncClient,
+    api: httpx.AsyncClient,
+    clean_database: str,
+) -> None:
+    """DSGVO Art. 9: the law check names the field and the rule, and nothing is saved."""
+    import_persons(clean_database, [person("P-1", religion="rk")])
+    token = await office_token(api, clean_database)
+    password = await make_account(ui_app, "s.stewart", roles=["steward"])
+    assert (await sign_in(browser, "s.stewart", password, next_url="")).status_code == 303
+    page = await browser.get(WOHNGELD_PAGE)
+    action, form = allowance_form(page.text)
+    form["fields"] = [*form["fields"], "religion"]
+    form["reason"] = "Versuch: Religion für Wohngeld"
+    refused = await browser.post(action, data=form)
+    assert refused.status_code == 422
+    assert "religion ist eine besondere Kategorie personenbezogener Daten" in refused.text
+    assert "DSGVO Art. 9 Abs. 1" in refused.text
+    [item] = html.fromstring(refused.text).xpath('//li[@class="confirm-field"]')
+    assert item.get("data-field") == "religion"
+    assert item.get("data-rule") == "special_category"
+    body = await ask_fields(api, token, ["name", "religion"])
+    assert body["decision"]["withheld_fields"] == ["religion"]
+
+
+async def ask_fields(api: httpx.AsyncClient, token: str, fields: list[str]) -> dict[str, Any]:
+    body = {
+        "kind": "person",
+        "purpose": "wohngeld_antrag",
+        "case_reference": "WG-2026-0043",
+        "user": {"id": "m.schmidt", "roles": []},
+        "match": {"name": "Müller", "given_names": "Anna", "birth_date": "1980-05-17"},
+        "fields": fields,
+    }
+    response = await api.post(QUERY_URL, json=body, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
 
 
 def history_rows(page: str) -> list[dict[str, str]]:
@@ -121,20 +178,34 @@ async def test_added_field_is_saved_shown_logged_and_released_by_the_next_query(
 
     password = await make_account(ui_app, "s.stewart", roles=["steward"])
     assert (await sign_in(browser, "s.stewart", password, next_url=PURPOSES)).status_code == 303
-    page = await browser.get(PURPOSES)
+    page = await browser.get(WOHNGELD_PAGE)
     assert page.status_code == 200, page.text
     old_fields = listed_fields(page.text)
     assert ADDED not in old_fields
     action, form = allowance_form(page.text)
-    form["fields"] = ", ".join([*old_fields, ADDED])
+    form["fields"] = [*old_fields, ADDED]
     form["reason"] = "Bescheid OB 2026-17: Staatsangehörigkeit für Wohngeld"
 
-    saved = await browser.post(action, data=form)
+    # Beyond law-matrix §2 for the Wohngeldstelle: the first save asks for the second look,
+    # keeps what was entered, and changes nothing.
+    first = await browser.post(action, data=form)
+    assert first.status_code == 422, first.text
+    assert "nationality geht über das hinaus, was die Rechtsmatrix §2" in first.text
+    assert ADDED in listed_fields(first.text)
+    action, form = allowance_form(first.text)
+    assert form["confirm_fields"] == [ADDED]
+    assert form["reason"] == "Bescheid OB 2026-17: Staatsangehörigkeit für Wohngeld"
+    unticked = await browser.post(action, data={**form, "confirm_basis": BASIS})
+    assert unticked.status_code == 422
+    assert "Zweite Bestätigung: bitte ankreuzen" in unticked.text
+    assert (await ask(api, token))["decision"]["withheld_fields"] == [ADDED]
+
+    saved = await browser.post(action, data={**form, "confirm_basis": BASIS, "confirmed": "yes"})
     assert saved.status_code == 303, saved.text
-    assert saved.headers["location"] == f"{PURPOSES}?done=allowance#{ANCHOR}"
+    assert saved.headers["location"] == f"{WOHNGELD_PAGE}?done=allowance#{ANCHOR}"
     shown = await browser.get(saved.headers["location"])
-    assert "Allowance saved; the policy accepted it." in shown.text
-    assert listed_fields(shown.text) == [*old_fields, ADDED]
+    assert "Zulassung gespeichert; die Rechtsprüfung hat sie angenommen." in shown.text
+    assert set(listed_fields(shown.text)) == {*old_fields, ADDED}
 
     target = "allowance:wohngeld_antrag/wohngeldstelle/melderegister"
     history = await browser.get("/ui/catalogue/history", params={"target": target})

@@ -2,12 +2,14 @@
 
 The hub runs under uvicorn; the field is added the way ``hub catalogue sync`` adds it, the
 steward approves it in the browser, and a real query through the API then releases it and
-its ledger entry carries the revision the approval made.
+its ledger entry carries the revision the approval made. The start page puts the to-do first
+(the unreviewed field, the duties due); on the purpose's own page adding ``religion`` is held
+for the second confirmation. In German; axe-core checks every page walked.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -32,7 +34,7 @@ from tests.fixtures.factories import (
     settings_for,
 )
 from tests.hub.ledger_helpers import ledger_rows, run_statement
-from tests.ui.browser import submit_login, texts, wait_for
+from tests.ui.browser import assert_accessible, submit_login, texts, wait_for
 from tests.ui.servers import free_port, serve_in_thread
 
 pytestmark = pytest.mark.browser
@@ -85,28 +87,66 @@ def _share(driver: WebDriver, key: str) -> tuple[int, int, str]:
 
 
 def _sign_in(driver: WebDriver, base: str) -> None:
-    driver.get(f"{base}/ui/catalogue")
-    assert "/ui/login?next=/ui/catalogue" in driver.current_url
+    driver.get(f"{base}/ui/login")
     submit_login(driver, username="s.stewart", password=PASSWORD)
     wait_for(driver, "#completeness")
+    assert driver.current_url == f"{base}/ui/catalogue"  # the steward's own workbench
+
+
+def _todo(driver: WebDriver) -> None:
+    """The to-do comes before the percentages: the duties due and the unreviewed field."""
+    todo = driver.find_element(By.ID, "todo")
+    assert todo.location["y"] < driver.find_element(By.ID, "completeness").location["y"]
+    duties = texts(driver, "#todo-duties li strong")
+    assert duties == ["überfällig", "fällig"]
+    assert driver.find_elements(
+        By.CSS_SELECTOR, '#todo-unreviewed li[data-field="melderegister/marital"]'
+    )
+    assert_accessible(driver)
+
+
+def _religion_needs_confirmation(driver: WebDriver, base: str) -> None:
+    driver.get(f"{base}/ui/catalogue/purposes")
+    assert_accessible(driver)
+    driver.find_element(By.CSS_SELECTOR, 'a[href="/ui/catalogue/purposes/wohngeld_antrag"]').click()
+    anchor = "allowance-wohngeld_antrag-wohngeldstelle-melderegister"
+    wait_for(driver, f"#{anchor}")
+    assert_accessible(driver)
+    section = driver.find_element(By.ID, anchor)
+    section.find_element(By.CSS_SELECTOR, 'input[name="fields"][value="religion"]').click()
+    section.find_element(By.CSS_SELECTOR, "input.reason").send_keys("Versuch Religion")
+    section.find_element(By.CSS_SELECTOR, "button.save-allowance").click()
+    wait_for(driver, "#error-message", "besondere Kategorie personenbezogener Daten")
+    section = driver.find_element(By.ID, anchor)
+    [item] = section.find_elements(By.CSS_SELECTOR, "li.confirm-field")
+    assert item.get_attribute("data-field") == "religion"
+    assert "DSGVO Art. 9 Abs. 1" in item.text
+    # The edit survived the refusal: religion is still ticked, the reason still there.
+    religion = section.find_element(By.CSS_SELECTOR, 'input[name="fields"][value="religion"]')
+    assert religion.is_selected()
+    assert section.find_element(By.CSS_SELECTOR, "input.reason").get_attribute("value") == (
+        "Versuch Religion"
+    )
+    assert_accessible(driver)
 
 
 def _approve(driver: WebDriver, base: str) -> None:
     driver.get(f"{base}{DATASET}")
     row = driver.find_element(By.ID, "field-marital")
     assert "unreviewed" in str(row.get_attribute("class"))
-    assert row.find_element(By.CSS_SELECTOR, ".status strong").text == "unreviewed"
+    assert row.find_element(By.CSS_SELECTOR, ".status strong").text == "ungeprüft"
+    assert_accessible(driver)
     # Without a reason the approval is refused and nothing changes.
     driver.find_element(By.ID, "approve-marital").click()
-    wait_for(driver, "#error-message", "reason")
+    wait_for(driver, "#error-message", "Begründung")
     assert driver.find_element(By.CSS_SELECTOR, "#field-marital .status strong").text == (
-        "unreviewed"
+        "ungeprüft"
     )
     driver.find_element(By.ID, "reason-marital").send_keys("Familienstand geprüft, BMG §3")
     driver.find_element(By.ID, "approve-marital").click()
-    wait_for(driver, "#done-message", "approved")
+    wait_for(driver, "#done-message", "freigegeben")
     status = driver.find_element(By.CSS_SELECTOR, "#field-marital .status").text
-    assert status.startswith("approved")
+    assert status.startswith("freigegeben")
     assert "Familienstand geprüft, BMG §3 (s.stewart)" in status
 
 
@@ -143,6 +183,7 @@ async def test_steward_releases_a_new_field_in_chromium(
     )
     with serve_in_thread(create_app(settings), port=free_port()) as base:
         _sign_in(chrome, base)
+        _todo(chrome)
         done, total, percent = _share(chrome, "fields")
         assert done == total - 1
         assert percent == f"{round(100 * done / total)} %"
@@ -170,9 +211,13 @@ async def test_steward_releases_a_new_field_in_chromium(
         assert texts(chrome, "#history td.revision")[0] == str(revision)
 
         chrome.get(f"{base}/ui/catalogue/duties")
+        assert_accessible(chrome)
         statuses = texts(chrome, "#duties td.status")
-        assert statuses[:2] == ["overdue", "due"]
-        assert set(statuses[2:]) == {"scheduled"}
+        assert statuses[:2] == ["überfällig", "fällig"]
+        assert set(statuses[2:]) == {"eingeplant"}
         dues = texts(chrome, "#duties td.due")
-        assert dues[:2] == [(TODAY - timedelta(days=40)).isoformat(), TODAY.isoformat()]
-        assert date.fromisoformat(dues[2]) > TODAY
+        german = "%d.%m.%Y"
+        assert dues[:2] == [(TODAY - timedelta(days=40)).strftime(german), TODAY.strftime(german)]
+        assert datetime.strptime(dues[2], german).replace(tzinfo=UTC).date() > TODAY
+
+        _religion_needs_confirmation(chrome, base)

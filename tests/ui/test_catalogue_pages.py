@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
 from fastapi import FastAPI
 
 from adapters.sql.applying import BatchOrigin
+from governance.models import Duty, FieldRelease, PurposeAllowance
 from tests.fixtures.changes import upsert
 from tests.fixtures.factories import melderegister, person
+from tests.hub.ledger_helpers import tamper
 from tests.ui.conftest import csrf_of, make_account, sign_in
 
 DATASET = "/ui/catalogue/datasets/melderegister/persons"
@@ -76,7 +79,7 @@ async def test_release_without_reason_is_refused_and_nothing_changes(
     )
     assert posted.status_code == 422
     assert 'id="error-message"' in posted.text
-    assert "name: reason:" in posted.text
+    assert "name: Begründung: zu kurz (mindestens 3 Zeichen)" in posted.text
     assert 'data-field="name" class="status-approved' in posted.text
     history = await browser.get("/ui/catalogue/history")
     assert "field.revoke" not in history.text
@@ -137,17 +140,22 @@ async def test_allowance_refused_by_the_law_shows_the_reasons(
     ui_app: FastAPI, browser: httpx.AsyncClient
 ) -> None:
     csrf = await _steward(ui_app, browser)
-    page = await browser.get("/ui/catalogue/purposes")
-    assert page.status_code == 200
+    listing = await browser.get("/ui/catalogue/purposes")
+    assert listing.status_code == 200
+    assert 'href="/ui/catalogue/purposes/wohngeld_antrag"' in listing.text
+    page = await browser.get("/ui/catalogue/purposes/wohngeld_antrag")
     assert 'id="allowance-wohngeld_antrag-wohngeldstelle-melderegister"' in page.text
     posted = await browser.post(
         "/ui/catalogue/purposes/wohngeld_antrag/allowances/wohngeldstelle/melderegister",
-        data={"fields": "name, elstam", "reason": "Test", "csrf_token": csrf},
+        data={"fields": ["name", "elstam"], "reason": "Test", "csrf_token": csrf},
     )
     assert posted.status_code == 422
     assert "the policy withholds" in posted.text
     assert "elstam" in posted.text
-    assert 'class="allowance failed"' in posted.text
+    assert 'class="card allowance failed"' in posted.text
+    # The edit is kept on the refused page: the steward corrects it instead of starting over.
+    assert 'name="fields" value="elstam" class="field-choice" checked' in posted.text
+    assert 'name="fields" value="addresses" class="field-choice">' in posted.text
 
 
 async def test_duties_board_and_done(ui_app: FastAPI, browser: httpx.AsyncClient) -> None:
@@ -188,7 +196,7 @@ async def test_steward_approves_archive_exceptions_of_a_purpose(
 ) -> None:
     """BMG §13 Abs. 2 S. 4: shown per purpose, ticked by the steward, kept in the history."""
     csrf = await _steward(ui_app, browser)
-    page = await browser.get("/ui/catalogue/purposes")
+    page = await browser.get("/ui/catalogue/purposes/waehlerverzeichnis")
     assert 'name="exceptions" value="wahlzwecke" checked' in page.text
     assert "BMG §13 Abs. 2 S. 4 Nr. 2 lit. d" in page.text
     posted = await browser.post(
@@ -201,7 +209,7 @@ async def test_steward_approves_archive_exceptions_of_a_purpose(
     )
     assert posted.status_code == 303, posted.text
     assert posted.headers["location"].endswith("?done=exceptions#purpose-wohngeld_antrag")
-    page = await browser.get("/ui/catalogue/purposes")
+    page = await browser.get("/ui/catalogue/purposes/wohngeld_antrag")
     section = page.text.split('id="purpose-wohngeld_antrag"', 1)[1].split("</section>", 1)[0]
     assert 'value="beweisnot" checked' in section
     assert 'value="einwilligung" checked' in section
@@ -232,3 +240,59 @@ async def test_the_dataset_page_shows_the_mirror_state(
     assert "seq <strong>77</strong>" in page.text
     assert "stale: queries are refused" in page.text
     assert "at most 900 s" in page.text
+
+
+async def test_start_page_puts_the_steward_s_to_do_first(
+    ui_app: FastAPI, browser: httpx.AsyncClient, clean_database: str
+) -> None:
+    """Overdue duty, unreviewed field, allowance ending soon, allowance the law now refuses."""
+    ends = (datetime.now(UTC) + timedelta(days=20)).date()
+    allowances = PurposeAllowance.__tablename__
+    where = "purpose_code = '{}' AND authority_code = '{}'"
+    for statement in (
+        (
+            f"UPDATE {Duty.__tablename__} SET status = 'overdue', due_on = '2026-01-05' "
+            f"WHERE id = (SELECT MIN(id) FROM {Duty.__tablename__})"
+        ),
+        (
+            f"UPDATE {FieldRelease.__tablename__} SET status = 'unreviewed' "
+            "WHERE register = 'melderegister' AND field = 'doctor'"
+        ),
+        (
+            f"UPDATE {allowances} SET valid_to = '{ends.isoformat()}' "
+            f"WHERE {where.format('hundesteuer', 'steueramt')}"
+        ),
+        # Written past the law check (as an old revision or a changed policy would leave it).
+        (
+            f'UPDATE {allowances} SET fields = \'["name", "elstam"]\' '
+            f"WHERE {where.format('wohngeld_antrag', 'wohngeldstelle')}"
+        ),
+    ):
+        tamper(clean_database, statement)
+    await _steward(ui_app, browser)
+    page = await browser.get("/ui/catalogue")
+    assert page.status_code == 200
+    text = page.text
+    assert text.index('id="todo"') < text.index('id="completeness"')
+    count = re.search(r'id="todo-count">(\d+)<', text)
+    assert count is not None
+    todo = text[text.index('id="todo"') : text.index('id="completeness"')]
+    assert int(count.group(1)) == todo.count("<li ")  # every item counted, none hidden
+    duties = re.search(r'<ul id="todo-duties">(.*?)</ul>', text, re.DOTALL)
+    assert duties is not None
+    assert "überfällig" in duties.group(1)
+    assert "05.01.2026" in duties.group(1)
+    assert 'data-field="melderegister/doctor"' in text
+    expiring = re.search(r'<ul id="todo-expiring">(.*?)</ul>', text, re.DOTALL)
+    assert expiring is not None
+    assert 'data-allowance="hundesteuer/steueramt/melderegister"' in expiring.group(1)
+    assert ends.strftime("%d.%m.%Y") in expiring.group(1)
+    assert "noch 20 Tage" in expiring.group(1)
+    failing = re.search(r'<ul id="todo-failing">(.*?)</ul>', text, re.DOTALL)
+    assert failing is not None
+    assert 'data-allowance="wohngeld_antrag/wohngeldstelle/melderegister"' in failing.group(1)
+    [wohngeld] = re.findall(
+        r'<li data-allowance="wohngeld_antrag/wohngeldstelle/melderegister">(.*?)</li>',
+        failing.group(1),
+    )
+    assert "elstam" in wohngeld

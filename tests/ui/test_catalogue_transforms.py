@@ -7,6 +7,8 @@ transformation outside the vocabulary is refused on the page without a change.
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from fastapi import FastAPI
 from lxml import html
@@ -14,14 +16,22 @@ from lxml import html
 from tests.ui.conftest import make_account, sign_in
 
 PURPOSES = "/ui/catalogue/purposes"
+STATISTICS_PAGE = f"{PURPOSES}/kommunalstatistik"
+WOHNGELD_PAGE = f"{PURPOSES}/wohngeld_antrag"
 STATISTICS = "allowance-kommunalstatistik-statistikstelle-melderegister"
 WOHNGELD = "allowance-wohngeld_antrag-wohngeldstelle-melderegister"
 
 
-def form_of(page: str, anchor: str) -> tuple[str, dict[str, str]]:
-    [row] = html.fromstring(page).xpath(f'//tr[@id="{anchor}"]')
-    [form] = row.xpath(".//form")
-    return str(form.get("action")), {str(k): str(v) for k, v in form.form_values()}
+def form_of(page: str, anchor: str) -> tuple[str, dict[str, Any]]:
+    [section] = html.fromstring(page).xpath(f'//section[@id="{anchor}"]')
+    [form] = section.xpath(".//form")
+    values: dict[str, Any] = {"fields": []}
+    for name, value in form.form_values():
+        if name == "fields":
+            values["fields"].append(value)
+        else:
+            values[str(name)] = str(value)
+    return str(form.get("action")), values
 
 
 async def test_transformations_are_shown_and_saved_like_fields(
@@ -29,22 +39,26 @@ async def test_transformations_are_shown_and_saved_like_fields(
 ) -> None:
     password = await make_account(ui_app, "s.stewart", roles=["steward"])
     assert (await sign_in(browser, "s.stewart", password, next_url=PURPOSES)).status_code == 303
-    page = (await browser.get(PURPOSES)).text
+    page = (await browser.get(STATISTICS_PAGE)).text
     shown = form_of(page, STATISTICS)[1]["transforms"]
     assert (
         shown == "addresses: district, birth: year_month, death: year_month, move_dates: year_month"
     )
 
-    action, form = form_of(page, WOHNGELD)
+    action, form = form_of((await browser.get(WOHNGELD_PAGE)).text, WOHNGELD)
     assert form["transforms"] == ""
     form["transforms"] = "birth: year"
     form["reason"] = "Bescheid OB 2026-18: Geburtsjahr genügt"
     saved = await browser.post(action, data=form)
     assert saved.status_code == 303, saved.text
-    assert form_of((await browser.get(PURPOSES)).text, WOHNGELD)[1]["transforms"] == "birth: year"
+    assert (
+        form_of((await browser.get(WOHNGELD_PAGE)).text, WOHNGELD)[1]["transforms"] == "birth: year"
+    )
 
     form["transforms"] = "birth: blur"
     refused = await browser.post(action, data=form)
     assert refused.status_code == 422, refused.text
     assert "unknown transformation" in refused.text
-    assert form_of((await browser.get(PURPOSES)).text, WOHNGELD)[1]["transforms"] == "birth: year"
+    assert (
+        form_of((await browser.get(WOHNGELD_PAGE)).text, WOHNGELD)[1]["transforms"] == "birth: year"
+    )

@@ -66,13 +66,13 @@ class TestLocalLogin:
         await make_account(ui_app, "dpo.weber", roles=["dpo"])
         response = await sign_in(browser, "dpo.weber", "wrong")
         assert response.status_code == 401
-        assert "Sign-in failed" in response.text
+        assert "Anmeldung fehlgeschlagen" in response.text
         assert (await browser.get("/ui/audit")).status_code == 303
 
     async def test_unknown_user_gets_the_same_answer(self, browser: httpx.AsyncClient) -> None:
         response = await sign_in(browser, "nobody", "whatever")
         assert response.status_code == 401
-        assert "Sign-in failed" in response.text
+        assert "Anmeldung fehlgeschlagen" in response.text
 
     async def test_open_redirect_is_not_followed(
         self, ui_app: FastAPI, browser: httpx.AsyncClient
@@ -150,7 +150,7 @@ class TestRoles:
         await sign_in(browser, "steward.kurz", password, next_url="/ui")
         response = await browser.get("/ui/audit")
         assert response.status_code == 403
-        assert "needs the role" in response.text
+        assert "braucht die Rolle" in response.text
         assert "dpo" in response.text
         home = await browser.get("/ui")
         assert "/ui/catalogue" in home.text
@@ -172,3 +172,63 @@ class TestRoles:
                 await accounts.create_account(session, username="x", roles=["admin"])
             result = await session.execute(select(UiAccount))
             assert result.first() is None
+
+
+class TestLanding:
+    @pytest.mark.parametrize(
+        ("roles", "landing"),
+        [
+            (["dpo"], "/ui/audit"),
+            (["steward"], "/ui/catalogue"),
+            (["register_office"], "/ui/tasks"),
+            (["dpo", "steward"], "/ui"),
+        ],
+    )
+    async def test_plain_login_sends_each_role_to_its_workbench(
+        self, ui_app: FastAPI, browser: httpx.AsyncClient, roles: list[str], landing: str
+    ) -> None:
+        password = await make_account(ui_app, "someone", roles=roles)
+        response = await sign_in(browser, "someone", password, next_url="")
+        assert response.status_code == 303
+        assert response.headers["location"] == landing
+        assert (await browser.get(landing)).status_code == 200
+
+
+class TestLanguage:
+    async def test_german_by_default_english_per_account(
+        self, ui_app: FastAPI, browser: httpx.AsyncClient, clean_database: str
+    ) -> None:
+        login = await browser.get("/ui/login")
+        assert '<html lang="de">' in login.text
+        assert "Benutzername" in login.text
+        password = await make_account(ui_app, "steward.kurz", roles=["steward"])
+        await sign_in(browser, "steward.kurz", password, next_url="")
+        page = await browser.get("/ui/catalogue")
+        assert '<html lang="de">' in page.text
+        assert "Abmelden" in page.text
+        chosen = await browser.post(
+            "/ui/language",
+            data={"language": "en", "next": "/ui/catalogue", "csrf_token": csrf_of(page.text)},
+        )
+        assert chosen.status_code == 303
+        assert chosen.headers["location"] == "/ui/catalogue"
+        english = await browser.get("/ui/catalogue")
+        assert '<html lang="en">' in english.text
+        assert "Sign out" in english.text
+        [account] = table_rows(clean_database, UiAccount.__table__)
+        assert account["language"] == "en"
+        # Another person's browser (no session) still gets German.
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=ui_app), base_url="http://hub.test"
+        ) as other:
+            assert '<html lang="de">' in (await other.get("/ui/login")).text
+
+    async def test_language_change_needs_the_session_token(
+        self, ui_app: FastAPI, browser: httpx.AsyncClient, clean_database: str
+    ) -> None:
+        password = await make_account(ui_app, "steward.kurz", roles=["steward"])
+        await sign_in(browser, "steward.kurz", password, next_url="")
+        refused = await browser.post("/ui/language", data={"language": "en", "csrf_token": "x"})
+        assert refused.status_code == 403
+        [account] = table_rows(clean_database, UiAccount.__table__)
+        assert account["language"] == "de"

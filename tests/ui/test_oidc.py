@@ -70,7 +70,7 @@ DPO_CLAIMS = {
 class TestOidcLogin:
     async def test_login_page_offers_the_idp(self, browser: httpx.AsyncClient) -> None:
         page = await browser.get("/ui/login")
-        assert "Sign in with Darmstadt IdP" in page.text
+        assert "Anmelden mit Darmstadt IdP" in page.text
 
     async def test_first_login_provisions_the_account_with_mapped_roles(
         self, browser: httpx.AsyncClient, idp: CityIdentityProvider, clean_database: str

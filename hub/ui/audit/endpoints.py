@@ -9,15 +9,19 @@ from fastapi.responses import RedirectResponse, Response
 
 from hub.errors import HubError
 from hub.ui.audit import service
-from hub.ui.audit.forms import PAGE_SIZES, parse_chart, parse_search
+from hub.ui.audit.forms import PAGE_SIZES, SCOPE_LABELS, SCOPES, parse_chart, parse_search
 from hub.ui.dependencies import DbSession, check_csrf, require_ui_role
+from hub.ui.i18n import N_
 from hub.ui.rendering import is_htmx, render
 from hub.ui.service import UiUser
 
 router = APIRouter(prefix="/ui/audit", include_in_schema=False)
 
 Dpo = Annotated[UiUser, Depends(require_ui_role("dpo"))]
-OUTCOMES = ("released", "neutral", "manual", "denied")
+OUTCOMES = (N_("released"), N_("neutral"), N_("manual"), N_("denied"))
+# Other words the pages translate from data (ledger kinds, case statuses and severities).
+_DATA_WORDS = (N_("person"), N_("free"), N_("confirm"), N_("read"), N_("archive"))
+_CASE_WORDS = (N_("open"), N_("closed"), N_("low"), N_("medium"), N_("high"))
 CASE_STATUSES = ("open", "closed")
 CASES_PER_PAGE = 50
 
@@ -39,23 +43,30 @@ async def search(request: Request, session: DbSession, user: Dpo) -> Response:
     form = parse_search(request.query_params)
     page = None
     if not form.errors:
-        page = await service.search(
-            session,
-            reader(request, user),
-            filters=form.filters,
-            limit=form.limit,
-            cursor=form.cursor,
-        )
+        try:
+            page = await service.search(
+                session,
+                reader(request, user),
+                filters=form.filters,
+                limit=form.limit,
+                cursor=form.cursor,
+                registers=sorted(request.app.state.adapters),
+            )
+        except service.UnknownPerson as error:
+            form.errors.append(error.detail)
     context = {
         "form": form,
         "page": page,
         "page_sizes": PAGE_SIZES,
         "outcomes": OUTCOMES,
+        "scopes": SCOPES,
+        "scope_labels": SCOPE_LABELS,
         "nav": "search",
     }
     status = 400 if form.errors else 200
     if is_htmx(request) and request.headers.get("HX-Target") == "results":
-        return render(request, "audit/_results.html", context, status_code=status)
+        # htmx swaps only 2xx answers: the refusal must reach the page to be read.
+        return render(request, "audit/_results.html", context, status_code=200)
     return render(request, "audit/search.html", context, status_code=status)
 
 

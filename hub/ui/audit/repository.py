@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import defaultdict
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Date, Select, cast, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.reads import AUDIT_REGISTER
 from hub.models import LedgerEntry
+from hub.ui.i18n import BERLIN
 
 
-def _day_column(dialect: str) -> Any:
-    # Days are UTC days on both backends (SQLite stores naive UTC; PostgreSQL timestamptz).
+def _hour_column(dialect: str) -> Any:
+    # UTC hours on both backends (SQLite stores naive UTC; PostgreSQL timestamptz); the
+    # Berlin calendar day of each hour is worked out in Python (SQLite knows no time zones).
     if dialect == "postgresql":
-        return cast(func.timezone("UTC", LedgerEntry.occurred_at), Date)
-    return func.date(LedgerEntry.occurred_at)
+        return func.to_char(
+            func.date_trunc("hour", func.timezone("UTC", LedgerEntry.occurred_at)),
+            "YYYY-MM-DD HH24",
+        )
+    return func.strftime("%Y-%m-%d %H", LedgerEntry.occurred_at)
 
 
 def _daily_statement(dialect: str, *, start: datetime, end: datetime) -> Select[Any]:
-    day = _day_column(dialect).label("day")
+    day = _hour_column(dialect).label("hour")
     return (
         select(day, LedgerEntry.authority, LedgerEntry.outcome, func.count().label("requests"))
         .where(
@@ -36,14 +42,15 @@ def _daily_statement(dialect: str, *, start: datetime, end: datetime) -> Select[
 async def requests_per_day(
     session: AsyncSession, *, start: datetime, end: datetime
 ) -> list[tuple[str, str, str, int]]:
-    """(UTC day, authority, outcome, count) of register calls in [start, end); reads left out."""
+    """(Berlin day, authority, outcome, count) of register calls in [start, end); no reads."""
     connection = await session.connection()
     statement = _daily_statement(connection.dialect.name, start=start, end=end)
-    rows = await session.execute(statement)
-    return [
-        (str(day), str(authority or "-"), str(outcome), int(count))
-        for day, authority, outcome, count in rows
-    ]
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for hour, authority, outcome, count in await session.execute(statement):
+        utc_hour = datetime.strptime(str(hour), "%Y-%m-%d %H").replace(tzinfo=UTC)
+        day = utc_hour.astimezone(BERLIN).date().isoformat()
+        counts[day, str(authority or "-"), str(outcome)] += int(count)
+    return [(day, authority, outcome, n) for (day, authority, outcome), n in sorted(counts.items())]
 
 
 async def entry_by_id(session: AsyncSession, entry_id: str) -> LedgerEntry | None:

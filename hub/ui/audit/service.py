@@ -6,6 +6,7 @@ the signed-in account (``user``) acting through the workbench client.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,6 +24,8 @@ from hub.auth.scopes import AUDIT_READ
 from hub.errors import HubError
 from hub.ui.audit import charts, repository
 from hub.ui.audit.forms import ChartForm
+from hub.ui.i18n import BERLIN, N_
+from hub.ui.i18n import gettext as _
 
 WORKBENCH = "ui"
 
@@ -46,7 +49,14 @@ def workbench_principal(*, client_id: str, authority: str) -> Principal:
     )
 
 
-async def _record(session: AsyncSession, reader: Reader, note: ReadNote) -> None:
+async def _record(
+    session: AsyncSession,
+    reader: Reader,
+    note: ReadNote,
+    *,
+    outcome: str = "released",
+    status: int = 200,
+) -> None:
     await reads.record_read(
         session,
         reader.principal,
@@ -54,13 +64,17 @@ async def _record(session: AsyncSession, reader: Reader, note: ReadNote) -> None
         request_id=reader.request_id,
         user_id=reader.username,
         note=note,
-        outcome="released",
-        http_status=200,
+        outcome=outcome,
+        http_status=status,
     )
 
 
 def _note(what: str, filters: dict[str, str], person_ids: list[str] | None = None) -> ReadNote:
     return ReadNote(what=f"{WORKBENCH}.{what}", filters=filters, person_ids=person_ids or [])
+
+
+class UnknownPerson(HubError):
+    status, slug, title = 400, "unknown-person", "Not a person id of the ledger"
 
 
 async def search(
@@ -70,7 +84,19 @@ async def search(
     filters: AuditFilters,
     limit: int,
     cursor: str | None,
+    registers: Sequence[str],
 ) -> dict[str, Any]:
+    """One page of entries; a person filter must be an id some disclosure references.
+
+    An unknown person id is refused before the read is recorded, and the refusal is recorded
+    without it, so nothing typed into the field becomes a person reference in the ledger.
+    """
+    if filters.person is not None and not await reads.person_known(
+        session, filters.person, registers=registers
+    ):
+        used = {**filters.used(), "person": "refused"}
+        await _record(session, reader, _note("entries", used), outcome="denied", status=400)
+        raise UnknownPerson(_("Person ID: no disclosure in the ledger refers to this person id."))
     page = await reads.list_entries(session, filters, limit=limit, cursor=cursor)
     persons = [filters.person] if filters.person is not None else []
     await _record(session, reader, _note("entries", filters.used(), persons))
@@ -100,13 +126,13 @@ async def requests_chart(
     days = [day.isoformat() for day in form.days]
     by_authority = charts.stacked(
         key="authority",
-        title="Requests per day by authority",
+        title=N_("Requests per day by authority"),
         days=days,
         counts=[(day, authority, count) for day, authority, _outcome, count in rows],
     )
     by_outcome = charts.stacked(
         key="outcome",
-        title="Requests per day by outcome",
+        title=N_("Requests per day by outcome"),
         days=days,
         counts=[(day, outcome, count) for day, _authority, outcome, count in rows],
         fixed_colours=charts.OUTCOME_COLOURS,
@@ -117,7 +143,8 @@ async def requests_chart(
 
 
 def today_utc() -> date:
-    return datetime.now(UTC).date()
+    """Today in Berlin (the name is kept for the callers): the charts count Berlin days."""
+    return datetime.now(UTC).astimezone(BERLIN).date()
 
 
 async def cases(

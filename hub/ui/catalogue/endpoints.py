@@ -17,15 +17,15 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from governance.archive import ARCHIVE_EXCEPTION_NORMS
 from governance.duties import local_today
-from hub.catalogue import duties_service, purposes_service, views
+from hub.catalogue import duties_service
 from hub.catalogue import service as catalogue
 from hub.catalogue.deps import cache, checker
 from hub.errors import HubError
 from hub.ui.catalogue import forms
 from hub.ui.catalogue import service as pages
 from hub.ui.dependencies import DbSession, check_csrf, require_ui_role
+from hub.ui.i18n import N_
 from hub.ui.rendering import SECURITY_HEADERS, render
 from hub.ui.service import UiUser
 
@@ -38,15 +38,25 @@ Csrf = Annotated[str, Form(max_length=200)]
 HISTORY_PAGE = 200
 # Success messages by key: nothing the user typed is reflected into the page.
 DONE = {
-    "approved": "Field approved for release.",
-    "revoked": "Field release revoked.",
-    "owner": "Owner office saved.",
-    "steward": "Steward assigned.",
-    "unassigned": "Steward removed from the dataset.",
-    "allowance": "Allowance saved; the policy accepted it.",
-    "exceptions": "§13 Abs. 2 S. 4 exceptions of the purpose saved.",
-    "duty": "Duty marked done; the next one is scheduled.",
+    "approved": N_("Field approved for release."),
+    "revoked": N_("Field release revoked."),
+    "owner": N_("Owner office saved."),
+    "steward": N_("Steward assigned."),
+    "unassigned": N_("Steward removed from the dataset."),
+    "duty": N_("Duty marked done; the next one is scheduled."),
 }
+# Words the pages translate from data: release statuses, classifications, duty statuses.
+_DATA_WORDS = (
+    N_("unreviewed"),
+    N_("approved"),
+    N_("revoked"),
+    N_("public"),
+    N_("personal"),
+    N_("special_category"),
+    N_("overdue"),
+    N_("scheduled"),
+    N_("done"),
+)
 # The printable Art. 30 page carries its own inline print styles.
 RECORDS_HEADERS = {
     **SECURITY_HEADERS,
@@ -104,7 +114,7 @@ async def _submit(
 
 @router.get("")
 async def index(request: Request, session: DbSession, _user: Steward) -> Response:
-    context = {**await pages.overview(session), "nav": "datasets"}
+    context = {**await pages.overview(session, checker(request)), "nav": "datasets"}
     return render(request, "catalogue/index.html", context)
 
 
@@ -270,103 +280,6 @@ async def unassign_steward(
 
     refused = partial(_dataset_page, request, session, register=register, dataset=dataset)
     return await _submit(write, refused)
-
-
-async def _purposes_page(
-    request: Request,
-    session: AsyncSession,
-    *,
-    error: str | None = None,
-    failed: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    await session.rollback()
-    context = {
-        **await views.purposes_view(session),
-        "failed": failed,
-        "archive_exception_norms": ARCHIVE_EXCEPTION_NORMS,
-    }
-    return _page(
-        request,
-        "catalogue/purposes.html",
-        context,
-        nav="purposes",
-        error=error,
-        status_code=status_code,
-    )
-
-
-@router.get("/purposes")
-async def purposes(request: Request, session: DbSession, _user: Steward) -> Response:
-    return await _purposes_page(request, session)
-
-
-@router.post("/purposes/{code}/allowances/{authority}/{register}")
-async def edit_allowance(
-    *,
-    code: Slug,
-    authority: Slug,
-    register: Slug,
-    request: Request,
-    session: DbSession,
-    user: Steward,
-    fields: Annotated[str, Form(max_length=4000)] = "",
-    transforms: Annotated[str, Form(max_length=2000)] = "",
-    valid_from: Annotated[str, Form(max_length=32)] = "",
-    valid_to: Annotated[str, Form(max_length=32)] = "",
-    approval_reference: Annotated[str, Form(max_length=200)] = "",
-    reason: Reason = "",
-    csrf_token: Csrf = "",
-) -> Response:
-    check_csrf(user, csrf_token)
-    anchor = f"allowance-{code}-{authority}-{register}"
-
-    async def write() -> Response:
-        body = forms.allowance(
-            fields=fields,
-            transform_text=transforms,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            approval_reference=approval_reference,
-            reason=reason,
-        )
-        await purposes_service.patch_allowance(
-            session,
-            checker(request),
-            actor=pages.actor_of(user),
-            code=code,
-            authority=authority,
-            register=register,
-            body=body,
-        )
-        return _back("/ui/catalogue/purposes", "allowance", f"#{anchor}")
-
-    return await _submit(write, partial(_purposes_page, request, session, failed=anchor))
-
-
-@router.post("/purposes/{code}/archive-exceptions")
-async def edit_archive_exceptions(
-    *,
-    code: Slug,
-    request: Request,
-    session: DbSession,
-    user: Steward,
-    exceptions: Annotated[list[str], Form(max_length=64)] = [],  # noqa: B006 - FastAPI form default
-    reason: Reason = "",
-    csrf_token: Csrf = "",
-) -> Response:
-    """BMG §13 Abs. 2 S. 4: the steward approves the exceptions a purpose may rely on."""
-    check_csrf(user, csrf_token)
-    anchor = f"purpose-{code}"
-
-    async def write() -> Response:
-        body = forms.archive_exceptions(exceptions, reason)
-        await purposes_service.patch_purpose(
-            session, checker(request), actor=pages.actor_of(user), code=code, body=body
-        )
-        return _back("/ui/catalogue/purposes", "exceptions", f"#{anchor}")
-
-    return await _submit(write, partial(_purposes_page, request, session, failed=anchor))
 
 
 async def _duties_page(

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from hub.catalogue.lawcheck import SPECIAL_CATEGORY_RULE
 from hub.catalogue.schemas import (
     AllowancePatch,
     DatasetPatch,
@@ -19,6 +20,9 @@ from hub.catalogue.schemas import (
     FieldPatch,
     PurposePatch,
 )
+from hub.errors import HubError
+from hub.ui.i18n import N_, parse_day
+from hub.ui.i18n import gettext as _
 
 RELEASE_ACTIONS = {"approve": "approved", "revoke": "revoked"}
 _SPLIT = re.compile(r"[\s,;]+")
@@ -30,11 +34,43 @@ class FormRefused(ValueError):
     """The form's input cannot become a catalogue write; ``str()`` says why."""
 
 
+# German (or English) words for the API's members and pydantic's error kinds.
+FIELD_LABELS = {
+    "reason": N_("Reason"),
+    "fields": N_("Fields"),
+    "transforms": N_("Transformations"),
+    "valid_from": N_("Valid from"),
+    "valid_to": N_("Valid to"),
+    "approval_reference": N_("Approval reference"),
+    "owner_office": N_("Owner office"),
+    "responsibility": N_("Role"),
+    "status": N_("Status"),
+    "archive_exceptions": N_("Exceptions"),
+    "confirm_sensitive": N_("Second confirmation"),
+}
+PROBLEMS = {
+    "string_too_short": N_("too short (at least %(min_length)s characters)"),
+    "string_too_long": N_("too long (at most %(max_length)s characters)"),
+    "too_short": N_("at least %(min_length)s entries"),
+    "too_long": N_("at most %(max_length)s entries"),
+    "missing": N_("required"),
+    "literal_error": N_("not one of the allowed values"),
+    "string_pattern_mismatch": N_("not in the expected form"),
+    "date_from_datetime_parsing": N_("not a date (DD.MM.YYYY)"),
+    "date_parsing": N_("not a date (DD.MM.YYYY)"),
+}
+
+
 def _message(error: ValidationError) -> str:
+    """Pydantic's problems in the reader's language, named by the form's labels."""
     parts = []
     for problem in error.errors():
-        where = ".".join(str(item) for item in problem["loc"]) or "form"
-        parts.append(f"{where}: {problem['msg']}")
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        where = _(FIELD_LABELS.get(name, name)) if name else _("Form")
+        text = PROBLEMS.get(problem["type"])
+        context = dict(problem.get("ctx") or {})
+        detail = _(text) % context if text else str(problem["msg"])
+        parts.append(f"{where}: {detail}")
     return "; ".join(parts)
 
 
@@ -48,14 +84,14 @@ def _build(model: type[M], data: dict[str, Any]) -> M:
 def release(action: str, reason: str) -> FieldPatch:
     status = RELEASE_ACTIONS.get(action)
     if status is None:
-        raise FormRefused("action: approve or revoke")
+        raise FormRefused(_("Action: approve or revoke."))
     return _build(FieldPatch, {"status": status, "reason": reason.strip()})
 
 
 def owner(owner_office: str, reason: str) -> DatasetPatch:
     office = owner_office.strip()
     if not office:
-        raise FormRefused("owner_office: name the office that owns the dataset")
+        raise FormRefused(_("Owner office: name the office that owns the dataset."))
     return _build(DatasetPatch, {"owner_office": office, "reason": reason.strip()})
 
 
@@ -66,9 +102,9 @@ def steward_link(responsibility: str, reason: str) -> DatasetStewardPut:
 def reason_only(reason: str) -> str:
     text = reason.strip()
     if len(text) < 3:  # noqa: PLR2004 - the API's Reason: 3 to 2000 characters
-        raise FormRefused("reason: at least 3 characters")
+        raise FormRefused(_("Reason: at least 3 characters."))
     if len(text) > 2000:  # noqa: PLR2004
-        raise FormRefused("reason: at most 2000 characters")
+        raise FormRefused(_("Reason: at most 2000 characters."))
     return text
 
 
@@ -77,9 +113,10 @@ def _day(name: str, raw: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        return parse_day(text)
     except ValueError:
-        raise FormRefused(f"{name}: not a date (YYYY-MM-DD)") from None
+        label = _(FIELD_LABELS.get(name, name))
+        raise FormRefused(_("%(name)s: not a date (DD.MM.YYYY)") % {"name": label}) from None
 
 
 def transforms(raw: str) -> dict[str, str]:
@@ -90,24 +127,43 @@ def transforms(raw: str) -> dict[str, str]:
             continue
         field, sep, name = item.partition(":")
         if not sep or not field.strip() or not name.strip():
-            raise FormRefused(f"transforms: write field: transformation, not {item.strip()!r}")
+            raise FormRefused(
+                _("Transformations: write field: transformation, not %(item)s")
+                % {"item": item.strip()}
+            )
         pairs[field.strip()] = name.strip()
     return pairs
 
 
+def split_fields(text: str) -> list[str]:
+    """Field ids separated by commas or blanks (the picker sends them one by one)."""
+    return [name for name in _SPLIT.split(text.strip()) if name]
+
+
+def confirmation(fields: list[str], basis: str, *, confirmed: bool) -> dict[str, Any] | None:
+    """The second confirmation, when the steward ticked it for the fields the check named."""
+    if not fields and not basis.strip():
+        return None
+    if not confirmed:
+        raise FormRefused(_("Second confirmation: tick that you confirm these fields."))
+    if not basis.strip():
+        raise FormRefused(_("Second confirmation: choose the explicit legal basis."))
+    return {"fields": fields, "legal_basis": basis.strip()}
+
+
 def allowance(
     *,
-    fields: str,
+    fields: list[str],
     transform_text: str,
     valid_from: str,
     valid_to: str,
     approval_reference: str,
     reason: str,
+    confirmation: dict[str, Any] | None = None,
 ) -> AllowancePatch:
-    """Fields separated by commas or blanks; empty dates leave the window open on that side."""
-    names = [name for name in _SPLIT.split(fields.strip()) if name]
+    """The picked fields; empty dates leave the window open on that side."""
     data: dict[str, Any] = {
-        "fields": names,
+        "fields": fields,
         "transforms": transforms(transform_text),
         "valid_from": _day("valid_from", valid_from),
         "valid_to": _day("valid_to", valid_to),
@@ -115,7 +171,32 @@ def allowance(
     }
     if approval_reference.strip():
         data["approval_reference"] = approval_reference.strip()
+    if confirmation is not None:
+        data["confirm_sensitive"] = confirmation
     return _build(AllowancePatch, data)
+
+
+def refusal_text(error: Exception, confirm: list[dict[str, str]]) -> str:
+    """What the steward reads after a refusal: the law check's fields and rules in words."""
+    if confirm:
+        named = [
+            (
+                _("%(field)s is a special category of personal data (%(norm)s)")
+                if item["rule"] == SPECIAL_CATEGORY_RULE
+                else _(
+                    "%(field)s goes beyond what law-matrix §2 lists for this authority (%(norm)s)"
+                )
+            )
+            % {"field": item["field"], "norm": item["norm"]}
+            for item in confirm
+        ]
+        return _(
+            "Not saved: %(why)s. Name the explicit legal basis and confirm these fields a "
+            "second time below."
+        ) % {"why": "; ".join(named)}
+    if isinstance(error, HubError):
+        return _("Not saved: %(detail)s") % {"detail": error.detail}
+    return _("Not saved: %(detail)s") % {"detail": str(error)}
 
 
 def archive_exceptions(codes: list[str], reason: str) -> PurposePatch:
@@ -126,7 +207,7 @@ def archive_exceptions(codes: list[str], reason: str) -> PurposePatch:
 def done_note(note: str) -> str:
     text = note.strip()
     if not text:
-        raise FormRefused("note: say what was done")
+        raise FormRefused(_("Note: say what was done."))
     if len(text) > 2000:  # noqa: PLR2004 - as POST /v1/catalogue/duties/{id}/done
-        raise FormRefused("note: at most 2000 characters")
+        raise FormRefused(_("Note: at most 2000 characters."))
     return text

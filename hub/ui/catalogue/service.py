@@ -19,10 +19,13 @@ from governance.models import Steward
 from governance.records import processing_records, render_html
 from hub.catalogue import repository as repo
 from hub.catalogue import views
+from hub.catalogue.purposes_service import Checker
 from hub.catalogue.records_endpoints import controller_from, dcat_settings
 from hub.catalogue.service import STEWARD_COLUMNS, Actor
 from hub.config import Settings
 from hub.ui.catalogue import repository as ui_repo
+from hub.ui.catalogue import todo
+from hub.ui.i18n import N_
 from hub.ui.service import UiUser
 
 WORKBENCH_CLIENT = "ui:catalogue"
@@ -69,29 +72,40 @@ def completeness(datasets: dict[str, Any], purposes: dict[str, Any]) -> list[Sha
     return [
         Share(
             key="fields",
-            label="Fields classified (reviewed, not unreviewed)",
+            label=N_("Fields classified (reviewed, not unreviewed)"),
             done=sum(1 for f in fields if f["release"] != "unreviewed"),
             total=len(fields),
         ),
         Share(
             key="datasets",
-            label="Datasets with owner office and at least one steward",
+            label=N_("Datasets with owner office and at least one steward"),
             done=len(staffed),
             total=len(all_datasets),
         ),
         Share(
             key="purposes",
-            label="Purposes with a legal basis",
+            label=N_("Purposes with a legal basis"),
             done=len(grounded),
             total=len(purposes["purposes"]),
         ),
     ]
 
 
-async def overview(session: AsyncSession) -> dict[str, Any]:
+async def overview(session: AsyncSession, checker: Checker) -> dict[str, Any]:
+    """The start page: the to-do first, then completeness and the registers."""
     datasets = await views.datasets_view(session)
     purposes = await views.purposes_view(session)
-    return {"catalogue": datasets, "shares": completeness(datasets, purposes)}
+    duties = await duties_board(session)
+    await session.rollback()  # no transaction stays open while the policy is asked
+    today = local_today(datetime.now(UTC))
+    steward_todo = await todo.steward_todo(
+        checker, datasets=datasets, purposes=purposes, duties=duties, today=today
+    )
+    return {
+        "catalogue": datasets,
+        "shares": completeness(datasets, purposes),
+        "todo": steward_todo,
+    }
 
 
 async def dataset_page(session: AsyncSession, *, register: str, dataset: str) -> dict[str, Any]:

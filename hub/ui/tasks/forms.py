@@ -1,21 +1,32 @@
-"""The office's filter and closing forms: raw form values in, checked values or errors out."""
+"""The office's filter and closing forms: raw form values in, checked values or errors out.
+
+Messages are translated (hub.ui.i18n); labels are marked with ``N_`` and translated where
+they are shown.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import get_args
 
 from hub.query.manual import MANUAL_TASK_KIND
 from hub.tasks.schemas import NOTE_MAX_LENGTH, Resolution
+from hub.ui.i18n import N_
+from hub.ui.i18n import gettext as _
 
 # What opened the task, as the office reads it (hub.query.service / hub.query.manual).
 KINDS = {
-    "neutral_hold": "Neutral hold (blocked person)",
-    MANUAL_TASK_KIND: "Manual routing",
+    "neutral_hold": N_("Neutral answer: blocked person"),
+    MANUAL_TASK_KIND: N_("Manual processing"),
 }
-# The API's closing outcomes (POST /v1/tasks/{id}/close), labelled: "Answered manually", ...
-RESOLUTIONS = {value: value.replace("_", " ").capitalize() for value in get_args(Resolution)}
+# The API's closing outcomes (POST /v1/tasks/{id}/close), labelled for the office.
+RESOLUTIONS = {
+    "answered_manually": N_("Answered by hand"),
+    "refused": N_("Refused"),
+    "no_action_needed": N_("No action needed"),
+}
+assert set(RESOLUTIONS) == set(get_args(Resolution))  # noqa: S101 - the API's outcomes, all
 
 NOTE_MAX = NOTE_MAX_LENGTH  # the API's limit: the note shares the resolution column
 
@@ -36,21 +47,28 @@ def parse_filters(query: Mapping[str, str], *, registers: list[str]) -> TaskFilt
     filters = TaskFilters()
     register = query.get("register", "").strip()
     if register and register not in registers:
-        filters.errors.append(f"register: not one you operate ({', '.join(registers) or 'none'})")
+        filters.errors.append(_("Register: not one your office operates."))
     kind = query.get("kind", "").strip()
     if kind and kind not in KINDS:
-        filters.errors.append(f"kind: one of {', '.join(KINDS)}")
+        filters.errors.append(_("Reason: choose one of the listed reasons."))
     if not filters.errors:
         filters.register, filters.kind = register or None, kind or None
     return filters
 
 
-def closing_errors(*, resolution: str, note: str) -> list[str]:
+def closing_errors(
+    *, resolution: str, note: str, checklist: Sequence[str], ticked: Sequence[str]
+) -> list[str]:
+    """Outcome chosen (none is preselected), a note, and for a hand answer every step done."""
     errors = []
     if resolution not in RESOLUTIONS:
-        errors.append(f"outcome: one of {', '.join(RESOLUTIONS.values())}")
+        errors.append(_("Outcome: choose how you settled the request."))
     if not note.strip():
-        errors.append("note: required (what you decided and why)")
+        errors.append(_("Note: required (what you decided and why)."))
     elif len(note) > NOTE_MAX:
-        errors.append(f"note: at most {NOTE_MAX} characters")
+        errors.append(_("Note: at most %(count)d characters.") % {"count": NOTE_MAX})
+    if any(step not in checklist for step in ticked):
+        errors.append(_("Checklist: a ticked step is not one of this task's steps."))
+    elif resolution == "answered_manually" and set(ticked) != set(checklist):
+        errors.append(_("Checklist: before answering by hand, confirm every required step."))
     return errors

@@ -50,3 +50,18 @@ async def get_task(session: AsyncSession, *, task_id: str, registers: list[str])
         select(Task).where(Task.task_id == task_id, Task.register.in_(registers))
     )
     return result.scalar_one_or_none()
+
+
+async def open_tasks_about(
+    session: AsyncSession, *, registers: list[str], register: str
+) -> list[Task]:
+    """The open tasks of one register (the page picks those about the same person)."""
+    if register not in registers:
+        return []
+    result = await session.execute(
+        select(Task)
+        .where(Task.status == "open", Task.register == register)
+        .order_by(Task.created_at, Task.task_id)
+        .limit(1000)
+    )
+    return list(result.scalars())

@@ -134,6 +134,19 @@ class CatalogueSettings(BaseModel):
     duty_grace_days: int = Field(default=14, ge=0, le=365)
 
 
+class OpendataSettings(BaseModel):
+    """Open aggregates, their files and the DCAT delivery to GovData (``HUB_OPENDATA__...``)."""
+
+    # Where ``hub opendata publish`` writes the CSV/JSON files that GET /open/... serves.
+    directory: Path = Path("./var/open")
+    # Public base URL of the hub: access URLs of the distributions start with it.
+    public_base_url: str = "https://register-hub.darmstadt.de"
+    cache_seconds: int = Field(default=3600, ge=0, le=86_400)
+    # dcatde:contributorID of every dataset (GovData assigns it); empty: not written.
+    contributor_ids: list[str] = Field(default_factory=list)
+    dcat_page_size: int = Field(default=100, ge=1, le=1000)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HUB_", env_nested_delimiter="__", extra="ignore")
 
@@ -198,6 +211,9 @@ class Settings(BaseSettings):
 
     # Records of processing (Art. 30), DCAT-AP.de export, duties (issue 6 items 4-5)
     catalogue: CatalogueSettings = Field(default_factory=CatalogueSettings)
+
+    # Open aggregates and the Digitalmonitor (issue 19)
+    opendata: OpendataSettings = Field(default_factory=OpendataSettings)
 
     @model_validator(mode="after")
     def _refuse_development_defaults_in_production(self) -> Settings:

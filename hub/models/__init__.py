@@ -15,6 +15,7 @@ from governance.models import (
     PurposeAllowance,
     Steward,
 )
+from governance.opendata.models import AggregateDefinition, AggregatePublication
 from hub.models.base import Base
 from hub.models.client import Client
 from hub.models.hit_ref import HitRef
@@ -31,6 +32,8 @@ from hub.models.task import Task
 from hub.models.ui_account import UiAccount, UiSession
 
 __all__ = [
+    "AggregateDefinition",
+    "AggregatePublication",
     "Authority",
     "Base",
     "CatalogueChange",

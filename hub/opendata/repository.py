@@ -152,3 +152,20 @@ async def persons(session: AsyncSession) -> list[Person]:
         )
         for person_id, birth, sex, nationality, death, moved_away in rows
     ]
+
+
+async def publication_of(
+    session: AsyncSession, *, code: str, reference: str
+) -> AggregatePublication | None:
+    """The newest revision published for ``reference``."""
+    return (
+        await session.execute(
+            select(AggregatePublication)
+            .where(
+                AggregatePublication.aggregate_code == code,
+                AggregatePublication.reference == reference,
+            )
+            .order_by(AggregatePublication.revision.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()

@@ -170,10 +170,10 @@ class Publisher:
         async with self._sessionmaker() as session:
             rows = await repository.definitions(session, approved_only=True)
             catalogue_revision = (await session.execute(revision_query())).scalar_one_or_none()
+            specs = [table_spec(row) for row in rows]
+            registers = {row.code: row.source_register for row in rows}
+            bases = {row.code: list(row.legal_basis) for row in rows}
             await session.rollback()
-        specs = [table_spec(row) for row in rows]
-        registers = {row.code: row.source_register for row in rows}
-        bases = {row.code: list(row.legal_basis) for row in rows}
         if not specs:
             return report
         async with self._register() as session:

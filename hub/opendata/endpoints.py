@@ -7,6 +7,7 @@ and the file on disk still has the digest the row recorded; otherwise 404 (fail 
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Annotated, Any, Literal
 
@@ -36,11 +37,16 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were written in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _cache_headers(settings: Settings, digest: str, row: AggregatePublication) -> dict[str, str]:
     return {
         "Cache-Control": f"public, max-age={settings.opendata.cache_seconds}",
         "ETag": f'"{digest}"',
-        "Last-Modified": format_datetime(row.published_at, usegmt=True),
+        "Last-Modified": format_datetime(_utc(row.published_at), usegmt=True),
     }
 
 

@@ -11,6 +11,7 @@ Sections (``--only http,ledger`` runs some; the default runs all but ``verify``)
   on it and the worker's resident memory.
 - ``policy``, ``xmeld``: policy decision and XMeld round-trip micro-benchmarks.
 - ``verify``: ledger verify of a million entries (minutes; only when asked for).
+- ``opendata``: ``hub opendata publish`` of every proposed aggregate on the full demo.
 
 PostgreSQL: a scratch database on ``BENCH_DATABASE_URL``/``HUB_BENCH_DATABASE_URL`` or the
 local server at 127.0.0.1:5432, dropped afterwards; skipped if none answers. ``BENCH_SECONDS``
@@ -35,8 +36,8 @@ from bench.xmeld import bench_xmeld
 from hub.config import Settings
 from hub.kit.stages import STAGES
 
-SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "verify")
-DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld")
+SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "verify", "opendata")
+DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "opendata")
 WORKERS = (1, 2)
 FULL_PERSONS = int(os.environ.get("BENCH_FULL_PERSONS", "160000"))
 
@@ -180,6 +181,20 @@ def run_search(seconds: float) -> None:
     print(f"resident MB per worker after it: {' '.join(f'{mb:.0f}' for mb in rss)}")
 
 
+def run_opendata() -> None:
+    from bench.opendata import publish_figures  # noqa: PLC0415 - only when asked for
+
+    figures = publish_figures(FULL_PERSONS)
+    print(f"\n== Open data: hub opendata publish on {figures['persons']:,} persons")
+    print(f"publish (all approved aggregates): {figures['seconds']:.1f} s (target < 60 s)")
+    for result in figures["results"]:
+        print(
+            f"  {result['aggregate']:<32} {result.get('reference', '-'):<11}"
+            f" {result['outcome']:<10} rows {result.get('rows', 0):>5}"
+            f" suppressed {result.get('suppressed', 0):>4}"
+        )
+
+
 def run_xmeld() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         register = hub_load.prepare_register(
@@ -221,6 +236,8 @@ def main() -> None:
         run_ledger(seconds)
     if "search" in chosen:
         run_search(seconds)
+    if "opendata" in chosen:
+        run_opendata()
     if "verify" in chosen:
         from bench.ledger_throughput import main as ledger_verify  # noqa: PLC0415
 

@@ -30,6 +30,7 @@ from hub.errors import install_problem_handlers
 from hub.kit.catalogue_cache import CatalogueCache
 from hub.kit.stages import stage_clock
 from hub.logging import RequestIdMiddleware, configure_logging
+from hub.monitor.endpoints import router as monitor_router
 from hub.opendata.endpoints import router as opendata_router
 from hub.policy.engine import EmbeddedRegoEngine, PolicyEngine, announced_revision
 from hub.policy.opa_remote import RemoteOpaEngine
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(review_router)  # /v1/audit/reviews (issue 5 item 6)
     app.include_router(records_router)  # Art. 30 records, DCAT (issue 6 item 4)
     app.include_router(duties_router)  # duty done by a steward (issue 6 item 5)
+    app.include_router(monitor_router)  # public /monitor, /open/monitor.json (issue 19)
     app.include_router(opendata_router)  # public /open/... files (issue 19)
     install_ui(app, settings)  # /ui workbenches: session cookie, static files, pages
 

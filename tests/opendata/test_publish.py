@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from adapters.melderegister.records import PersonRecord
 from governance.opendata.disclosure import TOTAL, Release
 from governance.opendata.models import AggregateDefinition, AggregatePublication
 from governance.opendata.statistics import DIMENSIONS, Address, Person, Statistic, resident_cell
+from governance.records import Controller, processing_records, render_html
 from hub.audit import service as ledger
 from hub.models import LedgerEntry
 from hub.opendata.service import PublishReport
@@ -24,6 +25,14 @@ from tests.opendata.attacks import derived_small_cells, release_from_csv, reveal
 from tests.opendata.conftest import approve, publisher
 
 RESIDENT_TABLES = ("einwohner_stadtteil", "einwohner_staatsangehoerigkeit")
+CONTROLLER = Controller(
+    name="Magistrat der Wissenschaftsstadt Darmstadt",
+    address="Luisenplatz 5A, 64283 Darmstadt",
+    representative="Der Oberbürgermeister",
+    dpo_name="Datenschutzbeauftragte/r",
+    dpo_email="datenschutz@example.invalid",
+    dpo_address="Luisenplatz 5A, 64283 Darmstadt",
+)
 DECEMBER = date(2026, 12, 5)  # publishes Stichtag 2026-11-30 and month 2026-11
 NOVEMBER = date(2026, 11, 5)  # publishes Stichtag 2026-10-31 and month 2026-10
 
@@ -190,3 +199,21 @@ class TestPublish:
         await approve(session, [], define_only=["einwohner_stadtteil"])  # revision 2, unreviewed
         report = await _run(clean_database, tmp_path, DECEMBER)
         assert report.results == []
+
+
+class TestProcessingRecords:
+    async def test_an_approved_aggregate_has_its_art_30_record(self, session: AsyncSession) -> None:
+        await approve(session, ["einwohner_stadtteil"], define_only=["bewegungen_stadtteil"])
+        records = await processing_records(
+            session, controller=CONTROLLER, on=date(2026, 12, 5), now=datetime.now(UTC)
+        )
+        [record] = [r for r in records.records if r.recipient["authority"] == "oeffentlichkeit"]
+        assert record.id == "melderegister/oeffentlichkeit/einwohner_stadtteil"
+        assert record.kinds == ["opendata"]
+        assert [c.field for c in record.data_categories] == list(DIMENSIONS[Statistic.RESIDENTS])
+        assert {basis.code for basis in record.legal_basis} == {
+            "DSGVO Art. 89 Abs. 1",
+            "BMG §34 Abs. 1",
+        }
+        assert "s.steward" in record.toms["approval_reference"]
+        assert "Geheimhaltung" in render_html(records)

@@ -31,6 +31,7 @@ from hub.kit.catalogue_cache import CatalogueCache
 from hub.kit.stages import stage_clock
 from hub.logging import RequestIdMiddleware, configure_logging
 from hub.monitor.endpoints import router as monitor_router
+from hub.opendata.catalogue_endpoints import router as aggregates_router
 from hub.opendata.endpoints import router as opendata_router
 from hub.policy.engine import EmbeddedRegoEngine, PolicyEngine, announced_revision
 from hub.policy.opa_remote import RemoteOpaEngine
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(duties_router)  # duty done by a steward (issue 6 item 5)
     app.include_router(monitor_router)  # public /monitor, /open/monitor.json (issue 19)
     app.include_router(opendata_router)  # public /open/... files (issue 19)
+    app.include_router(aggregates_router)  # /v1/catalogue/aggregates (issue 19)
     install_ui(app, settings)  # /ui workbenches: session cookie, static files, pages
 
     @app.get("/health", tags=["ops"])

@@ -116,3 +116,45 @@ class TestDcatDistributions:
         assert (f"{PUBLIC}/open/{CODE}/latest.csv", "csv") in urls
         assert (f"{PUBLIC}/open/{CODE}/latest.json", "json") in urls
         assert (f"{PUBLIC}/open/bewegungen_stadtteil/latest.csv", "csv") in urls
+
+
+class TestCatalogueAggregates:
+    async def test_steward_revokes_through_the_api_and_the_file_goes(
+        self, http: httpx.AsyncClient, clean_database: str
+    ) -> None:
+        reader = await client_token(
+            http, clean_database, authority="meldebehoerde", scopes=["catalogue:read"]
+        )
+        listed = await http.get(
+            "/v1/catalogue/aggregates", headers={"Authorization": f"Bearer {reader}"}
+        )
+        rows = {row["code"]: row for row in listed.json()["aggregates"]}
+        assert rows[CODE]["status"] == "approved"
+        assert rows[CODE]["latest_publication"] == "2026-11-30"
+        writer = await client_token(
+            http,
+            clean_database,
+            authority="meldebehoerde",
+            scopes=["catalogue:read", "catalogue:write"],
+        )
+        headers = {"Authorization": f"Bearer {writer}", "X-User-Id": "s.steward"}
+        refused = await http.post(
+            f"/v1/catalogue/aggregates/{CODE}/status",
+            json={"status": "revoked", "reason": "Neue Prüfung"},
+            headers={"Authorization": f"Bearer {reader}"},
+        )
+        assert refused.status_code == 403
+        revoked = await http.post(
+            f"/v1/catalogue/aggregates/{CODE}/status",
+            json={"status": "revoked", "reason": "Neue Prüfung"},
+            headers=headers,
+        )
+        assert revoked.status_code == 200, revoked.text
+        assert (await http.get(f"/open/{CODE}/latest.csv")).status_code == 404
+        history = await http.get(
+            "/v1/catalogue/history",
+            params={"target": f"aggregate:{CODE}"},
+            headers={"Authorization": f"Bearer {reader}"},
+        )
+        actions = [(c["action"], c["actor"]) for c in history.json()["changes"]]
+        assert ("aggregate.revoke", "s.steward") in actions

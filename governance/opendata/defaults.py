@@ -67,4 +67,17 @@ AGGREGATES: Final = (
         legal_basis=_STATISTICS_BASIS,
         keywords=("Bevölkerungsbewegung", "Zuzug", "Wegzug", "Geburten", "Sterbefälle"),
     ),
+    AggregateDefault(
+        code="gewerbe_meldungen",
+        title="Gewerbeanmeldungen und -abmeldungen nach Stadtteil und Monat",
+        description="Gewerbeanmeldungen (Betriebsbeginn) und -abmeldungen (Betriebsende) eines "
+        "Monats nach Stadtteil der Betriebsstätte, aus dem Gewerberegister gezählt. Die "
+        "Tätigkeit ist im Register Freitext ohne Wirtschaftszweig; sie wird nicht gezählt.",
+        source_register="gewerberegister",
+        statistic=Statistic.TRADE,
+        dimensions=("stadtteil", "meldeart"),
+        reference="monat",
+        legal_basis=("GewO §14 Abs. 5",),
+        keywords=("Gewerbe", "Gewerbeanmeldung", "Gewerbeabmeldung", "Wirtschaft"),
+    ),
 )

@@ -34,11 +34,15 @@ PUBLIC: Mapping[str, str] = {
     "category": "public",
 }
 DISCLOSURE_TOMS = (
-    ("Geheimhaltung: Fallzahlen unter der Schwelle des Katalogs gesperrt, Sekundärsperrung "
-    "über alle Tabellen einer Veröffentlichung, Cell-Key-Verfahren (±2), Prüfung jeder "
-    "Veröffentlichung gegen Rückrechnung aus Randsummen vor der Freigabe"),
-    ("Jede Veröffentlichung ist ein Eintrag im Zugriffsprotokoll (Aggregat, Revision, "
-    "Zeilenzahl, nie Werte)"),
+    (
+        "Geheimhaltung: Fallzahlen unter der Schwelle des Katalogs gesperrt, Sekundärsperrung "
+        "über alle Tabellen einer Veröffentlichung, Cell-Key-Verfahren (±2), Prüfung jeder "
+        "Veröffentlichung gegen Rückrechnung aus Randsummen vor der Freigabe"
+    ),
+    (
+        "Jede Veröffentlichung ist ein Eintrag im Zugriffsprotokoll (Aggregat, Revision, "
+        "Zeilenzahl, nie Werte)"
+    ),
 )
 
 

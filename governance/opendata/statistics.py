@@ -49,6 +49,7 @@ EU_MEMBERS: Final = frozenset(
 class Statistic(StrEnum):
     RESIDENTS = "einwohner"  # persons with their main residence here on a reference date
     MOVEMENTS = "bewegungen"  # moves in/out, births, deaths in a month
+    TRADE = "gewerbe"  # Gewerbeanmeldungen and -abmeldungen in a month (GewO §14 Abs. 5)
 
 
 class Movement(StrEnum):
@@ -58,17 +59,28 @@ class Movement(StrEnum):
     DEATH = "Sterbefall"
 
 
+class TradeEvent(StrEnum):
+    # The register keeps Betriebsbeginn and Betriebsende; Ummeldungen and the activity's
+    # economic class (WZ) are not kept, so they are not counted.
+    REGISTRATION = "Anmeldung"
+    DEREGISTRATION = "Abmeldung"
+
+
 CATEGORIES: Final[Mapping[str, tuple[str, ...]]] = {
     "stadtteil": tuple(STADTTEIL_BY_POSTAL_CODE.values()),
     "altersgruppe": tuple(label for _, label in AGE_GROUPS),
     "geschlecht": tuple(dict.fromkeys(SEX.values())),
     "staatsangehoerigkeit": ("deutsch", "EU-Ausland", "sonstiges Ausland"),
     "bewegungsart": tuple(m.value for m in Movement),
+    "meldeart": tuple(e.value for e in TradeEvent),
 }
 DIMENSIONS: Final[Mapping[Statistic, tuple[str, ...]]] = {
     Statistic.RESIDENTS: ("stadtteil", "altersgruppe", "geschlecht", "staatsangehoerigkeit"),
     Statistic.MOVEMENTS: ("stadtteil", "bewegungsart"),
+    Statistic.TRADE: ("stadtteil", "meldeart"),
 }
+# Per month (a period) or on a Stichtag (a day).
+PERIODIC: Final = frozenset({Statistic.MOVEMENTS, Statistic.TRADE})
 COLUMN_TITLES: Final = {
     "stichtag": "Stichtag (JJJJ-MM-TT)",
     "monat": "Berichtsmonat (JJJJ-MM)",
@@ -77,6 +89,7 @@ COLUMN_TITLES: Final = {
     "geschlecht": "Geschlecht",
     "staatsangehoerigkeit": "Staatsangehörigkeit",
     "bewegungsart": "Art der Bewegung",
+    "meldeart": "Art der Gewerbemeldung",
     "anzahl": "Anzahl (Cell-Key-Verfahren, ±2; leer: gesperrt)",
     "gesperrt": "1, wenn der Wert zur Geheimhaltung gesperrt ist",
 }
@@ -88,6 +101,14 @@ class Address:
     kind: str  # haupt | neben
     moved_in: date | None
     moved_out: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Business:
+    business_id: str
+    postal_code: str  # of the betriebliche Anschrift
+    started: date | None
+    ended: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,3 +193,18 @@ def movements(person: Person, month: tuple[int, int]) -> Iterator[tuple[str, dic
                     f"{person.person_id}:{kind}:{day}",
                     {"stadtteil": district, "bewegungsart": kind},
                 )
+
+
+def trade_events(
+    business: Business, month: tuple[int, int]
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """(unit id, cell) of the business's registration or deregistration in ``month``."""
+    district = STADTTEIL_BY_POSTAL_CODE.get(business.postal_code)
+    if district is None:
+        return
+    for kind, day in (
+        (TradeEvent.REGISTRATION, business.started),
+        (TradeEvent.DEREGISTRATION, business.ended),
+    ):
+        if _in_month(day, month):
+            yield f"{business.business_id}:{kind}:{day}", {"stadtteil": district, "meldeart": kind}

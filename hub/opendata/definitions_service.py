@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.opendata.defaults import AGGREGATES, AggregateDefault
 from governance.opendata.models import AggregateDefinition
-from governance.opendata.statistics import CATEGORIES, DIMENSIONS, Statistic
+from governance.opendata.statistics import CATEGORIES, DIMENSIONS, PERIODIC
 from hub.catalogue import repository as catalogue_repository
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
@@ -47,7 +47,7 @@ def check(default: AggregateDefault) -> None:
         raise DefinitionError(
             f"{default.code}: dimensions {unknown} not counted by {default.statistic}"
         )
-    expected = "monat" if default.statistic is Statistic.MOVEMENTS else "stichtag"
+    expected = "monat" if default.statistic in PERIODIC else "stichtag"
     if default.reference != expected:
         raise DefinitionError(f"{default.code}: {default.statistic} is counted per {expected}")
     if default.threshold < 3:  # noqa: PLR2004 - below 3 no suppression protects anyone

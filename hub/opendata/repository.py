@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, String, column, func, insert, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.models import LegalBasis
 from governance.opendata.models import AggregateDefinition, AggregatePublication
-from governance.opendata.statistics import Address, Person
+from governance.opendata.statistics import Address, Business, Person
 
 
 async def definitions(
@@ -169,3 +169,33 @@ async def publication_of(
             .limit(1)
         )
     ).scalar_one_or_none()
+
+
+_BUSINESSES = table(
+    "gw_businesses",
+    column("business_id", String),
+    column("postal_code", String),
+    column("betriebsende", Date),
+    column("record", JSON),
+)
+
+
+async def businesses(session: AsyncSession) -> list[Business]:
+    """Every business of the Gewerberegister mirror: place and dates only, no names."""
+    rows = await session.execute(
+        select(
+            _BUSINESSES.c.business_id,
+            _BUSINESSES.c.postal_code,
+            _BUSINESSES.c.record["betriebsbeginn"],
+            _BUSINESSES.c.betriebsende,
+        )
+    )
+    return [
+        Business(
+            business_id=business_id,
+            postal_code=postal_code,
+            started=date.fromisoformat(started) if started else None,
+            ended=ended,
+        )
+        for business_id, postal_code, started, ended in rows
+    ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -26,7 +26,15 @@ from governance.duties import local_today
 from governance.history import revision_query
 from governance.opendata.disclosure import Release, aggregate, disclosed
 from governance.opendata.models import AggregateDefinition
-from governance.opendata.statistics import Person, Statistic, movements, resident_cell
+from governance.opendata.statistics import (
+    PERIODIC,
+    Business,
+    Person,
+    Statistic,
+    movements,
+    resident_cell,
+    trade_events,
+)
 from governance.opendata.tables import (
     Table,
     TableSpec,
@@ -90,22 +98,33 @@ def table_spec(row: AggregateDefinition) -> TableSpec:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """The register rows the statistics count (read once per run)."""
+
+    persons: Sequence[Person] = ()
+    businesses: Sequence[Business] = ()
+
+
 def units_of(
-    statistic: Statistic, persons: Sequence[Person], references: References
+    statistic: Statistic, sources: Sources, references: References
 ) -> Iterator[tuple[str, dict[str, str]]]:
     if statistic is Statistic.RESIDENTS:
-        for person in persons:
+        for person in sources.persons:
             cell = resident_cell(person, references.stichtag)
             if cell is not None:
                 yield person.person_id, cell
-    else:
-        for person in persons:
+    elif statistic is Statistic.MOVEMENTS:
+        for person in sources.persons:
             yield from movements(person, references.monat)
+    else:
+        for business in sources.businesses:
+            yield from trade_events(business, references.monat)
 
 
 def build_tables(
     specs: Sequence[TableSpec],
-    persons: Sequence[Person],
+    sources: Sources,
     *,
     references: References,
     secret: bytes,
@@ -119,7 +138,7 @@ def build_tables(
     refused: list[str] = []
     for statistic, group in groups.items():
         cells = count_units(
-            units_of(statistic, persons, references), secret=secret, statistic=statistic
+            units_of(statistic, sources, references), secret=secret, statistic=statistic
         )
         release = protect_release(cells, group, statistic)
         true_counts = {
@@ -132,7 +151,7 @@ def build_tables(
         if disclosed(release, true_counts):  # fail closed: never publish what the audit breaks
             refused += [spec.code for spec in group]
             continue
-        kind = "monat" if statistic is Statistic.MOVEMENTS else "stichtag"
+        kind = "monat" if statistic in PERIODIC else "stichtag"
         tables += tables_of(release, group, reference=references.label(kind), reference_column=kind)
         releases.append(release)
     return tables, releases, refused
@@ -155,12 +174,12 @@ class Publisher:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         *,
-        register_sessionmaker: async_sessionmaker[AsyncSession],
+        registers: Mapping[str, async_sessionmaker[AsyncSession]],
         directory: Path,
         secret: bytes,
     ) -> None:
         self._sessionmaker = sessionmaker
-        self._register = register_sessionmaker
+        self._registers = registers
         self._directory = directory
         self._secret = secret
 
@@ -176,11 +195,9 @@ class Publisher:
             await session.rollback()
         if not specs:
             return report
-        async with self._register() as session:
-            persons = await repository.persons(session)
-            await session.rollback()
+        sources = await self._sources(set(registers.values()))
         tables, _, refused = build_tables(
-            specs, persons, references=references, secret=self._secret
+            specs, sources, references=references, secret=self._secret
         )
         report.results += [{"aggregate": code, "outcome": "refused"} for code in refused]
         for table in tables:
@@ -201,6 +218,19 @@ class Publisher:
                 }
             )
         return report
+
+    async def _sources(self, needed: set[str]) -> Sources:
+        persons: list[Person] = []
+        businesses: list[Business] = []
+        if "melderegister" in needed:
+            async with self._registers["melderegister"]() as session:
+                persons = await repository.persons(session)
+                await session.rollback()
+        if "gewerberegister" in needed:
+            async with self._registers["gewerberegister"]() as session:
+                businesses = await repository.businesses(session)
+                await session.rollback()
+        return Sources(persons=persons, businesses=businesses)
 
     async def _publish(
         self,
@@ -269,27 +299,31 @@ class Publisher:
         return "published"
 
 
-def _register_url(settings: Settings) -> str:
-    configured = settings.adapters.get("melderegister", {}).get("database_url")
+STATISTIC_REGISTERS = ("melderegister", "gewerberegister")
+
+
+def _register_url(settings: Settings, register: str) -> str:
+    """The register's SQL mirror: its adapter's own database, else the hub's (adapters.sql)."""
+    configured = settings.adapters.get(register, {}).get("database_url")
     return str(configured) if configured else settings.database_url
 
 
 async def publish(settings: Settings, *, today: date | None = None) -> PublishReport:
     """``hub opendata publish``: every approved aggregate for the month before ``today``."""
-    engine = create_hub_engine(settings.database_url)
-    register_url = _register_url(settings)
-    register_engine = (
-        engine if register_url == settings.database_url else create_hub_engine(register_url)
-    )
+    engines = {settings.database_url: create_hub_engine(settings.database_url)}
+    for register in STATISTIC_REGISTERS:
+        url = _register_url(settings, register)
+        if url not in engines:
+            engines[url] = create_hub_engine(url)
+    makers = {url: create_sessionmaker(engine) for url, engine in engines.items()}
     try:
         publisher = Publisher(
-            create_sessionmaker(engine),
-            register_sessionmaker=create_sessionmaker(register_engine),
+            makers[settings.database_url],
+            registers={r: makers[_register_url(settings, r)] for r in STATISTIC_REGISTERS},
             directory=settings.opendata.directory,
             secret=load_or_create_cell_key_secret(settings.key_dir),
         )
         return await publisher.run(today=today or local_today(datetime.now(UTC)))
     finally:
-        await engine.dispose()
-        if register_engine is not engine:
-            await register_engine.dispose()
+        for engine in engines.values():
+            await engine.dispose()

@@ -72,6 +72,9 @@ def publisher(database_url: str, directory: Path) -> tuple[Publisher, Any]:
     engine = create_hub_engine(database_url)
     sessionmaker = create_sessionmaker(engine)
     made = Publisher(
-        sessionmaker, register_sessionmaker=sessionmaker, directory=directory, secret=SECRET
+        sessionmaker,
+        registers={"melderegister": sessionmaker, "gewerberegister": sessionmaker},
+        directory=directory,
+        secret=SECRET,
     )
     return made, engine

@@ -168,7 +168,6 @@ def protect(
             release.cells.setdefault(
                 release.key(dict(zip(table, values, strict=True))), Published(0)
             )
-    _secondary(release)
     _close_gaps(release, counts)
     return release
 
@@ -192,13 +191,14 @@ def _secondary(release: Release) -> None:
 
 
 def _close_gaps(release: Release, counts: Mapping[CellKey, int]) -> None:
-    """Run the attack; while it pins a small cell, suppress one more cell of its lines.
+    """Secondary suppression, then the attack; while it pins a small cell, hide one more.
 
     Two suppressed cells in a line can still fall together (their sum bounded by the line
     allows only 1 + 1); the smallest published non-zero cell of a line through an exposed
     cell, else that line's margin, is suppressed next. Each round hides a cell: it ends.
     """
     lines = list(release.lines())
+    _secondary(release)
     while exposed := disclosed(release, counts):
         for key in exposed:
             through = [(m, ms) for m, ms in lines if key == m or key in ms]
@@ -208,6 +208,7 @@ def _close_gaps(release: Release, counts: Mapping[CellKey, int]) -> None:
             if members:
                 chosen = min(members, key=lambda k: release.cells[k].value or 0)
                 release.cells[chosen] = Published(None)
+                _secondary(release)  # the new one must not stand alone in its other lines
                 break
         else:
             return  # nothing left to hide: the caller's audit refuses the release

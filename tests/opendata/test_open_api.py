@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import httpx
+import pyshacl
 import pytest
 from fastapi import FastAPI
 from rdflib import Graph
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.config import OpendataSettings
 from hub.opendata.definitions_service import set_status
+from tests.catalogue.test_dcat import SHAPES
 from tests.fixtures.factories import load_default_catalogue
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
 from tests.opendata.conftest import approve, publisher
@@ -116,6 +118,9 @@ class TestDcatDistributions:
         assert (f"{PUBLIC}/open/{CODE}/latest.csv", "csv") in urls
         assert (f"{PUBLIC}/open/{CODE}/latest.json", "json") in urls
         assert (f"{PUBLIC}/open/bewegungen_stadtteil/latest.csv", "csv") in urls
+        shapes = Graph().parse(SHAPES / "dcat-ap-SHACL.ttl", format="turtle")
+        conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, allow_warnings=False)
+        assert conforms, text
 
 
 class TestCatalogueAggregates:

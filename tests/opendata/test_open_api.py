@@ -118,6 +118,19 @@ class TestDcatDistributions:
         assert (f"{PUBLIC}/open/{CODE}/latest.csv", "csv") in urls
         assert (f"{PUBLIC}/open/{CODE}/latest.json", "json") in urls
         assert (f"{PUBLIC}/open/bewegungen_stadtteil/latest.csv", "csv") in urls
+        for code in (CODE, "bewegungen_stadtteil"):
+            assert graph.query(
+                f"""PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/>
+                PREFIX vcard: <http://www.w3.org/2006/vcard/ns#> PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+                PREFIX dcatap: <http://data.europa.eu/r5r/>
+                ASK {{ ?d dct:identifier ?id ; dct:title ?t ; dct:language ?lang ;
+                    dcat:theme ?theme ;
+                    dct:license [ dct:title "Datenlizenz Deutschland Namensnennung 2.0"@de ] ;
+                    dct:publisher [ foaf:name ?p ] ; dcat:contactPoint [ vcard:fn ?fn ] ;
+                    dct:spatial ?s ; dcatap:applicableLegislation ?law ; dcat:landingPage ?page ;
+                    dct:issued ?i ; dct:modified ?m ; dcat:keyword ?k .
+                  FILTER(STRENDS(STR(?id), "/aggregate/{code}")) }}"""
+            ).askAnswer, code
         shapes = Graph().parse(SHAPES / "dcat-ap-SHACL.ttl", format="turtle")
         conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, allow_warnings=False)
         assert conforms, text

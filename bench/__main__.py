@@ -19,6 +19,7 @@ Sections (``--only http,ledger`` runs some; the default runs all but ``verify``)
   PostgreSQL restart halfway (bench/soak.py; only when asked for).
 - ``neutral``: a protected person's neutral answer against a no-match one, per route and
   kind (bench/neutral.py): medians, quartiles, Kolmogorov-Smirnov.
+- ``opendata``: ``hub opendata publish`` of every proposed aggregate on the full demo.
 
 PostgreSQL: a scratch database on ``BENCH_DATABASE_URL``/``HUB_BENCH_DATABASE_URL`` or the
 local server at 127.0.0.1:5432, dropped afterwards; skipped if none answers. ``BENCH_SECONDS``
@@ -33,6 +34,7 @@ import math
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench import hub_load, search
@@ -53,10 +55,12 @@ SECTIONS = (
     "floods",
     "mirror",
     "neutral",
+    "opendata",
     "verify",
     "soak",
 )
-DEFAULT_SECTIONS = ("http", "ledger", "search", "policy", "xmeld", "floods", "mirror", "neutral")
+# verify (a million entries) and soak (ten minutes) run only when named in --only.
+DEFAULT_SECTIONS = tuple(section for section in SECTIONS if section not in {"verify", "soak"})
 WORKERS = (1, 2)
 FULL_PERSONS = int(os.environ.get("BENCH_FULL_PERSONS", "160000"))
 
@@ -200,6 +204,20 @@ def run_search(seconds: float) -> None:
     print(f"resident MB per worker after it: {' '.join(f'{mb:.0f}' for mb in rss)}")
 
 
+def run_opendata() -> None:
+    from bench.opendata import publish_figures  # noqa: PLC0415 - only when asked for
+
+    figures = publish_figures(FULL_PERSONS)
+    print(f"\n== Open data: hub opendata publish on {figures['persons']:,} persons")
+    print(f"publish (all approved aggregates): {figures['seconds']:.1f} s (target < 60 s)")
+    for result in figures["results"]:
+        print(
+            f"  {result['aggregate']:<32} {result.get('reference', '-'):<11}"
+            f" {result['outcome']:<10} rows {result.get('rows', 0):>5}"
+            f" suppressed {result.get('suppressed', 0):>4}"
+        )
+
+
 def run_xmeld() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         register = hub_load.prepare_register(
@@ -214,37 +232,51 @@ def run_xmeld() -> None:
         asyncio.run(bench_xmeld(settings, register.client, register.persons[0]))
 
 
+def _run_policy() -> None:
+    bench_policy()
+    bench_compiled_policy()
+    bench_opa_remote()
+
+
+def _run_mirror(seconds: float) -> None:
+    from bench.mirror_sync import run_mirror  # noqa: PLC0415
+
+    run_mirror(seconds, _postgres_server())
+
+
+def _run_neutral() -> None:
+    from bench.neutral import main as neutral  # noqa: PLC0415
+
+    neutral()
+
+
+def _run_soak() -> None:  # minutes (BENCH_SOAK_SECONDS, default 600)
+    from bench.soak import run_soak  # noqa: PLC0415
+
+    run_soak()
+
+
+def _run_verify() -> None:
+    from bench.ledger_throughput import main as ledger_verify  # noqa: PLC0415
+
+    ledger_verify()
+
+
 def _run_section(section: str, seconds: float, baseline: str | None) -> None:
-    if section == "policy":
-        bench_policy()
-        bench_compiled_policy()
-        bench_opa_remote()
-    elif section == "xmeld":
-        run_xmeld()
-    elif section == "http":
-        run_http(seconds, baseline)
-    elif section == "ledger":
-        run_ledger(seconds)
-    elif section == "search":
-        run_search(seconds)
-    elif section == "floods":
-        run_floods()
-    elif section == "mirror":
-        from bench.mirror_sync import run_mirror  # noqa: PLC0415
-
-        run_mirror(seconds, _postgres_server())
-    elif section == "neutral":
-        from bench.neutral import main as neutral  # noqa: PLC0415
-
-        neutral()
-    elif section == "soak":  # minutes; only when asked for (BENCH_SOAK_SECONDS, default 600)
-        from bench.soak import run_soak  # noqa: PLC0415
-
-        run_soak()
-    elif section == "verify":
-        from bench.ledger_throughput import main as ledger_verify  # noqa: PLC0415
-
-        ledger_verify()
+    runners: dict[str, Callable[[], None]] = {
+        "http": lambda: run_http(seconds, baseline),
+        "ledger": lambda: run_ledger(seconds),
+        "search": lambda: run_search(seconds),
+        "policy": _run_policy,
+        "xmeld": run_xmeld,
+        "floods": run_floods,
+        "mirror": lambda: _run_mirror(seconds),
+        "neutral": _run_neutral,
+        "opendata": run_opendata,
+        "verify": _run_verify,
+        "soak": _run_soak,
+    }
+    runners[section]()
 
 
 def main() -> None:

@@ -130,6 +130,21 @@ PUBLIC_FIELDS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
 OPEN_DATA_DATASET: Final = ("gewerberegister", "businesses")
 OPEN_DATA_LICENCE: Final = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
 OPEN_DATA_ACCESS_URL: Final = "https://opendata.darmstadt.example.org/gewerberegister"
+# German titles and keywords of the datasets (DCAT-AP.de wants words, not internal ids).
+DATASET_TITLES: Final = {
+    ("gewerberegister", "businesses"): (
+        "Gewerbebetriebe in Darmstadt (öffentliche Angaben)",
+        ("Gewerbe", "Gewerbeanzeige", "Gewerberegister", "Wirtschaft"),
+    ),
+    ("melderegister", "persons"): (
+        "Einwohnerinnen und Einwohner (Melderegister)",
+        ("Einwohner", "Melderegister", "Bevölkerung"),
+    ),
+    ("personenstandsregister", "entries"): (
+        "Beurkundungen des Standesamts (Personenstandsregister)",
+        ("Personenstand", "Standesamt", "Beurkundung"),
+    ),
+}
 
 DUTIES: Final = (
     DutyDefault(

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from adapters.base import RegisterSpec
 from governance.catalogue_defaults import (
     DATASET_STEWARDS,
+    DATASET_TITLES,
     DUTIES,
     OPEN_DATA_ACCESS_URL,
     OPEN_DATA_DATASET,
@@ -165,16 +166,17 @@ def _load_registers(connection: Connection, specs: Iterable[RegisterSpec]) -> tu
 def _dataset_row(spec: RegisterSpec, name: str) -> dict[str, object]:
     default = REGISTERS.get(spec.id)
     is_open = (spec.id, name) == OPEN_DATA_DATASET
+    title, keywords = DATASET_TITLES.get((spec.id, name), (f"{spec.title}: {name}", (spec.id,)))
     return {
         "register": spec.id,
         "name": name,
-        "title": f"{spec.title}: {name}",
+        "title": title,
         "description": default.description if default else "",
         "owner_office": default.owner_office if default else "",
         "open_data": is_open,
         "licence": OPEN_DATA_LICENCE if is_open else "",
         "access_url": OPEN_DATA_ACCESS_URL if is_open else "",
-        "keywords": [spec.id, name],
+        "keywords": list(keywords),
         "legal_basis": list(default.legal_basis) if default else [],
     }
 

@@ -32,6 +32,7 @@ from governance.models import (
     Purpose,
     PurposeAllowance,
 )
+from governance.opendata.records import open_data_records
 from governance.retention import log_retention_class
 
 SPECIAL_CATEGORY: Final = "special_category"
@@ -351,7 +352,8 @@ async def processing_records(
         as_of=on,
         catalogue_revision=revision,
         controller=controller,
-        records=[_record(row, catalogue, controller) for row in allowances if _valid_on(row, on)],
+        records=[_record(row, catalogue, controller) for row in allowances if _valid_on(row, on)]
+        + await open_data_records(session, controller=controller),
     )
 
 

@@ -40,6 +40,9 @@ from hub.limits.aggregate_service import run_flusher
 from hub.limits.service import AuthLimiter
 from hub.logging import RequestIdMiddleware, configure_logging, get_logger
 from hub.metrics import MetricsMiddleware, metrics_endpoint
+from hub.monitor.endpoints import router as monitor_router
+from hub.opendata.catalogue_endpoints import router as aggregates_router
+from hub.opendata.endpoints import router as opendata_router
 from hub.policy.engine import EmbeddedRegoEngine, PolicyEngine, announced_revision
 from hub.policy.opa_remote import RemoteOpaEngine
 from hub.query.endpoints import router as query_router
@@ -207,6 +210,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(duties_router)  # duty done by a steward (issue 6 item 5)
     app.include_router(clients_router)  # client lifecycle for the operating office (issue 16)
     app.include_router(changes_router)  # changes pushed by a register's procedure (issue 15)
+    app.include_router(monitor_router)  # public /monitor, /open/monitor.json (issue 19)
+    app.include_router(opendata_router)  # public /open/... files (issue 19)
+    app.include_router(aggregates_router)  # /v1/catalogue/aggregates (issue 19)
     install_ui(app, settings)  # /ui workbenches: session cookie, static files, pages
 
     app.include_router(health_router)  # /healthz, /readyz (issue 17)

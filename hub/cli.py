@@ -566,3 +566,51 @@ def keys_init(
 
     directory = key_dir if key_dir is not None else Settings().key_dir
     _print_json({"key_dir": str(directory), "files": init_keys(directory)})
+
+
+opendata_app = typer.Typer(no_args_is_help=True, help="Open aggregates (offene Daten)")
+app.add_typer(opendata_app, name="opendata")
+
+
+@opendata_app.command("define")
+def opendata_define(
+    steward: Annotated[str, typer.Option(help="Who enters the definitions (recorded)")],
+    code: Annotated[list[str] | None, typer.Option("--code", help="Only these aggregates")] = None,
+) -> None:
+    """Enter the city's proposed aggregates (unreviewed) that are not defined yet."""
+    from hub.opendata.definitions_service import define_defaults  # noqa: PLC0415
+
+    changes = asyncio.run(define_defaults(Settings(), actor=steward, codes=code or ()))
+    _print_json([{"code": c.code, "status": c.status, "revision": c.revision} for c in changes])
+
+
+@opendata_app.command("approve")
+def opendata_approve(
+    code: str,
+    steward: Annotated[str, typer.Option(help="The approving steward (recorded)")],
+    reason: Annotated[str, typer.Option(help="Why the aggregate may be published")] = "",
+) -> None:
+    """A steward approves an aggregate for publication (recorded in the catalogue history)."""
+    from hub.opendata.definitions_service import DefinitionError, approve  # noqa: PLC0415
+
+    try:
+        change = asyncio.run(approve(Settings(), code, actor=steward, reason=reason))
+    except DefinitionError as error:
+        raise _fail(f"error: {error}", code=2) from error
+    _print_json({"code": change.code, "status": change.status, "revision": change.revision})
+
+
+@opendata_app.command("publish")
+def opendata_publish(
+    today: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Run as of this day (default: today)"),
+    ] = None,
+) -> None:
+    """Publish every approved aggregate for the month before today (cron-safe, idempotent)."""
+    from hub.opendata.service import publish  # noqa: PLC0415
+
+    report = asyncio.run(publish(Settings(), today=today.date() if today else None))
+    _print_json(report.as_json())
+    if report.refused:
+        raise typer.Exit(1)

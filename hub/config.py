@@ -155,6 +155,19 @@ class AuthLimitSettings(BaseModel):
     flush_seconds: float = Field(default=2.0, gt=0, le=60)
 
 
+class OpendataSettings(BaseModel):
+    """Open aggregates, their files and the DCAT delivery to GovData (``HUB_OPENDATA__...``)."""
+
+    # Where ``hub opendata publish`` writes the CSV/JSON files that GET /open/... serves.
+    directory: Path = Path("./var/open")
+    # Public base URL of the hub: access URLs of the distributions start with it.
+    public_base_url: str = "https://register-hub.darmstadt.de"
+    cache_seconds: int = Field(default=3600, ge=0, le=86_400)
+    # dcatde:contributorID of every dataset (GovData assigns it); empty: not written.
+    contributor_ids: list[str] = Field(default_factory=list)
+    dcat_page_size: int = Field(default=100, ge=1, le=1000)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HUB_", env_nested_delimiter="__", extra="ignore")
 
@@ -262,6 +275,9 @@ class Settings(BaseSettings):
             url = make_url(self.database_url).set(password=password)
             self.database_url = url.render_as_string(hide_password=False)
         return self
+
+    # Open aggregates and the Digitalmonitor (issue 19)
+    opendata: OpendataSettings = Field(default_factory=OpendataSettings)
 
     @model_validator(mode="after")
     def _refuse_development_defaults_in_production(self) -> Settings:

@@ -91,6 +91,12 @@ class InvalidCatalogueChange(HubError):
     status, slug, title = 422, "invalid-catalogue-change", "Catalogue change refused"
 
 
+class OpenDataNotFound(HubError):
+    """No publication of that aggregate and reference, or its file does not match the ledger."""
+
+    status, slug, title = 404, "open-data-not-found", "Unknown open data file"
+
+
 class InvalidQuery(HubError):
     status, slug, title = 422, "invalid-query", "Invalid query"
 

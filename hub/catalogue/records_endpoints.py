@@ -12,8 +12,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from governance.dcat import DcatSettings, dcat_export
+from governance.dcat import DcatSettings
 from governance.duties import local_today
+from governance.opendata.export import dcat_export
 from governance.records import Controller, ProcessingRecords, processing_records, render_html
 from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import CATALOGUE_READ
@@ -64,6 +65,10 @@ def dcat_settings(settings: Settings) -> DcatSettings:
         publisher_name=catalogue.publisher_name,
         publisher_uri=catalogue.publisher_uri,
         municipality_ags=settings.municipality_ags or None,
+        contributor_ids=tuple(settings.opendata.contributor_ids),
+        landing_page=f"{settings.opendata.public_base_url.rstrip('/')}/open/",
+        page_size=settings.opendata.dcat_page_size,
+        page_url=f"{settings.opendata.public_base_url.rstrip('/')}/v1/catalogue/dcat",
     )
 
 
@@ -127,9 +132,20 @@ async def get_processing_records_html(
     "/dcat",
     responses={**PROBLEMS, 200: {"content": {TURTLE: {}}}},
 )
-async def get_dcat(request: Request, session: Session, _principal: Reader) -> Response:
-    """DCAT-AP.de (Turtle) for the datasets the catalogue marks open."""
-    export = await dcat_export(session, settings=dcat_settings(_settings(request)))
+async def get_dcat(
+    request: Request,
+    session: Session,
+    _principal: Reader,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """DCAT-AP.de (Turtle): open datasets and published aggregates, paged (hydra)."""
+    settings = _settings(request)
+    export = await dcat_export(
+        session,
+        settings=dcat_settings(settings),
+        public_base_url=settings.opendata.public_base_url,
+        page=page,
+    )
     skipped = ",".join(f"{item.register}/{item.dataset}:{item.reason}" for item in export.skipped)
     headers = {"X-Dcat-Skipped": skipped} if skipped else {}
     return Response(export.turtle(), media_type=f"{TURTLE}; charset=utf-8", headers=headers)

@@ -15,6 +15,7 @@ from governance.models import (
     PurposeAllowance,
     Steward,
 )
+from governance.opendata.models import AggregateDefinition, AggregatePublication
 from hub.models.auth_limit import AuthLimitWindow
 from hub.models.base import Base
 from hub.models.client import Client
@@ -33,6 +34,8 @@ from hub.models.task import Task
 from hub.models.ui_account import UiAccount, UiSession
 
 __all__ = [
+    "AggregateDefinition",
+    "AggregatePublication",
     "AuthLimitWindow",
     "Authority",
     "Base",

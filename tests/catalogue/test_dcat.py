@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
+import pyshacl
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.query import ResultRow
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from governance.dcat import DcatExport, DcatSettings, dcat_export
+from governance.dcat import DcatExport, DcatSettings
+from governance.opendata.export import dcat_export
 from hub.db import create_hub_engine, create_sessionmaker
 from tests.catalogue.conftest import READ, TokenFactory, bearer
 from tests.fixtures.catalogue_factories import catalogue
@@ -25,13 +29,19 @@ SETTINGS = DcatSettings(
     publisher_name="Wissenschaftsstadt Darmstadt",
     publisher_uri="https://www.darmstadt.de",
     municipality_ags="06411000",
+    contributor_ids=("http://dcat-ap.de/def/contributors/stadtDarmstadt",),
+    landing_page="https://register-hub.darmstadt.de/open/",
 )
+SHAPES = Path(__file__).parent / "shacl"
 PREFIXES = """
 PREFIX dcat: <http://www.w3.org/ns/dcat#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
 PREFIX dcatde: <http://dcat-ap.de/def/dcatde/>
+PREFIX dcatap: <http://data.europa.eu/r5r/>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX hydra: <http://www.w3.org/ns/hydra/core#>
 """
 
 
@@ -83,6 +93,9 @@ def built(clean_database: str) -> None:
         rows.field("gewerberegister", "no_licence", "y", title="Y", classification="public")
         steward = rows.steward(name="Petra Pflege", email="gewerbe-daten@darmstadt.example")
         rows.link_steward("gewerberegister", "businesses", steward)
+        target = "dataset:gewerberegister/businesses"
+        rows.change(target, occurred_at=datetime(2026, 1, 5, 9, tzinfo=UTC))
+        rows.change(target, occurred_at=datetime(2026, 11, 30, 16, tzinfo=UTC))
 
 
 async def _export(session: AsyncSession) -> tuple[DcatExport, Graph]:
@@ -131,10 +144,12 @@ class TestDcat:
         dataset = URIRef(f"{BASE}/datasets/gewerberegister/businesses")
         rows = _select(
             graph,
-            """SELECT ?title ?description ?publisher ?access ?licence ?basis ?email {
+            """SELECT ?title ?description ?publisher ?access ?licence ?law ?law_title ?email {
                 ?d dct:title ?title ; dct:description ?description ; dct:publisher ?publisher ;
-                   dcat:distribution ?dist ; dcatde:legalBasis ?basis ;
+                   dcat:distribution ?dist ; dct:license ?licence ;
+                   dcatap:applicableLegislation ?law ;
                    dcat:contactPoint [ vcard:hasEmail ?email ] .
+                ?law a eli:LegalResource ; dct:title ?law_title .
                 ?dist a dcat:Distribution ; dcat:accessURL ?access ; dct:license ?licence . }""",
             d=dataset,
         )
@@ -144,16 +159,88 @@ class TestDcat:
         assert str(row.publisher) == "https://www.darmstadt.de"
         assert str(row.access) == ACCESS
         assert str(row.licence) == LICENCE
-        assert str(row.basis) == "GewO §14 Abs. 5 S. 2 - Öffentliche Angaben"
+        assert str(row.law) == "https://www.gesetze-im-internet.de/gewo/"
+        assert str(row.law_title) == "GewO §14 Abs. 5 S. 2 - Öffentliche Angaben"
         assert str(row.email) == "mailto:gewerbe-daten@darmstadt.example"
         keywords = {
             str(k) for k in graph.objects(dataset, URIRef("http://www.w3.org/ns/dcat#keyword"))
         }
         assert keywords == {"Gewerbe", "Wirtschaft"}
-        geocoding = URIRef("http://dcat-ap.de/def/dcatde/politicalGeocodingURI")
-        assert set(graph.objects(dataset, geocoding)) == {
-            URIRef("http://dcat-ap.de/def/politicalGeocoding/municipalityKey/06411000")
-        }
+        assert _ask(
+            graph,
+            f"""ASK {{ <{dataset}> dct:spatial
+                <http://dcat-ap.de/def/politicalGeocoding/municipalityKey/06411000> .
+                <http://dcat-ap.de/def/politicalGeocoding/municipalityKey/06411000>
+                    a dct:Location }}""",
+        )
+
+    async def test_no_property_deprecated_in_dcat_ap_de_3(self, session: AsyncSession) -> None:
+        export, _ = await _export(session)
+        for deprecated in ("politicalGeocodingURI", "legalBasis"):
+            assert f"dcatde:{deprecated}" not in export.turtle()
+
+    async def test_what_ckan_harvester_reads(self, session: AsyncSession) -> None:
+        """The properties ckanext-dcat's DCAT-AP 2/3 profiles read, for every dataset."""
+        _, graph = await _export(session)
+        datasets = [row[0] for row in _select(graph, "SELECT ?d { ?d a dcat:Dataset }")]
+        assert datasets
+        for dataset in datasets:
+            assert _ask(
+                graph,
+                f"""ASK {{ <{dataset}> dct:title ?t ; dct:description ?x ;
+                    dct:language <http://publications.europa.eu/resource/authority/language/DEU> ;
+                    dct:license ?l ; dcatde:licenseAttributionByText ?a ;
+                    dct:publisher [ foaf:name ?p ] ; dcat:contactPoint [ vcard:hasEmail ?e ] ;
+                    dct:spatial ?s ; dcat:theme ?theme ; dcatap:applicableLegislation ?law ;
+                    dct:issued ?issued ; dct:modified ?modified ; dcat:landingPage ?page ;
+                    dcatde:contributorID <http://dcat-ap.de/def/contributors/stadtDarmstadt> .
+                    ?l dct:title "Datenlizenz Deutschland Namensnennung 2.0"@de .
+                    FILTER(STRSTARTS(STR(?theme),
+                        "http://publications.europa.eu/resource/authority/data-theme/")) }}""",
+            )
+            distributions = list(
+                graph.objects(dataset, URIRef("http://www.w3.org/ns/dcat#distribution"))
+            )
+            assert distributions
+            for distribution in distributions:
+                assert _ask(
+                    graph,
+                    f"""ASK {{ <{distribution}> dct:license ?l ; dcat:mediaType ?m ; dct:format ?f .
+                        FILTER(STRSTARTS(STR(?f),
+                            "http://publications.europa.eu/resource/authority/file-type/"))
+                        FILTER(STRSTARTS(STR(?m),
+                            "https://www.iana.org/assignments/media-types/")) }}""",
+                )
+
+    async def test_dates_come_from_the_catalogue_history(self, session: AsyncSession) -> None:
+        _, graph = await _export(session)
+        dataset = URIRef(f"{BASE}/datasets/gewerberegister/businesses")
+        [row] = _select(graph, "SELECT ?i ?m { ?d dct:issued ?i ; dct:modified ?m }", d=dataset)
+        assert str(row.i).startswith("2026-01-05T09:00:00")
+        assert str(row.m).startswith("2026-11-30T16:00:00")
+
+    async def test_dcat_ap_3_shapes_find_nothing(self, session: AsyncSession) -> None:
+        export, _ = await _export(session)
+        shapes = Graph()
+        shapes.parse(SHAPES / "dcat-ap-SHACL.ttl", format="turtle")
+        data = Graph().parse(data=export.turtle(), format="turtle")
+        conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=False)
+        assert conforms, text
+        assert "Warning" not in text and "Violation" not in text, text
+
+    async def test_paged_catalogue_for_harvesters(self, session: AsyncSession) -> None:
+        export = await dcat_export(session, settings=SETTINGS, page=1)
+        graph = Graph().parse(data=export.turtle(), format="turtle")
+        [row] = _select(
+            graph,
+            """SELECT ?total ?first ?last { ?p a hydra:PagedCollection ; hydra:totalItems ?total ;
+                 hydra:firstPage ?first ; hydra:lastPage ?last }""",
+        )
+        assert int(row.total) == 1
+        assert str(row.first) == str(row.last)
+        assert not _ask(graph, "ASK { ?p hydra:nextPage ?n }")
+        beyond = await dcat_export(session, settings=SETTINGS, page=2)
+        assert beyond.published == []
 
     async def test_iris_are_stable(self, session: AsyncSession) -> None:
         first, _ = await _export(session)

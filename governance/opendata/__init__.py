@@ -1,0 +1,1 @@
+"""Open data: aggregate definitions, disclosure control, DCAT vocabularies."""

@@ -1,0 +1,1 @@
+"""The public Digitalmonitor: ``/monitor`` (German HTML) and ``/open/monitor.json``."""

@@ -1,0 +1,1 @@
+"""Open aggregates: ``hub opendata publish``, the public ``/open/...`` files, the definitions."""

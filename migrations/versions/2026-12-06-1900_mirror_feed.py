@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d3mirrorfeed1"
-down_revision: str | None = "c1speedqry11"
+down_revision: str | None = "d5authlim01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

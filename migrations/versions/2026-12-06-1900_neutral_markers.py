@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = 'd2neutral01'
-down_revision: str | None = 'c1speedqry11'
+down_revision: str | None = 'd3mirrorfeed1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -18,7 +18,7 @@ from governance.catalogue_defaults import DATASET_TITLES
 from governance.types import BigId, JsonColumn
 
 revision: str = 'd8opendata01'
-down_revision: str | None = 'c1speedqry11'
+down_revision: str | None = 'd7uitask02'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

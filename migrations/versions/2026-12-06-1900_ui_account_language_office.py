@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'd7uilang01'
-down_revision: str | None = 'c1speedqry11'
+down_revision: str | None = 'd2neutral01'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,13 +10,14 @@ is one synthetic person (adapters.melderegister.synthetic), never register data.
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from datetime import date
 from functools import cache
 
 from adapters.melderegister.mapping import hit_facts
+from adapters.melderegister.repository import PersonRow
 from adapters.melderegister.store import person_row
 from adapters.melderegister.synthetic import population_jsonl
-from adapters.melderegister.tables import MrPerson
 
 _MADE_ON = date(2026, 1, 1)
 
@@ -28,5 +29,6 @@ def _document() -> str:
 
 def spend_as_found(today: date) -> None:
     """Decode, make and judge the stand-in as a found person would be; keep nothing."""
-    person = MrPerson(**person_row(json.loads(_document())))  # transient: in no session
+    row = person_row(json.loads(_document()))
+    person = PersonRow(**{column.name: row[column.name] for column in fields(PersonRow)})
     hit_facts(person, {person.person_id: person}, today=today)

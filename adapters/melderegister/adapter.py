@@ -25,8 +25,8 @@ from adapters.errors import InvalidLookup, RecordNotFound
 from adapters.melderegister import repository
 from adapters.melderegister.lookup import parse_free_lookup, parse_person_lookup
 from adapters.melderegister.mapping import RELATED_FIELDS, field_values, hit_facts
-from adapters.melderegister.repository import PersonRow
 from adapters.melderegister.retention import RULES, apply_rule
+from adapters.melderegister.rows import PersonRow
 from adapters.melderegister.spec import MELDEREGISTER_SPEC
 from adapters.melderegister.store import PERSON_KIND, parse_lines, store_records
 from adapters.melderegister.synthetic import population_jsonl

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from adapters.base import STRIP_SPERRVERMERK_ADDRESSES
-from adapters.melderegister.repository import PersonRow
+from adapters.melderegister.rows import PersonRow
 
 ADULT_AGE = 18
 RELATED_ROLES = ("spouse", "child", "legal_rep")

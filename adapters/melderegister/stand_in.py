@@ -15,7 +15,7 @@ from datetime import date
 from functools import cache
 
 from adapters.melderegister.mapping import hit_facts
-from adapters.melderegister.repository import PersonRow
+from adapters.melderegister.rows import PersonRow
 from adapters.melderegister.store import person_row
 from adapters.melderegister.synthetic import population_jsonl
 

@@ -262,7 +262,7 @@ class Tally:
     by_kind: Counter[str] = field(default_factory=Counter)
     five_xx_outside: int = 0
     five_xx_inside: int = 0
-    errors: int = 0  # connection failures
+    errors: Counter[str] = field(default_factory=Counter)  # failures without an answer
     answered_ids: dict[int, set[str]] = field(default_factory=dict)
     rss_samples: list[tuple[float, list[float]]] = field(default_factory=list)
     restart: tuple[float, float] | None = None
@@ -297,10 +297,11 @@ async def _worker(
         sent = time.monotonic()
         try:
             answer = await client.post(path, content=body, headers=headers)
-        except httpx.HTTPError:
-            tally.errors += 1
-            if not _in_restart(tally, sent):
-                tally.five_xx_outside += 1  # a dropped connection counts like a 5xx
+        except httpx.HTTPError as error:
+            inside = _in_restart(tally, sent) or _in_restart(tally, time.monotonic())
+            tally.errors[f"{error.__class__.__name__}{'' if inside else ' (outside)'}"] += 1
+            if not inside:
+                tally.five_xx_outside += 1  # no answer at all counts like a 5xx
             await asyncio.sleep(0.05)
             continue
         tally.statuses[answer.status_code] += 1
@@ -424,8 +425,8 @@ def _report(  # noqa: PLR0917 - one print-out of everything measured
     print("by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(tally.by_kind.items())))
     print(
         f"5xx outside the restart window (+{RESTART_GRACE_SECONDS:.0f} s): "
-        f"{tally.five_xx_outside}; inside: {tally.five_xx_inside}; connection errors: "
-        f"{tally.errors}"
+        f"{tally.five_xx_outside}; inside: {tally.five_xx_inside}; requests without an answer: "
+        f"{dict(tally.errors) or 0}"
     )
     print(f"worker RSS MB at start {rss[0]} and end {rss[1]}")
     print("worker RSS MB per minute: " + ", ".join(f"{t:.0f}s {mb}" for t, mb in tally.rss_samples))

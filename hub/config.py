@@ -186,9 +186,9 @@ class Settings(BaseSettings):
     # procedure's HTTP timeout; keep the round-trip bound above statement_timeout_ms. SQLite:
     # how long a writer waits for the write lock.
     database_connect_timeout_seconds: int = Field(default=2, ge=1, le=60)
-    database_pool_timeout_seconds: float = Field(default=1.0, gt=0, le=60)
+    database_pool_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
     database_client_timeout_ms: int = Field(default=4_000, ge=100)
-    database_busy_timeout_ms: int = Field(default=3_000, ge=10)
+    database_busy_timeout_ms: int = Field(default=10_000, ge=10)
 
     # OAuth2 / JWT (CONTRACT §2)
     issuer: str = "http://127.0.0.1:8000"

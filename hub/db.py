@@ -53,9 +53,9 @@ class ClientTimeouts:
     """How long the hub waits on its own side (``HUB_DATABASE_*`` settings)."""
 
     connect_seconds: int = 2
-    pool_seconds: float = 1.0
+    pool_seconds: float = 3.0
     round_trip_ms: int = 4_000
-    busy_ms: int = 3_000  # SQLite: waiting for the write lock
+    busy_ms: int = 10_000  # SQLite: waiting for the write lock
 
 
 class BoundedAsyncConnection(psycopg.AsyncConnection[Any]):

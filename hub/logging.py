@@ -76,11 +76,15 @@ class _AccessLogFilter(logging.Filter):
 
 
 class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to the current ``sys.stdout`` (so pytest's capture sees the lines too)."""
+    """Writes to whatever ``sys.stdout`` is at the time (pytest's capture swaps it)."""
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.setStream(sys.stdout)
-        super().emit(record)
+    @property
+    def stream(self) -> Any:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        """Always the current standard output; ``StreamHandler.__init__`` sets a stream."""
 
 
 def _shared_processors() -> list[Any]:

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.auth.tokens import TokenInvalid, VerifiedToken
 from hub.clients.repository import ClientStatus, client_status
+from hub.errors import DatabaseUnavailable
 
 
 def _aware(moment: datetime) -> datetime:
@@ -73,6 +75,12 @@ class ClientStatusCache:
         try:
             async with self._sessionmaker() as session:
                 status = await client_status(session, client_id)
+        except (SQLAlchemyError, OSError) as error:
+            # Fail closed with 503: the client cannot be confirmed active.
+            unavailable = DatabaseUnavailable("the client's status could not be checked")
+            future.set_exception(unavailable)
+            future.exception()
+            raise unavailable from error
         except BaseException as error:
             future.set_exception(error)
             future.exception()  # retrieved: waiters get it, nobody is warned twice

@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from adapters.text import nfc, refused_character
-from hub.errors import InvalidCharacters, MalformedRequest, UnsupportedMediaType
+from hub.errors import HubError, InvalidCharacters, MalformedRequest, UnsupportedMediaType
 
 MAX_DEPTH = 32
 # 19 digits hold every 64-bit integer; longer literals are refused, not rounded.
@@ -86,45 +86,68 @@ _DECODER = json.JSONDecoder(
 )
 
 
-def _pointer(parent: str, member: str | int) -> str:
-    """RFC 6901 pointer of ``member`` below ``parent``."""
-    return f"{parent}/{str(member).replace('~', '~0').replace('/', '~1')}"
+def _pointer(parts: list[str | int]) -> str:
+    """RFC 6901 pointer of the member at ``parts`` (outermost first)."""
+    return "".join(f"/{str(part).replace('~', '~0').replace('/', '~1')}" for part in parts)
 
 
-def _clean_text(value: str, pointer: str, *, multiline: bool) -> str:
+class _Unsettled(Exception):
+    """Raised where a member is refused; each level adds its name on the way out.
+
+    Pointers are built only for a refusal, so a clean document costs no string work.
+    """
+
+    def __init__(self, problem: type[HubError], detail: str) -> None:
+        super().__init__(detail)
+        self.problem, self.detail = problem, detail
+        self.parts: list[str | int] = []
+
+    def as_problem(self) -> HubError:
+        pointer = _pointer(self.parts[::-1])
+        return self.problem(
+            f"{pointer or '/'}: {self.detail}",
+            errors=[{"pointer": pointer, "detail": self.detail}],
+        )
+
+
+def _clean_text(value: str, *, multiline: bool) -> str:
+    if value.isascii() and value.isprintable():
+        return value
     refused = refused_character(value, multiline=multiline)
     if refused is not None:
-        raise InvalidCharacters(
-            f"{pointer or '/'}: {refused} is not accepted",
-            errors=[{"pointer": pointer, "detail": f"{refused} is not accepted"}],
-        )
+        raise _Unsettled(InvalidCharacters, f"{refused} is not accepted")
     return nfc(value)
 
 
-def _settle(node: Any, pointer: str, depth: int) -> Any:
+def _settle(node: Any, depth: int) -> Any:
     """Members become dicts (each name once), strings NFC, and depth is bounded."""
     if isinstance(node, str):
-        return _clean_text(node, pointer, multiline=True)
+        return _clean_text(node, multiline=True)
     if not isinstance(node, list):
         return node  # numbers, booleans, null: already checked by the decoder hooks
     if depth >= MAX_DEPTH:
-        raise MalformedRequest(
-            f"{pointer}: the body is nested deeper than {MAX_DEPTH} levels",
-            errors=[{"pointer": pointer, "detail": f"nested deeper than {MAX_DEPTH} levels"}],
-        )
+        raise _Unsettled(MalformedRequest, f"nested deeper than {MAX_DEPTH} levels")
     if not isinstance(node, _Members):
-        return [_settle(item, _pointer(pointer, at), depth + 1) for at, item in enumerate(node)]
+        return [_settle_item(item, at, depth) for at, item in enumerate(node)]
     members: dict[str, Any] = {}
     for raw_name, value in node:
-        member = _pointer(pointer, raw_name)
-        name = _clean_text(raw_name, member, multiline=False)
+        name = _settle_item(raw_name, raw_name, depth, name=True)
         if name in members:
-            raise MalformedRequest(
-                f"{member}: the member appears twice",
-                errors=[{"pointer": member, "detail": "the member appears twice"}],
-            )
-        members[name] = _settle(value, _pointer(pointer, name), depth + 1)
+            problem = _Unsettled(MalformedRequest, "the member appears twice")
+            problem.parts.append(name)
+            raise problem
+        members[name] = _settle_item(value, name, depth)
     return members
+
+
+def _settle_item(node: Any, at: str | int, depth: int, *, name: bool = False) -> Any:
+    try:
+        if name:
+            return _clean_text(node, multiline=False)
+        return _settle(node, depth + 1)
+    except _Unsettled as problem:
+        problem.parts.append(at)
+        raise
 
 
 def loads_strict(raw: bytes) -> Any:
@@ -140,4 +163,7 @@ def loads_strict(raw: bytes) -> Any:
         ) from error
     except RecursionError as error:
         raise MalformedRequest(f"the body is nested deeper than {MAX_DEPTH} levels") from error
-    return _settle(document, "", 0)
+    try:
+        return _settle(document, 0)
+    except _Unsettled as problem:
+        raise problem.as_problem() from None

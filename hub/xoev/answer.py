@@ -33,9 +33,11 @@ PRODUCT = "Register Hub"
 VENDOR = "Wissenschaftsstadt Darmstadt"
 FREITEXT_MAX = 500
 # The freitext often quotes a refusal reason, and a reason may quote the refused input
-# (a bidi override, a combining mark the schema's Latin datatype refuses): printable ASCII
-# and Latin-1 letters keep every answer valid, the rest becomes "?".
-_FREITEXT_SAFE = frozenset(map(chr, [*range(0x20, 0x7F), *range(0xC0, 0x100)])) - {"\xd7", "\xf7"}
+# (a bidi override, a combining mark): the freitext keeps the part of DIN 91379 datatype C
+# every Latin-1 and Latin Extended-A text lives in, so the answer stays valid; the rest is "?".
+_FREITEXT_SAFE = frozenset(
+    map(chr, [*range(0x20, 0x7F), *range(0xA0, 0xAD), *range(0xAE, 0x17F)])
+)
 
 
 def _freitext(text: str) -> str:

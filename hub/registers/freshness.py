@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.base import RegisterAdapter
+from adapters.errors import AdapterError
 from adapters.sql.feed import MirrorFeed, MirrorStatus, SupportsChangeFeed
 from governance.catalogue import Catalogue
 from hub.errors import RegisterStale, RegisterUnavailable
@@ -59,8 +60,8 @@ class FreshnessMonitor:
             return cached.status
         try:
             status = await feed.status()
-        except SQLAlchemyError as error:
-            raise RegisterUnavailable("the register mirror could not be read") from error
+        except (AdapterError, SQLAlchemyError) as error:  # the mirror itself is unreachable
+            raise RegisterUnavailable("the register could not be reached") from error
         self._cache[register] = _Cached(time.monotonic(), status)
         return status
 

@@ -202,6 +202,7 @@ def measure(register: Register, backend: str, workers: int, xoev: Path | None) -
     with Server(
         environment=register.environment(**({"HUB_XOEV_SCHEMA_DIR": str(xoev)} if xoev else {})),
         workers=workers,
+        start_seconds=300,
     ) as server:
         work = []
         with httpx.Client(base_url=server.url, timeout=30) as http:

@@ -88,6 +88,7 @@ class Server:
         workers: int = 1,
         command: list[str] | None = None,
         source: str | None = None,
+        start_seconds: float = 60,
     ) -> None:
         self.port = free_port()
         self.workers = workers
@@ -107,6 +108,7 @@ class Server:
         if source is not None:
             self._environment = {**environment, "PYTHONPATH": source}
         self._process: subprocess.Popen[bytes] | None = None
+        self._start_seconds = start_seconds  # a busy machine loading the XÖV schemas needs more
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
 
     def __enter__(self) -> Self:
@@ -117,7 +119,7 @@ class Server:
             stderr=subprocess.STDOUT,
             cwd=self._source,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + self._start_seconds
         while time.monotonic() < deadline:
             try:
                 httpx.get(f"{self.url}/health", timeout=1).raise_for_status()

@@ -37,8 +37,10 @@ from hub.db import create_sync_engine
 from hub.models import LedgerEntry
 
 ROUNDS = int(os.environ.get("BENCH_NEUTRAL_ROUNDS", "200"))
-# e.g. "person,confirm": only these kinds (all by default)
+# In-process CPU rounds (0: skipped); "person,confirm": only these kinds; "sqlite": one backend.
+CPU_ROUNDS = int(os.environ.get("BENCH_NEUTRAL_CPU_ROUNDS", str(ROUNDS)))
 KINDS = frozenset(filter(None, os.environ.get("BENCH_NEUTRAL_KINDS", "").split(",")))
+BACKENDS = frozenset(filter(None, os.environ.get("BENCH_NEUTRAL_BACKENDS", "").split(",")))
 WORKERS = (1, 2)
 TARGET_MS = 0.3
 ALPHA = 0.01
@@ -171,13 +173,13 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
     return q1, q2, q3
 
 
-def report(label: str, samples: dict[str, Samples]) -> None:
+def report(label: str, samples: dict[str, Samples], rounds: int) -> None:
     """Per kind: quartiles, the medians' difference, the paired difference and the KS test.
 
     The paired difference is the median of the per-round differences: both requests of a
     round share the machine's load at that moment.
     """
-    print(f"\n== neutral answers: {label}; {ROUNDS} of each, interleaved; ms")
+    print(f"\n== neutral answers: {label}; {rounds} of each, interleaved; ms", flush=True)
     print(
         f"{'kind':<16}{'protected p50 (p25-p75)':>26}{'no match p50 (p25-p75)':>26}"
         f"{'Δp50':>8}{'Δpaired':>8}{'KS D':>7}{'p':>8}  verdict"
@@ -200,6 +202,7 @@ def measure(register: Register, backend: str, workers: int, xoev: Path | None) -
     with Server(
         environment=register.environment(**({"HUB_XOEV_SCHEMA_DIR": str(xoev)} if xoev else {})),
         workers=workers,
+        start_seconds=300,
     ) as server:
         work = []
         with httpx.Client(base_url=server.url, timeout=30) as http:
@@ -213,7 +216,7 @@ def measure(register: Register, backend: str, workers: int, xoev: Path | None) -
                 work.append((pair, headers))
         run_rounds(server.url, work, rounds=10, connections=workers)  # warm-up
         samples = run_rounds(server.url, work, rounds=ROUNDS, connections=workers)
-    report(f"{backend}, {workers} worker(s); load {os.getloadavg()[0]:.2f}", samples)
+    report(f"{backend}, {workers} worker(s); load {os.getloadavg()[0]:.2f}", samples, ROUNDS)
 
 
 async def _cpu_rounds(settings: Settings, xoev: Path | None, *, rounds: int) -> dict[str, Samples]:
@@ -267,8 +270,8 @@ def measure_cpu(register: Register, backend: str, xoev: Path | None) -> None:
         issuer="http://hub",
         xoev_schema_dir=xoev,
     )
-    samples = asyncio.run(_cpu_rounds(settings, xoev, rounds=ROUNDS))
-    report(f"{backend}, in-process CPU time per request (not wall clock)", samples)
+    samples = asyncio.run(_cpu_rounds(settings, xoev, rounds=CPU_ROUNDS))
+    report(f"{backend}, in-process CPU time per request (not wall clock)", samples, CPU_ROUNDS)
 
 
 def run_neutral(postgres: str | None) -> None:
@@ -276,12 +279,15 @@ def run_neutral(postgres: str | None) -> None:
     if xoev is None:
         print("neutral: XMeld kinds skipped (no XÖV folder; set HUB_XOEV_SCHEMA_DIR)")
     for backend in ["sqlite", *(["postgresql"] if postgres else [])]:
+        if BACKENDS and backend not in BACKENDS:
+            continue
         with (
             tempfile.TemporaryDirectory() as scratch,
             scratch_register(backend, Path(scratch), postgres) as register,
         ):
             import_bench_data(register.database_url)
-            measure_cpu(register, backend, xoev)
+            if CPU_ROUNDS:
+                measure_cpu(register, backend, xoev)
             for workers in WORKERS:
                 measure(register, backend, workers, xoev)
     if not postgres:

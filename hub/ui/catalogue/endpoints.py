@@ -24,6 +24,7 @@ from hub.catalogue.deps import cache, checker
 from hub.errors import HubError
 from hub.ui.catalogue import forms
 from hub.ui.catalogue import service as pages
+from hub.ui.catalogue.todo import LawCheckMemo
 from hub.ui.dependencies import DbSession, check_csrf, require_ui_role
 from hub.ui.i18n import N_
 from hub.ui.rendering import SECURITY_HEADERS, render
@@ -114,7 +115,10 @@ async def _submit(
 
 @router.get("")
 async def index(request: Request, session: DbSession, _user: Steward) -> Response:
-    context = {**await pages.overview(session, checker(request)), "nav": "datasets"}
+    memo = getattr(request.app.state, "ui_law_check_memo", None)
+    if memo is None:
+        memo = request.app.state.ui_law_check_memo = LawCheckMemo()
+    context = {**await pages.overview(session, checker(request), memo=memo), "nav": "datasets"}
     return render(request, "catalogue/index.html", context)
 
 

@@ -91,7 +91,9 @@ def completeness(datasets: dict[str, Any], purposes: dict[str, Any]) -> list[Sha
     ]
 
 
-async def overview(session: AsyncSession, checker: Checker) -> dict[str, Any]:
+async def overview(
+    session: AsyncSession, checker: Checker, *, memo: todo.LawCheckMemo
+) -> dict[str, Any]:
     """The start page: the to-do first, then completeness and the registers."""
     datasets = await views.datasets_view(session)
     purposes = await views.purposes_view(session)
@@ -99,7 +101,7 @@ async def overview(session: AsyncSession, checker: Checker) -> dict[str, Any]:
     await session.rollback()  # no transaction stays open while the policy is asked
     today = local_today(datetime.now(UTC))
     steward_todo = await todo.steward_todo(
-        checker, datasets=datasets, purposes=purposes, duties=duties, today=today
+        checker, datasets=datasets, purposes=purposes, duties=duties, today=today, memo=memo
     )
     return {
         "catalogue": datasets,

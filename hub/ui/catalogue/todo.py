@@ -105,6 +105,18 @@ def _day(raw: str | None) -> date | None:
     return date.fromisoformat(raw) if raw else None
 
 
+@dataclass(kw_only=True)
+class LawCheckMemo:
+    """The last law-check run, by catalogue revision and day (the policy is fixed per process).
+
+    Asking the policy about every allowance takes a few hundred milliseconds; the answer
+    changes only with the catalogue (a new revision) or the day (validity windows).
+    """
+
+    key: tuple[int, date] | None = None
+    failing: list[dict[str, Any]] = field(default_factory=list)
+
+
 async def steward_todo(
     checker: Checker,
     *,
@@ -112,6 +124,7 @@ async def steward_todo(
     purposes: dict[str, Any],
     duties: list[dict[str, Any]],
     today: date,
+    memo: LawCheckMemo,
 ) -> Todo:
     todo = Todo(
         duties=open_duties(duties),
@@ -120,7 +133,11 @@ async def steward_todo(
     )
     try:
         catalogue = await checker.cache.get()
-        todo.failing = await failing_law_checks(checker, catalogue, purposes)
+        key = (catalogue.revision, today)
+        if memo.key != key:
+            memo.failing = await failing_law_checks(checker, catalogue, purposes)
+            memo.key = key
+        todo.failing = memo.failing
     except PolicyUnavailable:
         todo.law_check_unavailable = True
     return todo

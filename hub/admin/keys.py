@@ -6,7 +6,6 @@ from pathlib import Path
 
 from hub.audit.checkpoints import CHECKPOINT_KEY_FILE, load_or_create_key
 from hub.auth.keys import SIGNING_KEY_FILE, load_or_create_signing_key
-from hub.opendata.keys import CELL_KEY_FILE, load_or_create_cell_key_secret
 from hub.ui.security import SESSION_KEY_FILE, load_or_create_session_secret
 
 
@@ -15,5 +14,4 @@ def init_keys(key_dir: Path) -> list[str]:
     load_or_create_signing_key(key_dir)  # access tokens (ES256)
     load_or_create_key(key_dir)  # ledger checkpoints and tombstones (Ed25519)
     load_or_create_session_secret(key_dir)  # workbench session cookie
-    load_or_create_cell_key_secret(key_dir)  # record keys of the open aggregates' cell keys
-    return sorted([SIGNING_KEY_FILE, CHECKPOINT_KEY_FILE, SESSION_KEY_FILE, CELL_KEY_FILE])
+    return sorted([SIGNING_KEY_FILE, CHECKPOINT_KEY_FILE, SESSION_KEY_FILE])

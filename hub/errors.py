@@ -153,18 +153,12 @@ class PolicyUnavailable(HubError):
     status, slug, title = 503, "policy-unavailable", "Policy decision unavailable"
 
 
-class DatabaseUnavailable(HubError):
-    """The hub's own database did not answer (e.g. the client status check)."""
-
-    status, slug, title = 503, "database-unavailable", "Database unavailable"
-
-
 class AuditUnavailable(HubError):
     status, slug, title = 503, "audit-unavailable", "Access ledger unavailable"
 
 
 class DatabaseUnavailable(HubError):
-    """The hub's database did not answer within the client-side bounds (hub.db)."""
+    """The hub's own database did not answer within the client-side bounds (hub.db)."""
 
     status, slug, title = 503, "database-unavailable", "Database unavailable"
 

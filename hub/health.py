@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import State
 
 from hub.errors import problem_response
+from hub.registers.freshness import mirror_freshness
 from hub.serialise.json import JsonResponse
 
 CHECK_TIMEOUT_SECONDS: Final = 2.0
@@ -57,13 +58,22 @@ async def catalogue_loaded(state: State) -> None:
     await state.catalogue.get()
 
 
+async def mirrors_fresh(state: State) -> None:
+    """Every mirror within its maximum lag (a mirror never synced has none: hub.registers)."""
+    if getattr(state, "freshness", None) is None:  # no mirrored register in this process
+        return
+    if await mirror_freshness(state):
+        raise NotReady("a register mirror is past its maximum lag")
+
+
 def default_checks() -> list[ReadinessCheck]:
-    """What ``/readyz`` asks, in order. Register freshness (mirrors) joins this list."""
+    """What ``/readyz`` asks, in order."""
     return [
         ReadinessCheck("database", database_reachable),
         ReadinessCheck("policy", policy_answering),
         ReadinessCheck("ledger_writer", ledger_writer_running),
         ReadinessCheck("catalogue", catalogue_loaded),
+        ReadinessCheck("mirrors", mirrors_fresh),
     ]
 
 

@@ -179,10 +179,14 @@ class TestFreshness:
         assert melde["mirror"]["last_seq"] == 7
         assert melde["mirror"]["lag_seconds"] >= 3600
         # the procedure's heartbeat (an empty push): current again, nothing else changed
+        ready = await http.get("/readyz")  # the operator sees it too (CONTRACT §11)
+        assert ready.status_code == 503
+        assert ready.json()["failing"] == ["mirrors"]
         heartbeat = await _push(http, writer)
         assert heartbeat.status_code == 200, heartbeat.text
         assert heartbeat.json()["last_seq"] == 7
         assert (await _ask(http, asker)).json()["outcome"] == "released"
+        assert (await http.get("/readyz")).status_code == 200
 
     async def test_stewards_set_the_maximum_lag(
         self, http: httpx.AsyncClient, writer: str, asker: str, token_for: TokenFactory

@@ -40,7 +40,13 @@ class TestProbes:
         assert response.status_code == 200, response.text
         assert response.json() == {
             "status": "ready",
-            "checks": {"database": "ok", "policy": "ok", "ledger_writer": "ok", "catalogue": "ok"},
+            "checks": {
+                "database": "ok",
+                "policy": "ok",
+                "ledger_writer": "ok",
+                "catalogue": "ok",
+                "mirrors": "ok",
+            },
         }
 
     async def test_a_stopped_ledger_writer_makes_readyz_503_naming_it(

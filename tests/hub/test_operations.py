@@ -23,6 +23,7 @@ from tests.conftest import REPO, _create_postgres_database, _drop_postgres_datab
 from tests.fixtures.factories import import_persons, load_default_catalogue, person
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
 from tests.hub.test_query_melderegister import URL, query
+from tests.hub.test_quiet_logs import _stop, _wait_ready
 from tests.ui.servers import free_port
 
 PROBLEM = "application/problem+json"
@@ -161,13 +162,7 @@ def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        _wait_ready(base)
         with httpx.Client(base_url=base) as client:
             for _ in range(40):  # new connections: both workers take some
                 assert client.get("/healthz", headers={"Connection": "close"}).status_code == 200
@@ -178,8 +173,7 @@ def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
         assert match is not None, text[:2000]
         assert float(match.group(1)) >= 40
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        _stop(server)
 
 
 def test_serve_trusts_forwarded_headers_only_from_named_proxies() -> None:

@@ -95,12 +95,21 @@ def served(refusing_database: str, tmp_path: Path) -> Iterator[tuple[str, Path]]
             _wait_ready(base)
             yield base, log
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            _stop(server)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (the lifespan drains the ledger); a machine under load may take a while."""
+    server.terminate()
+    try:
+        server.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def _wait_ready(base: str) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # start-up builds the XÖV schema: slow on a busy machine
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/healthz").status_code == 200:

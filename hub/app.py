@@ -119,11 +119,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     state.client_status = ClientStatusCache(sessionmaker, ttl=settings.client_status_cache_seconds)
     state.secret_hasher = SecretHasher(threads=settings.secret_hash_threads)
-    state.xml_pool = XmlPool(
-        threads=settings.xoev_parse_threads,
-        processes=settings.xoev_validation_processes,
-        schema_dir=settings.xoev_schema_dir,
-    )
+    state.xml_pool = XmlPool(threads=settings.xoev_parse_threads)
     state.assertion_replay = AssertionReplayCache()
     state.catalogue = catalogue
     state.policy = policy  # the catalogue asks it before accepting an allowance

@@ -243,11 +243,10 @@ class Settings(BaseSettings):
     xoev_schema_dir: Path | None = None
     xoev_max_body_bytes: int = Field(default=512 * 1024, ge=1024)
     xoev_office: XoevOffice = Field(default_factory=XoevOffice)
-    # Parsing runs in threads, schema validation in worker processes (hub.xoev.parsing), this
-    # many messages at once; a message with more elements than this is refused (413) before
-    # validation. The official 1330 example asking for every data element has 493 elements.
+    # Parsing and schema validation run off the event loop, this many messages at once;
+    # a message with more elements than this is refused (413) before validation. The
+    # official 1330 example asking for every data element (185 codes) has 493 elements.
     xoev_parse_threads: int = Field(default=2, ge=1, le=32)
-    xoev_validation_processes: int = Field(default=2, ge=1, le=32)
     xoev_max_elements: int = Field(default=5_000, ge=100)
 
     # Web workbenches (/ui, CONTRACT §9): sessions and the optional OIDC login

@@ -160,7 +160,7 @@ class _Call:
 
 async def _receive(
     request: Request, service: QueryService, session: AsyncSession, record: LedgerRecord
-) -> tuple[bytes, etree._Element, Origin]:
+) -> tuple[etree._Element, Origin]:
     """Bounded, safe parse and the header; anything unaddressable is a recorded problem."""
     settings: Settings = request.app.state.settings
     try:
@@ -170,16 +170,16 @@ async def _receive(
             media_types=ACCEPTED_MEDIA_TYPES,
             what="XMeld messages are sent as application/xml",
         )
-        # Parsing and validation off the loop (hub.xoev.parsing): a big message stalls nothing.
+        # Parsing and validation in the bounded pool: a big message never stalls the loop.
         pool: XmlPool = request.app.state.xml_pool
         root = await pool.parse(
             raw, max_bytes=settings.xoev_max_body_bytes, max_elements=settings.xoev_max_elements
         )
         message = message_of(root)
         try:
-            return raw, root, read_origin(root, message)
+            return root, read_origin(root, message)
         except MalformedRequest as error:
-            detail = await pool.first_violation(raw, max_bytes=settings.xoev_max_body_bytes)
+            detail = await pool.first_violation(request.app.state.xmeld_schema, root)
             raise MalformedRequest(detail or error.detail) from error
     except HubError as error:
         await service.reject(session, record, error)
@@ -204,7 +204,7 @@ async def xmeld(request: Request, session: Session, principal: QueryPrincipal) -
     record = service.new_record(
         principal=principal, register=REGISTER, request_id=request.state.request_id
     )
-    raw, root, origin = await _receive(request, service, session, record)
+    root, origin = await _receive(request, service, session, record)
     call = _Call(
         service=service,
         session=session,
@@ -215,9 +215,7 @@ async def xmeld(request: Request, session: Session, principal: QueryPrincipal) -
         kind=KIND_OF_MESSAGE[origin.message],
     )
     try:
-        violation = await state.xml_pool.first_violation(
-            raw, max_bytes=settings.xoev_max_body_bytes
-        )
+        violation = await state.xml_pool.first_violation(call.schema, root)
         if violation is not None:
             raise FaultyMessage(f"formal fehlerhaft: {violation}", grund=xmeld_codes.GRUND_OTHER)
         parsed = to_query(

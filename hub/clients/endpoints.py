@@ -20,14 +20,13 @@ from hub.auth.scopes import CLIENTS_ADMIN
 from hub.clients import service
 from hub.clients.lifecycle import ClientSummary
 from hub.db import get_session
-from hub.errors import ClientNotFound, InsufficientScope, Unauthenticated
+from hub.errors import ClientNotFound, router_problems
+from hub.kit.strict_route import StrictRoute
 from hub.logging import get_logger
 
 _log = get_logger(__name__)
 router = APIRouter(
-    prefix="/v1/clients",
-    tags=["clients"],
-    responses={401: Unauthenticated.openapi(), 403: InsufficientScope.openapi()},
+    prefix="/v1/clients", tags=["clients"], route_class=StrictRoute, responses=router_problems()
 )
 Session = Annotated[AsyncSession, Depends(get_session)]
 Operator = Annotated[Principal, Depends(require_scope(CLIENTS_ADMIN))]

@@ -86,15 +86,22 @@ async def parsed_json_request(request: Request) -> ParsedJsonRequest:
     return ParsedJsonRequest(request, raw=raw, document=loads_strict(raw))
 
 
+def _without_body(request: Request) -> bool:
+    """No body sent at all: an optional body may then be left out (no media type needed)."""
+    headers = request.headers
+    return headers.get("content-length", "0") == "0" and "transfer-encoding" not in headers
+
+
 class StrictRoute(APIRoute):
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
         body = self.body_field
         reads_json = body is not None and not isinstance(body.field_info, params.Form)
+        optional = reads_json and body is not None and not body.field_info.is_required()
 
         async def strict_handler(request: Request) -> Response:
             check_parameters(request)
-            if reads_json:
+            if reads_json and not (optional and _without_body(request)):
                 request = await parsed_json_request(request)
             return await handler(request)
 

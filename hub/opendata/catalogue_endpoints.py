@@ -14,11 +14,12 @@ from pydantic import BaseModel, ConfigDict
 from hub.catalogue.deps import READ_PROBLEMS, WRITE_PROBLEMS, Acting, Reader, Session
 from hub.catalogue.schemas import Reason
 from hub.errors import CatalogueEntryNotFound, InvalidCatalogueChange
+from hub.kit.strict_route import StrictRoute
 from hub.opendata import repository
 from hub.opendata.definitions_service import DefinitionError, set_status
 
-router = APIRouter(prefix="/v1/catalogue", tags=["catalogue"])
-Code = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+router = APIRouter(prefix="/v1/catalogue", tags=["catalogue"], route_class=StrictRoute)
+Code = Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
 
 class StatusChange(BaseModel):

@@ -18,18 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from governance.opendata.models import AggregatePublication
 from hub.config import Settings
 from hub.db import get_session
-from hub.errors import OpenDataNotFound
+from hub.errors import InvalidRequest, OpenDataNotFound, problem_responses
 from hub.opendata import repository
 from hub.opendata.pages import render_aggregate, render_index
 from hub.opendata.service import file_path
 
 router = APIRouter(prefix="/open", tags=["open data"])
 Session = Annotated[AsyncSession, Depends(get_session)]
-Code = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-Reference = Annotated[str, Path(pattern=r"^(latest|\d{4}-\d{2}(-\d{2})?)$")]
+Code = Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Reference = Annotated[str, Path(max_length=10, pattern=r"^(latest|\d{4}-\d{2}(-\d{2})?)$")]
 Extension = Literal["csv", "json"]
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
-PROBLEMS: dict[int | str, dict[str, Any]] = {404: OpenDataNotFound.openapi()}
+PROBLEMS: dict[int | str, dict[str, Any]] = problem_responses(InvalidRequest, OpenDataNotFound)
 
 
 def _settings(request: Request) -> Settings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 
 from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import REGISTER_WRITE
@@ -15,6 +15,7 @@ from hub.errors import (
     InvalidChanges,
     RegisterUnavailable,
     Unauthenticated,
+    UnknownRegister,
     UnsupportedMediaType,
 )
 from hub.query.body import read_body
@@ -23,12 +24,14 @@ from hub.registers.service import ChangeService
 router = APIRouter(prefix="/v1/registers", tags=["registers"])
 
 WritePrincipal = Annotated[Principal, Depends(require_scope(REGISTER_WRITE))]
+RegisterId = Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 CHANGE_MEDIA_TYPES = frozenset({"application/jsonl", "application/x-ndjson"})
 MAX_PUSH_BYTES = 64 * 1024 * 1024  # ~30,000 whole Melderegister records
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     401: Unauthenticated.openapi(),
     403: AccessDenied.openapi(),
+    404: UnknownRegister.openapi(),
     415: UnsupportedMediaType.openapi(),
     422: InvalidChanges.openapi(),
     502: RegisterUnavailable.openapi(),
@@ -47,7 +50,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     },
 )
 async def push_changes(
-    register: str, request: Request, principal: WritePrincipal
+    register: RegisterId, request: Request, principal: WritePrincipal
 ) -> dict[str, Any]:
     """Apply a batch of changes whole or not at all; answered once it is committed and ledgered.
 

@@ -35,9 +35,7 @@ FREITEXT_MAX = 500
 # The freitext often quotes a refusal reason, and a reason may quote the refused input
 # (a bidi override, a combining mark): the freitext keeps the part of DIN 91379 datatype C
 # every Latin-1 and Latin Extended-A text lives in, so the answer stays valid; the rest is "?".
-_FREITEXT_SAFE = frozenset(
-    map(chr, [*range(0x20, 0x7F), *range(0xA0, 0xAD), *range(0xAE, 0x17F)])
-)
+_FREITEXT_SAFE = frozenset(map(chr, [*range(0x20, 0x7F), *range(0xA0, 0xAD), *range(0xAE, 0x17F)]))
 
 
 def _freitext(text: str) -> str:

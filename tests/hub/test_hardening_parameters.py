@@ -20,8 +20,14 @@ from tests.hub.ledger_helpers import ledger_rows
 
 # The register calls write their own ledger entry for every refusal, so they read their
 # input themselves (hub/query/endpoints.py, hub/xoev/endpoints.py) with the same reader;
-# GET /v1/registers takes no input at all.
-LEDGERED = {"/v1/registers/{register}/queries", "/v1/xoev/xmeld", "/v1/registers"}
+# GET /v1/registers takes no input at all; a register's pushed changes are JSON Lines, read and
+# refused on record by hub/registers/endpoints.py.
+LEDGERED = {
+    "/v1/registers/{register}/queries",
+    "/v1/xoev/xmeld",
+    "/v1/registers",
+    "/v1/registers/{register}/changes",
+}
 AUDIT = ["audit:read"]
 
 

@@ -18,6 +18,7 @@ import requests
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -37,6 +38,19 @@ from tests.fixtures.hub_app import hub_settings
 Operation = APIOperation[Any, Any, Any, Any]
 EXAMPLES_PER_OPERATION = 8
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
+
+# The register's pushed changes are JSON Lines (CONTRACT §5a), a media type schemathesis
+# cannot build from a schema: well-formed and broken batches, and the empty heartbeat.
+_CHANGE_LINES = [
+    b"",
+    b'{"op": "delete", "seq": 1, "changed_at": "2026-12-06T10:00:00Z", "key": "P-1"}\n',
+    b'{"op": "upsert", "seq": 2, "changed_at": "2026-12-06T10:00:00Z", "record": {}}\n',
+    b'{"op": "delete", "seq": "x"}\n{"op"',
+]
+schemathesis.openapi.media_type(
+    "application/jsonl",
+    st.one_of(st.sampled_from(_CHANGE_LINES), st.text(max_size=200).map(str.encode)),
+)
 
 
 @pytest.fixture

@@ -228,7 +228,7 @@ async def test_the_dataset_page_shows_the_mirror_state(
     await _steward(ui_app, browser)
     never = await browser.get(DATASET)
     assert 'id="mirror-state"' in never.text
-    assert "No change has arrived yet" in never.text
+    assert "Noch keine Änderung eingegangen" in never.text  # German by default
     adapter = melderegister(clean_database)
     feed = adapter.change_feed()
     origin = BatchOrigin(source="file", actor="cli:test")
@@ -238,8 +238,8 @@ async def test_the_dataset_page_shows_the_mirror_state(
     ui_app.state.freshness.forget("melderegister")
     page = await browser.get(DATASET)
     assert "seq <strong>77</strong>" in page.text
-    assert "stale: queries are refused" in page.text
-    assert "at most 900 s" in page.text
+    assert "veraltet: Anfragen werden abgelehnt" in page.text
+    assert "höchstens 900 s" in page.text
 
 
 async def test_start_page_puts_the_steward_s_to_do_first(

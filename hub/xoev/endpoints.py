@@ -227,8 +227,8 @@ async def xmeld(request: Request, session: Session, principal: QueryPrincipal) -
     except XMeldRefusal as refusal:
         _note_request(record, root, origin.message)
         return await call.refuse(refusal)
-    if parsed.unserved_codes:
-        _log.info("xmeld_codes_unserved", codes=parsed.unserved_codes)
+    if parsed.unserved_codes:  # every such request says it: debug, or the log fills with it
+        _log.debug("xmeld_codes_unserved", codes=parsed.unserved_codes)
     rendered: list[bytes] = []
 
     def prepare(answer: QueryAnswer) -> None:

@@ -6,6 +6,9 @@ Sections (``--only http,ledger`` runs some; the default runs all but ``verify``)
   document, the query at 1, 32 and 128 connections, SQLite and PostgreSQL, 1 and 2 workers;
   requests/s, p50, p99, process CPU per request, query/bare ratio, resident memory per
   worker; the one-route FastAPI yardstick; CPU per query split into stages.
+- ``instructions``: instructions per request (valgrind's callgrind, in-process) for the bare
+  JWKS document and the query, SQLite and PostgreSQL, beside the baseline's: the figure a
+  busy machine does not move (bench/instructions.py).
 - ``ledger``: ledger entries/s with 1, 2 and 4 writer processes on PostgreSQL.
 - ``search``: the person search over the full demo (in-process p50/p99), the query over HTTP
   on it and the worker's resident memory.
@@ -40,6 +43,7 @@ from pathlib import Path
 from bench import hub_load, search
 from bench.floods import run_floods
 from bench.http import REPO, Load, ensure_wrk
+from bench.instructions import run_instructions
 from bench.ledger_throughput import _postgres_server, entries_per_second
 from bench.policy import bench_compiled_policy, bench_opa_remote, bench_policy
 from bench.xmeld import bench_xmeld
@@ -47,6 +51,7 @@ from hub.config import Settings
 from hub.kit.stages import STAGES
 
 SECTIONS = (
+    "instructions",
     "http",
     "ledger",
     "search",
@@ -264,6 +269,7 @@ def _run_verify() -> None:
 
 def _run_section(section: str, seconds: float, baseline: str | None) -> None:
     runners: dict[str, Callable[[], None]] = {
+        "instructions": lambda: run_instructions(baseline),
         "http": lambda: run_http(seconds, baseline),
         "ledger": lambda: run_ledger(seconds),
         "search": lambda: run_search(seconds),

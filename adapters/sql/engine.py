@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from adapters.sql.sqlite_driver import one_hop_dbapi
+
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 # No BEGIN: every statement reads its own snapshot, as under PostgreSQL's READ COMMITTED.
 # For read-only work: it spares SQLite three trips to aiosqlite's thread per session.
@@ -99,6 +101,7 @@ def create_async_database_engine(
             target,
             connect_args={"timeout": busy_timeout_ms / 1000},
             hide_parameters=True,
+            module=one_hop_dbapi(),  # one thread hop per statement (adapters.sql.sqlite_driver)
             **pool,
         )
         install_sqlite_hooks(engine.sync_engine, busy_timeout_ms=busy_timeout_ms)

@@ -119,6 +119,7 @@ class RegisterGovernance:
         admission: who admits the automated procedure and under which norm, per recipient
             category; ``ANY_RECIPIENT`` for every other category.
         retention_duties: retention duties the catalogue sync opens for the register.
+        mirrored: the hub keeps a copy of the register (so its retention rules run here).
     """
 
     match_keys: Mapping[str, tuple[str, ...]]
@@ -127,6 +128,7 @@ class RegisterGovernance:
     admission: Mapping[str, str]
     security_ledger_retention: LedgerRetention | None = None
     retention_duties: tuple[RetentionDuty, ...] = ()
+    mirrored: bool = False
 
     def admission_for(self, recipient_category: str) -> str:
         """The admission of the automated procedure for recipients of that category."""

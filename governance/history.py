@@ -32,6 +32,10 @@ def register_target(register: str) -> str:
     return f"register:{register}"
 
 
+def duty_target(register: str, rule: str) -> str:
+    return f"duty:{register}/{rule}"
+
+
 def purpose_target(code: str) -> str:
     return f"purpose:{code}"
 

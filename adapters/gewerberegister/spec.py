@@ -170,6 +170,7 @@ GEWERBEREGISTER_SPEC = RegisterSpec(
         ),
     ),
     governance=RegisterGovernance(
+        mirrored=True,
         match_keys={"person": ("name",)},
         ledger_retention=LedgerRetention.GEWERBE,
         data_subjects=("Gewerbetreibende (Anzeigepflichtige nach GewO §14)",),

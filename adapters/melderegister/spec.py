@@ -235,6 +235,7 @@ MELDEREGISTER_SPEC = RegisterSpec(
         ),
     ),
     governance=RegisterGovernance(
+        mirrored=True,
         # BMG §38 Abs. 1 (Personensuche), §34a Abs. 3 (freie Suche: an address).
         match_keys={
             "person": ("name", "given_names", "birth_date"),

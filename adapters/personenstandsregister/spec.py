@@ -103,6 +103,7 @@ PERSONENSTANDSREGISTER_SPEC = RegisterSpec(
         ),
     ),
     governance=RegisterGovernance(
+        mirrored=True,
         match_keys={"person": ("entry_kind", "entry_year", "entry_number", "name", "birth_date")},
         ledger_retention=LedgerRetention.PERSONENSTAND,
         data_subjects=(

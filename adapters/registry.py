@@ -58,8 +58,10 @@ def _validate_governance(spec: RegisterSpec) -> None:
         raise AdapterLoadError(f"{spec.id}: no admission for {ANY_RECIPIENT!r} recipients")
 
 
-def _validate_duties(adapter_class: type[RegisterAdapter]) -> None:
+def validate_adapter_class(adapter_class: type[RegisterAdapter]) -> None:
+    """Its spec, and that every retention duty it declares names one of its rules."""
     spec = adapter_class.spec
+    validate_spec(spec)
     rules: Mapping[str, object] = getattr(adapter_class, "retention_rules", {})
     for duty in spec.governance.retention_duties:
         if duty.rule not in rules:
@@ -73,8 +75,7 @@ def available_adapter_classes() -> dict[str, type[RegisterAdapter]]:
         spec = getattr(adapter_class, "spec", None)
         if not isinstance(spec, RegisterSpec) or spec.id != entry_point.name:
             raise AdapterLoadError(f"entry point {entry_point.name!r} does not match its spec id")
-        validate_spec(spec)
-        _validate_duties(adapter_class)
+        validate_adapter_class(adapter_class)
         classes[entry_point.name] = adapter_class
     return classes
 

@@ -39,6 +39,8 @@ from hub.kit.migrate import alembic_config, upgrade_head
 from tests.conftest import REPO
 from tests.fixtures.factories import load_default_catalogue, settings_for
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
+from tests.fixtures.hundesteuer.installing import write_distribution
+from tests.fixtures.hundesteuer.samples import registration
 from tests.fixtures.hundesteuer.spec import HUNDESTEUER_SPEC, RETENTION_RULE
 from tests.hub.ledger_helpers import ledger_rows
 
@@ -51,24 +53,6 @@ WRITE = ["catalogue:read", "catalogue:write"]
 TODAY = datetime.now(UTC).date()
 
 
-def registration(tag_id: str, tag_number: str, **changes: Any) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "tag_id": tag_id,
-        "tag_number": tag_number,
-        "holder_name": "Hundhalterin Beispiel",
-        "holder_address": {
-            "street": "Testweg",
-            "house_number": "7",
-            "postal_code": "64283",
-            "city": "Darmstadt",
-        },
-        "dogs": 2,
-        "registered_on": "2019-04-01",
-        "deregistered_on": None,
-    }
-    return {**record, **changes}
-
-
 @pytest.fixture
 def catalogue(clean_database: str) -> str:
     """The city's catalogue as it stands before the new register is installed."""
@@ -79,17 +63,7 @@ def catalogue(clean_database: str) -> str:
 @pytest.fixture
 def installed(catalogue: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The register package on the import path, found through its entry point only."""
-    site = tmp_path / "site"
-    dist_info = site / "hub_hundesteuerregister-1.0.dist-info"
-    dist_info.mkdir(parents=True)
-    (dist_info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: hub-hundesteuerregister\nVersion: 1.0\n", encoding="utf-8"
-    )
-    (dist_info / "entry_points.txt").write_text(
-        f"[hub.adapters]\n{REGISTER} = tests.fixtures.hundesteuer:HundesteuerregisterAdapter\n",
-        encoding="utf-8",
-    )
-    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.syspath_prepend(str(write_distribution(tmp_path / "site")))
     monkeypatch.setenv("HUB_DATABASE_URL", catalogue)
     return catalogue
 

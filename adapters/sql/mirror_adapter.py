@@ -107,7 +107,7 @@ class SqlMirrorAdapter:
         if len(rows) < len(wanted):
             async with self._mirror.read_session() as connection:
                 rows = await self._load(connection, wanted)
-        known = frozenset(self.spec.dataset(request.dataset).field_names())
+        known = frozenset(self.spec.dataset().field_names())
         records = []
         for subject_id in wanted:
             row = rows.get(subject_id)

@@ -22,8 +22,9 @@ HUB_VERSIONS = ALEMBIC_INI.parent / "migrations" / "versions"
 def alembic_config(database_url: str) -> Config:
     config = Config(str(ALEMBIC_INI))
     config.attributes["database_url"] = database_url
-    folders = [HUB_VERSIONS, *mirror_migrations()]
-    config.set_main_option("version_locations", os.pathsep.join(str(path) for path in folders))
+    folders = os.pathsep.join(str(path) for path in [HUB_VERSIONS, *mirror_migrations()])
+    # The option goes through configparser: a "%" in a path must not read as interpolation.
+    config.set_main_option("version_locations", folders.replace("%", "%%"))
     return config
 
 

@@ -36,6 +36,7 @@ from hub.catalogue.duties_service import run_duties
 from hub.cli import app as cli
 from hub.db import create_sync_engine
 from hub.kit.migrate import alembic_config, upgrade_head
+from hub.policy.rego_tests import run_policy_tests
 from tests.conftest import REPO
 from tests.fixtures.factories import load_default_catalogue, settings_for
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
@@ -277,3 +278,14 @@ async def test_its_art30_record_comes_from_its_spec(http: httpx.AsyncClient, mig
     [duty] = record["retention"]["register_duties"]
     assert duty["rule"] == RETENTION_RULE
     assert {category["field"] for category in record["data_categories"]} == set(FIELDS)
+
+
+def test_its_rego_tests_pass_in_the_bundle(policy_dir: Path) -> None:
+    report = run_policy_tests(policy_dir)
+    assert not report.failed, report.failed
+    mine = {result.name for result in report.passed if result.name.startswith("test_hundesteuer")}
+    assert mine == {
+        "test_hundesteuer_steueramt_gets_the_holder",
+        "test_hundesteuer_other_offices_have_no_route",
+        "test_hundesteuer_search_names_the_tag",
+    }

@@ -72,6 +72,69 @@ class DatasetSpec:
         return tuple(spec.name for spec in self.fields)
 
 
+class LedgerRetention(StrEnum):
+    """Retention classes of the access ledger (law-matrix §5); the hub knows each period."""
+
+    MELDE = "L-MELDE"
+    MELDE_SECURITY = "L-MELDE-SEC"
+    GEWERBE = "L-GEWERBE"
+    PERSONENSTAND = "L-PSTR"
+    IDNR = "L-IDNR"
+    DECISION = "L-DECISION"
+
+
+# ``RegisterGovernance.admission`` key for every recipient category not named on its own.
+ANY_RECIPIENT = "*"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetentionDuty:
+    """A retention duty the catalogue sync opens for the register when none names its rule.
+
+    Attributes:
+        rule: a ``RetentionRule.id`` of the adapter (``RetentionCapable``).
+        title: what is deleted and when, in the catalogue's language.
+        interval_days: how often the duty falls due.
+    """
+
+    rule: str
+    title: str
+    interval_days: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterGovernance:
+    """What the hub's governance reads about a register beside its fields.
+
+    Declared here, so that adding a register touches its own folder only: the catalogue's
+    law check, the ledger's retention class and the Art. 30 records read these.
+
+    Attributes:
+        match_keys: per query kind the register serves, the names of a well-formed, lawful
+            set of match keys; the catalogue's law check asks the policy with them.
+        ledger_retention: retention class of the ledger entries of its retrievals.
+        security_ledger_retention: the class when the recipient is a security or justice
+            authority, where the law sets another one (BMG §11 Abs. 1 Nr. 3); None: the same.
+        data_subjects: categories of data subjects (DSGVO Art. 30 Abs. 1 lit. c).
+        admission: who admits the automated procedure and under which norm, per recipient
+            category; ``ANY_RECIPIENT`` for every other category.
+        retention_duties: retention duties the catalogue sync opens for the register.
+        mirrored: the hub keeps a copy of the register (so its retention rules run here).
+    """
+
+    match_keys: Mapping[str, tuple[str, ...]]
+    ledger_retention: LedgerRetention
+    data_subjects: tuple[str, ...]
+    admission: Mapping[str, str]
+    security_ledger_retention: LedgerRetention | None = None
+    retention_duties: tuple[RetentionDuty, ...] = ()
+    mirrored: bool = False
+
+    def admission_for(self, recipient_category: str) -> str:
+        """The admission of the automated procedure for recipients of that category."""
+        return self.admission.get(recipient_category, self.admission[ANY_RECIPIENT])
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RegisterSpec:
     """A register as the hub serves it.
@@ -84,6 +147,7 @@ class RegisterSpec:
             attribute of its messages (e.g. ``XMeld``).
         xoev_version: its version, as in the ``version`` attribute (e.g. ``25.11a``).
         datasets: the register's datasets; the first is the default.
+        governance: what the catalogue, the ledger and the Art. 30 records read.
     """
 
     id: str
@@ -92,6 +156,7 @@ class RegisterSpec:
     xoev_standard: str
     xoev_version: str
     datasets: tuple[DatasetSpec, ...]
+    governance: RegisterGovernance
 
     def dataset(self, name: str | None = None) -> DatasetSpec:
         """The named dataset, or the default (first) one."""

@@ -6,15 +6,19 @@ disappear from the hub.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
+from functools import lru_cache
 from importlib import import_module
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import MetaData
 
-from adapters.base import AdapterContext, RegisterAdapter, RegisterSpec
+from adapters.base import ANY_RECIPIENT, AdapterContext, RegisterAdapter, RegisterSpec
 
 ENTRY_POINT_GROUP = "hub.adapters"
 
@@ -37,6 +41,31 @@ def validate_spec(spec: RegisterSpec) -> None:
         for field in dataset.fields:
             if not field.xoev_element:
                 raise AdapterLoadError(f"{spec.id}.{dataset.name}.{field.name}: no xoev_element")
+    _validate_governance(spec)
+
+
+def _validate_governance(spec: RegisterSpec) -> None:
+    governance = spec.governance
+    if not governance.match_keys:
+        raise AdapterLoadError(f"{spec.id}: declares no match keys for any query kind")
+    lookup_keys = {key for dataset in spec.datasets for key in dataset.lookup_keys}
+    for kind, keys in governance.match_keys.items():
+        if not keys or not set(keys) <= lookup_keys:
+            raise AdapterLoadError(f"{spec.id}: match keys of {kind!r} are not its lookup keys")
+    if not governance.data_subjects:
+        raise AdapterLoadError(f"{spec.id}: names no data subjects (DSGVO Art. 30)")
+    if ANY_RECIPIENT not in governance.admission:
+        raise AdapterLoadError(f"{spec.id}: no admission for {ANY_RECIPIENT!r} recipients")
+
+
+def validate_adapter_class(adapter_class: type[RegisterAdapter]) -> None:
+    """Its spec, and that every retention duty it declares names one of its rules."""
+    spec = adapter_class.spec
+    validate_spec(spec)
+    rules: Mapping[str, object] = getattr(adapter_class, "retention_rules", {})
+    for duty in spec.governance.retention_duties:
+        if duty.rule not in rules:
+            raise AdapterLoadError(f"{spec.id}: retention duty names unknown rule {duty.rule!r}")
 
 
 def available_adapter_classes() -> dict[str, type[RegisterAdapter]]:
@@ -46,9 +75,60 @@ def available_adapter_classes() -> dict[str, type[RegisterAdapter]]:
         spec = getattr(adapter_class, "spec", None)
         if not isinstance(spec, RegisterSpec) or spec.id != entry_point.name:
             raise AdapterLoadError(f"entry point {entry_point.name!r} does not match its spec id")
-        validate_spec(spec)
+        validate_adapter_class(adapter_class)
         classes[entry_point.name] = adapter_class
     return classes
+
+
+def mirror_metadata() -> list[MetaData]:
+    """The table metadata of every installed adapter that keeps a mirror (``mirror_metadata``).
+
+    Loading the entry points imports each adapter's table modules, so the metadata is
+    complete; Alembic compares the database against these (migrations/env.py).
+    """
+    found: list[MetaData] = []
+    for adapter_class in available_adapter_classes().values():
+        metadata = getattr(adapter_class, "mirror_metadata", None)
+        if isinstance(metadata, MetaData) and all(metadata is not seen for seen in found):
+            found.append(metadata)
+    return found
+
+
+def mirror_migrations() -> list[Path]:
+    """Alembic version folders that installed adapters ship for their own tables.
+
+    A register installed as a package brings its tables as a migration branch of its own
+    (``mirror_migrations = Path(...)`` on the adapter class); the hub's Alembic config adds
+    each folder to ``version_locations`` (hub/kit/migrate.py).
+    """
+    folders: list[Path] = []
+    for adapter_class in available_adapter_classes().values():
+        folder = getattr(adapter_class, "mirror_migrations", None)
+        if isinstance(folder, Path) and folder not in folders:
+            folders.append(folder)
+    return folders
+
+
+def installed_adapter_names() -> list[str]:
+    """Entry-point names of every installed adapter, sorted (the default of what is served)."""
+    return sorted({entry_point.name for entry_point in entry_points(group=ENTRY_POINT_GROUP)})
+
+
+def installed_specs() -> Mapping[str, RegisterSpec]:
+    """The specs of every installed adapter (enabled or not), by register id.
+
+    For readers without the running hub's adapters at hand (ledger retention, Art. 30
+    records, the catalogue's law check). Scanning the entry points takes milliseconds, so
+    the result is kept, per import path: a distribution added to ``sys.path`` is seen.
+    """
+    return _specs_on(tuple(sys.path))
+
+
+@lru_cache(maxsize=4)
+def _specs_on(_path: tuple[str, ...]) -> Mapping[str, RegisterSpec]:
+    return MappingProxyType(
+        {name: adapter.spec for name, adapter in available_adapter_classes().items()}
+    )
 
 
 def source_variant(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Select, Update, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from governance.models import CatalogueChange, CatalogueState
 
@@ -29,6 +30,10 @@ def dataset_target(register: str, dataset: str) -> str:
 
 def register_target(register: str) -> str:
     return f"register:{register}"
+
+
+def duty_target(register: str, rule: str) -> str:
+    return f"duty:{register}/{rule}"
 
 
 def purpose_target(code: str) -> str:
@@ -82,11 +87,30 @@ def change_insert(
 
 
 def bump_revision(connection: Connection, *, reason: str) -> int:
-    statement, revision = revision_write(
-        connection.execute(revision_query()).scalar_one_or_none(), reason=reason
-    )
-    connection.execute(statement)
-    return revision
+    """Raise the revision in one statement, so two writers never get the same one.
+
+    Reading first and writing later let two loads or syncs both read n and both write n+1
+    (PostgreSQL), or lose one of them to ``database is locked`` (SQLite, whose deferred
+    transaction held a stale snapshot). ``revision = revision + 1`` waits for the other
+    writer's row lock (PostgreSQL) or write lock (SQLite) and counts on from its result. The
+    very first revision is an insert; a writer that loses that race to the primary key counts
+    on from the winner's.
+    """
+    values = {"updated_at": datetime.now(UTC), "details": {"last_change": reason}}
+    raised = connection.execute(
+        update(CatalogueState)
+        .where(CatalogueState.id == 1)
+        .values(revision=CatalogueState.revision + 1, **values)
+        .returning(CatalogueState.revision)
+    ).scalar_one_or_none()
+    if raised is not None:
+        return int(raised)
+    try:
+        with connection.begin_nested():
+            connection.execute(insert(CatalogueState).values(id=1, revision=1, **values))
+    except IntegrityError:
+        return bump_revision(connection, reason=reason)
+    return 1
 
 
 def record_change(

@@ -150,7 +150,7 @@ def _load_registers(connection: Connection, specs: Iterable[RegisterSpec]) -> tu
                     description=default.description if default else "",
                     xoev_standard=spec.xoev_standard,
                     xoev_version=spec.xoev_version,
-                    mirrored=default.mirrored if default else False,
+                    mirrored=default.mirrored if default else spec.governance.mirrored,
                     max_lag_seconds=default.max_lag_seconds if default else None,
                 )
             )

@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.registry import installed_specs
 from governance.catalogue import current_revision
 from governance.models import (
     Authority,
@@ -36,21 +37,6 @@ from governance.opendata.records import open_data_records
 from governance.retention import log_retention_class
 
 SPECIAL_CATEGORY: Final = "special_category"
-
-DATA_SUBJECTS: Final[Mapping[str, tuple[str, ...]]] = {
-    "melderegister": (
-        "Einwohnerinnen und Einwohner (meldepflichtige Personen, BMG §17)",
-        (
-            "mit ihnen verbundene Personen: Ehegatten oder Lebenspartner, minderjährige "
-            "Kinder, gesetzliche Vertreter (BMG §3 Abs. 1 Nr. 9, 15, 16)"
-        ),
-    ),
-    "gewerberegister": ("Gewerbetreibende (Anzeigepflichtige nach GewO §14)",),
-    "personenstandsregister": (
-        "beurkundete Personen: Geburt, Eheschließung, Lebenspartnerschaft, Sterbefall (PStG §3)",
-        "in den Einträgen genannte Personen (Eltern, Ehegatten, Lebenspartner)",
-    ),
-}
 
 # law-matrix §5; the class a ledger entry of this allowance gets (hub/audit/service.py).
 LOG_RETENTION: Final[Mapping[str, str]] = {
@@ -94,21 +80,18 @@ HUB_TOMS: Final = (
 )
 
 
+def data_subjects(register: str) -> tuple[str, ...]:
+    """Categories of data subjects the register's spec declares; none for an unknown one."""
+    spec = installed_specs().get(register)
+    return spec.governance.data_subjects if spec else ()
+
+
 def approval_basis(register: str, *, authority_category: str) -> str:
-    """Who admits the automated procedure, and under which norm."""
-    if register == "gewerberegister":
-        return (
-            "Festlegung von Empfängern und Zwecken durch den Leiter der Verwaltungseinheit "
-            "(GewO §14 Abs. 11 S. 2)"
-        )
-    if register == "personenstandsregister":
-        return "Zulassung des automatisierten Abrufs (PStG §68 Abs. 2)"
-    if authority_category == "city_office":
-        return (
-            "Zulassung des automatisierten Verfahrens durch den Oberbürgermeister "
-            "(BMG §37 Abs. 2 S. 1)"
-        )
-    return "Zulassung des automatisierten Abrufs durch öffentliche Stellen (BMG §39 Abs. 1)"
+    """Who admits the automated procedure, and under which norm (the register's spec)."""
+    spec = installed_specs().get(register)
+    if spec is None:
+        return "Zulassung des automatisierten Abrufs: für dieses Register nicht beschrieben"
+    return spec.governance.admission_for(authority_category)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -302,8 +285,8 @@ def _record(
     purpose = catalogue.purposes.get(row.purpose_code)
     register = catalogue.registers.get(row.register)
     register_title = register.title if register else row.register
-    subjects = DATA_SUBJECTS.get(
-        row.register, (f"Betroffene des Registers {register_title} (im Katalog nicht beschrieben)",)
+    subjects = data_subjects(row.register) or (
+        f"Betroffene des Registers {register_title} (im Katalog nicht beschrieben)",
     )
     return ProcessingRecord(
         id=f"{row.register}/{row.authority_code}/{row.purpose_code}",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
@@ -21,11 +22,12 @@ from governance.history import (
     SYNC_ACTOR,
     bump_revision,
     dataset_target,
+    duty_target,
     field_target,
     record_change,
     register_target,
 )
-from governance.models import CatalogueRegister, CatalogueState, Dataset, FieldRelease
+from governance.models import CatalogueRegister, CatalogueState, Dataset, Duty, FieldRelease
 
 
 @dataclass(slots=True)
@@ -81,6 +83,7 @@ def _sync_registers(connection: Connection, specs: list[RegisterSpec], report: S
             "xoev_standard": spec.xoev_standard,
             "xoev_version": spec.xoev_version,
             "max_lag_seconds": default.max_lag_seconds if default else None,
+            "mirrored": default.mirrored if default else spec.governance.mirrored,
         }
         connection.execute(insert(CatalogueRegister).values(values))
         report.note(
@@ -161,6 +164,40 @@ def _sync_fields(connection: Connection, specs: list[RegisterSpec], report: Sync
             _flag(connection, report, table=FieldRelease, where=where, target=target, on=False)
 
 
+def _sync_duties(connection: Connection, specs: list[RegisterSpec], report: SyncReport) -> None:
+    """Open the retention duties a spec declares, unless a duty already names the rule.
+
+    Only added, never removed or changed: once opened, a duty is the stewards' (they assign
+    it, run it, mark it done), like the duties the default catalogue brings.
+    """
+    named = {
+        (row.register, (row.params or {}).get("rule"))
+        for row in connection.execute(
+            select(Duty.register, Duty.params).where(Duty.kind == "retention")
+        )
+    }
+    datasets = dict(connection.execute(select(Dataset.register, Dataset.name)).all())
+    today = datetime.now(UTC).date()
+    for spec in specs:
+        for duty in spec.governance.retention_duties:
+            if (spec.id, duty.rule) in named:
+                continue
+            due_on = today + timedelta(days=duty.interval_days)
+            values: dict[str, Any] = {
+                "kind": "retention",
+                "register": spec.id,
+                "dataset": datasets.get(spec.id, spec.dataset().name),
+                "title": duty.title,
+                "interval_days": duty.interval_days,
+                "due_on": due_on,
+                "params": {"rule": duty.rule},
+            }
+            connection.execute(insert(Duty).values(values))
+            after = {**values, "due_on": due_on.isoformat()}
+            target = duty_target(spec.id, duty.rule)
+            report.note("added", target=target, action="sync.add", before=None, after=after)
+
+
 def sync_catalogue(connection: Connection, *, specs: Iterable[RegisterSpec]) -> SyncReport:
     """Run in one transaction (the caller's); returns what changed."""
     specs = list(specs)
@@ -168,6 +205,7 @@ def sync_catalogue(connection: Connection, *, specs: Iterable[RegisterSpec]) -> 
     _sync_registers(connection, specs, report)
     _sync_datasets(connection, specs, report)
     _sync_fields(connection, specs, report)
+    _sync_duties(connection, specs, report)
     if not report.changes:
         report.revision = _current_revision(connection)
         return report

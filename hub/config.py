@@ -16,6 +16,8 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from adapters.registry import installed_adapter_names
+
 DEFAULT_DATABASE_URL = "sqlite:///./var/hub.db"
 
 
@@ -228,10 +230,9 @@ class Settings(BaseSettings):
     # ``make bench`` only: CPU time per request stage, written here at shutdown (hub.kit.stages)
     stage_times_file: Path | None = None
 
-    # Registers served (entry-point names of the ``hub.adapters`` group)
-    adapters_enabled: list[str] = Field(
-        default_factory=lambda: ["melderegister", "gewerberegister", "personenstandsregister"]
-    )
+    # Registers served (entry-point names of the ``hub.adapters`` group); by default every
+    # installed one, so a register installed as a package needs no change here.
+    adapters_enabled: list[str] = Field(default_factory=installed_adapter_names)
     adapters: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     # The city's Meldebehörde (XÖV autor, §13 Abs. 2 reference municipality)

@@ -1,15 +1,19 @@
-"""Alembic environment: the hub's tables and every register mirror's tables."""
+"""Alembic environment: the hub's tables and the mirror tables of every installed adapter.
+
+Adapters are found through the ``hub.adapters`` entry points, so a register installed as a
+package brings its tables without a change here.
+"""
 
 from __future__ import annotations
 
 from alembic import context
 
-from adapters.melderegister.tables import RegisterBase
+from adapters.registry import mirror_metadata
 from hub.config import Settings
 from hub.db import create_sync_engine
 from hub.models import Base
 
-target_metadata = [Base.metadata, RegisterBase.metadata]
+target_metadata = [Base.metadata, *mirror_metadata()]
 
 
 def _database_url() -> str:

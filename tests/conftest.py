@@ -20,12 +20,20 @@ from hub.db import create_sync_engine
 from hub.kit.migrate import upgrade_head
 from hub.logging import json_formatter
 from hub.models import Base
+from tests.fixtures.socket_guard import loopback_only
 
 # Detailed assertion messages from the shared adapter conformance suite.
 pytest.register_assert_rewrite("adapters.testing")
 
 REPO = Path(__file__).resolve().parents[1]
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network() -> Iterator[None]:
+    """Every test, for the whole run: connections to loopback and unix sockets only."""
+    with loopback_only():
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

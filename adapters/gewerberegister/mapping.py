@@ -1,16 +1,10 @@
-"""Register documents → policy facts and field values keyed by field ID (CONTRACT §4).
-
-The import format uses the field IDs as its keys, so every field is a plain copy.
-"""
+"""Register documents → the facts the policy decides on (values: adapters/sql/mirror_adapter.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from adapters.gewerberegister.spec import GEWERBEREGISTER_SPEC
 from adapters.gewerberegister.tables import GwBusiness
-
-FIELD_IDS = frozenset(GEWERBEREGISTER_SPEC.dataset().field_names())
 
 
 def hit_facts(business: GwBusiness) -> dict[str, Any]:
@@ -19,8 +13,3 @@ def hit_facts(business: GwBusiness) -> dict[str, Any]:
     The Gewerberegister knows no Auskunftssperre; only whether the business was given up.
     """
     return {"betriebsende": business.betriebsende.isoformat() if business.betriebsende else None}
-
-
-def field_values(business: GwBusiness, *, fields: frozenset[str]) -> dict[str, Any]:
-    """Only the requested (and known) fields."""
-    return {field: business.record.get(field) for field in sorted(fields & FIELD_IDS)}

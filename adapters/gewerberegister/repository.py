@@ -1,8 +1,6 @@
-"""All SQL of the Gewerberegister adapter: find businesses, load business documents."""
+"""All SQL of the Gewerberegister adapter: find businesses."""
 
 from __future__ import annotations
-
-from collections.abc import Collection
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,14 +55,3 @@ async def find_businesses(
         if found:
             return found
     return []
-
-
-async def load_businesses(
-    connection: AsyncSession, business_ids: Collection[str]
-) -> dict[str, GwBusiness]:
-    if not business_ids:
-        return {}
-    rows = await connection.execute(
-        select(GwBusiness).where(GwBusiness.business_id.in_(business_ids))
-    )
-    return {business.business_id: business for business in rows.scalars()}

@@ -10,7 +10,15 @@ marked non-personal; it still leaves the hub only when the catalogue approves it
 and the policy allows it for the purpose (law-matrix §3).
 """
 
-from adapters.base import DatasetSpec, FieldSpec, FieldType, RegisterSpec
+from adapters.base import (
+    ANY_RECIPIENT,
+    DatasetSpec,
+    FieldSpec,
+    FieldType,
+    LedgerRetention,
+    RegisterGovernance,
+    RegisterSpec,
+)
 
 _G = "xga:gewerbe"
 _P = f"{_G}/xga:beteiligtePerson"
@@ -160,5 +168,17 @@ GEWERBEREGISTER_SPEC = RegisterSpec(
             lookup_keys=BUSINESS_LOOKUP_KEYS,
             fields=(*PUBLIC_FIELDS, *PROTECTED_FIELDS),
         ),
+    ),
+    governance=RegisterGovernance(
+        mirrored=True,
+        match_keys={"person": ("name",)},
+        ledger_retention=LedgerRetention.GEWERBE,
+        data_subjects=("Gewerbetreibende (Anzeigepflichtige nach GewO §14)",),
+        admission={
+            ANY_RECIPIENT: (
+                "Festlegung von Empfängern und Zwecken durch den Leiter der Verwaltungseinheit "
+                "(GewO §14 Abs. 11 S. 2)"
+            )
+        },
     ),
 )

@@ -8,7 +8,7 @@ from datetime import date
 from typing import ClassVar, Self
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import MetaData, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.base import (
@@ -31,6 +31,7 @@ from adapters.melderegister.spec import MELDEREGISTER_SPEC
 from adapters.melderegister.store import PERSON_KIND, parse_lines, store_records
 from adapters.melderegister.synthetic import population_jsonl
 from adapters.melderegister.tables import MrPerson
+from adapters.sql.base import RegisterBase
 from adapters.sql.feed import MirrorFeed
 from adapters.sql.mirror import MirrorSettings, SqlMirror
 
@@ -72,6 +73,8 @@ def _related_read_always(found: Sequence[PersonRow], fields: frozenset[str]) -> 
 class MelderegisterAdapter:
     spec: ClassVar[RegisterSpec] = MELDEREGISTER_SPEC
     Settings: ClassVar[type[BaseModel]] = MirrorSettings
+    # Where the mirror's tables are declared (migrations/env.py collects it).
+    mirror_metadata: ClassVar[MetaData] = RegisterBase.metadata
     # HUB_ADAPTERS__MELDEREGISTER__SOURCE picks the variant (adapters.registry.source_variant)
     source_name: ClassVar[str] = "mirror"
     sources: ClassVar[Mapping[str, str]] = {

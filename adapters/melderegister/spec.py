@@ -1,6 +1,14 @@
 """The Melderegister as the hub serves it: field IDs of CONTRACT §4, BMG §3 references."""
 
-from adapters.base import DatasetSpec, FieldSpec, FieldType, RegisterSpec
+from adapters.base import (
+    ANY_RECIPIENT,
+    DatasetSpec,
+    FieldSpec,
+    FieldType,
+    LedgerRetention,
+    RegisterGovernance,
+    RegisterSpec,
+)
 
 _P = "xmeld:person/xmeld:personendaten"
 
@@ -225,5 +233,32 @@ MELDEREGISTER_SPEC = RegisterSpec(
             lookup_keys=PERSON_LOOKUP_KEYS,
             fields=PERSON_FIELDS,
         ),
+    ),
+    governance=RegisterGovernance(
+        mirrored=True,
+        # BMG §38 Abs. 1 (Personensuche), §34a Abs. 3 (freie Suche: an address).
+        match_keys={
+            "person": ("name", "given_names", "birth_date"),
+            "free": ("street", "house_number", "postal_code"),
+        },
+        ledger_retention=LedgerRetention.MELDE,
+        # §34 Abs. 4 recipients log themselves (BMG §40 Abs. 3).
+        security_ledger_retention=LedgerRetention.MELDE_SECURITY,
+        data_subjects=(
+            "Einwohnerinnen und Einwohner (meldepflichtige Personen, BMG §17)",
+            (
+                "mit ihnen verbundene Personen: Ehegatten oder Lebenspartner, minderjährige "
+                "Kinder, gesetzliche Vertreter (BMG §3 Abs. 1 Nr. 9, 15, 16)"
+            ),
+        ),
+        admission={
+            "city_office": (
+                "Zulassung des automatisierten Verfahrens durch den Oberbürgermeister "
+                "(BMG §37 Abs. 2 S. 1)"
+            ),
+            ANY_RECIPIENT: (
+                "Zulassung des automatisierten Abrufs durch öffentliche Stellen (BMG §39 Abs. 1)"
+            ),
+        },
     ),
 )

@@ -1,16 +1,10 @@
-"""Register documents → policy facts and field values keyed by field ID (CONTRACT §4).
-
-The import format uses the field IDs as its keys, so every field is a plain copy.
-"""
+"""Register documents → the facts the policy decides on (values: adapters/sql/mirror_adapter.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from adapters.personenstandsregister.spec import PERSONENSTANDSREGISTER_SPEC
 from adapters.personenstandsregister.tables import PsEntry
-
-FIELD_IDS = frozenset(PERSONENSTANDSREGISTER_SPEC.dataset().field_names())
 
 
 def hit_facts(entry: PsEntry) -> dict[str, Any]:
@@ -27,8 +21,3 @@ def hit_facts(entry: PsEntry) -> dict[str, Any]:
         "stillgelegt": entry.stillgelegt,
         "adoption": entry.adoption,
     }
-
-
-def field_values(entry: PsEntry, *, fields: frozenset[str]) -> dict[str, Any]:
-    """Only the requested (and known) fields."""
-    return {field: entry.record.get(field) for field in sorted(fields & FIELD_IDS)}

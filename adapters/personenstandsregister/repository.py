@@ -1,8 +1,6 @@
-"""All SQL of the Personenstandsregister adapter: match entries, load entry documents."""
+"""All SQL of the Personenstandsregister adapter: match entries."""
 
 from __future__ import annotations
-
-from collections.abc import Collection
 
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,10 +50,3 @@ async def find_entries(
     if len(found) > limit:
         raise TooManyMatches(f"more than {limit} entries match")
     return found
-
-
-async def load_entries(connection: AsyncSession, entry_ids: Collection[str]) -> dict[str, PsEntry]:
-    if not entry_ids:
-        return {}
-    rows = await connection.execute(select(PsEntry).where(PsEntry.entry_id.in_(entry_ids)))
-    return {entry.entry_id: entry for entry in rows.scalars()}

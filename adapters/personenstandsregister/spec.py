@@ -12,7 +12,15 @@ non-personal. They still leave the hub only when the policy allows the query at 
 today it allows none (law-matrix §4: register_rules_pending).
 """
 
-from adapters.base import DatasetSpec, FieldSpec, FieldType, RegisterSpec
+from adapters.base import (
+    ANY_RECIPIENT,
+    DatasetSpec,
+    FieldSpec,
+    FieldType,
+    LedgerRetention,
+    RegisterGovernance,
+    RegisterSpec,
+)
 
 _E = "xpsr:registereintrag"  # best effort (XPersonenstand 1.x)
 
@@ -93,5 +101,18 @@ PERSONENSTANDSREGISTER_SPEC = RegisterSpec(
             lookup_keys=ENTRY_LOOKUP_KEYS,
             fields=ENTRY_FIELDS,
         ),
+    ),
+    governance=RegisterGovernance(
+        mirrored=True,
+        match_keys={"person": ("entry_kind", "entry_year", "entry_number", "name", "birth_date")},
+        ledger_retention=LedgerRetention.PERSONENSTAND,
+        data_subjects=(
+            (
+                "beurkundete Personen: Geburt, Eheschließung, Lebenspartnerschaft, Sterbefall "
+                "(PStG §3)"
+            ),
+            "in den Einträgen genannte Personen (Eltern, Ehegatten, Lebenspartner)",
+        ),
+        admission={ANY_RECIPIENT: "Zulassung des automatisierten Abrufs (PStG §68 Abs. 2)"},
     ),
 )

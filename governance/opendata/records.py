@@ -104,13 +104,13 @@ async def open_data_records(
 ) -> list[ProcessingRecord]:
     """One record per approved open aggregate, appended to the records per recipient."""
     from governance.records import (  # noqa: PLC0415 - governance.records imports this module
-        DATA_SUBJECTS,
         HUB_TOMS,
         LOG_RETENTION,
         NO_TRANSFER,
         DataCategory,
         ProcessingRecord,
         _legal_basis,
+        data_subjects,
     )
 
     rows, registers, bases = await approved_aggregates(session)
@@ -120,7 +120,7 @@ async def open_data_records(
             row,
             register=registers.get(row.source_register),
             legal_basis=lambda codes: _legal_basis(codes, bases),
-            subjects=DATA_SUBJECTS.get(row.source_register, ()),
+            subjects=data_subjects(row.source_register),
             retention={},
         )
         log_class = log_retention_class(row.source_register, authority_category=None, fields=[])

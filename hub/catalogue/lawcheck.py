@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from types import MappingProxyType
 
+from adapters.registry import installed_specs
 from governance.catalogue import AllowanceEntry, Catalogue, PurposeEntry
 from governance.catalogue_defaults import SPECIAL_CATEGORY
 from governance.defaults import ALLOWANCES
@@ -36,19 +37,6 @@ from hub.policy.input import build_policy_input
 CHECK_CLIENT = "catalogue-law-check"
 CHECK_CASE_REFERENCE = "CATALOGUE-LAW-CHECK"
 WIDENING_ROLES = ("behoerdenleitung", "besonders_ermaechtigt")
-# Well-formed match keys per register and kind (CONTRACT §4), names only.
-MATCH_KEYS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("melderegister", "person"): ("name", "given_names", "birth_date"),
-    ("melderegister", "free"): ("street", "house_number", "postal_code"),
-    ("gewerberegister", "person"): ("name",),
-    ("personenstandsregister", "person"): (
-        "entry_kind",
-        "entry_year",
-        "entry_number",
-        "name",
-        "birth_date",
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,7 +98,7 @@ async def check_allowance(
             purpose=proposal.purpose.code,
             case_reference=CHECK_CASE_REFERENCE,
             fields=list(proposal.allowance.fields),
-            match_keys=MATCH_KEYS.get((proposal.register, kind), ()),
+            match_keys=_match_keys(proposal.register, kind),
         )
         try:
             decision = await asyncio.wait_for(policy.decide(policy_input), timeout=timeout_seconds)
@@ -128,6 +116,12 @@ async def check_allowance(
                 )
             )
     return problems
+
+
+def _match_keys(register: str, kind: str) -> tuple[str, ...]:
+    """Well-formed match keys for the kind, names only, as the register's spec declares."""
+    spec = installed_specs().get(register)
+    return tuple(spec.governance.match_keys.get(kind, ())) if spec else ()
 
 
 def _check_day(allowance: AllowanceEntry) -> date:

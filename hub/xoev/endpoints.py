@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from lxml import etree
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.base import RegisterAdapter
 from adapters.xmeld import codes as xmeld_codes
 from adapters.xmeld.build import to_bytes
 from adapters.xmeld.schema import XMeldSchema
@@ -54,7 +55,10 @@ from hub.xoev.request import (
 _log = get_logger(__name__)
 XML_MEDIA_TYPE = "application/xml"
 ACCEPTED_MEDIA_TYPES = frozenset({"application/xml", "text/xml"})
-REGISTER = "melderegister"
+# The answer this endpoint sends; the register whose spec declares it for a dataset is asked.
+XMELD_ANSWER = "datenabruf.personensuche.antwort.1331"
+# Asked when no enabled register declares it: the query then answers "unknown register".
+DEFAULT_REGISTER = "melderegister"
 UNSERVED_HEADER = "Hub-XMeld-Unserved-Codes"
 # Released fields sent as a coarser value, e.g. "addresses=district birth=year_month": the
 # XMeld answer itself has no place to say so (value-level minimisation).
@@ -63,6 +67,14 @@ TRANSFORMED_HEADER = "Hub-Transformed-Fields"
 router = APIRouter(prefix="/v1/xoev", tags=["xoev"])
 QueryPrincipal = Annotated[Principal, Depends(require_scope(REGISTER_QUERY))]
 Session = Annotated[AsyncSession, Depends(get_session)]
+
+
+def answering_register(adapters: Mapping[str, RegisterAdapter]) -> str:
+    """The enabled register whose spec declares the XMeld answer (the Melderegister)."""
+    for register_id, adapter in adapters.items():
+        if any(dataset.xoev_message == XMELD_ANSWER for dataset in adapter.spec.datasets):
+            return register_id
+    return DEFAULT_REGISTER
 
 
 class FaultyMessage(XMeldRefusal):
@@ -202,7 +214,9 @@ async def xmeld(request: Request, session: Session, principal: QueryPrincipal) -
     service: QueryService = state.query_service
     settings: Settings = state.settings
     record = service.new_record(
-        principal=principal, register=REGISTER, request_id=request.state.request_id
+        principal=principal,
+        register=answering_register(state.adapters),
+        request_id=request.state.request_id,
     )
     root, origin = await _receive(request, service, session, record)
     call = _Call(

@@ -29,7 +29,10 @@ not_served_categories := {"eu_public_body", "private", "media"}
 
 # METADATA
 # title: Registers the hub knows
-known_registers := {"melderegister", "gewerberegister", "personenstandsregister"}
+# description: >-
+#   A set each register's rules add to (a register's file beside this one says
+#   known_registers contains "<id>"), so that adding a register adds a file.
+known_registers contains register if some register in {"melderegister", "gewerberegister", "personenstandsregister"}
 
 # METADATA
 # title: Query kinds encoded for every register

@@ -31,7 +31,17 @@ $(CHECKOV):
 	test -x .tools/checkov/bin/python || $(PYTHON) -m venv .tools/checkov
 	.tools/checkov/bin/pip install --quiet "checkov==3.3.30"
 
-dev: $(VENV)/.dev-installed $(CHECKOV)
+# panva's oidc-provider (npm) is the real identity provider of tests/ui/test_oidc_real_provider.py,
+# installed from the committed lock file; skipped where node is absent (the test then says so).
+OIDC_PROVIDER := .tools/oidc-provider/node_modules/.package-lock.json
+$(OIDC_PROVIDER): tests/fixtures/oidc_provider/package.json tests/fixtures/oidc_provider/package-lock.json
+	@if command -v npm >/dev/null; then \
+		mkdir -p .tools/oidc-provider && \
+		cp tests/fixtures/oidc_provider/package.json tests/fixtures/oidc_provider/package-lock.json .tools/oidc-provider/ && \
+		npm ci --prefix .tools/oidc-provider --no-audit --no-fund --silent; \
+	else echo "node/npm not found: the real-IdP login test will be skipped"; fi
+
+dev: $(VENV)/.dev-installed $(CHECKOV) $(OIDC_PROVIDER)
 
 # The workbench tests drive Debian's Chromium headless through chromedriver (Selenium).
 browser:

@@ -37,6 +37,11 @@ class TestNoOpSave:
         )
         assert same.status_code == 200, same.text
         assert same.json()["changed"] is False
+        reordered = await write(
+            http, steward, "PATCH", ALLOWANCE, {"fields": fields[::-1], "reason": "umsortiert"}
+        )
+        assert reordered.json()["changed"] is False
+        assert await _allowance_fields(http, steward) == fields
         assert await _history(http, steward) == before
         fewer = await write(
             http, steward, "PATCH", ALLOWANCE, {"fields": fields[:-1], "reason": "eingeschränkt"}

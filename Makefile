@@ -6,7 +6,7 @@ DEMO_PERSONS ?= 160000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install dev browser run test bench clean
+.PHONY: install dev browser run test bench screenshots clean
 
 install: $(VENV)/.installed
 
@@ -64,6 +64,11 @@ test: dev browser
 	$(BIN)/hub policy test
 	# Cheap Argon2 parameters for the many test clients and accounts (refused in production).
 	HUB_TEST_FAST_HASHES=1 $(BIN)/pytest -n 2  # two workers: the CI machine has two cores
+
+# The README's pictures of the three workbenches, taken by the Chromium walk through them.
+screenshots: dev browser
+	HUB_SCREENSHOTS=1 HUB_TEST_FAST_HASHES=1 $(BIN)/pytest -q -p no:randomly -k sqlite tests/ui/test_workbenches_chromium.py
+	@ls docs/screenshots/*.png
 
 # BENCH_ARGS="--only http" for a part (README "Performance")
 bench: dev

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from hub.config import Settings
+from hub.kit.progress import Progress
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Register Hub administration")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema")
@@ -236,7 +237,9 @@ def register_import(register: str, file: Path) -> None:
             imported = import_register_xml(Settings(), register=register, data=file.read_bytes())
         else:
             with file.open(encoding="utf-8") as lines:
-                imported = import_register(Settings(), register=register, lines=lines)
+                imported = import_register(
+                    Settings(), register=register, lines=lines, progress=Progress("import")
+                )
     except (OSError, ImportNotSupported) as error:
         raise _fail(f"error: {error}", code=2) from error
     except ImportRejected as rejected:
@@ -323,7 +326,9 @@ def demo_load(
     """Catalogue, one demo client per city office, synthetic registers."""
     from hub.admin.demo import load_demo  # noqa: PLC0415
 
-    report = load_demo(Settings(), persons=persons, seed=seed, if_empty=if_empty)
+    report = load_demo(
+        Settings(), persons=persons, seed=seed, if_empty=if_empty, progress=Progress("demo")
+    )
     _print_json(report)
 
 
@@ -343,7 +348,7 @@ def audit_verify() -> None:
     """Check the whole access ledger's hash chain."""
     from hub.admin.service import verify_ledger  # noqa: PLC0415
 
-    report = asyncio.run(verify_ledger(Settings()))
+    report = asyncio.run(verify_ledger(Settings(), progress=Progress("verify")))
     _print_json(report.as_json())
     if not report.ok:
         raise typer.Exit(1)
@@ -372,7 +377,7 @@ def audit_purge(
     from hub.audit.integrity import LedgerBroken  # noqa: PLC0415
 
     try:
-        report = asyncio.run(purge_ledger(Settings(), now))
+        report = asyncio.run(purge_ledger(Settings(), now, progress=Progress("purge")))
     except (LedgerBroken, ValueError) as error:
         raise _fail(str(error)) from error
     _print_json(report.as_json())

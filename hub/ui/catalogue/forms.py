@@ -182,6 +182,29 @@ def allowance(
     confirmation: dict[str, Any] | None = None,
 ) -> AllowancePatch:
     """The picked fields; empty dates leave the window open on that side."""
+    data = _allowance_data(
+        fields=fields,
+        transform_text=transform_text,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reason=reason,
+        confirmation=confirmation,
+    )
+    if approval_reference.strip():
+        data["approval_reference"] = approval_reference.strip()
+    return _build(AllowancePatch, data)
+
+
+def _allowance_data(
+    *,
+    fields: list[str],
+    transform_text: str,
+    valid_from: str,
+    valid_to: str,
+    reason: str,
+    confirmation: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """What a new and an edited allowance's form both carry."""
     data: dict[str, Any] = {
         "fields": fields,
         "transforms": transforms(transform_text),
@@ -189,11 +212,9 @@ def allowance(
         "valid_to": _day("valid_to", valid_to),
         "reason": reason.strip(),
     }
-    if approval_reference.strip():
-        data["approval_reference"] = approval_reference.strip()
     if confirmation is not None:
         data["confirm_sensitive"] = confirmation
-    return _build(AllowancePatch, data)
+    return data
 
 
 def refusal_text(error: Exception, confirm: list[dict[str, str]]) -> str:
@@ -273,18 +294,19 @@ def new_allowance(
     confirmation: dict[str, Any] | None = None,
 ) -> AllowanceCreate:
     """An allowance as POST /v1/catalogue/purposes/{code}/allowances takes it."""
-    data: dict[str, Any] = {
+    data = _allowance_data(
+        fields=fields,
+        transform_text=transform_text,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reason=reason,
+        confirmation=confirmation,
+    )
+    data |= {
         "authority": authority.strip(),
         "register": register.strip(),
         "kinds": _chosen(kinds),
-        "fields": fields,
         "legal_basis": _chosen(legal_basis),
-        "transforms": transforms(transform_text),
-        "valid_from": _day("valid_from", valid_from),
-        "valid_to": _day("valid_to", valid_to),
         "approval_reference": approval_reference.strip(),
-        "reason": reason.strip(),
     }
-    if confirmation is not None:
-        data["confirm_sensitive"] = confirmation
     return _build(AllowanceCreate, data)

@@ -138,7 +138,8 @@ class TestRealProviderLogin:
     async def test_logout_ends_the_session_at_the_provider(
         self, browser: httpx.AsyncClient, user_agent: httpx.AsyncClient, idp: NodeProvider
     ) -> None:
-        await browser.get((await _sign_in(browser, user_agent)).removeprefix(HUB))
+        signed_in = await browser.get((await _sign_in(browser, user_agent)).removeprefix(HUB))
+        assert signed_in.status_code == 303, signed_in.text
         audit = await browser.get("/ui/audit")
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', audit.text)
         assert csrf is not None

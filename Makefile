@@ -6,7 +6,7 @@ DEMO_PERSONS ?= 160000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install dev browser run test bench clean
+.PHONY: install dev browser run test bench screenshots clean
 
 install: $(VENV)/.installed
 
@@ -31,7 +31,17 @@ $(CHECKOV):
 	test -x .tools/checkov/bin/python || $(PYTHON) -m venv .tools/checkov
 	.tools/checkov/bin/pip install --quiet "checkov==3.3.30"
 
-dev: $(VENV)/.dev-installed $(CHECKOV)
+# panva's oidc-provider (npm) is the real identity provider of tests/ui/test_oidc_real_provider.py,
+# installed from the committed lock file; skipped where node is absent (the test then says so).
+OIDC_PROVIDER := .tools/oidc-provider/node_modules/.package-lock.json
+$(OIDC_PROVIDER): tests/fixtures/oidc_provider/package.json tests/fixtures/oidc_provider/package-lock.json
+	@if command -v npm >/dev/null; then \
+		mkdir -p .tools/oidc-provider && \
+		cp tests/fixtures/oidc_provider/package.json tests/fixtures/oidc_provider/package-lock.json .tools/oidc-provider/ && \
+		npm ci --prefix .tools/oidc-provider --no-audit --no-fund --silent; \
+	else echo "node/npm not found: the real-IdP login test will be skipped"; fi
+
+dev: $(VENV)/.dev-installed $(CHECKOV) $(OIDC_PROVIDER)
 
 # The workbench tests drive Debian's Chromium headless through chromedriver (Selenium).
 browser:
@@ -54,6 +64,11 @@ test: dev browser
 	$(BIN)/hub policy test
 	# Cheap Argon2 parameters for the many test clients and accounts (refused in production).
 	HUB_TEST_FAST_HASHES=1 $(BIN)/pytest -n 2  # two workers: the CI machine has two cores
+
+# The README's pictures of the three workbenches, taken by the Chromium walk through them.
+screenshots: dev browser
+	HUB_SCREENSHOTS=1 HUB_TEST_FAST_HASHES=1 $(BIN)/pytest -q -p no:randomly -k sqlite tests/ui/test_workbenches_chromium.py
+	@ls docs/screenshots/*.png
 
 # BENCH_ARGS="--only http" for a part (README "Performance")
 bench: dev

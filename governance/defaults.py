@@ -777,18 +777,19 @@ _MELDE_CITY_OFFICES = (
     # Interpretation: no names; religion left out while the matrix marks it UNSURE (a special
     # category, DSGVO Art. 9); many persons at once, hence free search. The matrix row's
     # "birth (year/month)" and "address (block/district code)" are value-level minimisation
-    # (DSGVO Art. 5 Abs. 1 lit. c); death and move dates to the month as well [I]: a
-    # population statistic counts deaths and moves per month, never per day.
+    # (DSGVO Art. 5 Abs. 1 lit. c); death to the month as well [I]: a population statistic
+    # counts deaths per month, never per day. The row's move_dates and marital are not
+    # listed: a free search releases only the §34a Abs. 3 S. 1 set, which has neither, and
+    # the person search that could is by name, which the row excludes.
     _allow(
         "kommunalstatistik",
         "statistikstelle",
         kinds=("free",),
-        fields=("birth", "sex", "nationality", "addresses", "move_dates", "marital", "death"),
+        fields=("birth", "sex", "nationality", "addresses", "death"),
         basis=_CITY_BASIS,
         transforms={
             "birth": "year_month",
             "addresses": "district",
-            "move_dates": "year_month",
             "death": "year_month",
         },
     ),

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from adapters.base import AdapterContext
 from adapters.registry import load_adapters
 from adapters.xmeld.schema import load_schema
+from hub.api_docs import install_docs
 from hub.audit.endpoints import router as audit_router
 from hub.audit.review_endpoints import router as review_router
 from hub.audit.writer import LedgerWriter
@@ -188,6 +189,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Lawful, audited access to the municipal registers of Darmstadt.",
         version="0.1.0",
         lifespan=_lifespan,
+        docs_url=None,  # served by hub.api_docs from the hub itself (no CDN)
+        redoc_url=None,  # ReDoc has no offline bundle here; /docs covers it
         # The limiter in front of authentication may answer any authenticated route.
         responses={429: TooManyRequests.openapi()},
     )
@@ -210,6 +213,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(opendata_router)  # public /open/... files (issue 19)
     app.include_router(aggregates_router)  # /v1/catalogue/aggregates (issue 19)
     install_ui(app, settings)  # /ui workbenches: session cookie, static files, pages
+    install_docs(app)  # /docs offline, security schemes, the query's answers (issue 18)
 
     app.include_router(health_router)  # /healthz, /readyz (issue 17)
     # The old probe path answers as /readyz: it must not stay 200 with the database frozen.

@@ -16,8 +16,33 @@ from typing import Annotated, Any
 import typer
 
 from hub.config import Settings
+from hub.kit.progress import Progress
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Register Hub administration")
+
+def _registers() -> str:
+    """The installed registers, named in the help (entry points; no adapter is imported)."""
+    from importlib.metadata import entry_points  # noqa: PLC0415
+
+    return ", ".join(sorted(point.name for point in entry_points(group="hub.adapters")))
+
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help=f"Register Hub administration. Registers: {_registers()}. Every command uses "
+    "HUB_DATABASE_URL (default sqlite:///./var/hub.db).",
+)
+RegisterId = Annotated[str, typer.Argument(help=f"the register: {_registers()}")]
+ImportFile = Annotated[
+    Path,
+    typer.Argument(
+        help="JSON Lines in the import format (CONTRACT §5), or an XGewerbeanzeige message"
+    ),
+]
+ClientId = Annotated[str, typer.Argument(help="the client's id (hub clients list)")]
+PolicyDir = Annotated[
+    Path | None, typer.Option(help="the Rego policies (default HUB_POLICY_DIR, policies/)")
+]
 db_app = typer.Typer(no_args_is_help=True, help="Database schema")
 demo_app = typer.Typer(no_args_is_help=True, help="Synthetic Darmstadt demo data")
 catalogue_app = typer.Typer(no_args_is_help=True, help="The data-steward catalogue")
@@ -66,9 +91,13 @@ def db_upgrade() -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8000,
-    workers: Annotated[int, typer.Option(min=1)] = 1,
+    host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0: every interface)")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="worker processes (about one per CPU core)")
+    ] = 1,
     access_log: Annotated[bool, typer.Option(help="log every HTTP request (path, status)")] = False,
     forwarded_allow_ips: Annotated[
         str | None,
@@ -146,9 +175,25 @@ def catalogue_sync() -> None:
 @clients_app.command("create")
 def clients_create(
     authority: Annotated[str, typer.Option(help="authority code (CONTRACT §6)")],
-    name: Annotated[str | None, typer.Option()] = None,
-    trusted_role: Annotated[list[str] | None, typer.Option("--trusted-role")] = None,
-    scope: Annotated[list[str] | None, typer.Option("--scope")] = None,
+    name: Annotated[
+        str | None, typer.Option(help="the specialist procedure's name (shown in the ledger)")
+    ] = None,
+    trusted_role: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-role",
+            help="a user role the client may assert (besonders_ermaechtigt, behoerdenleitung); "
+            "repeat for several",
+        ),
+    ] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scope",
+            help="register:query (default), catalogue:read, catalogue:write, audit:read, "
+            "tasks:read, clients:admin, register:write; repeat for several",
+        ),
+    ] = None,
 ) -> None:
     """Register a client; prints its id and secret once."""
     from hub.admin.service import create_client  # noqa: PLC0415
@@ -185,20 +230,20 @@ def _set_client_active(client_id: str, *, active: bool) -> None:
 
 
 @clients_app.command("disable")
-def clients_disable(client_id: str) -> None:
+def clients_disable(client_id: ClientId) -> None:
     """Disable a client: no new tokens, and its tokens are refused within seconds."""
     _set_client_active(client_id, active=False)
 
 
 @clients_app.command("enable")
-def clients_enable(client_id: str) -> None:
+def clients_enable(client_id: ClientId) -> None:
     """Enable a disabled client again."""
     _set_client_active(client_id, active=True)
 
 
 @clients_app.command("rotate-secret")
 def clients_rotate_secret(
-    client_id: str,
+    client_id: ClientId,
     keep_tokens: Annotated[
         bool, typer.Option(help="let tokens issued before run out instead of refusing them now")
     ] = False,
@@ -222,7 +267,7 @@ def _is_xml(file: Path) -> bool:
 
 
 @register_app.command("import")
-def register_import(register: str, file: Path) -> None:
+def register_import(register: RegisterId, file: ImportFile) -> None:
     """Load JSON Lines or an XÖV message (XGewerbeanzeige) into a register, all or nothing."""
     from adapters.errors import ImportRejected  # noqa: PLC0415
     from hub.admin.service import (  # noqa: PLC0415
@@ -236,7 +281,9 @@ def register_import(register: str, file: Path) -> None:
             imported = import_register_xml(Settings(), register=register, data=file.read_bytes())
         else:
             with file.open(encoding="utf-8") as lines:
-                imported = import_register(Settings(), register=register, lines=lines)
+                imported = import_register(
+                    Settings(), register=register, lines=lines, progress=Progress("import")
+                )
     except (OSError, ImportNotSupported) as error:
         raise _fail(f"error: {error}", code=2) from error
     except ImportRejected as rejected:
@@ -261,8 +308,8 @@ def _report_rejected(file: Path, rejected: Any, *, what: str) -> typer.Exit:
 
 @register_app.command("sync")
 def register_sync(
-    register: str,
-    file: Path,
+    register: RegisterId,
+    file: Annotated[Path, typer.Argument(help="JSON Lines of changes (CONTRACT §5a)")],
     chunk: Annotated[int, typer.Option(min=1, help="changes per transaction")] = 2_000,
 ) -> None:
     """Apply a file of changes (CONTRACT §5a) in seq order; lines already applied are skipped."""
@@ -283,8 +330,8 @@ def register_sync(
 
 @register_app.command("reload")
 def register_reload(
-    register: str,
-    file: Path,
+    register: RegisterId,
+    file: ImportFile,
     seq: Annotated[int | None, typer.Option(help="source seq the export reflects")] = None,
     exported_at: Annotated[
         datetime | None, typer.Option(help="when the source wrote the export (UTC)")
@@ -316,14 +363,20 @@ def register_reload(
 
 @demo_app.command("load")
 def demo_load(
-    persons: Annotated[int, typer.Option(min=1, max=2_000_000)] = 5_000,
-    seed: Annotated[int, typer.Option()] = 2026,
+    persons: Annotated[
+        int, typer.Option(min=1, max=2_000_000, help="residents in the synthetic Melderegister")
+    ] = 5_000,
+    seed: Annotated[
+        int, typer.Option(help="random seed: the same seed gives the same demo data")
+    ] = 2026,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="skip when data exists")] = False,
 ) -> None:
     """Catalogue, one demo client per city office, synthetic registers."""
     from hub.admin.demo import load_demo  # noqa: PLC0415
 
-    report = load_demo(Settings(), persons=persons, seed=seed, if_empty=if_empty)
+    report = load_demo(
+        Settings(), persons=persons, seed=seed, if_empty=if_empty, progress=Progress("demo")
+    )
     _print_json(report)
 
 
@@ -343,7 +396,7 @@ def audit_verify() -> None:
     """Check the whole access ledger's hash chain."""
     from hub.admin.service import verify_ledger  # noqa: PLC0415
 
-    report = asyncio.run(verify_ledger(Settings()))
+    report = asyncio.run(verify_ledger(Settings(), progress=Progress("verify")))
     _print_json(report.as_json())
     if not report.ok:
         raise typer.Exit(1)
@@ -372,7 +425,7 @@ def audit_purge(
     from hub.audit.integrity import LedgerBroken  # noqa: PLC0415
 
     try:
-        report = asyncio.run(purge_ledger(Settings(), now))
+        report = asyncio.run(purge_ledger(Settings(), now, progress=Progress("purge")))
     except (LedgerBroken, ValueError) as error:
         raise _fail(str(error)) from error
     _print_json(report.as_json())
@@ -403,7 +456,7 @@ def audit_export_slice(
 
 @audit_app.command("verify-export")
 def audit_verify_export(
-    file: Path,
+    file: Annotated[Path, typer.Argument(help="a slice written by hub audit export-slice")],
     key_id: Annotated[str | None, typer.Option(help="Expected checkpoint key id")] = None,
 ) -> None:
     """Check an exported ledger slice without the database."""
@@ -443,7 +496,7 @@ def hits_purge() -> None:
 
 @policy_app.command("test")
 def policy_test(
-    policy_dir: Annotated[Path | None, typer.Option()] = None,
+    policy_dir: PolicyDir = None,
 ) -> None:
     """Run every ``test_*`` rule under ``policies/``."""
     from hub.policy.rego_tests import run_policy_tests  # noqa: PLC0415
@@ -459,8 +512,8 @@ def policy_test(
 
 @policy_app.command("bundle")
 def policy_bundle(
-    out: Path,
-    policy_dir: Annotated[Path | None, typer.Option()] = None,
+    out: Annotated[Path, typer.Argument(help="the bundle to write (.tar.gz)")],
+    policy_dir: PolicyDir = None,
 ) -> None:
     """Write an OPA bundle of ``policies/`` whose manifest carries the recorded revision."""
     from hub.policy.bundle import write_bundle  # noqa: PLC0415
@@ -499,14 +552,18 @@ def duties_run(
 
 @ui_account_app.command("create")
 def ui_account_create(  # noqa: PLR0917 - typer maps each option to a parameter
-    username: Annotated[str, typer.Option()],
+    username: Annotated[str, typer.Option(help="the sign-in name")],
     role: Annotated[list[str], typer.Option("--role", help="dpo, steward, register_office")],
-    display_name: Annotated[str | None, typer.Option()] = None,
+    display_name: Annotated[
+        str | None, typer.Option(help="the name the workbench shows (default: the username)")
+    ] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="read the password from stdin")
     ] = False,
     oidc_issuer: Annotated[str | None, typer.Option(help="bind to this IdP identity")] = None,
-    oidc_subject: Annotated[str | None, typer.Option()] = None,
+    oidc_subject: Annotated[
+        str | None, typer.Option(help="the IdP's sub for this person (with --oidc-issuer)")
+    ] = None,
     office: Annotated[
         str | None,
         typer.Option(help="register_office: the office whose tasks it works, e.g. standesamt"),
@@ -539,7 +596,9 @@ def ui_account_create(  # noqa: PLR0917 - typer maps each option to a parameter
 
 
 @ui_account_app.command("disable")
-def ui_account_disable(username: str) -> None:
+def ui_account_disable(
+    username: Annotated[str, typer.Argument(help="the account's sign-in name")],
+) -> None:
     """Refuse further logins and end the account's sessions."""
     from hub.ui.admin import disable_ui_account  # noqa: PLC0415
     from hub.ui.service import AccountError  # noqa: PLC0415
@@ -586,7 +645,7 @@ def opendata_define(
 
 @opendata_app.command("approve")
 def opendata_approve(
-    code: str,
+    code: Annotated[str, typer.Argument(help="the aggregate's code (hub opendata define)")],
     steward: Annotated[str, typer.Option(help="The approving steward (recorded)")],
     reason: Annotated[str, typer.Option(help="Why the aggregate may be published")] = "",
 ) -> None:

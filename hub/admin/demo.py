@@ -18,6 +18,7 @@ from hub.admin.service import create_client, import_demo_data, load_catalogue
 from hub.catalogue.commands import run_sync
 from hub.config import Settings
 from hub.db import create_sync_engine
+from hub.kit.progress import Progress, quiet
 from hub.models import Client
 
 CREDENTIALS_FILE = "demo-clients.json"
@@ -117,16 +118,28 @@ def _demo_ui_accounts(settings: Settings) -> list[dict[str, str]]:
     return accounts
 
 
-def load_demo(settings: Settings, *, persons: int, seed: int, if_empty: bool) -> dict[str, Any]:
+def load_demo(
+    settings: Settings,
+    *,
+    persons: int,
+    seed: int,
+    if_empty: bool,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     if if_empty and not _database_is_empty(settings):
         return {"skipped": "the database already holds clients and data"}
+    shown = progress or quiet()
     started = time.perf_counter()
+    shown.phase("demo catalogue")
     catalogue = load_catalogue(settings)
     # Code declares, the catalogue approves: fields the defaults do not know stay unreviewed.
     synced = run_sync(settings)
+    shown.phase("demo clients")
     clients = _demo_clients(settings)
-    imported = import_demo_data(settings, size=persons, seed=seed)
+    imported = import_demo_data(settings, size=persons, seed=seed, progress=shown)
+    shown.phase("demo workbench accounts")
     ui_accounts = _demo_ui_accounts(settings)
+    shown.done()
     path = _write_credentials(settings, clients, ui_accounts)
     return {
         "catalogue_revision": synced["revision"] or catalogue["revision"],

@@ -19,6 +19,7 @@ from hub.clients.service import NewClient
 from hub.clients.service import create_client as insert_client
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
+from hub.kit.progress import Progress, quiet
 from hub.query.hits import purge_expired
 
 
@@ -77,14 +78,21 @@ def _opened_adapters(
             asyncio.run(adapter.close())
 
 
-def import_register(settings: Settings, *, register: str, lines: Iterable[str]) -> int:
+def import_register(
+    settings: Settings, *, register: str, lines: Iterable[str], progress: Progress | None = None
+) -> int:
     if register not in available_adapter_classes():
         raise ImportNotSupported(f"no register {register!r} is installed")
     with _opened_adapters(settings, [register]) as adapters:
         adapter = adapters[register]
         if not isinstance(adapter, SupportsImport):
             raise ImportNotSupported(f"register {register!r} is not mirrored by the hub")
-        return adapter.import_lines(lines)
+        if progress is None:
+            return adapter.import_lines(lines)
+        progress.phase(f"import {register}", unit="lines read")
+        imported = adapter.import_lines(progress.wrap(lines))
+        progress.done(f"{imported:,} imported")
+        return imported
 
 
 @runtime_checkable
@@ -105,22 +113,35 @@ def import_register_xml(settings: Settings, *, register: str, data: bytes) -> in
         return adapter.import_xml(data)
 
 
-def import_demo_data(settings: Settings, *, size: int, seed: int) -> dict[str, int]:
+def import_demo_data(
+    settings: Settings, *, size: int, seed: int, progress: Progress | None = None
+) -> dict[str, int]:
     """Synthetic records for every enabled mirrored register that can make them."""
     today = date.today()  # noqa: DTZ011 - register dates are local
+    shown = progress or quiet()
+    imported: dict[str, int] = {}
     with _opened_adapters(settings, settings.adapters_enabled) as adapters:
-        return {
-            register: adapter.import_lines(adapter.demo_lines(size=size, seed=seed, today=today))
-            for register, adapter in adapters.items()
-            if isinstance(adapter, SupportsDemoData) and isinstance(adapter, SupportsImport)
-        }
+        for register, adapter in adapters.items():
+            if not (isinstance(adapter, SupportsDemoData) and isinstance(adapter, SupportsImport)):
+                continue
+            shown.phase(f"demo {register}", unit="records made")
+            lines = adapter.demo_lines(size=size, seed=seed, today=today)
+            imported[register] = adapter.import_lines(shown.wrap(lines))
+            shown.done(f"{imported[register]:,} stored")
+    return imported
 
 
-async def verify_ledger(settings: Settings) -> VerifyReport:
+async def verify_ledger(settings: Settings, *, progress: Progress | None = None) -> VerifyReport:
     engine = create_hub_engine(settings.database_url)
     try:
         async with create_sessionmaker(engine)() as session:
-            return await verify(session, load_public_key(settings.key_dir))
+            if progress is not None:
+                progress.phase("verify", unit="entries checked")
+            report = await verify(session, load_public_key(settings.key_dir), progress=progress)
+            if progress is not None:
+                progress.update(report.entries + report.tombstones)
+                progress.done("chain intact" if report.ok else "chain BROKEN")
+            return report
     finally:
         await engine.dispose()
 
@@ -143,14 +164,21 @@ async def write_ledger_checkpoint(settings: Settings) -> dict[str, object]:
         await engine.dispose()
 
 
-async def purge_ledger(settings: Settings, now: datetime | None) -> integrity.PurgeReport:
+async def purge_ledger(
+    settings: Settings, now: datetime | None, *, progress: Progress | None = None
+) -> integrity.PurgeReport:
     """Delete the ledger entries due under law-matrix §5 (tombstones keep the chain)."""
     key = load_or_create_key(settings.key_dir)
     engine = create_hub_engine(settings.database_url)
+    shown = progress or quiet()
     try:
         async with create_sessionmaker(engine)() as session:
+            shown.phase("purge: verifying the chain, then deleting what is due")
             report = await integrity.purge(session, key, now=now)
+            shown.phase("purge: committing", unit="entries purged")
             await session.commit()
+            shown.update(report.purged)
+            shown.done()
             return report
     finally:
         await engine.dispose()

@@ -21,6 +21,7 @@ from hub.audit.chain import (
     stored_hash,
 )
 from hub.audit.retention import is_due
+from hub.kit.progress import Progress
 from hub.models import LedgerCheckpoint, LedgerTombstone
 
 
@@ -251,10 +252,16 @@ def _forged_checkpoint(
     return None
 
 
-async def verify(session: AsyncSession, public_key: Ed25519PublicKey | None = None) -> VerifyReport:
+async def verify(
+    session: AsyncSession,
+    public_key: Ed25519PublicKey | None = None,
+    *,
+    progress: Progress | None = None,
+) -> VerifyReport:
     """Walk entries and tombstones from genesis; compare every signed checkpoint on the way.
 
     ``public_key`` checks checkpoint and tombstone signatures; without it any signed row fails.
+    ``progress`` (``hub audit verify`` on a terminal) hears the count every 1,000 rows.
     """
     signed = await checkpoints.list_checkpoints(session)
     forged = _forged_checkpoint(signed, public_key)
@@ -283,7 +290,8 @@ async def verify(session: AsyncSession, public_key: Ed25519PublicKey | None = No
     for checkpoint in by_head.get(0, []):
         if checkpoint.chain_hash != GENESIS_HASH:
             return broken(0, f"chain differs from signed checkpoint {checkpoint.id}")
-    async for row in repository.iterate_chain_values(session):
+    rows = repository.iterate_chain_values(session)
+    async for row in rows if progress is None else progress.counted(rows, every=1000):
         seq, head = (
             (row.seq, row.entry_hash)
             if isinstance(row, LedgerTombstone)

@@ -7,9 +7,13 @@ snapshot with this allowance and purpose replaced), every listed field marked ``
 (release status is the steward's other decision, not the law's), well-formed match keys for
 the kind, a case reference, and the trusted roles that widen what the law allows
 (``behoerdenleitung``, ``besonders_ermaechtigt``) so that only what no request could ever
-receive is refused. The change is refused when the policy denies the request (its reasons
-are named) or withholds any listed field (the fields and reasons are named). A ``manual``
-outcome (a register office decides) is accepted as long as nothing is withheld.
+receive is refused. The change is refused when the policy denies a request of one of the
+allowance's kinds (its reasons are named) or withholds a listed field from every kind the
+allowance names (the fields and reasons are named). A field one kind may receive and
+another may not is lawful: the policy minimises per kind at query time (law-matrix §2: a
+security authority's person search gets §34 Abs. 1 S. 1 and S. 2 data such as ``spouse``,
+its free search only the §34a Abs. 3 set). A ``manual`` outcome (a register office decides)
+is accepted as long as nothing is withheld.
 
 The policy allows what the law allows *some* request; two things it cannot weigh need the
 steward's explicit word (issue 18): special categories of personal data (DSGVO Art. 9, e.g.
@@ -33,6 +37,7 @@ from governance.defaults import ALLOWANCES
 from hub.errors import PolicyUnavailable
 from hub.policy.engine import PolicyEngine, PolicyFailure
 from hub.policy.input import build_policy_input
+from hub.policy.schemas import Decision
 
 CHECK_CLIENT = "catalogue-law-check"
 CHECK_CASE_REFERENCE = "CATALOGUE-LAW-CHECK"
@@ -82,39 +87,34 @@ async def check_allowance(
     """What the policy refuses of the proposal; empty when the law allows all of it."""
     proposed = proposed_catalogue(catalogue, proposal)
     on = _check_day(proposal.allowance)
+    listed = set(proposal.allowance.fields)
     problems = []
+    never_released: set[str] | None = None  # listed fields withheld from every kind so far
+    withholding_reasons: set[str] = set()
     for kind in proposal.allowance.kinds:
-        if kind == "confirm" or not proposal.allowance.fields:
+        if kind == "confirm" or not listed:
             continue
-        policy_input = build_policy_input(
-            catalogue=proposed,
-            today=on,
-            client_id=CHECK_CLIENT,
-            authority=proposal.authority,
-            user_id=CHECK_CLIENT,
-            trusted_roles=WIDENING_ROLES,
-            register=proposal.register,
-            kind=kind,
-            purpose=proposal.purpose.code,
-            case_reference=CHECK_CASE_REFERENCE,
-            fields=list(proposal.allowance.fields),
-            match_keys=_match_keys(proposal.register, kind),
+        decision = await _decide(
+            policy, proposed, proposal, kind=kind, on=on, seconds=timeout_seconds
         )
-        try:
-            decision = await asyncio.wait_for(policy.decide(policy_input), timeout=timeout_seconds)
-        except (PolicyFailure, TimeoutError) as error:
-            detail = "the policy could not be asked; the change was not accepted"
-            raise PolicyUnavailable(detail) from error
-        withheld = sorted(set(decision.withheld) & set(proposal.allowance.fields))
-        if decision.outcome == "denied" or withheld:
+        if decision.outcome == "denied":
             problems.append(
-                LawProblem(
-                    kind=kind,
-                    fields=withheld,
-                    reasons=list(decision.reasons),
-                    outcome=decision.outcome,
-                )
+                LawProblem(kind=kind, fields=[], reasons=list(decision.reasons), outcome="denied")
             )
+            continue
+        withheld = set(decision.withheld) & listed
+        never_released = withheld if never_released is None else never_released & withheld
+        withholding_reasons.update(decision.reasons if withheld else ())
+    if never_released:
+        kinds = "/".join(k for k in proposal.allowance.kinds if k != "confirm")
+        problems.append(
+            LawProblem(
+                kind=kinds,
+                fields=sorted(never_released),
+                reasons=sorted(withholding_reasons),
+                outcome="withheld",
+            )
+        )
     return problems
 
 
@@ -122,6 +122,37 @@ def _match_keys(register: str, kind: str) -> tuple[str, ...]:
     """Well-formed match keys for the kind, names only, as the register's spec declares."""
     spec = installed_specs().get(register)
     return tuple(spec.governance.match_keys.get(kind, ())) if spec else ()
+
+
+async def _decide(
+    policy: PolicyEngine,
+    proposed: Catalogue,
+    proposal: Proposal,
+    *,
+    kind: str,
+    on: date,
+    seconds: float,
+) -> Decision:
+    """The policy's decision on a request of this kind for every listed field."""
+    policy_input = build_policy_input(
+        catalogue=proposed,
+        today=on,
+        client_id=CHECK_CLIENT,
+        authority=proposal.authority,
+        user_id=CHECK_CLIENT,
+        trusted_roles=WIDENING_ROLES,
+        register=proposal.register,
+        kind=kind,
+        purpose=proposal.purpose.code,
+        case_reference=CHECK_CASE_REFERENCE,
+        fields=list(proposal.allowance.fields),
+        match_keys=_match_keys(proposal.register, kind),
+    )
+    try:
+        return await asyncio.wait_for(policy.decide(policy_input), timeout=seconds)
+    except (PolicyFailure, TimeoutError) as error:
+        detail = "the policy could not be asked; the change was not accepted"
+        raise PolicyUnavailable(detail) from error
 
 
 def _check_day(allowance: AllowanceEntry) -> date:

@@ -327,7 +327,7 @@ async def patch_allowance(
     if row is None:
         detail = f"{authority} has no allowance for {code} on {register}"
         raise CatalogueEntryNotFound(detail)
-    changes = body.changes()
+    changes = _without_reorderings(body.changes(), row)
     before = allowance_view(row)
     fields_before = list(row.fields)
     if body.fields is not None:
@@ -352,6 +352,24 @@ async def patch_allowance(
         before=before,
         after=allowance_view(row),
     )
+
+
+def _without_reorderings(changes: dict[str, object], row: PurposeAllowance) -> dict[str, object]:
+    """Leave out lists that name the same items as stored: a reordering is no change.
+
+    The workbench's field picker sends the fields in its own order; the stored order stays.
+    """
+    stored = {"kinds": row.kinds, "fields": row.fields, "legal_basis": row.legal_basis}
+    return {
+        name: value
+        for name, value in changes.items()
+        if not (
+            name in stored
+            and isinstance(value, list)
+            and len(value) == len(stored[name])
+            and set(value) == set(stored[name])
+        )
+    }
 
 
 async def create_legal_basis(

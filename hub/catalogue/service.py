@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.catalogue import current_revision
 from governance.history import dataset_target, field_target, register_target
 from governance.models import (
     CatalogueRegister,
@@ -64,7 +65,22 @@ async def commit_change(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
-    """History row + revision bump + commit, then the snapshot is re-read on next use."""
+    """History row + revision bump + commit, then the snapshot is re-read on next use.
+
+    A save that changes nothing (``before == after``) is no change: no history row, no new
+    revision; the answer says ``"changed": false`` and names the current revision.
+    """
+    if before is not None and before == after:
+        await session.rollback()
+        revision = await current_revision(session)
+        await session.rollback()  # the read's transaction ends here too
+        return {
+            "revision": revision,
+            "target": target,
+            "action": action,
+            "after": after,
+            "changed": False,
+        }
     revision = await repo.record_change(
         session,
         revision_reason=action,
@@ -77,7 +93,13 @@ async def commit_change(
     )
     await session.commit()
     cache.invalidate()
-    return {"revision": revision, "target": target, "action": action, "after": after}
+    return {
+        "revision": revision,
+        "target": target,
+        "action": action,
+        "after": after,
+        "changed": True,
+    }
 
 
 # ---------------------------------------------------------------------------------- writes

@@ -13,8 +13,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hub.config import Settings
 from hub.ui.audit.endpoints import router as audit_router
+from hub.ui.catalogue.create import router as catalogue_create_router
 from hub.ui.catalogue.endpoints import router as catalogue_router
 from hub.ui.catalogue.purposes import router as purposes_router
+from hub.ui.catalogue.records import router as records_router
 from hub.ui.dependencies import install_handlers
 from hub.ui.endpoints import router as login_router
 from hub.ui.oidc import OidcLogin
@@ -64,6 +66,14 @@ def install_ui(app: FastAPI, settings: Settings) -> None:
     app.state.ui_oidc = OidcLogin(settings.oidc) if settings.oidc.issuer else None
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_handlers(app)
-    routers = (login_router, audit_router, catalogue_router, purposes_router, tasks_router)
+    routers = (
+        login_router,
+        audit_router,
+        catalogue_router,
+        purposes_router,
+        catalogue_create_router,
+        records_router,
+        tasks_router,
+    )
     for router in routers:
         app.include_router(router)

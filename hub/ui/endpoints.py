@@ -30,6 +30,8 @@ _log = get_logger(__name__)
 
 LOGIN_CSRF_KEY = "login_csrf"
 OIDC_NEXT_KEY = "oidc_next"
+# The id_token kept as id_token_hint for ending the IdP session on logout (a key, no secret).
+OIDC_ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105
 # Workbench per role (CONTRACT §9); the landing page links those the user may open.
 WORKBENCHES = (
     ("dpo", "/ui/audit", N_("Access ledger (DPO)")),
@@ -80,7 +82,7 @@ async def home(request: Request, user: OptionalUser) -> Response:
     return render(request, "home.html", {"workbenches": links})
 
 
-@router.get("/login")
+@router.get("/login", name="ui_login_form")
 async def login_form(request: Request, user: OptionalUser, next: str | None = None) -> Response:  # noqa: A002
     target = safe_next(next)
     if user is not None:
@@ -139,12 +141,21 @@ async def logout(
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     token = request.session.get(SESSION_KEY)
+    id_token = request.session.get(OIDC_ID_TOKEN_KEY)
     if user is not None:
         check_csrf(user, csrf_token)
         if isinstance(token, str):
             await service.end_session(session, token)
         _log.info("ui_logout", username=user.username)
     request.session.clear()
+    oidc = _oidc(request)
+    if user is not None and oidc is not None and isinstance(id_token, str):
+        idp_logout = await oidc.logout_url(
+            id_token=id_token,
+            post_logout_redirect_uri=public_url_for(request, "ui_login_form"),
+        )
+        if idp_logout is not None:  # the IdP session ends too, then the IdP sends us back
+            return RedirectResponse(idp_logout, status_code=303)
     return RedirectResponse("/ui/login", status_code=303)
 
 
@@ -184,15 +195,17 @@ async def oidc_callback(request: Request, session: DbSession) -> Response:
     if oidc is None:
         return RedirectResponse("/ui/login", status_code=303)
     try:
-        identity = await oidc.identity(request)
+        signed_in = await oidc.identity(request)
     except OidcFailed as error:
         _log.warning("ui_oidc_failed", problem=str(error))
         return _login_page(request, next_url=target, error=str(error), status_code=401)
     account = await service.oidc_account(
-        session, identity, auto_provision=oidc.settings.auto_provision
+        session, signed_in.identity, auto_provision=oidc.settings.auto_provision
     )
     if account is None:
         refused = _("Your identity provider account has no workbench role here, or it is disabled.")
         return _login_page(request, next_url=target, error=refused, status_code=403)
     token, user = await service.start_session(session, account, method="oidc")
-    return _signed_in(request, token, target, user)
+    response = _signed_in(request, token, target, user)
+    request.session[OIDC_ID_TOKEN_KEY] = signed_in.id_token
+    return response

@@ -2,14 +2,20 @@
 
 authlib keeps state, nonce and the PKCE verifier in the signed session cookie, checks the
 state on return, verifies the id_token against the IdP's JWKS (signature, ``iss``, ``aud``,
-``exp``, ``nonce``). The claim named by ``roles_claim`` gives the workbench roles.
+``exp``, ``nonce``). Before the code is redeemed the RFC 9207 ``iss`` parameter is checked
+(mix-up defence). Standard providers put profile and custom claims (the roles) only into
+the userinfo answer, so it is merged in when the provider has that endpoint; it must name
+the same ``sub``. The claim named by ``roles_claim`` gives the workbench roles. Signing out
+ends the IdP session too (RP-initiated logout, ``end_session_endpoint``).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from fastapi import Request
@@ -38,6 +44,12 @@ class OidcFailed(Exception):
     """The IdP's answer could not be trusted (message is safe to show and log)."""
 
 
+@dataclass(frozen=True, slots=True)
+class OidcSignIn:
+    identity: OidcIdentity
+    id_token: str  # kept in the session as the id_token_hint for signing out at the IdP
+
+
 class OidcLogin:
     def __init__(self, settings: OidcSettings) -> None:
         if not settings.issuer or not settings.client_id:
@@ -56,17 +68,22 @@ class OidcLogin:
         self._client = oauth.create_client(CLIENT_NAME)
 
     async def redirect(self, request: Request, *, callback: str) -> Response:
-        try:
-            metadata = await self._client.load_server_metadata()
-        except (httpx.HTTPError, ValueError) as error:
-            raise OidcFailed("the identity provider cannot be reached") from error
+        metadata = await self._metadata()
         if str(metadata.get("issuer", "")).rstrip("/") != self.issuer:
             raise OidcFailed("the identity provider announces a different issuer")
         response: Response = await self._client.authorize_redirect(request, callback)
         return response
 
-    async def identity(self, request: Request) -> OidcIdentity:
-        """Check the callback (state, code, id_token) and read who signed in."""
+    async def _metadata(self) -> Mapping[str, Any]:
+        try:
+            metadata: Mapping[str, Any] = await self._client.load_server_metadata()
+        except (httpx.HTTPError, ValueError) as error:
+            raise OidcFailed("the identity provider cannot be reached") from error
+        return metadata
+
+    async def identity(self, request: Request) -> OidcSignIn:
+        """Check the callback (iss, state, code, id_token), merge userinfo, read who signed in."""
+        self._check_response_issuer(request, await self._metadata())
         try:
             token = await self._client.authorize_access_token(
                 request, claims_options={"iss": {"essential": True, "values": [self.issuer]}}
@@ -78,7 +95,51 @@ class OidcLogin:
         claims = token.get("userinfo") if isinstance(token, Mapping) else None
         if not isinstance(claims, Mapping) or not claims.get("sub"):
             raise OidcFailed("the identity provider sent no verified id_token")
-        return self._identity(claims)
+        merged = await self._with_userinfo(claims, token)
+        return OidcSignIn(identity=self._identity(merged), id_token=str(token["id_token"]))
+
+    def _check_response_issuer(self, request: Request, metadata: Mapping[str, Any]) -> None:
+        """RFC 9207: a provider that announces the ``iss`` parameter must send ours."""
+        sent = request.query_params.get("iss")
+        required = metadata.get("authorization_response_iss_parameter_supported") is True
+        if sent is None and not required:
+            return
+        if sent is None or sent.rstrip("/") != self.issuer:
+            raise OidcFailed("the authorization response names a different or no issuer (iss)")
+
+    async def _with_userinfo(
+        self, id_claims: Mapping[str, Any], token: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        """The id_token's claims, completed by the userinfo answer about the same subject."""
+        if not (await self._metadata()).get("userinfo_endpoint"):
+            return id_claims
+        try:
+            userinfo = await self._client.userinfo(token=token)
+        except (OAuthError, httpx.HTTPError, ValueError) as error:
+            raise OidcFailed(
+                f"the identity provider's userinfo could not be read ({type(error).__name__})"
+            ) from error
+        if str(userinfo.get("sub")) != str(id_claims["sub"]):
+            raise OidcFailed("the identity provider's userinfo names a different subject (sub)")
+        # The signed id_token wins where both carry a claim.
+        return {**dict(userinfo), **dict(id_claims)}
+
+    async def logout_url(self, *, id_token: str, post_logout_redirect_uri: str) -> str | None:
+        """Where the browser ends the IdP session, or None when the IdP offers no such end."""
+        try:
+            endpoint = (await self._metadata()).get("end_session_endpoint")
+        except OidcFailed:
+            return None
+        if not isinstance(endpoint, str) or not endpoint:
+            return None
+        query = urlencode(
+            {
+                "id_token_hint": id_token,
+                "post_logout_redirect_uri": post_logout_redirect_uri,
+                "client_id": self.settings.client_id,
+            }
+        )
+        return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
     def _identity(self, claims: Mapping[str, Any]) -> OidcIdentity:
         subject = str(claims["sub"])

@@ -37,7 +37,6 @@ async def test_the_statistics_allowance_shows_its_transformations(
         "addresses": "district",
         "birth": "year_month",
         "death": "year_month",
-        "move_dates": "year_month",
     }
 
 

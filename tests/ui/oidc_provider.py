@@ -47,6 +47,9 @@ class CityIdentityProvider:
     rogue: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, {"kid": "idp-1"}))
     grants: dict[str, Grant] = field(default_factory=dict)
     token_requests: int = 0
+    # Set: discovery announces a userinfo endpoint answering these claims (as they are, so a
+    # test can make it name another subject).
+    userinfo: dict[str, Any] | None = None
 
     def app(self) -> Starlette:
         return Starlette(
@@ -55,6 +58,7 @@ class CityIdentityProvider:
                 Route("/authorize", self.authorize),
                 Route("/token", self.token, methods=["POST"]),
                 Route("/jwks", self.jwks),
+                Route("/userinfo", self.user_info),
             ]
         )
 
@@ -70,8 +74,16 @@ class CityIdentityProvider:
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "code_challenge_methods_supported": ["S256"],
                 "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+                **({"userinfo_endpoint": f"{self.issuer}/userinfo"} if self.userinfo else {}),
             }
         )
+
+    async def user_info(self, request: Request) -> Response:
+        if self.userinfo is None or not request.headers.get("authorization", "").startswith(
+            "Bearer "
+        ):
+            return JSONResponse({"error": "invalid_token"}, status_code=401)
+        return JSONResponse(self.userinfo)
 
     async def jwks(self, _request: Request) -> Response:
         return JSONResponse({"keys": [self.key.as_dict(private=False)]})

@@ -41,9 +41,7 @@ async def test_transformations_are_shown_and_saved_like_fields(
     assert (await sign_in(browser, "s.stewart", password, next_url=PURPOSES)).status_code == 303
     page = (await browser.get(STATISTICS_PAGE)).text
     shown = form_of(page, STATISTICS)[1]["transforms"]
-    assert (
-        shown == "addresses: district, birth: year_month, death: year_month, move_dates: year_month"
-    )
+    assert shown == "addresses: district, birth: year_month, death: year_month"
 
     action, form = form_of((await browser.get(WOHNGELD_PAGE)).text, WOHNGELD)
     assert form["transforms"] == ""

@@ -29,6 +29,7 @@ def idp() -> Iterator[CityIdentityProvider]:
 @pytest.fixture
 def ui_overrides(idp: CityIdentityProvider) -> dict[str, Any]:
     idp.misbehave = None
+    idp.userinfo = None
     return {
         "oidc": {
             "issuer": idp.issuer,
@@ -124,6 +125,24 @@ class TestOidcLogin:
         done = await _oidc_login(browser, DPO_CLAIMS, idp)
         assert done.status_code == 401
         assert "sign-in with the identity provider failed" in done.text
+        assert table_rows(clean_database, UiAccount.__table__) == []
+
+    async def test_roles_from_userinfo_count_when_the_id_token_has_none(
+        self, browser: httpx.AsyncClient, idp: CityIdentityProvider
+    ) -> None:
+        idp.userinfo = {"sub": DPO_CLAIMS["sub"], "realm_access": DPO_CLAIMS["realm_access"]}
+        bare = {key: DPO_CLAIMS[key] for key in ("sub", "preferred_username", "name")}
+        done = await _oidc_login(browser, bare, idp)
+        assert done.status_code == 303
+        assert (await browser.get("/ui/audit/chain")).status_code == 200
+
+    async def test_userinfo_about_another_subject_is_refused(
+        self, browser: httpx.AsyncClient, idp: CityIdentityProvider, clean_database: str
+    ) -> None:
+        idp.userinfo = {"sub": "idp-0815", "realm_access": DPO_CLAIMS["realm_access"]}
+        done = await _oidc_login(browser, DPO_CLAIMS, idp)
+        assert done.status_code == 401
+        assert "userinfo names a different subject" in done.text
         assert table_rows(clean_database, UiAccount.__table__) == []
 
     async def test_callback_with_a_forged_state_is_refused(

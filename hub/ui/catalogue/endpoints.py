@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.duties import local_today
@@ -58,14 +58,9 @@ _DATA_WORDS = (
     N_("scheduled"),
     N_("done"),
 )
+
+
 # The printable Art. 30 page carries its own inline print styles.
-RECORDS_HEADERS = {
-    **SECURITY_HEADERS,
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-}
-
-
 def _back(path: str, done: str, anchor: str = "") -> RedirectResponse:
     return RedirectResponse(f"{path}?{urlencode({'done': done})}{anchor}", status_code=303)
 
@@ -341,12 +336,6 @@ async def history(
     changes = await pages.history(session, target=target.strip() or None, limit=HISTORY_PAGE)
     context = {"changes": changes, "target": target.strip(), "nav": "history"}
     return render(request, "catalogue/history.html", context)
-
-
-@router.get("/records")
-async def records(request: Request, session: DbSession, _user: Steward) -> Response:
-    html = await pages.records_html(session, settings=request.app.state.settings)
-    return HTMLResponse(html, headers=RECORDS_HEADERS)
 
 
 @router.get("/dcat.ttl")

@@ -14,10 +14,12 @@ from pydantic import BaseModel, ValidationError
 
 from hub.catalogue.lawcheck import SPECIAL_CATEGORY_RULE
 from hub.catalogue.schemas import (
+    AllowanceCreate,
     AllowancePatch,
     DatasetPatch,
     DatasetStewardPut,
     FieldPatch,
+    PurposeCreate,
     PurposePatch,
 )
 from hub.errors import HubError
@@ -47,6 +49,13 @@ FIELD_LABELS = {
     "status": N_("Status"),
     "archive_exceptions": N_("Exceptions"),
     "confirm_sensitive": N_("Second confirmation"),
+    "code": N_("Code"),
+    "title": N_("Title"),
+    "register": N_("Register"),
+    "legal_basis": N_("Legal basis"),
+    "description": N_("Description"),
+    "authority": N_("Authority"),
+    "kinds": N_("Kinds of search"),
 }
 PROBLEMS = {
     "string_too_short": N_("too short (at least %(min_length)s characters)"),
@@ -58,6 +67,15 @@ PROBLEMS = {
     "string_pattern_mismatch": N_("not in the expected form"),
     "date_from_datetime_parsing": N_("not a date (DD.MM.YYYY)"),
     "date_parsing": N_("not a date (DD.MM.YYYY)"),
+    "value_error": N_("not valid"),
+    "list_type": N_("choose at least one"),
+    "extra_forbidden": N_("not expected here"),
+}
+# Pattern refusals said per member: what the expected form is.
+PATTERNS = {
+    "code": N_("lower-case letters, digits and _, starting with a letter (2 to 64 characters)"),
+    "authority": N_("choose an authority from the list"),
+    "register": N_("choose a register from the list"),
 }
 
 
@@ -68,6 +86,8 @@ def _message(error: ValidationError) -> str:
         name = str(problem["loc"][0]) if problem["loc"] else ""
         where = _(FIELD_LABELS.get(name, name)) if name else _("Form")
         text = PROBLEMS.get(problem["type"])
+        if problem["type"] == "string_pattern_mismatch" and name in PATTERNS:
+            text = PATTERNS[name]
         context = dict(problem.get("ctx") or {})
         detail = _(text) % context if text else str(problem["msg"])
         parts.append(f"{where}: {detail}")
@@ -162,6 +182,29 @@ def allowance(
     confirmation: dict[str, Any] | None = None,
 ) -> AllowancePatch:
     """The picked fields; empty dates leave the window open on that side."""
+    data = _allowance_data(
+        fields=fields,
+        transform_text=transform_text,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reason=reason,
+        confirmation=confirmation,
+    )
+    if approval_reference.strip():
+        data["approval_reference"] = approval_reference.strip()
+    return _build(AllowancePatch, data)
+
+
+def _allowance_data(
+    *,
+    fields: list[str],
+    transform_text: str,
+    valid_from: str,
+    valid_to: str,
+    reason: str,
+    confirmation: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """What a new and an edited allowance's form both carry."""
     data: dict[str, Any] = {
         "fields": fields,
         "transforms": transforms(transform_text),
@@ -169,11 +212,9 @@ def allowance(
         "valid_to": _day("valid_to", valid_to),
         "reason": reason.strip(),
     }
-    if approval_reference.strip():
-        data["approval_reference"] = approval_reference.strip()
     if confirmation is not None:
         data["confirm_sensitive"] = confirmation
-    return _build(AllowancePatch, data)
+    return data
 
 
 def refusal_text(error: Exception, confirm: list[dict[str, str]]) -> str:
@@ -211,3 +252,61 @@ def done_note(note: str) -> str:
     if len(text) > 2000:  # noqa: PLR2004 - as POST /v1/catalogue/duties/{id}/done
         raise FormRefused(_("Note: at most 2000 characters."))
     return text
+
+
+def _chosen(values: list[str]) -> list[str]:
+    return [value.strip() for value in values if value.strip()]
+
+
+def new_purpose(
+    *,
+    code: str,
+    title: str,
+    register: str,
+    legal_basis: list[str],
+    description: str,
+    reason: str,
+) -> PurposeCreate:
+    """A purpose as POST /v1/catalogue/purposes takes it."""
+    data: dict[str, Any] = {
+        "code": code.strip(),
+        "title": title.strip(),
+        "register": register.strip(),
+        "legal_basis": _chosen(legal_basis),
+        "description": description.strip(),
+        "reason": reason.strip(),
+    }
+    return _build(PurposeCreate, data)
+
+
+def new_allowance(
+    *,
+    authority: str,
+    register: str,
+    kinds: list[str],
+    fields: list[str],
+    legal_basis: list[str],
+    transform_text: str,
+    valid_from: str,
+    valid_to: str,
+    approval_reference: str,
+    reason: str,
+    confirmation: dict[str, Any] | None = None,
+) -> AllowanceCreate:
+    """An allowance as POST /v1/catalogue/purposes/{code}/allowances takes it."""
+    data = _allowance_data(
+        fields=fields,
+        transform_text=transform_text,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reason=reason,
+        confirmation=confirmation,
+    )
+    data |= {
+        "authority": authority.strip(),
+        "register": register.strip(),
+        "kinds": _chosen(kinds),
+        "legal_basis": _chosen(legal_basis),
+        "approval_reference": approval_reference.strip(),
+    }
+    return _build(AllowanceCreate, data)

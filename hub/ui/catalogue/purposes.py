@@ -36,17 +36,46 @@ Csrf = Annotated[str, Form(max_length=200)]
 DONE = {
     "allowance": N_("Allowance saved; the policy accepted it."),
     "exceptions": N_("§13 Abs. 2 S. 4 exceptions of the purpose saved."),
+    "purpose_created": N_("Purpose created. Now admit the authorities that may use it."),
+    "allowance_created": N_("Allowance created; the policy accepted it."),
+    "unchanged": N_("Nothing changed, so no new revision was recorded."),
 }
+KINDS = (("person", N_("person")), ("free", N_("free")), ("confirm", N_("confirm")))
+
+
+async def purposes_page(
+    request: Request,
+    session: AsyncSession,
+    *,
+    error: str | None = None,
+    entered: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """Every purpose on one short line, and the form for a new purpose."""
+    await session.rollback()  # a refused write leaves nothing behind, not even in the session
+    context = {
+        **await views.purposes_view(session),
+        "registers": _register_choices(request),
+        "legal_bases": await ui_repo.legal_basis_codes(session),
+        "error": error,
+        "entered": entered or {},
+        "done": DONE.get(request.query_params.get("done", "")),
+        "nav": "purposes",
+    }
+    return render(request, "catalogue/purposes.html", context, status_code=status_code)
+
+
+def _register_choices(request: Request) -> dict[str, str]:
+    adapters = getattr(request.app.state, "adapters", None) or {}
+    return {rid: adapter.spec.title for rid, adapter in sorted(adapters.items())}
 
 
 @router.get("/purposes")
 async def purposes(request: Request, session: DbSession, _user: Steward) -> Response:
-    """Every purpose on one short line; each links to its own page."""
-    context = {**await views.purposes_view(session), "nav": "purposes"}
-    return render(request, "catalogue/purposes.html", context)
+    return await purposes_page(request, session)
 
 
-async def _purpose_page(
+async def purpose_page(
     request: Request,
     session: AsyncSession,
     code: str,
@@ -70,6 +99,8 @@ async def _purpose_page(
         "register_fields": {rid: await ui_repo.field_titles(session, rid) for rid in registers},
         "legal_bases": await ui_repo.legal_basis_codes(session),
         "archive_exception_norms": ARCHIVE_EXCEPTION_NORMS,
+        "authorities": await ui_repo.authority_titles(session),
+        "kinds": KINDS,
         "error": error,
         "failed": failed,
         "entered": entered or {},
@@ -82,10 +113,10 @@ async def _purpose_page(
 
 @router.get("/purposes/{code}")
 async def purpose(code: Slug, request: Request, session: DbSession, _user: Steward) -> Response:
-    return await _purpose_page(request, session, code)
+    return await purpose_page(request, session, code)
 
 
-def _back(code: str, done: str, anchor: str) -> RedirectResponse:
+def back(code: str, done: str, anchor: str) -> RedirectResponse:
     query = urlencode({"done": done})
     return RedirectResponse(f"/ui/catalogue/purposes/{code}?{query}#{anchor}", status_code=303)
 
@@ -135,7 +166,7 @@ async def edit_allowance(
                 confirm_fields, confirm_basis, confirmed=confirmed == "yes"
             ),
         )
-        await purposes_service.patch_allowance(
+        saved = await purposes_service.patch_allowance(
             session,
             checker(request),
             actor=pages.actor_of(user),
@@ -145,10 +176,10 @@ async def edit_allowance(
             body=body,
         )
     except (HubError, forms.FormRefused) as error:
-        confirm = _needs_confirmation(error)
+        confirm = needs_confirmation(error)
         message = forms.refusal_text(error, confirm)
         status = error.status if isinstance(error, HubError) else 422
-        return await _purpose_page(
+        return await purpose_page(
             request,
             session,
             code,
@@ -158,10 +189,10 @@ async def edit_allowance(
             confirm=confirm,
             status_code=status,
         )
-    return _back(code, "allowance", anchor)
+    return back(code, "allowance" if saved["changed"] else "unchanged", anchor)
 
 
-def _needs_confirmation(error: Exception) -> list[dict[str, str]]:
+def needs_confirmation(error: Exception) -> list[dict[str, str]]:
     if not isinstance(error, HubError):
         return []
     needed = error.extensions.get("needs_confirmation") or []
@@ -184,13 +215,13 @@ async def edit_archive_exceptions(
     anchor = f"purpose-{code}"
     try:
         body = forms.archive_exceptions(exceptions, reason)
-        await purposes_service.patch_purpose(
+        saved = await purposes_service.patch_purpose(
             session, checker(request), actor=pages.actor_of(user), code=code, body=body
         )
     except (HubError, forms.FormRefused) as error:
         status = error.status if isinstance(error, HubError) else 422
         message = forms.refusal_text(error, [])
-        return await _purpose_page(
+        return await purpose_page(
             request, session, code, error=message, failed=anchor, status_code=status
         )
-    return _back(code, "exceptions", anchor)
+    return back(code, "exceptions" if saved["changed"] else "unchanged", anchor)

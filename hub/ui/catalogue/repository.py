@@ -1,11 +1,11 @@
-"""SQL of the steward's workbench beyond the catalogue API's: the history, newest first."""
+"""SQL of the steward's workbench beyond the catalogue API's: history, choices for the forms."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from governance.models import CatalogueChange, FieldRelease, LegalBasis
+from governance.models import Authority, CatalogueChange, FieldRelease, LegalBasis
 
 
 async def recent_changes(
@@ -32,3 +32,11 @@ async def field_titles(session: AsyncSession, register: str) -> dict[str, str]:
         .order_by(FieldRelease.field)
     )
     return {str(row[0]): str(row[1] or row[0]) for row in result}
+
+
+async def authority_titles(session: AsyncSession) -> dict[str, str]:
+    """Every authority the catalogue knows, by title (the new allowance's choice)."""
+    result = await session.execute(
+        select(Authority.code, Authority.title).order_by(Authority.title)
+    )
+    return {str(row[0]): str(row[1]) for row in result}

@@ -16,15 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from governance.dcat import DcatExport, dcat_export
 from governance.duties import local_today
 from governance.models import Steward
-from governance.records import processing_records, render_html
 from hub.catalogue import repository as repo
 from hub.catalogue import views
 from hub.catalogue.purposes_service import Checker
-from hub.catalogue.records_endpoints import controller_from, dcat_settings
+from hub.catalogue.records_endpoints import dcat_settings
 from hub.catalogue.service import STEWARD_COLUMNS, Actor
 from hub.config import Settings
 from hub.ui.catalogue import repository as ui_repo
 from hub.ui.catalogue import todo
+from hub.ui.catalogue.difference import differences
 from hub.ui.i18n import N_
 from hub.ui.service import UiUser
 
@@ -137,14 +137,6 @@ async def duties_board(session: AsyncSession) -> list[dict[str, Any]]:
     return sorted(duties, key=lambda d: (DUTY_ORDER.get(d["status"], 9), d["due"], d["id"]))
 
 
-async def records_html(session: AsyncSession, *, settings: Settings) -> str:
-    now = datetime.now(UTC)
-    records = await processing_records(
-        session, controller=controller_from(settings), on=local_today(now), now=now
-    )
-    return render_html(records)
-
-
 async def dcat(session: AsyncSession, *, settings: Settings) -> DcatExport:
     return await dcat_export(session, settings=dcat_settings(settings))
 
@@ -152,4 +144,7 @@ async def dcat(session: AsyncSession, *, settings: Settings) -> DcatExport:
 async def history(session: AsyncSession, *, target: str | None, limit: int) -> list[dict[str, Any]]:
     """The catalogue's change history, newest first (who, when, what, why)."""
     rows = await ui_repo.recent_changes(session, target=target, limit=limit)
-    return [views.change_view(row) for row in rows]
+    return [
+        {**views.change_view(row), "differences": differences(row.before, row.after)}
+        for row in rows
+    ]

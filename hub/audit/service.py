@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,6 +94,11 @@ class LedgerUnit:
     record: LedgerRecord
     extras: Extras | None = None
     entry_id: str = field(default_factory=_new_id)
+
+
+T = TypeVar("T")
+# How often verify reports progress (positions checked): one batch of iterate_chain_values.
+PROGRESS_EVERY = 10_000
 
 
 _RECORD_COLUMNS = tuple(
@@ -251,10 +256,28 @@ def _forged_checkpoint(
     return None
 
 
-async def verify(session: AsyncSession, public_key: Ed25519PublicKey | None = None) -> VerifyReport:
+async def _reporting(
+    rows: AsyncIterator[T], progress: Callable[[int], None] | None
+) -> AsyncIterator[T]:
+    """The rows unchanged; ``progress`` hears how many went by, every ``PROGRESS_EVERY``."""
+    passed = 0
+    async for row in rows:
+        yield row
+        passed += 1
+        if progress is not None and passed % PROGRESS_EVERY == 0:
+            progress(passed)
+
+
+async def verify(
+    session: AsyncSession,
+    public_key: Ed25519PublicKey | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> VerifyReport:
     """Walk entries and tombstones from genesis; compare every signed checkpoint on the way.
 
     ``public_key`` checks checkpoint and tombstone signatures; without it any signed row fails.
+    ``progress`` hears the number of positions checked, every ``PROGRESS_EVERY``.
     """
     signed = await checkpoints.list_checkpoints(session)
     forged = _forged_checkpoint(signed, public_key)
@@ -283,7 +306,7 @@ async def verify(session: AsyncSession, public_key: Ed25519PublicKey | None = No
     for checkpoint in by_head.get(0, []):
         if checkpoint.chain_hash != GENESIS_HASH:
             return broken(0, f"chain differs from signed checkpoint {checkpoint.id}")
-    async for row in repository.iterate_chain_values(session):
+    async for row in _reporting(repository.iterate_chain_values(session), progress):
         seq, head = (
             (row.seq, row.entry_hash)
             if isinstance(row, LedgerTombstone)

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -34,7 +35,7 @@ def link(html: str, element_id: str) -> str | None:
     return found.group(1).replace("&amp;", "&") if found else None
 
 
-def dpo_reads(database_url: str) -> list[dict[str, object]]:
+def dpo_reads(database_url: str) -> list[dict[str, Any]]:
     return [row for row in ledger_rows(database_url) if row["register"] == "audit"]
 
 

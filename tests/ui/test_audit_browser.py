@@ -19,11 +19,11 @@ from hub.app import create_app
 from hub.audit.reads import ENTRY_COLUMNS
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.ui import service as accounts
-from tests.conftest import REPO
-from tests.fixtures.factories import import_persons, load_default_catalogue, person, settings_for
+from tests.fixtures.factories import import_persons, load_default_catalogue, person
+from tests.fixtures.hub_app import hub_settings
 from tests.ui.browser import assert_accessible, submit_login, texts, wait_for
 from tests.ui.conftest import Clock, append, record
-from tests.ui.servers import free_port, serve_in_thread
+from tests.ui.servers import serve_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -173,13 +173,7 @@ def _art15(driver: WebDriver, base: str) -> None:
 async def test_ledger_search_and_art15_letter_in_chromium(
     chrome: WebDriver, seeded: None, clean_database: str, tmp_path: Path
 ) -> None:
-    settings = settings_for(
-        clean_database,
-        key_dir=tmp_path / "keys",
-        policy_dir=REPO / "policies",
-        catalogue_refresh_seconds=0,
-    )
-    with serve_in_thread(create_app(settings), port=free_port()) as base:
+    with serve_in_thread(create_app(hub_settings(clean_database, tmp_path))) as base:
         _ledger_search(chrome, base)
         _chain(chrome, base)
         _art15(chrome, base)

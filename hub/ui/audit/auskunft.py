@@ -27,7 +27,7 @@ from hub.auth.dependencies import Principal
 from hub.auth.scopes import REGISTER_QUERY
 from hub.query.schemas import QueryRequest, UserRef
 from hub.query.service import QueryService
-from hub.ui.audit.service import Reader
+from hub.ui.audit.service import WORKBENCH, Reader, record_read
 from hub.ui.i18n import gettext as _
 from hub.ui.i18n import parse_day
 
@@ -140,21 +140,13 @@ async def answer(
     [person_id] = persons
     view = await reads.citizen_view(session, catalogue, register=REGISTER, person_id=person_id)
     titles = await field_titles(session, REGISTER)
-    await reads.record_read(
-        session,
-        reader.principal,
-        writer=reader.writer,
-        request_id=reader.request_id,
-        user_id=reader.username,
-        note=ReadNote(
-            what="ui.persons",
-            filters={"register": REGISTER, "person": person_id},
-            person_ids=[person_id],
-            legal_basis=reads.CITIZEN_LEGAL_BASIS,
-        ),
-        outcome="released",
-        http_status=200,
+    note = ReadNote(
+        what=f"{WORKBENCH}.persons",
+        filters={"register": REGISTER, "person": person_id},
+        person_ids=[person_id],
+        legal_basis=reads.CITIZEN_LEGAL_BASIS,
     )
+    await record_read(session, reader, note)
     # The register office's own lookups for answering the person are no disclosure to others.
     disclosures = [item for item in view["disclosures"] if item["purpose"] != PURPOSE]
     return Answer(

@@ -49,7 +49,7 @@ def workbench_principal(*, client_id: str, authority: str) -> Principal:
     )
 
 
-async def _record(
+async def record_read(
     session: AsyncSession,
     reader: Reader,
     note: ReadNote,
@@ -100,7 +100,7 @@ async def search(
         last=form.last,
     )
     persons = [filters.person] if filters.person is not None else []
-    await _record(session, reader, _note("entries", filters.used(), persons))
+    await record_read(session, reader, _note("entries", filters.used(), persons))
     return page
 
 
@@ -116,7 +116,7 @@ async def _refuse_unknown_person(
         session, filters.person, registers=registers
     ):
         used = {**filters.used(), "person": "refused"}
-        await _record(session, reader, _note(what, used), outcome="denied", status=400)
+        await record_read(session, reader, _note(what, used), outcome="denied", status=400)
         raise UnknownPerson(_("Person ID: no disclosure in the ledger refers to this person id."))
 
 
@@ -139,14 +139,16 @@ async def export(
     await _refuse_unknown_person(session, reader, filters, registers=registers, what=what)
     total = await reads.count_entries(session, filters)
     if total > MAX_EXPORT:
-        await _record(session, reader, _note(what, filters.used()), outcome="denied", status=400)
+        await record_read(
+            session, reader, _note(what, filters.used()), outcome="denied", status=400
+        )
         raise ExportTooLarge(
             _("Export: %(total)d entries; at most %(max)d at once. Narrow the filters.")
             % {"total": total, "max": MAX_EXPORT}
         )
     entries = [entry async for entry in reads.iterate_slice(session, filters)]
     persons = [filters.person] if filters.person is not None else []
-    await _record(session, reader, _note(what, filters.used(), persons))
+    await record_read(session, reader, _note(what, filters.used(), persons))
     return entries
 
 
@@ -154,7 +156,7 @@ async def entry(session: AsyncSession, reader: Reader, entry_id: str) -> dict[st
     row = await repository.entry_by_id(session, entry_id)
     body = reads.entry_json(row) if row is not None else None
     persons = list(body["hit_person_ids"]) if body else []
-    await _record(session, reader, _note("entry", {"entry_id": entry_id}, persons))
+    await record_read(session, reader, _note("entry", {"entry_id": entry_id}, persons))
     return body
 
 
@@ -170,7 +172,7 @@ async def start_verification(
 
     Recorded before it starts (a ledger that cannot record the read is not walked).
     """
-    await _record(session, reader, _note("verify", {}))
+    await record_read(session, reader, _note("verify", {}))
     return await jobs.start(sessions, key_dir=key_dir, started_by=reader.username)
 
 
@@ -194,7 +196,7 @@ async def requests_chart(
         fixed_colours=charts.OUTCOME_COLOURS,
     )
     filters = {"from": form.start.isoformat(), "to": form.end.isoformat()}
-    await _record(session, reader, _note("chart", filters))
+    await record_read(session, reader, _note("chart", filters))
     return by_authority, by_outcome
 
 
@@ -207,7 +209,7 @@ async def cases(
     session: AsyncSession, reader: Reader, *, status: str, cursor: str | None, limit: int
 ) -> dict[str, Any]:
     page = await review_service.list_cases(session, status=status, limit=limit, cursor=cursor)
-    await _record(session, reader, _note("reviews", {"status": status}))
+    await record_read(session, reader, _note("reviews", {"status": status}))
     return page
 
 
@@ -217,7 +219,7 @@ async def case(session: AsyncSession, reader: Reader, case_id: str) -> dict[str,
     except HubError:
         found = None
     persons = review_service.case_person_ids(found["case"]["subject"]) if found else []
-    await _record(session, reader, _note("review", {"case_id": case_id}, persons))
+    await record_read(session, reader, _note("review", {"case_id": case_id}, persons))
     return found
 
 

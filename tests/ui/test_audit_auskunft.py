@@ -19,9 +19,14 @@ REQUEST = {"name": "Müller", "given_names": "Anna", "birth_date": "17.05.1980",
 
 
 @pytest.fixture
-async def disclosures(ui_app: FastAPI, clock: Clock, clean_database: str) -> None:
-    """P-1's ledger: one disclosure the person may see, three the letter must leave out."""
+def persons(clean_database: str) -> None:
+    """P-1 and P-2 in the Melderegister, imported before the hub starts."""
     import_persons(clean_database, [person("P-1"), person("P-2", name="Schulz")])
+
+
+@pytest.fixture
+async def disclosures(persons: None, ui_app: FastAPI, clock: Clock) -> None:
+    """P-1's ledger: one disclosure the person may see, three the letter must leave out."""
     sessions = ui_app.state.sessionmaker
     await append(sessions, clock, record("seen", authority="sozialamt"))
     await append(
@@ -63,9 +68,9 @@ def entries(database_url: str, **wanted: Any) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("roles", [["dpo"], ["register_office"]])
 async def test_the_letter_lists_what_the_person_may_see_and_both_steps_are_ledgered(
+    disclosures: None,  # first: the persons are imported before the hub starts
     ui_app: FastAPI,
     browser: httpx.AsyncClient,
-    disclosures: None,
     clean_database: str,
     roles: list[str],
 ) -> None:
@@ -105,7 +110,7 @@ async def test_the_letter_lists_what_the_person_may_see_and_both_steps_are_ledge
 
 
 async def test_nobody_found_gives_no_letter_and_no_read(
-    ui_app: FastAPI, browser: httpx.AsyncClient, disclosures: None, clean_database: str
+    disclosures: None, ui_app: FastAPI, browser: httpx.AsyncClient, clean_database: str
 ) -> None:
     csrf = await signed_in(ui_app, browser, roles=["dpo"])
     unknown = {**REQUEST, "name": "Niemand", "csrf_token": csrf}

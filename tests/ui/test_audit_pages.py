@@ -11,7 +11,16 @@ from fastapi import FastAPI
 
 from hub.models import LedgerEntry, LedgerPersonRef
 from tests.hub.ledger_helpers import ledger_rows, table_rows, tamper
-from tests.ui.conftest import Clock, append, csrf_of, make_account, open_case, record, sign_in
+from tests.ui.conftest import (
+    Clock,
+    append,
+    csrf_of,
+    make_account,
+    open_case,
+    record,
+    sign_in,
+    verified,
+)
 
 TODAY = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
 
@@ -170,15 +179,6 @@ class TestEntryDetail:
         page = await dpo.get("/ui/audit/entries/00000000-0000-0000-0000-000000000000")
         assert page.status_code == 404
         assert "Protokolleintrag nicht gefunden" in page.text
-
-
-async def verified(app: FastAPI, dpo: httpx.AsyncClient) -> str:
-    """Start the background verification as the page's form does; its finished status."""
-    form = await dpo.get("/ui/audit/chain")
-    started = await dpo.post("/ui/audit/chain/runs", data={"csrf_token": csrf_of(form.text)})
-    assert started.status_code == 303
-    await app.state.verify_jobs.get(started.headers["location"].split("job=")[1]).task
-    return (await dpo.get(started.headers["location"])).text
 
 
 class TestChainStatus:

@@ -20,6 +20,7 @@ from joserfc.jwk import KeySet
 
 from hub.audit.reads import ENTRY_COLUMNS
 from hub.ui.audit.forms import OUTCOME_LABELS
+from hub.ui.audit.verify_jobs import VerifyJobs
 from tests.hub.ledger_helpers import ledger_rows, tamper
 from tests.ui.conftest import Clock, append, csrf_of, make_account, record, sign_in
 
@@ -259,3 +260,19 @@ class TestVerificationInTheBackground:
         assert '<strong id="broken-seq">2</strong>' in done.text
         forgotten = await dpo.get("/ui/audit/chain/runs/00000000-0000-0000-0000-000000000000")
         assert 'id="chain-missing"' in forgotten.text
+
+
+async def test_a_second_start_joins_the_running_verification(ui_app: FastAPI, clock: Clock) -> None:
+    await append(ui_app.state.sessionmaker, clock, record("j1"))
+    jobs = VerifyJobs()
+    key_dir = ui_app.state.settings.key_dir
+    first = await jobs.start(ui_app.state.sessionmaker, key_dir=key_dir, started_by="dpo.a")
+    second = await jobs.start(ui_app.state.sessionmaker, key_dir=key_dir, started_by="dpo.b")
+    assert second is first  # nothing was walked twice
+    assert first.task is not None
+    await first.task
+    assert first.report == {"ok": True, "entries": 1}
+    third = await jobs.start(ui_app.state.sessionmaker, key_dir=key_dir, started_by="dpo.b")
+    assert third is not first  # the first is done: a new walk
+    assert third.task is not None
+    await third.task

@@ -3,7 +3,8 @@
 Walking a million entries takes about a minute: the request that starts it returns at once
 and the page asks for the progress (htmx polling). Jobs live in this process only (a
 restart forgets them; the verification itself changes nothing) and the newest
-``KEEP_JOBS`` are kept.
+``KEEP_JOBS`` are kept. One walk at a time: asking again while one runs joins it, so
+repeated clicks cannot pile up minutes of CPU each.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ class VerifyJobs:
         key_dir: Path,
         started_by: str,
     ) -> VerifyJob:
+        running = next((job for job in self._jobs.values() if job.running), None)
+        if running is not None:
+            return running
         async with sessions() as session:
             total = await chain_length(session)
         job = VerifyJob(

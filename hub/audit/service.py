@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -99,6 +100,7 @@ class LedgerUnit:
 T = TypeVar("T")
 # How often verify reports progress (positions checked): one batch of iterate_chain_values.
 PROGRESS_EVERY = 10_000
+YIELD_EVERY = 500
 
 
 _RECORD_COLUMNS = tuple(
@@ -259,12 +261,20 @@ def _forged_checkpoint(
 async def _reporting(
     rows: AsyncIterator[T], progress: Callable[[int], None] | None
 ) -> AsyncIterator[T]:
-    """The rows unchanged; ``progress`` hears how many went by, every ``PROGRESS_EVERY``."""
+    """The rows unchanged; ``progress`` hears how many went by, every ``PROGRESS_EVERY``.
+
+    With ``progress`` the walk runs beside requests (the chain page's background job): it
+    lets them in every ``YIELD_EVERY`` rows, so none waits for a whole batch's hashing.
+    """
     passed = 0
     async for row in rows:
         yield row
         passed += 1
-        if progress is not None and passed % PROGRESS_EVERY == 0:
+        if progress is None:
+            continue
+        if passed % YIELD_EVERY == 0:
+            await asyncio.sleep(0)
+        if passed % PROGRESS_EVERY == 0:
             progress(passed)
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from hub.audit import reads
+from hub.audit.reads import AuditFilters
 from hub.errors import HubError
 from hub.ui.audit import auskunft, service
 from hub.ui.audit.forms import (
@@ -115,12 +116,13 @@ async def search(request: Request, session: DbSession, user: Dpo) -> Response:
 
 async def _export(
     request: Request, session: DbSession, user: UiUser, what: str
-) -> list[dict[str, Any]] | Response:
+) -> tuple[AuditFilters, list[dict[str, Any]]] | Response:
+    """The filters and every entry of the result, or the search page naming what is wrong."""
     offered = choices(request)
     form = parse_search(request.query_params, offered)
     if not form.errors:
         try:
-            return await service.export(
+            entries = await service.export(
                 session,
                 reader(request, user),
                 filters=form.filters,
@@ -129,6 +131,8 @@ async def _export(
             )
         except (service.UnknownPerson, service.ExportTooLarge) as error:
             form.errors.append(error.detail)
+        else:
+            return form.filters, entries
     return render(
         request, "audit/search.html", _search_context(form, offered, None), status_code=400
     )
@@ -137,11 +141,11 @@ async def _export(
 @router.get("/export.csv")
 async def export_csv(request: Request, session: DbSession, user: Dpo) -> Response:
     """The whole current result as CSV (the columns of GET /v1/audit/entries.csv)."""
-    entries = await _export(request, session, user, "entries.csv")
-    if isinstance(entries, Response):
-        return entries
+    exported = await _export(request, session, user, "entries.csv")
+    if isinstance(exported, Response):
+        return exported
     return Response(
-        reads.entries_csv(entries),
+        reads.entries_csv(exported[1]),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="protokoll-auszug.csv"'},
     )
@@ -150,13 +154,13 @@ async def export_csv(request: Request, session: DbSession, user: Dpo) -> Respons
 @router.get("/export.json")
 async def export_signed(request: Request, session: DbSession, user: Dpo) -> Response:
     """The whole current result as a JWS signed with the hub's key (/.well-known/jwks.json)."""
-    entries = await _export(request, session, user, "entries.export")
-    if isinstance(entries, Response):
-        return entries
-    form = parse_search(request.query_params, choices(request))
+    exported = await _export(request, session, user, "entries.export")
+    if isinstance(exported, Response):
+        return exported
+    filters, entries = exported
     body = reads.signed_export(
         request.app.state.signing_key,
-        filters=form.filters,
+        filters=filters,
         entries=entries,
         exported_by=f"{request.app.state.settings.ui.reader_client_id}:{user.username}",
     )

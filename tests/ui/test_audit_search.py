@@ -19,6 +19,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from hub.audit.reads import ENTRY_COLUMNS
+from hub.ui.audit import service as audit_service
 from hub.ui.audit.forms import OUTCOME_LABELS
 from hub.ui.audit.verify_jobs import VerifyJobs
 from tests.hub.ledger_helpers import ledger_rows, tamper
@@ -206,6 +207,20 @@ class TestExports:
         with pytest.raises(JoseError):
             jws.deserialize_compact(f"{header}.{tampered}.{signature}", keys, algorithms=["ES256"])
         assert dpo_reads(clean_database)[-1]["fields_requested"] == ["ui.entries.export"]
+
+    async def test_an_export_beyond_the_bound_is_refused_and_recorded(
+        self,
+        dpo: httpx.AsyncClient,
+        sixty: list[str],
+        clean_database: str,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr(audit_service, "MAX_EXPORT", 59)
+        refused = await dpo.get("/ui/audit/export.json")
+        assert refused.status_code == 400
+        assert "Export: 60 Einträge; höchstens 59 auf einmal." in refused.text
+        read = dpo_reads(clean_database)[-1]
+        assert (read["fields_requested"], read["outcome"]) == (["ui.entries.export"], "denied")
 
     async def test_an_export_with_bad_filters_reads_nothing(
         self, dpo: httpx.AsyncClient, clean_database: str

@@ -17,6 +17,8 @@ Sections (``--only http,ledger`` runs some; the default runs all but ``verify``)
   query (issue 16); thread against process pool for the XMeld schema check.
 - ``mirror``: the mirror feed (issue 15): changes/s applied to the full demo, Sperre push to
   effect under query load (p50/p99), query latency while a sync runs (bench/mirror_sync.py).
+- ``ledgersearch``: the DPO's ledger search pages and the chain check on
+  ``BENCH_LEDGER_SEARCH_ENTRIES`` entries (default 1,000,000; bench/ledger_search.py).
 - ``verify``: ledger verify of a million entries (minutes; only when asked for).
 - ``soak``: 32 connections of mixed outcomes for ``BENCH_SOAK_SECONDS`` (600) with a
   PostgreSQL restart halfway (bench/soak.py; only when asked for).
@@ -61,6 +63,7 @@ SECTIONS = (
     "mirror",
     "neutral",
     "opendata",
+    "ledgersearch",
     "verify",
     "soak",
 )
@@ -261,6 +264,13 @@ def _run_soak() -> None:  # minutes (BENCH_SOAK_SECONDS, default 600)
     run_soak()
 
 
+def _run_ledger_search() -> None:
+    from bench.ledger_search import main as ledger_search  # noqa: PLC0415
+
+    print("\n== The DPO's ledger search and chain check (bench/ledger_search.py)")
+    ledger_search()
+
+
 def _run_verify() -> None:
     from bench.ledger_throughput import main as ledger_verify  # noqa: PLC0415
 
@@ -279,6 +289,7 @@ def _run_section(section: str, seconds: float, baseline: str | None) -> None:
         "mirror": lambda: _run_mirror(seconds),
         "neutral": _run_neutral,
         "opendata": run_opendata,
+        "ledgersearch": _run_ledger_search,
         "verify": _run_verify,
         "soak": _run_soak,
     }

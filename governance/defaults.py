@@ -572,6 +572,18 @@ PURPOSES: Final = (
         "BMG §44 Abs. 1",
         about="Auskunft an Private durch die Meldebehörde selbst.",
     ),
+    # Not in CONTRACT §6 (no code there for it): the Meldebehörde's lookup when a person asks
+    # what the register holds about them and who received it (law-matrix §2 row "Betroffene
+    # Person (self)"; BMG §10 Abs. 1: identity checked first). Ledgered like any query.
+    _purpose(
+        "betroffenenauskunft",
+        "Auskunft an die betroffene Person (Art. 15 DSGVO)",
+        MELDE,
+        "DSGVO Art. 15",
+        "BMG §10",
+        about="Eigene Daten und Empfänger automatisierter Abrufe für die betroffene Person; "
+        "Einschränkungen nach BMG §11.",
+    ),
     _purpose(
         "elstam_abgleich",
         "ELStAM-Datenabgleich",
@@ -818,6 +830,15 @@ _MELDE_CITY_OFFICES = (
         fields=BMG_44_SIMPLE,
         kinds=("person",),
         basis=("BMG §44 Abs. 1",),
+    ),
+    # The person's own request (DSGVO Art. 15, BMG §10): the register office finds the person
+    # to answer it; identification data only, the letter lists the recipients from the ledger.
+    _allow(
+        "betroffenenauskunft",
+        "meldebehoerde",
+        fields=("name", "given_names", "doctor", "birth", "addresses"),
+        kinds=("person",),
+        basis=("DSGVO Art. 15", "BMG §10"),
     ),
 )
 

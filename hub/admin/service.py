@@ -137,7 +137,11 @@ async def verify_ledger(settings: Settings, *, progress: Progress | None = None)
         async with create_sessionmaker(engine)() as session:
             if progress is not None:
                 progress.phase("verify", unit="entries checked")
-            report = await verify(session, load_public_key(settings.key_dir), progress=progress)
+            report = await verify(
+                session,
+                load_public_key(settings.key_dir),
+                progress=None if progress is None else progress.update,
+            )
             if progress is not None:
                 progress.update(report.entries + report.tombstones)
                 progress.done("chain intact" if report.ok else "chain BROKEN")

@@ -58,6 +58,8 @@ class AuditFilters:
     register: str | None = None
     outcome: str | None = None
     person: str | None = None
+    # The caller's file number, matched regardless of case (the workbench's filter).
+    case_reference: str | None = None
     # The DPO's own reads (register "audit") left out: disclosures apart from their review.
     without_reads: bool = False
 
@@ -101,6 +103,9 @@ def _conditions(filters: AuditFilters) -> list[ColumnElement[bool]]:
     ):
         if value is not None:
             conditions.append(column == value)
+    if filters.case_reference is not None:
+        wanted = filters.case_reference.lower()  # SQLite lowers ASCII only
+        conditions.append(func.lower(entry.case_reference) == wanted)
     if filters.without_reads:
         conditions.append(entry.register != AUDIT_REGISTER)
     if filters.person is not None:

@@ -188,3 +188,12 @@ async def open_case(
         )
         await session.commit()
     return case_id
+
+
+async def verified(app: FastAPI, client: httpx.AsyncClient) -> str:
+    """Verify the chain as the chain page's form does (a background job); the finished page."""
+    form = await client.get("/ui/audit/chain")
+    started = await client.post("/ui/audit/chain/runs", data={"csrf_token": csrf_of(form.text)})
+    assert started.status_code == 303, started.text
+    await app.state.verify_jobs.get(started.headers["location"].split("job=")[1]).task
+    return (await client.get(started.headers["location"])).text

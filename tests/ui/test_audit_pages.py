@@ -11,7 +11,16 @@ from fastapi import FastAPI
 
 from hub.models import LedgerEntry, LedgerPersonRef
 from tests.hub.ledger_helpers import ledger_rows, table_rows, tamper
-from tests.ui.conftest import Clock, append, csrf_of, make_account, open_case, record, sign_in
+from tests.ui.conftest import (
+    Clock,
+    append,
+    csrf_of,
+    make_account,
+    open_case,
+    record,
+    sign_in,
+    verified,
+)
 
 TODAY = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
 
@@ -47,18 +56,18 @@ class TestSearch:
         )
         page = await dpo.get("/ui/audit", params={"authority": "sozialamt"})
         assert page.status_code == 200
-        assert codes(page.text, "authority") == ["sozialamt", "sozialamt"]
+        assert codes(page.text, "authority") == ["sozialamt", "sozialamt"]  # newest first
         # Catalogue titles instead of codes, German words instead of outcome codes.
         assert (
             cells(page.text, "authority")
             == ["Wissenschaftsstadt Darmstadt, Sozialamt (SGB XII, AsylbLG)"] * 2
         )
         assert "Sozialhilfe (SGB XII)" in cells(page.text, "purpose")[0]
-        assert cells(page.text, "user") == ["u.a1", "u.a3"]
-        assert codes(page.text, "outcome") == ["released", "denied"]
+        assert cells(page.text, "user") == ["u.a3", "u.a1"]
+        assert codes(page.text, "outcome") == ["denied", "released"]
         assert re.findall(r'outcome-\w+" data-code="\w+">([^<]+)<', page.text) == [
-            "übermittelt",
             "abgelehnt",
+            "übermittelt",
         ]
         assert cells(page.text, "fields") == ["name, addresses", "name, addresses"]
         assert "<strong>2</strong> passende Einträge" in page.text
@@ -94,7 +103,7 @@ class TestSearch:
         following = re.search(r'id="next-page" href="([^"]+)"', first.text)
         assert following is not None
         second = await dpo.get(following.group(1).replace("&amp;", "&"))
-        assert cells(second.text, "user") == ["u.p25", "u.p26"]
+        assert cells(second.text, "user") == ["u.p01", "u.p00"]  # newest first
 
     async def test_bad_filters_are_named_and_nothing_is_read(
         self, dpo: httpx.AsyncClient, clean_database: str
@@ -178,15 +187,15 @@ class TestChainStatus:
     ) -> None:
         for label in ("c1", "c2", "c3"):
             await append(ui_app.state.sessionmaker, clock, record(label))
-        page = await dpo.get("/ui/audit/chain", params={"run": "true"})
-        assert 'data-ok="true"' in page.text
-        assert '<strong id="chain-entries">3</strong>' in page.text
+        page = await verified(ui_app, dpo)
+        assert 'data-ok="true"' in page
+        assert '<strong id="chain-entries">4</strong>' in page  # and the read that started it
         table = LedgerEntry.__tablename__
         tamper(clean_database, f"UPDATE {table} SET purpose = 'hundesteuer' WHERE seq = 2")
-        page = await dpo.get("/ui/audit/chain", params={"run": "true"})
-        assert 'data-ok="false"' in page.text
-        assert '<strong id="broken-seq">2</strong>' in page.text
-        assert "entry altered" in page.text
+        page = await verified(ui_app, dpo)
+        assert 'data-ok="false"' in page
+        assert '<strong id="broken-seq">2</strong>' in page
+        assert "entry altered" in page
 
 
 class TestReviewCases:

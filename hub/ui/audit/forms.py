@@ -11,8 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
 
+from hub.audit.ledger_search import SORTS, Order, Position, day_position, decode_position
 from hub.audit.reads import AUDIT_REGISTER, AuditFilters
+from hub.errors import InvalidQuery
 from hub.ui.i18n import N_, berlin_midnight, parse_day
 from hub.ui.i18n import gettext as _
 
@@ -24,7 +27,38 @@ TEXT_FILTERS = {
     "register": 64,
     "outcome": 32,
     "person": 64,
+    "case": 200,
 }
+# Every outcome the ledger records (query path, ledger reads, token refusals, reviews, syncs,
+# aggregates, publications), in the order a DPO looks for them.
+OUTCOME_LABELS = {
+    "released": N_("released"),
+    "neutral": N_("neutral"),
+    "manual": N_("manual"),
+    "denied": N_("denied"),
+    "archive": N_("held: archived data (§13 Abs. 2 BMG)"),
+    "invalid": N_("invalid request"),
+    "unauthenticated": N_("not signed in (token refused)"),
+    "forbidden": N_("scope missing"),
+    "not_found": N_("not found"),
+    "stale": N_("register not current"),
+    "upstream_error": N_("register unreachable"),
+    "policy_unavailable": N_("policy engine unavailable"),
+    "error": N_("hub error"),
+    "refused_aggregated": N_("refused (aggregate only)"),
+    "closed": N_("closed"),
+    "applied": N_("applied (register sync)"),
+    "published": N_("published (open data)"),
+}
+SORT_LABELS = {
+    "time": N_("Time"),
+    "authority": N_("Authority"),
+    "purpose": N_("Purpose"),
+    "outcome": N_("Outcome"),
+    "register": N_("Register"),
+}
+# The choice filters: the form names the catalogue's codes, typed codes or titles in any case.
+CHOICE_FILTERS = ("authority", "purpose", "register")
 # A register record id as the import format allows it (CONTRACT §5; the adapters check the
 # same form): no blanks, no umlauts, at most 64 characters. Anything else is no person id.
 PERSON_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -48,7 +82,43 @@ class SearchForm:
     errors: list[str] = field(default_factory=list)
     filters: AuditFilters = field(default_factory=AuditFilters)
     limit: int = DEFAULT_PAGE_SIZE
-    cursor: str | None = None
+    order: Order = field(default_factory=Order)
+    position: Position | None = None
+    last: bool = False  # the last page (the oldest entries when newest first)
+
+    def link(self, path: str = "/ui/audit", **changes: str) -> str:
+        """``path`` with this search's filters, order and size, changed by ``changes``.
+
+        A day to jump to is navigation, not a filter: it is never carried on.
+        """
+        kept = {name: value for name, value in self.values.items() if name != "at"}
+        kept.update(changes)
+        return f"{path}?{urlencode(sorted((k, v) for k, v in kept.items() if v))}"
+
+    @property
+    def paged(self) -> bool:
+        """Whether the page shown is another than the first."""
+        return self.position is not None or self.last
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Choices:
+    """Code -> title of what the choice filters offer (the catalogue's, the hub's registers)."""
+
+    authority: dict[str, str]
+    purpose: dict[str, str]
+    register: dict[str, str]
+
+    def resolve(self, name: str, typed: str) -> str | None:
+        """The code a typed code or title means, in any case; None when nothing matches."""
+        offered: dict[str, str] = getattr(self, name)
+        if typed in offered:
+            return typed
+        folded = typed.casefold()
+        for code, title in offered.items():
+            if folded in {code.casefold(), title.casefold()}:
+                return code
+        return None
 
 
 def _moment(name: str, raw: str, *, end: bool, errors: list[str]) -> datetime | None:
@@ -63,7 +133,7 @@ def _moment(name: str, raw: str, *, end: bool, errors: list[str]) -> datetime | 
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def parse_search(query: Mapping[str, str]) -> SearchForm:
+def parse_search(query: Mapping[str, str], choices: Choices) -> SearchForm:
     form = SearchForm()
     values = {key: query.get(key, "").strip() for key in ("from", "to", *TEXT_FILTERS)}
     form.values = values
@@ -75,6 +145,7 @@ def parse_search(query: Mapping[str, str]) -> SearchForm:
                 _("%(name)s: at most %(count)d characters") % {"name": _label(name), "count": bound}
             )
         texts[name] = value or None
+    _resolve_choices(form, texts, choices)
     start = (
         _moment("from", values["from"], end=False, errors=form.errors) if values["from"] else None
     )
@@ -90,10 +161,8 @@ def parse_search(query: Mapping[str, str]) -> SearchForm:
                 _("Per page: one of %(sizes)s") % {"sizes": ", ".join(map(str, PAGE_SIZES))}
             )
     form.values["limit"] = str(form.limit)
-    cursor = query.get("cursor", "").strip()
-    if len(cursor) > MAX_CURSOR:
-        form.errors.append(_("Page: not a page of this search."))
-    form.cursor = cursor or None
+    _order(form, query)
+    _navigation(form, query)
     scope = _scope(values, query.get("scope", "").strip(), form.errors)
     person = texts["person"]
     if person is not None and not PERSON_ID.fullmatch(person):
@@ -104,10 +173,65 @@ def parse_search(query: Mapping[str, str]) -> SearchForm:
     if not form.errors:
         if scope == "reads":
             texts["register"] = AUDIT_REGISTER
+        case_reference = texts.pop("case")
         form.filters = AuditFilters(
-            from_=start, to=end, without_reads=scope == "disclosures", **texts
+            from_=start,
+            to=end,
+            without_reads=scope == "disclosures",
+            case_reference=case_reference,
+            **texts,
         )
     return form
+
+
+def _resolve_choices(form: SearchForm, texts: dict[str, str | None], choices: Choices) -> None:
+    """Codes for what was typed or chosen; ``audit`` (the ledger's reads) is no choice."""
+    for name in CHOICE_FILTERS:
+        typed = texts[name]
+        if typed is None or (name == "register" and typed == AUDIT_REGISTER):
+            continue
+        code = choices.resolve(name, typed)
+        if code is None:
+            form.errors.append(
+                _("%(name)s: choose one of the listed entries.") % {"name": _label(name)}
+            )
+        texts[name] = form.values[name] = code or typed
+
+
+def _order(form: SearchForm, query: Mapping[str, str]) -> None:
+    key = query.get("sort", "").strip() or "time"
+    direction = query.get("dir", "").strip() or "desc"
+    if key not in SORTS or direction not in {"asc", "desc"}:
+        form.errors.append(_("Sort: choose one of the column headings."))
+        key, direction = "time", "desc"
+    form.order = Order(key=key, descending=direction == "desc")
+    form.values["sort"], form.values["dir"] = key, direction
+
+
+def _navigation(form: SearchForm, query: Mapping[str, str]) -> None:
+    """Which page: a cursor (next/previous), the last page, or a day to jump to."""
+    cursor = query.get("cursor", "").strip()
+    day = query.get("at", "").strip()
+    form.last = query.get("page", "").strip() == "last"
+    if len(cursor) > MAX_CURSOR:
+        form.errors.append(_("Page: not a page of this search."))
+    elif cursor:
+        try:
+            form.position = decode_position(cursor, form.order)
+        except InvalidQuery:
+            form.errors.append(_("Page: not a page of this search."))
+    elif day:
+        form.values["at"] = day
+        try:
+            parsed = parse_day(day)
+        except ValueError:
+            form.errors.append(_("%(name)s: not a date (DD.MM.YYYY)") % {"name": _("Go to day")})
+            return
+        if form.order.key != "time":  # a day is a place in time order only
+            form.order = Order(descending=form.order.descending)
+            form.values["sort"] = "time"
+        start, end = berlin_midnight(parsed), berlin_midnight(parsed + timedelta(days=1))
+        form.position = day_position(form.order, start, end)
 
 
 def _scope(values: dict[str, str], raw: str, errors: list[str]) -> str:
@@ -132,6 +256,7 @@ LABELS = {
     "register": N_("Register"),
     "outcome": N_("Outcome"),
     "person": N_("Person ID"),
+    "case": N_("Case reference"),
 }
 
 

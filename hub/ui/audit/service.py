@@ -12,22 +12,22 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.audit import reads, review_service
-from hub.audit.checkpoints import load_public_key
+from hub.audit import ledger_search, reads, review_service
 from hub.audit.reads import AuditFilters, ReadNote
-from hub.audit.service import verify
 from hub.audit.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.auth.scopes import AUDIT_READ
 from hub.errors import HubError
 from hub.ui.audit import charts, repository
-from hub.ui.audit.forms import ChartForm
+from hub.ui.audit.forms import ChartForm, SearchForm
+from hub.ui.audit.verify_jobs import VerifyJob, VerifyJobs
 from hub.ui.i18n import BERLIN, N_
 from hub.ui.i18n import gettext as _
 
 WORKBENCH = "ui"
+MAX_EXPORT = 100_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,7 +49,7 @@ def workbench_principal(*, client_id: str, authority: str) -> Principal:
     )
 
 
-async def _record(
+async def record_read(
     session: AsyncSession,
     reader: Reader,
     note: ReadNote,
@@ -81,9 +81,7 @@ async def search(
     session: AsyncSession,
     reader: Reader,
     *,
-    filters: AuditFilters,
-    limit: int,
-    cursor: str | None,
+    form: SearchForm,
     registers: Sequence[str],
 ) -> dict[str, Any]:
     """One page of entries; a person filter must be an id some disclosure references.
@@ -91,31 +89,91 @@ async def search(
     An unknown person id is refused before the read is recorded, and the refusal is recorded
     without it, so nothing typed into the field becomes a person reference in the ledger.
     """
+    filters = form.filters
+    await _refuse_unknown_person(session, reader, filters, registers=registers, what="entries")
+    page = await ledger_search.search(
+        session,
+        filters,
+        order=form.order,
+        limit=form.limit,
+        position=form.position,
+        last=form.last,
+    )
+    persons = [filters.person] if filters.person is not None else []
+    await record_read(session, reader, _note("entries", filters.used(), persons))
+    return page
+
+
+async def _refuse_unknown_person(
+    session: AsyncSession,
+    reader: Reader,
+    filters: AuditFilters,
+    *,
+    registers: Sequence[str],
+    what: str,
+) -> None:
     if filters.person is not None and not await reads.person_known(
         session, filters.person, registers=registers
     ):
         used = {**filters.used(), "person": "refused"}
-        await _record(session, reader, _note("entries", used), outcome="denied", status=400)
+        await record_read(session, reader, _note(what, used), outcome="denied", status=400)
         raise UnknownPerson(_("Person ID: no disclosure in the ledger refers to this person id."))
-    page = await reads.list_entries(session, filters, limit=limit, cursor=cursor)
+
+
+class ExportTooLarge(HubError):
+    status, slug, title = 400, "export-too-large", "Too many entries for one export"
+
+
+async def export(
+    session: AsyncSession,
+    reader: Reader,
+    *,
+    filters: AuditFilters,
+    registers: Sequence[str],
+    what: str,
+) -> list[dict[str, Any]]:
+    """Every entry of the result (oldest first, as GET /v1/audit/entries.csv), ledgered.
+
+    Refused above ``MAX_EXPORT`` entries: one export is held in memory while it is signed.
+    """
+    await _refuse_unknown_person(session, reader, filters, registers=registers, what=what)
+    total = await reads.count_entries(session, filters)
+    if total > MAX_EXPORT:
+        await record_read(
+            session, reader, _note(what, filters.used()), outcome="denied", status=400
+        )
+        raise ExportTooLarge(
+            _("Export: %(total)d entries; at most %(max)d at once. Narrow the filters.")
+            % {"total": total, "max": MAX_EXPORT}
+        )
+    entries = [entry async for entry in reads.iterate_slice(session, filters)]
     persons = [filters.person] if filters.person is not None else []
-    await _record(session, reader, _note("entries", filters.used(), persons))
-    return page
+    await record_read(session, reader, _note(what, filters.used(), persons))
+    return entries
 
 
 async def entry(session: AsyncSession, reader: Reader, entry_id: str) -> dict[str, Any] | None:
     row = await repository.entry_by_id(session, entry_id)
     body = reads.entry_json(row) if row is not None else None
     persons = list(body["hit_person_ids"]) if body else []
-    await _record(session, reader, _note("entry", {"entry_id": entry_id}, persons))
+    await record_read(session, reader, _note("entry", {"entry_id": entry_id}, persons))
     return body
 
 
-async def chain_status(session: AsyncSession, reader: Reader, *, key_dir: Path) -> dict[str, Any]:
-    """``hub.audit.service.verify`` with the checkpoint key, as GET /v1/audit/verify runs it."""
-    report = (await verify(session, load_public_key(key_dir))).as_json()
-    await _record(session, reader, _note("verify", {}))
-    return report
+async def start_verification(
+    session: AsyncSession,
+    reader: Reader,
+    *,
+    jobs: VerifyJobs,
+    sessions: async_sessionmaker[AsyncSession],
+    key_dir: Path,
+) -> VerifyJob:
+    """``hub.audit.service.verify`` with the checkpoint key, as GET /v1/audit/verify runs it.
+
+    Recorded before it starts (a ledger that cannot record the read is not walked).
+    """
+    await record_read(session, reader, _note("verify", {}))
+    return await jobs.start(sessions, key_dir=key_dir, started_by=reader.username)
 
 
 async def requests_chart(
@@ -138,7 +196,7 @@ async def requests_chart(
         fixed_colours=charts.OUTCOME_COLOURS,
     )
     filters = {"from": form.start.isoformat(), "to": form.end.isoformat()}
-    await _record(session, reader, _note("chart", filters))
+    await record_read(session, reader, _note("chart", filters))
     return by_authority, by_outcome
 
 
@@ -151,7 +209,7 @@ async def cases(
     session: AsyncSession, reader: Reader, *, status: str, cursor: str | None, limit: int
 ) -> dict[str, Any]:
     page = await review_service.list_cases(session, status=status, limit=limit, cursor=cursor)
-    await _record(session, reader, _note("reviews", {"status": status}))
+    await record_read(session, reader, _note("reviews", {"status": status}))
     return page
 
 
@@ -161,7 +219,7 @@ async def case(session: AsyncSession, reader: Reader, case_id: str) -> dict[str,
     except HubError:
         found = None
     persons = review_service.case_person_ids(found["case"]["subject"]) if found else []
-    await _record(session, reader, _note("review", {"case_id": case_id}, persons))
+    await record_read(session, reader, _note("review", {"case_id": case_id}, persons))
     return found
 
 

@@ -22,17 +22,17 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import Engine, event, select
+from sqlalchemy import select
 
 from bench.http import REPO, Server
 from bench.hub_load import Register, scratch_register
 from bench.neutral_cases import Pair, import_bench_data, pairs
+from bench.query_cpu import counted_statements
 from bench.xmeld import xoev_dir
 from hub.admin.service import create_client
 from hub.app import create_app
@@ -223,21 +223,6 @@ def measure(register: Register, backend: str, workers: int, xoev: Path | None) -
     report(f"{backend}, {workers} worker(s); load {os.getloadavg()[0]:.2f}", samples, ROUNDS)
 
 
-@contextmanager
-def _statements() -> Iterator[list[int]]:
-    """A running count of the statements every engine sends through SQLAlchemy."""
-    sent = [0]
-
-    def count(*_: object) -> None:
-        sent[0] += 1
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield sent
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
-
-
 async def _cpu_rounds(
     settings: Settings, xoev: Path | None, *, rounds: int
 ) -> tuple[dict[str, Samples], dict[str, Samples]]:
@@ -269,22 +254,25 @@ async def _cpu_rounds(
                 samples[pair.kind] = Samples()
                 statements[pair.kind] = Samples()
             rng = random.Random(2026)
-            for round_number in range(rounds + 10):  # the first 10 warm up
-                order = [(pair, headers, flag) for pair, headers in work for flag in (True, False)]
-                rng.shuffle(order)
-                for pair, headers, protected in order:
-                    with _statements() as sent:
-                        started = time.process_time()
+            with counted_statements(app) as counts:
+                for round_number in range(rounds + 10):  # the first 10 warm up
+                    order = [
+                        (pair, headers, flag) for pair, headers in work for flag in (True, False)
+                    ]
+                    rng.shuffle(order)
+                    for pair, headers, protected in order:
+                        sent_before, started = counts["statements"], time.process_time()
                         await http.post(
                             pair.path,
                             content=pair.protected if protected else pair.plain,
                             headers=headers,
                         )
                         cpu_ms = (time.process_time() - started) * 1000
-                    if round_number >= 10:
-                        for kept, value in ((samples, cpu_ms), (statements, float(sent[0]))):
-                            side = kept[pair.kind]
-                            (side.protected if protected else side.plain).append(value)
+                        sent = float(counts["statements"] - sent_before)
+                        if round_number >= 10:
+                            for kept, value in ((samples, cpu_ms), (statements, sent)):
+                                side = kept[pair.kind]
+                                (side.protected if protected else side.plain).append(value)
     return samples, statements
 
 

@@ -7,7 +7,10 @@ an entry that does not match) and one about nobody. ``ROUNDS`` of each go over H
 ``hub serve``, interleaved in a random order per round, on SQLite and PostgreSQL with one
 and two workers. Printed per kind: medians, quartiles, the difference of the medians and a
 two-sample Kolmogorov-Smirnov test. Before timing, each pair is checked once: same status,
-same header names, same body size, and the ledger says which one was protected.
+same header names, same body size, and the ledger says which one was protected. The
+in-process part also counts, per request, the CPU time and the statements sent through
+SQLAlchemy (the costly way; the ledger's own go past it): work, which a loaded machine does
+not blur as it blurs the clock.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from sqlalchemy import select
 from bench.http import REPO, Server
 from bench.hub_load import Register, scratch_register
 from bench.neutral_cases import Pair, import_bench_data, pairs
+from bench.query_cpu import counted_statements
 from bench.xmeld import xoev_dir
 from hub.admin.service import create_client
 from hub.app import create_app
@@ -219,14 +223,18 @@ def measure(register: Register, backend: str, workers: int, xoev: Path | None) -
     report(f"{backend}, {workers} worker(s); load {os.getloadavg()[0]:.2f}", samples, ROUNDS)
 
 
-async def _cpu_rounds(settings: Settings, xoev: Path | None, *, rounds: int) -> dict[str, Samples]:
-    """CPU seconds of this process per request (hub in-process over ASGI, writer included).
+async def _cpu_rounds(
+    settings: Settings, xoev: Path | None, *, rounds: int
+) -> tuple[dict[str, Samples], dict[str, Samples]]:
+    """CPU milliseconds of this process and statements per request (in-process over ASGI).
 
     Another process's load barely moves them, so they show the work each path does even
     when wall-clock times drown in a busy machine's noise. PostgreSQL's own CPU is not in.
+    Statements include the authentication's occasional client and rate-window lookups.
     """
     app = create_app(settings)
     samples: dict[str, Samples] = {}
+    statements: dict[str, Samples] = {}
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
@@ -244,22 +252,44 @@ async def _cpu_rounds(settings: Settings, xoev: Path | None, *, rounds: int) -> 
                 headers = {"Authorization": f"Bearer {token}", "Content-Type": pair.media_type}
                 work.append((pair, headers))
                 samples[pair.kind] = Samples()
+                statements[pair.kind] = Samples()
             rng = random.Random(2026)
-            for round_number in range(rounds + 10):  # the first 10 warm up
-                order = [(pair, headers, flag) for pair, headers in work for flag in (True, False)]
-                rng.shuffle(order)
-                for pair, headers, protected in order:
-                    started = time.process_time()
-                    await http.post(
-                        pair.path,
-                        content=pair.protected if protected else pair.plain,
-                        headers=headers,
-                    )
-                    cpu_ms = (time.process_time() - started) * 1000
-                    if round_number >= 10:
-                        kept = samples[pair.kind]
-                        (kept.protected if protected else kept.plain).append(cpu_ms)
-    return samples
+            with counted_statements(app) as counts:
+                for round_number in range(rounds + 10):  # the first 10 warm up
+                    order = [
+                        (pair, headers, flag) for pair, headers in work for flag in (True, False)
+                    ]
+                    rng.shuffle(order)
+                    for pair, headers, protected in order:
+                        sent_before, started = counts["statements"], time.process_time()
+                        await http.post(
+                            pair.path,
+                            content=pair.protected if protected else pair.plain,
+                            headers=headers,
+                        )
+                        cpu_ms = (time.process_time() - started) * 1000
+                        sent = float(counts["statements"] - sent_before)
+                        if round_number >= 10:
+                            for kept, value in ((samples, cpu_ms), (statements, sent)):
+                                side = kept[pair.kind]
+                                (side.protected if protected else side.plain).append(value)
+    return samples, statements
+
+
+def report_statements(statements: dict[str, Samples]) -> None:
+    """Per kind: the statements a request sent through SQLAlchemy.
+
+    The median decides; the mean shows the authentication's occasional lookups.
+    """
+    print("statements through SQLAlchemy per request, median (mean): protected | no match")
+    for kind, sent in statements.items():
+        medians = [statistics.median(side) for side in (sent.protected, sent.plain)]
+        means = [statistics.fmean(side) for side in (sent.protected, sent.plain)]
+        verdict = "same" if medians[0] == medians[1] else "DIFFERENT"
+        print(
+            f"  {kind:<16}{medians[0]:>4.0f} ({means[0]:.2f}) | {medians[1]:.0f} ({means[1]:.2f})"
+            f"  {verdict}"
+        )
 
 
 def measure_cpu(register: Register, backend: str, xoev: Path | None) -> None:
@@ -270,8 +300,9 @@ def measure_cpu(register: Register, backend: str, xoev: Path | None) -> None:
         issuer="http://hub",
         xoev_schema_dir=xoev,
     )
-    samples = asyncio.run(_cpu_rounds(settings, xoev, rounds=CPU_ROUNDS))
+    samples, statements = asyncio.run(_cpu_rounds(settings, xoev, rounds=CPU_ROUNDS))
     report(f"{backend}, in-process CPU time per request (not wall clock)", samples, CPU_ROUNDS)
+    report_statements(statements)
 
 
 def run_neutral(postgres: str | None) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit import checkpoints, repository
@@ -32,6 +32,7 @@ from hub.models import (
     LedgerPurge,
     LedgerPurgeGrant,
     LedgerTombstone,
+    NeutralMarker,
 )
 
 # No class is kept for less than six calendar months (≥ 181 days): older rows are candidates.
@@ -145,6 +146,7 @@ async def purge(
         )
     if backend == "sqlite":
         await session.execute(delete(LedgerPurgeGrant))
+    await session.execute(_markers_of_deleted_entries(older_than=cutoff - CANDIDATE_AGE))
     counts: dict[str, int] = {}
     for row in due:
         counts[row.retention_class] = counts.get(row.retention_class, 0) + 1
@@ -167,6 +169,16 @@ async def purge(
         checkpoint_id=checkpoint.id,
         purge_id=log.id,
     )
+
+
+def _markers_of_deleted_entries(*, older_than: datetime) -> Any:
+    """A no-match's markers stand in for a task and a person reference (hub.query.neutral).
+
+    The reference goes with its entry, so the markers must not outlive the entry they name.
+    Markers younger than any entry a purge may delete are not looked at (creation index).
+    """
+    entry_kept = exists().where(LedgerEntry.entry_id == NeutralMarker.ledger_entry_id)
+    return delete(NeutralMarker).where(NeutralMarker.created_at <= older_than, ~entry_kept)
 
 
 def _entry_document(entry: LedgerEntry) -> dict[str, Any]:

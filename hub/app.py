@@ -48,6 +48,7 @@ from hub.policy.opa_remote import RemoteOpaEngine
 from hub.query.endpoints import router as query_router
 from hub.query.hits import HitRefs
 from hub.query.service import QueryService
+from hub.registers.drain import DrainReporter
 from hub.registers.endpoints import router as changes_router
 from hub.registers.freshness import FreshnessMonitor, feeds_of
 from hub.registers.inflight import InFlight, InFlightMiddleware
@@ -145,7 +146,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         inflight=state.inflight,
         ledger=ledger_writer,
         sessionmaker=sessionmaker,
+        engine=engine,
+        acknowledgement_timeout=settings.push_acknowledgement_timeout_seconds,
     )
+    # This process's part in acknowledging a Sperre across workers (hub.registers.drain).
+    state.drain_reporter = DrainReporter(engine, state.inflight)
+    await state.drain_reporter.start()
     state.query_service = QueryService(
         adapters=adapters,
         policy=policy,
@@ -165,6 +171,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await state.drain_reporter.stop()
         limit_flusher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await limit_flusher

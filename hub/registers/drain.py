@@ -24,7 +24,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.datastructures import State
 
+from hub.health import NotReady
 from hub.logging import get_logger
 from hub.models.drain import DrainWorker, ProtectionEpoch
 from hub.registers.inflight import InFlight
@@ -156,3 +158,10 @@ class DrainReporter:
                 await self._write()
             except (SQLAlchemyError, OSError) as error:
                 _log.warning("drain_heartbeat_failed", error=type(error).__name__)
+
+
+async def drain_reporting(state: State) -> None:
+    """``/readyz``: this worker takes part in acknowledging Sperre pushes."""
+    reporter: DrainReporter | None = getattr(state, "drain_reporter", None)
+    if reporter is None or not reporter.running:
+        raise NotReady("the drain reporter is not running: Sperre pushes cannot be confirmed")

@@ -197,5 +197,10 @@ async def test_a_worker_without_heartbeat_does_not_hold_the_push(
         assert time.monotonic() - started < 3
 
 
-async def test_the_drain_loop_runs_in_every_worker(app: FastAPI) -> None:
-    assert app.state.drain_reporter.running
+async def test_a_worker_whose_drain_loop_stopped_is_not_ready(app: FastAPI) -> None:
+    async with asgi_client(app) as http:
+        assert (await http.get("/readyz")).json()["checks"]["drain"] == "ok"
+        await app.state.drain_reporter.stop()
+        response = await http.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["drain"]

@@ -106,7 +106,7 @@ class ChangeService:
             self._freshness.forget(register)
             await self.ledger_pending(feed)  # this batch's entry, before the acknowledgement
         # Also a Sperre an unacknowledged earlier attempt applied (skipped now): raised again.
-        epoch = await self._raise_epoch(register) if _carries_sperre(feed, changes) else None
+        epoch = await self._raise_epoch(register) if carries_sperre(feed, changes) else None
         try:
             async with asyncio.timeout(DRAIN_TIMEOUT_SECONDS):
                 await self._inflight.drain()
@@ -185,7 +185,8 @@ class ChangeService:
         raise error
 
 
-def _carries_sperre(feed: MirrorFeed, changes: list[Change]) -> bool:
+def carries_sperre(feed: MirrorFeed, changes: list[Change]) -> bool:
+    """Some change brings a record with a protection (new, widened, or applied before)."""
     protection = feed.kind.protection
     return any(change.document is not None and protection(change.document) for change in changes)
 

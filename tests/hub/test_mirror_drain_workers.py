@@ -24,12 +24,20 @@ from starlette.types import Message, Receive, Scope, Send
 
 from hub.db import create_sync_engine
 from hub.models.drain import DrainWorker
+from hub.registers.commands import sync_file
 from tests.fixtures.changes import upsert
-from tests.fixtures.factories import blocked, import_persons, load_default_catalogue, person
+from tests.fixtures.factories import (
+    blocked,
+    import_persons,
+    load_default_catalogue,
+    person,
+    settings_for,
+)
 from tests.fixtures.hub_app import HUB_URL, asgi_client, client_token, hub_settings, running_hub
 from tests.hub.test_query_melderegister import URL, query
 
-CHANGES = "/v1/registers/melderegister/changes"
+_MELDE = "melderegister"
+CHANGES = f"/v1/registers/{_MELDE}/changes"
 PROBLEM = "application/problem+json"
 NOTICE_SECONDS = 0.8  # several watcher polls (0.1 s) and confirmation polls (0.05 s)
 
@@ -204,3 +212,28 @@ async def test_a_worker_whose_drain_loop_stopped_is_not_ready(app: FastAPI) -> N
         response = await http.get("/readyz")
     assert response.status_code == 503
     assert response.json()["failing"] == ["drain"]
+
+
+async def test_a_file_with_a_sperre_returns_after_the_workers_drained(
+    clean_database: str, tmp_path: Path
+) -> None:
+    async with two_workers(clean_database, tmp_path) as workers:
+        asked = await _hold_a_query(workers)
+        now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+        lines = [upsert(1, person("P-1", blocks=blocked()), at=now)]
+        synced = asyncio.create_task(
+            asyncio.to_thread(
+                sync_file, settings_for(clean_database), register=_MELDE, lines=lines, actor="t"
+            )
+        )
+        for _ in range(200):  # until the Sperre is committed
+            if await _outcome(workers.b, workers.asker) == "neutral":
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the file's Sperre was never applied")
+        await asyncio.sleep(NOTICE_SECONDS)
+        assert not synced.done(), "the sync returned while a worker was still sending"
+        workers.held.release.set()
+        assert (await asyncio.wait_for(synced, timeout=20))["protection_first"] == 1
+        assert (await asyncio.wait_for(asked, timeout=10)).json()["outcome"] == "released"

@@ -140,18 +140,19 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     state.ledger_writer = ledger_writer
     # Mirror feeds (issue 15): freshness enforced on every query, pushes of changes.
     state.freshness = FreshnessMonitor(feeds_of(adapters))
+    # This process's part in acknowledging a Sperre across workers (hub.registers.drain).
+    state.drain_reporter = DrainReporter(engine, state.inflight)
+    await state.drain_reporter.start()
     state.change_service = ChangeService(
         adapters=adapters,
         freshness=state.freshness,
         inflight=state.inflight,
+        drain_reporter=state.drain_reporter,
         ledger=ledger_writer,
         sessionmaker=sessionmaker,
         engine=engine,
         acknowledgement_timeout=settings.push_acknowledgement_timeout_seconds,
     )
-    # This process's part in acknowledging a Sperre across workers (hub.registers.drain).
-    state.drain_reporter = DrainReporter(engine, state.inflight)
-    await state.drain_reporter.start()
     state.query_service = QueryService(
         adapters=adapters,
         policy=policy,

@@ -125,6 +125,12 @@ class DrainReporter:
         except SQLAlchemyError:  # the row goes stale and stops counting after LIVE_SECONDS
             _log.warning("drain_worker_not_removed")
 
+    async def report_drained(self, epoch: int) -> None:
+        """Record a drain begun after ``epoch`` was raised (the push's own), without a poll."""
+        if epoch > self._drained:
+            self._drained = epoch
+            await self._write()
+
     async def _write(self) -> None:
         """Heartbeat and drained epoch; the row comes back if it was removed meanwhile."""
         async with self._writing, self._engine.begin() as connection:

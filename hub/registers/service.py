@@ -37,7 +37,7 @@ from hub.errors import (
     UnknownRegister,
 )
 from hub.logging import get_logger
-from hub.registers.drain import await_drained, raise_epoch
+from hub.registers.drain import DrainReporter, await_drained, raise_epoch
 from hub.registers.freshness import FreshnessMonitor
 from hub.registers.inflight import InFlight
 from hub.registers.ledger import ledger_feed_log, refusal_record
@@ -70,6 +70,7 @@ class ChangeService:
         adapters: Mapping[str, RegisterAdapter],
         freshness: FreshnessMonitor,
         inflight: InFlight,
+        drain_reporter: DrainReporter,
         ledger: LedgerWriter,
         sessionmaker: async_sessionmaker[AsyncSession],
         engine: AsyncEngine,
@@ -78,6 +79,7 @@ class ChangeService:
         self._adapters = adapters
         self._freshness = freshness
         self._inflight = inflight
+        self._drain_reporter = drain_reporter
         self._ledger = ledger
         self._sessionmaker = sessionmaker
         self._engine = engine
@@ -128,6 +130,10 @@ class ChangeService:
 
     async def _confirm_drained(self, register: str, epoch: int) -> None:
         """Every live worker drained the queries begun before the Sperre, or 503."""
+        try:  # this process's drain above began after the raise: no need to wait for a poll
+            await self._drain_reporter.report_drained(epoch)
+        except SQLAlchemyError as error:  # its watcher reports it a little later
+            _log.warning("push_drain_not_reported", register=register, error=type(error).__name__)
         try:
             async with asyncio.timeout(self._acknowledgement_timeout):
                 await await_drained(self._engine, epoch)

@@ -96,11 +96,17 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def _push_sperre(http: httpx.AsyncClient, token: str, seq: int = 1) -> httpx.Response:
-    now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
-    body = upsert(seq, person("P-1", blocks=blocked()), at=now).encode()
+def _change(record: dict[str, Any]) -> str:
+    return upsert(1, record, at=datetime.now(UTC).isoformat().replace("+00:00", "Z"))
+
+
+async def _push(http: httpx.AsyncClient, token: str, line: str) -> httpx.Response:
     headers = {**_bearer(token), "Content-Type": "application/jsonl"}
-    return await http.post(CHANGES, content=body, headers=headers)
+    return await http.post(CHANGES, content=line.encode(), headers=headers)
+
+
+async def _push_sperre(http: httpx.AsyncClient, token: str) -> httpx.Response:
+    return await _push(http, token, _change(person("P-1", blocks=blocked())))
 
 
 async def _outcome(http: httpx.AsyncClient, token: str) -> str:
@@ -139,10 +145,8 @@ async def test_a_change_without_a_sperre_does_not_wait_for_other_workers(
 ) -> None:
     async with two_workers(clean_database, tmp_path) as workers:
         asked = await _hold_a_query(workers)
-        now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
-        headers = {**_bearer(workers.writer), "Content-Type": "application/jsonl"}
-        body = upsert(1, person("P-1", name="Neumann"), at=now).encode()
-        response = await asyncio.wait_for(workers.b.post(CHANGES, content=body, headers=headers), 5)
+        renamed = _change(person("P-1", name="Neumann"))
+        response = await asyncio.wait_for(_push(workers.b, workers.writer, renamed), timeout=5)
         assert response.status_code == 200, response.text
         workers.held.release.set()
         await asyncio.wait_for(asked, timeout=10)
@@ -219,8 +223,7 @@ async def test_a_file_with_a_sperre_returns_after_the_workers_drained(
 ) -> None:
     async with two_workers(clean_database, tmp_path) as workers:
         asked = await _hold_a_query(workers)
-        now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
-        lines = [upsert(1, person("P-1", blocks=blocked()), at=now)]
+        lines = [_change(person("P-1", blocks=blocked()))]
         synced = asyncio.create_task(
             asyncio.to_thread(
                 sync_file, settings_for(clean_database), register=_MELDE, lines=lines, actor="t"

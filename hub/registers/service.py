@@ -124,7 +124,7 @@ class ChangeService:
     async def _raise_epoch(self, register: str) -> int:
         try:
             return await raise_epoch(self._engine)
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, RuntimeError) as error:
             _log.error("push_epoch_not_raised", register=register, error=type(error).__name__)
             raise _unconfirmed() from error
 

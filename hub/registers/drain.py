@@ -122,7 +122,7 @@ class DrainReporter:
                 await connection.execute(
                     delete(DrainWorker).where(DrainWorker.worker_id == self.worker_id)
                 )
-        except SQLAlchemyError:  # the row goes stale and stops counting after LIVE_SECONDS
+        except (SQLAlchemyError, OSError):  # the row goes stale: no longer counted after 3 s
             _log.warning("drain_worker_not_removed")
 
     async def report_drained(self, epoch: int) -> None:

@@ -32,7 +32,7 @@ from hub.clients.endpoints import router as clients_router
 from hub.config import Settings
 from hub.db import ClientTimeouts, create_hub_engine, create_sessionmaker
 from hub.errors import TooManyRequests, install_problem_handlers
-from hub.health import default_checks, readyz
+from hub.health import ReadinessCheck, default_checks, readyz
 from hub.health import router as health_router
 from hub.kit.catalogue_cache import CatalogueCache
 from hub.kit.stages import stage_clock
@@ -49,6 +49,7 @@ from hub.policy.opa_remote import RemoteOpaEngine
 from hub.query.endpoints import router as query_router
 from hub.query.hits import HitRefs
 from hub.query.service import QueryService
+from hub.registers.drain import DrainReporter, drain_reporting
 from hub.registers.endpoints import router as changes_router
 from hub.registers.freshness import FreshnessMonitor, feeds_of
 from hub.registers.inflight import InFlight, InFlightMiddleware
@@ -140,12 +141,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     state.ledger_writer = ledger_writer
     # Mirror feeds (issue 15): freshness enforced on every query, pushes of changes.
     state.freshness = FreshnessMonitor(feeds_of(adapters))
+    # This process's part in acknowledging a Sperre across workers (hub.registers.drain).
+    state.drain_reporter = DrainReporter(engine, state.inflight)
+    await state.drain_reporter.start()
     state.change_service = ChangeService(
         adapters=adapters,
         freshness=state.freshness,
         inflight=state.inflight,
+        drain_reporter=state.drain_reporter,
         ledger=ledger_writer,
         sessionmaker=sessionmaker,
+        engine=engine,
+        acknowledgement_timeout=settings.push_acknowledgement_timeout_seconds,
     )
     state.query_service = QueryService(
         adapters=adapters,
@@ -158,7 +165,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         ledger=ledger_writer,
         freshness=state.freshness,
     )
-    state.readiness_checks = default_checks()  # /readyz (hub.health)
+    # /readyz (hub.health), and whether this worker confirms Sperre pushes (hub.registers.drain)
+    state.readiness_checks = [*default_checks(), ReadinessCheck("drain", drain_reporting)]
     # Refused floods: counted in the database, ledgered aggregated (issue 16 item 4).
     state.auth_limiter = AuthLimiter(engine, settings.auth_limit)
     limit_flusher = asyncio.create_task(run_flusher(state.auth_limiter, ledger_writer))
@@ -166,6 +174,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await state.drain_reporter.stop()
         limit_flusher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await limit_flusher

@@ -314,7 +314,11 @@ def register_sync(
 ) -> None:
     """Apply a file of changes (CONTRACT §5a) in seq order; lines already applied are skipped."""
     from adapters.errors import ImportRejected  # noqa: PLC0415
-    from hub.registers.commands import FeedNotSupported, sync_file  # noqa: PLC0415
+    from hub.registers.commands import (  # noqa: PLC0415
+        FeedNotSupported,
+        ProtectionUnconfirmed,
+        sync_file,
+    )
 
     try:
         with file.open(encoding="utf-8") as lines:
@@ -325,6 +329,8 @@ def register_sync(
         raise _fail(f"error: {error}", code=2) from error
     except ImportRejected as rejected:
         raise _report_rejected(file, rejected, what="applied") from rejected
+    except ProtectionUnconfirmed as error:
+        raise _fail(f"error: {error}", code=3) from error
     _print_json(result)
 
 
@@ -339,7 +345,11 @@ def register_reload(
 ) -> None:
     """Swap in a full export (import format) in one transaction; counts, never values."""
     from adapters.errors import ImportRejected  # noqa: PLC0415
-    from hub.registers.commands import FeedNotSupported, reload_file  # noqa: PLC0415
+    from hub.registers.commands import (  # noqa: PLC0415
+        FeedNotSupported,
+        ProtectionUnconfirmed,
+        reload_file,
+    )
 
     when = (
         exported_at.replace(tzinfo=UTC) if exported_at and not exported_at.tzinfo else exported_at
@@ -358,6 +368,8 @@ def register_reload(
         raise _fail(f"error: {error}", code=2) from error
     except ImportRejected as rejected:
         raise _report_rejected(file, rejected, what="reloaded") from rejected
+    except ProtectionUnconfirmed as error:
+        raise _fail(f"error: {error}", code=3) from error
     _print_json(result)
 
 

@@ -224,6 +224,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     adapter_timeout_seconds: float = Field(default=10.0, gt=0)
     catalogue_refresh_seconds: float = Field(default=2.0, ge=0)
+    # A pushed Sperre is acknowledged once every live worker and replica drained the queries
+    # begun before it (hub.registers.drain); past this bound the push answers 503, applied.
+    push_acknowledgement_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     # Ledger group commit (hub.audit.writer): entries per transaction, queued entries at most
     ledger_batch_max: int = Field(default=256, ge=1, le=10_000)
     ledger_queue_max: int = Field(default=1024, ge=1)

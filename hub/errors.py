@@ -143,6 +143,12 @@ class RegisterStale(HubError):
     status, slug, title = 503, "register-stale", "Register mirror is not current"
 
 
+class AcknowledgementUnconfirmed(HubError):
+    """Pushed changes are applied, but not every worker confirmed its earlier answers are out."""
+
+    status, slug, title = 503, "acknowledgement-unconfirmed", "Acknowledgement not confirmed"
+
+
 class InvalidChanges(HubError):
     """A change batch (CONTRACT §5a) with bad lines; ``errors`` names each line and member."""
 

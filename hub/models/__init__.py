@@ -19,6 +19,7 @@ from governance.opendata.models import AggregateDefinition, AggregatePublication
 from hub.models.auth_limit import AuthLimitWindow
 from hub.models.base import Base
 from hub.models.client import Client
+from hub.models.drain import DrainWorker, ProtectionEpoch
 from hub.models.hit_ref import HitRef
 from hub.models.ledger_entry import LedgerEntry
 from hub.models.ledger_integrity import (
@@ -45,6 +46,7 @@ __all__ = [
     "Client",
     "Dataset",
     "DatasetSteward",
+    "DrainWorker",
     "Duty",
     "DutyRun",
     "FieldRelease",
@@ -57,6 +59,7 @@ __all__ = [
     "LedgerTombstone",
     "LegalBasis",
     "NeutralMarker",
+    "ProtectionEpoch",
     "Purpose",
     "PurposeAllowance",
     "ReviewCase",

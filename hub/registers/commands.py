@@ -14,14 +14,35 @@ from adapters.sql.feed import MirrorFeed, SupportsChangeFeed
 from hub.audit.service import LedgerUnit, WrittenEntry, commit_batch
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
+from hub.registers.drain import await_drained, raise_epoch
 from hub.registers.ledger import ledger_feed_log
-from hub.registers.service import summary_view
+from hub.registers.service import carries_sperre, summary_view
 
 DEFAULT_CHUNK = 2_000  # changes per transaction when a file is larger
 
 
 class FeedNotSupported(Exception):
     """The register is not mirrored by the hub, so it takes no changes."""
+
+
+class ProtectionUnconfirmed(Exception):
+    """Applied, but not every running hub worker confirmed its earlier answers are out."""
+
+
+async def _confirm_protection(settings: Settings) -> None:
+    """Like a push's acknowledgement: every live worker drained what began before the Sperre."""
+    engine = create_hub_engine(settings.database_url)
+    try:
+        epoch = await raise_epoch(engine)
+        async with asyncio.timeout(settings.push_acknowledgement_timeout_seconds):
+            await await_drained(engine, epoch)
+    except TimeoutError as error:
+        raise ProtectionUnconfirmed(
+            "the changes are applied, but not every running hub worker confirmed that its"
+            " answers begun before them are out; run the same file again (applied once)"
+        ) from error
+    finally:
+        await engine.dispose()
 
 
 async def _ledger(settings: Settings, feed: MirrorFeed) -> int:
@@ -70,15 +91,24 @@ def sync_file(
     actor: str,
     chunk_size: int = DEFAULT_CHUNK,
 ) -> dict[str, Any]:
-    """Validate every line first (nothing applied if one is bad), then apply in order."""
+    """Validate every line first (nothing applied if one is bad), then apply in order.
+
+    A file carrying a Sperre returns only once every running hub worker has drained the
+    answers begun before it (``ProtectionUnconfirmed`` past the bound), like a push.
+    """
+    sperre = False
 
     def work(feed: MirrorFeed) -> dict[str, Any]:
+        nonlocal sperre
         changes = feed.parse(lines)
         origin = BatchOrigin(source="file", actor=actor)
         summary = feed.apply(changes, origin=origin, chunk_size=chunk_size)
+        sperre = carries_sperre(feed, changes)
         return {**summary_view(register, summary), "transactions": len(summary.log_ids)}
 
     result: dict[str, Any] = asyncio.run(_with_feed(settings, register, work))
+    if sperre:
+        asyncio.run(_confirm_protection(settings))
     return result
 
 
@@ -104,4 +134,5 @@ def reload_file(
         }
 
     result: dict[str, Any] = asyncio.run(_with_feed(settings, register, work))
+    asyncio.run(_confirm_protection(settings))  # an export may bring Sperren of its own
     return result

@@ -3,8 +3,10 @@
 Order of a push: refuse what is not the operating office's or not valid (a ledger entry,
 nothing applied); apply the batch in one transaction (protective changes counted and, in
 larger files, committed first); write its ledger entry; wait until no query that began
-before the commit is still answering; only then acknowledge. So once the procedure holds
-the acknowledgement of a new Sperre, no answer of this process releases the person.
+before the commit is still answering; for a batch carrying a Sperre, also wait until every
+other live worker and replica has done the same (hub.registers.drain); only then
+acknowledge. So once the procedure holds the acknowledgement of a new Sperre, no answer of
+any hub process on this database releases the person.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.base import RegisterAdapter
 from adapters.errors import ImportRejected
@@ -27,6 +29,7 @@ from hub.audit.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.errors import (
     AccessDenied,
+    AcknowledgementUnconfirmed,
     HubError,
     InvalidChanges,
     MalformedRequest,
@@ -34,6 +37,7 @@ from hub.errors import (
     UnknownRegister,
 )
 from hub.logging import get_logger
+from hub.registers.drain import DrainReporter, await_drained, raise_epoch
 from hub.registers.freshness import FreshnessMonitor
 from hub.registers.inflight import InFlight
 from hub.registers.ledger import ledger_feed_log, refusal_record
@@ -66,14 +70,20 @@ class ChangeService:
         adapters: Mapping[str, RegisterAdapter],
         freshness: FreshnessMonitor,
         inflight: InFlight,
+        drain_reporter: DrainReporter,
         ledger: LedgerWriter,
         sessionmaker: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
+        acknowledgement_timeout: float,
     ) -> None:
         self._adapters = adapters
         self._freshness = freshness
         self._inflight = inflight
+        self._drain_reporter = drain_reporter
         self._ledger = ledger
         self._sessionmaker = sessionmaker
+        self._engine = engine
+        self._acknowledgement_timeout = acknowledgement_timeout
         # One batch per register at a time in this process; across processes the feed state
         # row (PostgreSQL) or the write lock (SQLite) orders them.
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -97,6 +107,8 @@ class ChangeService:
             summary = await self._apply(feed, changes, origin, principal, request_id)
             self._freshness.forget(register)
             await self.ledger_pending(feed)  # this batch's entry, before the acknowledgement
+        # Also a Sperre an unacknowledged earlier attempt applied (skipped now): raised again.
+        epoch = await self._raise_epoch(register) if carries_sperre(feed, changes) else None
         try:
             async with asyncio.timeout(DRAIN_TIMEOUT_SECONDS):
                 await self._inflight.drain()
@@ -105,7 +117,29 @@ class ChangeService:
                 "the changes are applied, but answers begun before them are still running;"
                 " send the batch again (it is applied once)"
             ) from error
+        if epoch is not None:
+            await self._confirm_drained(register, epoch)
         return summary_view(register, summary)
+
+    async def _raise_epoch(self, register: str) -> int:
+        try:
+            return await raise_epoch(self._engine)
+        except (SQLAlchemyError, RuntimeError) as error:
+            _log.error("push_epoch_not_raised", register=register, error=type(error).__name__)
+            raise _unconfirmed() from error
+
+    async def _confirm_drained(self, register: str, epoch: int) -> None:
+        """Every live worker drained the queries begun before the Sperre, or 503."""
+        try:  # this process's drain above began after the raise: no need to wait for a poll
+            await self._drain_reporter.report_drained(epoch)
+        except SQLAlchemyError as error:  # its watcher reports it a little later
+            _log.warning("push_drain_not_reported", register=register, error=type(error).__name__)
+        try:
+            async with asyncio.timeout(self._acknowledgement_timeout):
+                await await_drained(self._engine, epoch)
+        except (TimeoutError, SQLAlchemyError) as error:
+            _log.error("push_acknowledgement_unconfirmed", register=register, epoch=epoch)
+            raise _unconfirmed() from error
 
     async def _apply(
         self,
@@ -155,6 +189,21 @@ class ChangeService:
         )
         await self._ledger.write(LedgerUnit(record=record))
         raise error
+
+
+def carries_sperre(feed: MirrorFeed, changes: list[Change]) -> bool:
+    """Some change brings a record with a protection (new, widened, or applied before)."""
+    protection = feed.kind.protection
+    return any(change.document is not None and protection(change.document) for change in changes)
+
+
+def _unconfirmed() -> AcknowledgementUnconfirmed:
+    error = AcknowledgementUnconfirmed(
+        "the changes are applied, but not every hub worker confirmed that its answers begun"
+        " before them are out; send the batch again (it is applied once)"
+    )
+    error.headers["Retry-After"] = "1"
+    return error
 
 
 async def _parse(feed: MirrorFeed, body: bytes) -> list[Change]:

@@ -1,24 +1,31 @@
 """A Sperre pushed while queries for the person run: no answer after the ack releases her.
 
-The hub runs as ``hub serve`` (real HTTP, SQLite file and PostgreSQL). Query loops ask for
-P-1 without pause; the register's procedure pushes her new Auskunftssperre. Every answer
-that arrives after the push's acknowledgement, and every query sent after it, must be
-neutral; before the push the same query was released (so the test can fail).
+The hub runs as ``hub serve`` (real HTTP, SQLite file and PostgreSQL), with one worker and
+with two (the push lands on one, queries on both). Query loops ask for P-1 without pause;
+the register's procedure pushes her new Auskunftssperre. Every answer that arrives after the
+push's acknowledgement, and every query sent after it, must be neutral; before the push the
+same query was released (so the test can fail).
 """
 
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
+from sqlalchemy import func, select
 
+from hub.db import create_sync_engine
+from hub.models.drain import DrainWorker
+from tests.conftest import REPO
 from tests.fixtures.changes import upsert
 from tests.fixtures.factories import blocked, import_persons, load_default_catalogue, person
-from tests.hub.test_ledger_crash import _free_port, _start
+from tests.hub.test_ledger_crash import HUB, _environment, _free_port, _start
 from tests.hub.test_query_melderegister import URL, query
 
 LOOPS = 8
@@ -81,13 +88,42 @@ async def _race(port: int, database_url: str) -> tuple[float, Observed]:
     return acknowledged, seen
 
 
+def _serve_workers(database_url: str, tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
+    """``hub serve --workers 2``, ready once both workers have registered for the drain."""
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+        [str(HUB), "serve", "--port", str(port), "--workers", "2"],
+        cwd=REPO,
+        env=_environment(database_url, tmp_path),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+    engine = create_sync_engine(database_url)
+    try:
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                workers = connection.execute(select(func.count()).select_from(DrainWorker))
+                if workers.scalar_one() == 2:
+                    return server
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
+    server.kill()
+    log_text = (tmp_path / "server.log").read_text("utf-8", errors="replace")
+    raise AssertionError(f"hub serve --workers 2 did not start:\n{log_text[-3000:]}")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
 def test_no_answer_after_the_acknowledgement_releases_the_person(
-    clean_database: str, tmp_path: Path
+    clean_database: str, tmp_path: Path, workers: int
 ) -> None:
     load_default_catalogue(clean_database)
     import_persons(clean_database, [person("P-1")])
     port = _free_port()
-    server = _start(clean_database, tmp_path, port)
+    start = _start if workers == 1 else _serve_workers
+    server = start(clean_database, tmp_path, port)
     try:
         acknowledged, seen = asyncio.run(_race(port, clean_database))
     finally:

@@ -47,6 +47,7 @@ class TestProbes:
                 "ledger_writer": "ok",
                 "catalogue": "ok",
                 "mirrors": "ok",
+                "drain": "ok",
             },
         }
 

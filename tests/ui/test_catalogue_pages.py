@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from adapters.sql.applying import BatchOrigin
 from governance.models import Duty, FieldRelease, PurposeAllowance
+from hub.ui.i18n import BERLIN
 from tests.fixtures.changes import upsert
 from tests.fixtures.factories import melderegister, person
 from tests.hub.ledger_helpers import tamper
@@ -246,7 +247,8 @@ async def test_start_page_puts_the_steward_s_to_do_first(
     ui_app: FastAPI, browser: httpx.AsyncClient, clean_database: str
 ) -> None:
     """Overdue duty, unreviewed field, allowance ending soon, allowance the law now refuses."""
-    ends = (datetime.now(UTC) + timedelta(days=20)).date()
+    # The page counts days in Berlin time: between 23:00 and 24:00 UTC that is tomorrow already.
+    ends = (datetime.now(BERLIN) + timedelta(days=20)).date()
     allowances = PurposeAllowance.__tablename__
     where = "purpose_code = '{}' AND authority_code = '{}'"
     for statement in (

@@ -10,7 +10,8 @@ JWKS document and the bench's Wohngeldstelle query (all threads of the hub proce
 loop, aiosqlite, thread pools; a PostgreSQL server's own work is not in it).
 
 Valgrind slows the process some 50-fold, which would make every time-based housekeeping
-(limiter flushes every 2 s, client status and catalogue re-reads) run fifty times as often per
+(limiter flushes every 2 s, client status and catalogue re-reads, the Sperre drain's
+poll every 100 ms and heartbeat every second) run fifty times as often per
 request as in service; the run stretches those intervals so the count is the request's own.
 A baseline checkout needs ``bench/hub_load.py`` and ``bench/query_cpu.py`` (third speed round
 on). A small spread remains (batch sizes and loop turns depend on thread timing): compare runs of
@@ -38,6 +39,8 @@ QUIET_HOUSEKEEPING = {
     "HUB_AUTH_LIMIT__FLUSH_SECONDS": "60",
     "HUB_CLIENT_STATUS_CACHE_SECONDS": "60",
     "HUB_CATALOGUE_REFRESH_SECONDS": "3600",
+    "HUB_DRAIN_POLL_SECONDS": "10",
+    "HUB_DRAIN_HEARTBEAT_SECONDS": "60",
 }
 WARM_UP = 30
 _TOTALS = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)

@@ -142,7 +142,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Mirror feeds (issue 15): freshness enforced on every query, pushes of changes.
     state.freshness = FreshnessMonitor(feeds_of(adapters))
     # This process's part in acknowledging a Sperre across workers (hub.registers.drain).
-    state.drain_reporter = DrainReporter(engine, state.inflight)
+    state.drain_reporter = DrainReporter(
+        engine,
+        state.inflight,
+        poll_seconds=settings.drain_poll_seconds,
+        heartbeat_seconds=settings.drain_heartbeat_seconds,
+    )
     await state.drain_reporter.start()
     state.change_service = ChangeService(
         adapters=adapters,

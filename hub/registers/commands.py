@@ -35,7 +35,7 @@ async def _confirm_protection(settings: Settings) -> None:
     try:
         epoch = await raise_epoch(engine)
         async with asyncio.timeout(settings.push_acknowledgement_timeout_seconds):
-            await await_drained(engine, epoch)
+            await await_drained(engine, epoch, heartbeat_seconds=settings.drain_heartbeat_seconds)
     except TimeoutError as error:
         raise ProtectionUnconfirmed(
             "the changes are applied, but not every running hub worker confirmed that its"

@@ -8,7 +8,7 @@ worker has drained it. Raising after the commit is enough: a worker's drain begi
 the raise, so it waits for every query of that worker that could have read the person
 before the Sperre. Queries themselves touch none of this (no statement per query).
 
-A worker without a heartbeat for ``LIVE_SECONDS`` counts as gone (crashed, killed): it
+A worker without a heartbeat for ``MISSED_HEARTBEATS`` beats counts as gone (crashed, killed): it
 must not hold every push forever. Its queries died with it, unless its event loop stood
 still that long; that is the one gap left, and the bound below is much longer than any
 answer the hub sends.
@@ -34,9 +34,9 @@ from hub.registers.inflight import InFlight
 _log = get_logger(__name__)
 
 EPOCH_ROW = 1
-POLL_SECONDS = 0.1  # how soon a worker notices a raised epoch
-HEARTBEAT_SECONDS = 1.0
-LIVE_SECONDS = 3.0  # a worker silent longer than this no longer holds a push
+POLL_SECONDS = 0.1  # how soon a worker notices a raised epoch (HUB_DRAIN_POLL_SECONDS)
+HEARTBEAT_SECONDS = 1.0  # HUB_DRAIN_HEARTBEAT_SECONDS
+MISSED_HEARTBEATS = 3  # a worker silent this many heartbeats no longer holds a push
 CONFIRM_POLL_SECONDS = 0.05
 
 
@@ -74,13 +74,15 @@ async def raise_epoch(engine: AsyncEngine) -> int:
     raise RuntimeError("the protection epoch row could not be created")
 
 
-async def await_drained(engine: AsyncEngine, epoch: int) -> None:
+async def await_drained(
+    engine: AsyncEngine, epoch: int, *, heartbeat_seconds: float = HEARTBEAT_SECONDS
+) -> None:
     """Wait until every live worker has drained ``epoch``; the caller bounds the wait."""
     statement = select(DrainWorker.heartbeat_at, DrainWorker.drained_epoch)
     while True:
         async with engine.connect() as connection:
             workers = (await connection.execute(statement)).all()
-        live_since = _now() - timedelta(seconds=LIVE_SECONDS)
+        live_since = _now() - timedelta(seconds=MISSED_HEARTBEATS * heartbeat_seconds)
         if all(drained >= epoch or _aware(beat) < live_since for beat, drained in workers):
             return
         await asyncio.sleep(CONFIRM_POLL_SECONDS)
@@ -89,7 +91,16 @@ async def await_drained(engine: AsyncEngine, epoch: int) -> None:
 class DrainReporter:
     """Keeps the process's row in ``drain_workers``: heartbeat, and drains when the epoch rises."""
 
-    def __init__(self, engine: AsyncEngine, inflight: InFlight) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        inflight: InFlight,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+    ) -> None:
+        self.poll_seconds = poll_seconds
+        self.heartbeat_seconds = heartbeat_seconds
         self.worker_id = str(uuid.uuid4())
         self._engine = engine
         self._inflight = inflight
@@ -147,7 +158,7 @@ class DrainReporter:
 
     async def _watch(self) -> None:
         while True:
-            await asyncio.sleep(POLL_SECONDS)
+            await asyncio.sleep(self.poll_seconds)
             try:
                 epoch = await current_epoch(self._engine)
                 if epoch > self._drained:
@@ -159,7 +170,7 @@ class DrainReporter:
 
     async def _beat(self) -> None:
         while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await asyncio.sleep(self.heartbeat_seconds)
             try:
                 await self._write()
             except (SQLAlchemyError, OSError) as error:

@@ -136,7 +136,9 @@ class ChangeService:
             _log.warning("push_drain_not_reported", register=register, error=type(error).__name__)
         try:
             async with asyncio.timeout(self._acknowledgement_timeout):
-                await await_drained(self._engine, epoch)
+                await await_drained(
+                    self._engine, epoch, heartbeat_seconds=self._drain_reporter.heartbeat_seconds
+                )
         except (TimeoutError, SQLAlchemyError) as error:
             _log.error("push_acknowledgement_unconfirmed", register=register, epoch=epoch)
             raise _unconfirmed() from error

@@ -229,8 +229,8 @@ class Settings(BaseSettings):
     push_acknowledgement_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     # How often each worker looks for a raised epoch and writes its heartbeat; every worker
     # and replica must use the same heartbeat (three missed beats count a worker as gone).
-    drain_poll_seconds: float = Field(default=0.1, gt=0, le=10)
-    drain_heartbeat_seconds: float = Field(default=1.0, gt=0, le=60)
+    drain_poll_seconds: float = Field(default=0.1, gt=0, le=60)
+    drain_heartbeat_seconds: float = Field(default=1.0, gt=0, le=600)
     # Ledger group commit (hub.audit.writer): entries per transaction, queued entries at most
     ledger_batch_max: int = Field(default=256, ge=1, le=10_000)
     ledger_queue_max: int = Field(default=1024, ge=1)

@@ -97,6 +97,25 @@ def _drop_postgres_database(admin_url: str, name: str) -> None:
         admin.dispose()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Chromium walks run once, on PostgreSQL (production's database), when it is configured.
+
+    What the pages do with either database is tested on both by the page tests without a
+    browser; a second walk per page doubled the browser's share of the suite's time.
+    """
+    if not os.environ.get("HUB_TEST_DATABASE_URL"):
+        return  # no PostgreSQL here: the walks run on SQLite instead
+    twice = [
+        item
+        for item in items
+        if item.get_closest_marker("browser") is not None
+        and getattr(getattr(item, "callspec", None), "params", {}).get("database_url") == "sqlite"
+    ]
+    if twice:
+        config.hook.pytest_deselected(items=twice)
+        items[:] = [item for item in items if item not in twice]
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

@@ -66,10 +66,16 @@ def texts(driver: WebDriver, css: str) -> list[str]:
 
 
 def submit_login(driver: WebDriver, *, username: str, password: str) -> None:
-    """Fill and send the login form the browser is on."""
+    """Fill and send the login form the browser is on; returns once the answer has loaded.
+
+    Waiting for the old page to go stale: an element the next page shares with the login
+    page (its ``h1``) would otherwise be found on the login page itself.
+    """
+    button = driver.find_element(By.ID, "sign-in")
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.ID, "sign-in").click()
+    button.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
 
 
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")

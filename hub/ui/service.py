@@ -149,6 +149,7 @@ async def check_password(
     username costs the same hash check as a known one.
     """
     now = datetime.now(UTC)
+    await repository.begin_sign_in(session)
     account = await repository.account_by_username(session, username.strip())
     # Off the event loop (bounded pool): Argon2 would stall every other request.
     valid = await hasher.verify(password, account.password_hash if account else None)

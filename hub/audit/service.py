@@ -258,20 +258,16 @@ def _forged_checkpoint(
     return None
 
 
-async def _reporting(
-    rows: AsyncIterator[T], progress: Callable[[int], None] | None
-) -> AsyncIterator[T]:
+async def _reporting(rows: AsyncIterator[T], progress: Callable[[int], None]) -> AsyncIterator[T]:
     """The rows unchanged; ``progress`` hears how many went by, every ``PROGRESS_EVERY``.
 
-    With ``progress`` the walk runs beside requests (the chain page's background job): it
-    lets them in every ``YIELD_EVERY`` rows, so none waits for a whole batch's hashing.
+    The walk then runs beside requests (the chain page's background job): it lets them in
+    every ``YIELD_EVERY`` rows, so none waits for a whole batch's hashing.
     """
     passed = 0
     async for row in rows:
         yield row
         passed += 1
-        if progress is None:
-            continue
         if passed % YIELD_EVERY == 0:
             await asyncio.sleep(0)
         if passed % PROGRESS_EVERY == 0:
@@ -316,7 +312,8 @@ async def verify(
     for checkpoint in by_head.get(0, []):
         if checkpoint.chain_hash != GENESIS_HASH:
             return broken(0, f"chain differs from signed checkpoint {checkpoint.id}")
-    async for row in _reporting(repository.iterate_chain_values(session), progress):
+    rows = repository.iterate_chain_values(session)
+    async for row in rows if progress is None else _reporting(rows, progress):
         seq, head = (
             (row.seq, row.entry_hash)
             if isinstance(row, LedgerTombstone)

@@ -268,6 +268,7 @@ async def oidc_account(
     claim at every login, and an identity without any workbench role gets no account.
     Pre-registered accounts (``hub ui account create --oidc-subject``) keep their local roles.
     """
+    await repository.begin_sign_in(session)  # read, then write: as the password sign-in
     account = await repository.account_by_oidc(
         session, issuer=identity.issuer, subject=identity.subject
     )

@@ -27,6 +27,7 @@ from starlette.requests import Request
 
 from adapters.sql.engine import (
     SQLITE_BEGIN_OPTION,
+    begin_writing,
     create_async_database_engine,
     create_sync_database_engine,
     is_sqlite,
@@ -36,6 +37,7 @@ __all__ = [
     "SQLITE_BEGIN_OPTION",
     "BoundedAsyncConnection",
     "ClientTimeouts",
+    "begin_writing",
     "create_hub_engine",
     "create_sessionmaker",
     "create_sync_engine",

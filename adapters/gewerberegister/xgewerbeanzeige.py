@@ -35,6 +35,7 @@ from adapters.gewerberegister import xga_codes as codes
 from adapters.gewerberegister.records import BusinessRecord
 from adapters.gewerberegister.store import business_row
 from adapters.gewerberegister.tables import GwBusiness
+from adapters.sql.engine import begin_writing
 from adapters.sql.importing import MAX_ERRORS, validation_message
 from adapters.xmeld.safe import UnsafeXml, parse_untrusted
 
@@ -687,7 +688,7 @@ def _close(
 def store_message(engine: Engine, message: GewerbeMessage) -> int:
     """One transaction: every Meldung applied, or none; returns how many were applied."""
     wanted = {meldung.business_id for meldung in message.meldungen}
-    with engine.begin() as connection:
+    with begin_writing(engine) as connection:
         rows = connection.execute(
             select(GwBusiness.business_id, GwBusiness.record).where(
                 GwBusiness.business_id.in_(wanted)

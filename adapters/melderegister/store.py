@@ -14,6 +14,7 @@ from adapters.melderegister.names import koelner_phonetik, normalise_name
 from adapters.melderegister.records import PersonRecord, parse_person_line
 from adapters.melderegister.tables import MrAddress, MrPerson, MrPersonName
 from adapters.sql.changes import RecordKind
+from adapters.sql.engine import begin_writing
 from adapters.sql.importing import MAX_ERRORS, batches, parse_numbered
 
 
@@ -104,7 +105,7 @@ def _check_against_register(connection: Connection, records: NumberedRecords) ->
 def store_records(engine: Engine, records: NumberedRecords) -> int:
     """One transaction: every record or none."""
     documents = [record.model_dump(mode="json") for _, record in records]
-    with engine.begin() as connection:
+    with begin_writing(engine) as connection:
         _check_against_register(connection, records)
         for batch in batches(person_row(document) for document in documents):
             connection.execute(insert(MrPerson), batch)

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from adapters.sql.changes import Change, RecordKind
+from adapters.sql.engine import begin_writing
 from adapters.sql.feed_tables import MirrorAhead, MirrorState, MirrorSyncLog
 from adapters.sql.importing import batches
 
@@ -65,9 +66,7 @@ class _State:
 
 def begin_feed_transaction(engine: Engine) -> Any:
     """SQLite: take the write lock at BEGIN; PostgreSQL locks the state row (lock_state)."""
-    if engine.dialect.name == "sqlite":
-        return engine.execution_options(sqlite_begin="IMMEDIATE").begin()
-    return engine.begin()
+    return begin_writing(engine)
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -6,6 +6,7 @@ async driver is chosen here. The hub's own database uses the same factories.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,19 @@ def install_sqlite_hooks(engine: Engine, *, busy_timeout_ms: int = 30_000) -> No
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
         if mode != SQLITE_PER_STATEMENT:
             connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_writing(engine: Engine) -> contextlib.AbstractContextManager[Connection]:
+    """A transaction that will write, begun as a writer (SQLite: ``BEGIN IMMEDIATE``).
+
+    SQLite lets a transaction begun as a reader (``BEGIN DEFERRED``) write only if no other
+    connection committed since its first read; otherwise the write fails at once with
+    "database is locked", whatever the busy timeout. A command that reads and then writes
+    (a client's authority, then the client; the keys already stored, then an import) failed
+    so whenever a serving worker wrote meanwhile (its Sperre-drain heartbeat writes every
+    second). Begun as a writer it waits for the lock instead. PostgreSQL ignores the option.
+    """
+    return engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"}).begin()
 
 
 def create_async_database_engine(

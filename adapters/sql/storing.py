@@ -12,6 +12,7 @@ from sqlalchemy import Engine, insert, select
 
 from adapters.errors import ImportRejected
 from adapters.sql.changes import RecordKind
+from adapters.sql.engine import begin_writing
 from adapters.sql.importing import MAX_ERRORS, batches, parse_numbered
 
 NumberedRecords = list[tuple[int, BaseModel]]
@@ -30,7 +31,7 @@ def parse_records(lines: Iterable[str], kind: RecordKind) -> NumberedRecords:
 def store_records(engine: Engine, records: NumberedRecords, kind: RecordKind) -> int:
     """One transaction: every record or none; records already stored are refused."""
     documents = [record.model_dump(mode="json") for _, record in records]
-    with engine.begin() as connection:
+    with begin_writing(engine) as connection:
         existing = set(connection.execute(select(kind.key_columns[0])).scalars())
         errors = [
             (number, f"{kind.key_name}: {key!r} is already in the register")

@@ -18,7 +18,7 @@ from hub.audit.service import VerifyReport, verify
 from hub.clients.service import NewClient
 from hub.clients.service import create_client as insert_client
 from hub.config import Settings
-from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
+from hub.db import begin_writing, create_hub_engine, create_sessionmaker, create_sync_engine
 from hub.kit.progress import Progress, quiet
 from hub.query.hits import purge_expired
 
@@ -31,7 +31,7 @@ def load_catalogue(settings: Settings) -> dict[str, Any]:
     specs = [cls.spec for cls in available_adapter_classes().values()]
     engine = create_sync_engine(settings.database_url)
     try:
-        with engine.begin() as connection:
+        with begin_writing(engine) as connection:
             report = load_default_catalogue(connection, specs=specs)
     finally:
         engine.dispose()
@@ -48,7 +48,7 @@ def create_client(
 ) -> NewClient:
     engine = create_sync_engine(settings.database_url)
     try:
-        with engine.begin() as connection:
+        with begin_writing(engine) as connection:
             return insert_client(
                 connection,
                 authority=authority,

@@ -7,7 +7,7 @@ from typing import Any
 from adapters.registry import available_adapter_classes
 from governance.sync import sync_catalogue
 from hub.config import Settings
-from hub.db import create_sync_engine
+from hub.db import begin_writing, create_sync_engine
 
 
 def run_sync(settings: Settings) -> dict[str, Any]:
@@ -15,7 +15,7 @@ def run_sync(settings: Settings) -> dict[str, Any]:
     specs = [cls.spec for cls in available_adapter_classes().values()]
     engine = create_sync_engine(settings.database_url)
     try:
-        with engine.begin() as connection:
+        with begin_writing(engine) as connection:
             report = sync_catalogue(connection, specs=specs)
     finally:
         engine.dispose()

@@ -11,7 +11,7 @@ from hub.clients import lifecycle
 from hub.clients.lifecycle import ClientSummary
 from hub.clients.service import RotatedSecret, rotate_client_secret_sync
 from hub.config import Settings
-from hub.db import create_sync_engine
+from hub.db import begin_writing, create_sync_engine
 
 T = TypeVar("T")
 
@@ -19,7 +19,7 @@ T = TypeVar("T")
 def _in_transaction(settings: Settings, work: Callable[[Connection], T]) -> T:
     engine = create_sync_engine(settings.database_url)
     try:
-        with engine.begin() as connection:
+        with begin_writing(engine) as connection:
             return work(connection)
     finally:
         engine.dispose()

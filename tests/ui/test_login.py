@@ -13,6 +13,7 @@ from sqlalchemy import select
 from hub.models import UiAccount, UiSession
 from hub.ui import service as accounts
 from hub.ui.security import SESSION_COOKIE
+from tests.fixtures.sqlite_interloper import interloper_before_first_write
 from tests.hub.ledger_helpers import table_rows
 from tests.ui.conftest import csrf_of, make_account, sign_in
 
@@ -59,6 +60,19 @@ class TestLocalLogin:
         [account] = table_rows(clean_database, UiAccount.__table__)
         assert account["last_login_at"] is not None
         assert account["password_hash"].startswith("$argon2id$")
+
+    async def test_sign_in_holds_the_write_lock_from_its_first_read(
+        self, ui_app: FastAPI, browser: httpx.AsyncClient, clean_database: str, backend: str
+    ) -> None:
+        # Begun as a reader, the sign-in failed with 503 whenever another connection (a
+        # worker's heartbeat) committed between the account read and the session write.
+        if backend != "sqlite":
+            pytest.skip("PostgreSQL has no reader-to-writer upgrade to fail")
+        password = await make_account(ui_app, "dpo.weber", roles=["dpo"])
+        with interloper_before_first_write(clean_database, table="ui_") as interloper:
+            response = await sign_in(browser, "dpo.weber", password)
+        assert response.status_code == 303
+        assert interloper.refused
 
     async def test_wrong_password_is_refused(
         self, ui_app: FastAPI, browser: httpx.AsyncClient

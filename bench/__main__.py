@@ -103,6 +103,19 @@ def _print_http(
         _ratio(f.queries[32].per_second, f.bare.per_second) if f.bare else "-" for f in figures
     ]
     _row("query/bare (32 conns)", ratio)
+    if any(f.floor for f in figures):
+        for connections in (1, 32):
+            _row(
+                f"floor app, {connections} conns",
+                [_cell(f.floor.get(connections)) for f in figures],
+            )
+        _row(
+            "floor/bare (32 conns)",
+            [
+                _ratio(f.floor[32].per_second, f.bare.per_second) if f.floor and f.bare else "-"
+                for f in figures
+            ],
+        )
     yardstick = [
         _ratio(f.bare.per_second, one_route[f.workers].per_second)
         if f.bare and f.workers in one_route
@@ -125,6 +138,16 @@ def _print_http(
         "workers' CPU shares, 32 c.",
         [" ".join(f"{share:.2f}" for share in f.queries[32].worker_cpu_shares) for f in figures],
     )
+    if any(f.floor for f in figures):
+        _row(
+            "CPU ms/floor (1|32 conns)",
+            [
+                f"{f.floor[1].cpu_ms_per_request:.2f} | {f.floor[32].cpu_ms_per_request:.2f}"
+                if f.floor
+                else "-"
+                for f in figures
+            ],
+        )
     _row("resident MB per worker", [" ".join(f"{mb:.0f}" for mb in f.rss_mb) for f in figures])
     by_backend = {f.backend: f for f in figures if f.workers == 1}
     for backend, one in by_backend.items():
@@ -179,6 +202,10 @@ def run_http(seconds: float, baseline: str | None) -> None:
                         register, backend=backend, workers=workers, seconds=seconds
                     )
                 )
+                if baseline is None:
+                    figures[-1].floor = hub_load.floor_figures(
+                        register, workers=workers, seconds=seconds
+                    )
             stages[backend] = hub_load.measure_stages(register, Path(scratch), seconds=seconds)
     one_route = {w: hub_load.one_route_figures(w, seconds=seconds) for w in WORKERS}
     if before:

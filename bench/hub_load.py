@@ -133,6 +133,7 @@ class ServerFigures:
     workers: int
     bare: Load | None = None
     queries: dict[int, Load] = field(default_factory=dict)
+    floor: dict[int, Load] = field(default_factory=dict)  # bench/floor.py on the same database
     rss_mb: list[float] = field(default_factory=list)
 
 
@@ -172,20 +173,63 @@ def measure_stages(register: Register, scratch: Path, *, seconds: float) -> dict
     return split
 
 
-def one_route_figures(workers: int, *, seconds: float) -> Load:
-    """The yardstick: a one-route FastAPI app under the same uvicorn options as ``hub serve``."""
-    port_holder = Server(environment=dict(os.environ), workers=workers)
+FLOOR_PATH = "/floor"
+
+
+def floor_figures(register: Register, *, workers: int, seconds: float) -> dict[int, Load]:
+    """The floor app (bench/floor.py) on the register's database: 1 and 32 connections."""
+    from joserfc import jwt  # noqa: PLC0415
+
+    from hub.auth.keys import SIGNING_ALGORITHM, load_or_create_signing_key  # noqa: PLC0415
+
+    key = load_or_create_signing_key(register.key_dir)
+    token = jwt.encode(
+        {"alg": SIGNING_ALGORITHM, "kid": key.kid},
+        {"sub": register.client["client_id"]},
+        key,
+        algorithms=[SIGNING_ALGORITHM],
+    )
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    script = lua_script(method="POST", headers=headers, bodies=[query_body(register.persons[0])])
+    server = _yardstick_server("bench.floor:app", register.environment(), workers)
+    figures: dict[int, Load] = {}
+    with server:
+        answer = httpx.post(
+            server.url + FLOOR_PATH,
+            content=query_body(register.persons[0]).encode(),
+            headers=headers,
+            timeout=30,
+        )
+        if answer.status_code != 200 or not answer.json()["records"]:
+            raise RuntimeError(f"the floor query found nobody: {answer.text[:300]}")
+        wrk(server, FLOOR_PATH, connections=8, seconds=1, script=script)  # warm-up
+        for connections in (1, 32):
+            figures[connections] = wrk(
+                server, FLOOR_PATH, connections=connections, seconds=seconds, script=script
+            )
+    return figures
+
+
+def _yardstick_server(app: str, environment: dict[str, str], workers: int) -> Server:
+    """``app`` under the same uvicorn options as ``hub serve``, on a free port."""
+    port_holder = Server(environment=environment, workers=workers)
     code = (
         "import sys, uvicorn; from hub.cli import server_options; "
-        "uvicorn.run('bench.oneroute:app', port=int(sys.argv[1]), workers=int(sys.argv[2]),"
+        f"uvicorn.run({app!r}, port=int(sys.argv[1]), workers=int(sys.argv[2]),"
         " **server_options())"
     )
     server = Server(
-        environment=dict(os.environ),
+        environment=environment,
         workers=workers,
         command=[sys.executable, "-c", code, str(port_holder.port), str(workers)],
     )
     server.port, server.url = port_holder.port, port_holder.url
+    return server
+
+
+def one_route_figures(workers: int, *, seconds: float) -> Load:
+    """The yardstick: a one-route FastAPI app under the same uvicorn options as ``hub serve``."""
+    server = _yardstick_server("bench.oneroute:app", dict(os.environ), workers)
     with server:
         wrk(server, "/health", connections=BARE_CONNECTIONS, seconds=1)
         return wrk(server, "/health", connections=BARE_CONNECTIONS, seconds=seconds)

@@ -96,9 +96,15 @@ class Floor:
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.keys = public_key_set(load_or_create_signing_key(key_dir))
         self.tokens: dict[str, str] = {}
-        self.policy = regorus.Engine()
-        for path in policy_files(REPO / "policies"):
-            self.policy.add_policy(str(path), path.read_text("utf-8"))
+        # One compiled program per worker, as the hub's embedded engine keeps.
+        modules = [
+            (str(path.relative_to(REPO / "policies")), path.read_text("utf-8"))
+            for path in policy_files(REPO / "policies")
+        ]
+        program = regorus.Program.compile_from_modules("{}", modules, [DECISION_RULE])
+        self.policy = regorus.Rvm()
+        self.policy.load_program(program)
+        self.policy.set_data_json("{}")
         self.inputs = {
             phase: json.loads((TESTDATA / f"wohngeld_{phase}_released.input.json").read_text())
             for phase in ("request", "records")
@@ -119,7 +125,7 @@ class Floor:
     def decide(self, phase: str, now: str) -> dict[str, Any]:
         policy_input = {**self.inputs[phase], "now": now}
         self.policy.set_input_json(orjson.dumps(policy_input).decode())
-        decision: dict[str, Any] = orjson.loads(self.policy.eval_rule_as_json(DECISION_RULE))
+        decision: dict[str, Any] = orjson.loads(self.policy.execute_entry_point(DECISION_RULE))
         return decision
 
 

@@ -176,19 +176,24 @@ def measure_stages(register: Register, scratch: Path, *, seconds: float) -> dict
 FLOOR_PATH = "/floor"
 
 
-def floor_figures(register: Register, *, workers: int, seconds: float) -> dict[int, Load]:
-    """The floor app (bench/floor.py) on the register's database: 1 and 32 connections."""
+def floor_token(register: Register) -> str:
+    """A token the floor app accepts: signed with the hub's key, naming the client."""
     from joserfc import jwt  # noqa: PLC0415
 
     from hub.auth.keys import SIGNING_ALGORITHM, load_or_create_signing_key  # noqa: PLC0415
 
     key = load_or_create_signing_key(register.key_dir)
-    token = jwt.encode(
+    return jwt.encode(
         {"alg": SIGNING_ALGORITHM, "kid": key.kid},
         {"sub": register.client["client_id"]},
         key,
         algorithms=[SIGNING_ALGORITHM],
     )
+
+
+def floor_figures(register: Register, *, workers: int, seconds: float) -> dict[int, Load]:
+    """The floor app (bench/floor.py) on the register's database: 1 and 32 connections."""
+    token = floor_token(register)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     script = lua_script(method="POST", headers=headers, bodies=[query_body(register.persons[0])])
     server = _yardstick_server("bench.floor:app", register.environment(), workers)

@@ -7,7 +7,9 @@ change to the request path is judged here first: ``python -m bench.instructions`
 in-process under ``valgrind --tool=callgrind --instr-atstart=no``, warms it up uninstrumented,
 switches counting on for N requests only, and prints instructions per request for the bare
 JWKS document and the bench's Wohngeldstelle query (all threads of the hub process: event
-loop, aiosqlite, thread pools; a PostgreSQL server's own work is not in it).
+loop, aiosqlite, thread pools; a PostgreSQL server's own work is not in it), beside two
+yardsticks that are not the hub: a one-route FastAPI app and the floor app (bench/floor.py,
+the least work a lawful, ledgered answer needs on the same stack).
 
 Valgrind slows the process some 50-fold, which would make every time-based housekeeping
 (limiter flushes every 2 s, client status and catalogue re-reads, the Sperre drain's
@@ -65,40 +67,69 @@ def _callgrind(command: str, pid: int) -> None:
     )
 
 
+# Not the hub: a one-route FastAPI app and the floor of a ledgered query (bench/floor.py).
+YARDSTICKS = ("oneroute", "floor")
+Request = tuple[str, str, dict[str, str], bytes]
+
+
+def _yardstick(register: Any, route: str) -> tuple[Any, Request]:
+    from bench import hub_load  # noqa: PLC0415
+
+    if route == "oneroute":
+        from bench.oneroute import app  # noqa: PLC0415
+
+        return app, ("GET", "/health", {}, b"")
+    os.environ.update(register.environment())  # the floor reads its database and keys there
+    from bench.floor import app as floor  # noqa: PLC0415
+
+    token = hub_load.floor_token(register)
+    headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+    body = hub_load.query_body(register.persons[0]).encode()
+    return floor, ("POST", hub_load.FLOOR_PATH, headers, body)
+
+
+async def _hub_request(app: Any, register: Any, route: str) -> Request:
+    from bench import hub_load  # noqa: PLC0415
+    from bench.query_cpu import call  # noqa: PLC0415
+
+    if route == "jwks":
+        return "GET", hub_load.JWKS_PATH, {}, b""
+    basic = f"{register.client['client_id']}:{register.client['client_secret']}"
+    grant = await call(
+        app,
+        "POST",
+        "/oauth/token",
+        {
+            "authorization": "Basic " + base64.b64encode(basic.encode()).decode(),
+            "content-type": "application/x-www-form-urlencoded",
+        },
+        b"grant_type=client_credentials",
+    )
+    token = orjson.loads(grant["body"])["access_token"]
+    headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+    return "POST", hub_load.QUERY_PATH, headers, hub_load.query_body(register.persons[0]).encode()
+
+
 async def _count(register: Any, route: str, requests: int, repo: Path) -> None:
     """Inside valgrind: warm up, count ``requests`` requests of ``route``, dump."""
     # The checkout under test's own modules (PYTHONPATH), baseline or ours.
-    from bench import hub_load  # noqa: PLC0415
     from bench.query_cpu import call  # noqa: PLC0415
     from hub.app import create_app  # noqa: PLC0415
     from hub.config import Settings  # noqa: PLC0415
 
-    settings = Settings(
-        database_url=register.database_url,
-        key_dir=register.key_dir,
-        policy_dir=repo / "policies",
-        issuer="http://hub",
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        basic = f"{register.client['client_id']}:{register.client['client_secret']}"
-        grant = await call(
-            app,
-            "POST",
-            "/oauth/token",
-            {
-                "authorization": "Basic " + base64.b64encode(basic.encode()).decode(),
-                "content-type": "application/x-www-form-urlencoded",
-            },
-            b"grant_type=client_credentials",
+    if route in YARDSTICKS:
+        app, (method, path, headers, body) = _yardstick(register, route)
+    else:
+        settings = Settings(
+            database_url=register.database_url,
+            key_dir=register.key_dir,
+            policy_dir=repo / "policies",
+            issuer="http://hub",
         )
-        token = orjson.loads(grant["body"])["access_token"]
-        if route == "query":
-            method, path = "POST", hub_load.QUERY_PATH
-            headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
-            body = hub_load.query_body(register.persons[0]).encode()
-        else:
-            method, path, headers, body = "GET", hub_load.JWKS_PATH, {}, b""
+        app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        if route not in YARDSTICKS:
+            method, path, headers, body = await _hub_request(app, register, route)
         for _ in range(WARM_UP):
             answer = await call(app, method, path, headers, body)
         if answer["status"] != 200:
@@ -167,9 +198,14 @@ def run_instructions(baseline: str | None, *, requests: int = 60) -> None:
         sources.insert(0, ("baseline", Path(baseline).resolve()))
     print(f"\n== Instructions per request (callgrind, in-process, {requests} requests each)")
     figures: dict[tuple[str, str, str], float] = {}
+    routes = (("oneroute", 4 * requests), ("jwks", 4 * requests), ("floor", requests))
     for backend in ("sqlite", "postgresql"):
-        for route, count_of in (("jwks", 4 * requests), ("query", requests)):
+        for route, count_of in (*routes, ("query", requests)):
+            if route == "oneroute" and backend != "sqlite":
+                continue  # no database
             for label, source in sources:
+                if route in YARDSTICKS and label == "baseline":
+                    continue  # not the hub: the same code in both checkouts
                 try:
                     counted = count(source, backend=backend, route=route, requests=count_of)
                 except RuntimeError as error:

@@ -7,17 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from governance.models import (
-    Authority,
-    CatalogueRegister,
-    CatalogueState,
-    FieldRelease,
-    Purpose,
-    PurposeAllowance,
-)
+from governance.models import Authority, FieldRelease, Purpose, PurposeAllowance
+from governance.repository import all_rows, current_revision, register_max_lags
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,11 +89,6 @@ class Catalogue:
         }
 
 
-async def current_revision(session: AsyncSession) -> int:
-    result = await session.execute(select(CatalogueState.revision).where(CatalogueState.id == 1))
-    return int(result.scalar_one_or_none() or 0)
-
-
 def _allowance_entry(row: PurposeAllowance) -> AllowanceEntry:
     return AllowanceEntry(
         kinds=tuple(row.kinds),
@@ -117,7 +105,7 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
     revision = await current_revision(session)
     authorities = {
         row.code: AuthorityEntry(code=row.code, title=row.title, category=row.category)
-        for row in (await session.execute(select(Authority))).scalars()
+        for row in await all_rows(session, Authority)
     }
     purposes = {
         row.code: PurposeEntry(
@@ -127,20 +115,17 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
             legal_basis=tuple(row.legal_basis),
             archive_exceptions=tuple(row.archive_exceptions or ()),
         )
-        for row in (await session.execute(select(Purpose))).scalars()
+        for row in await all_rows(session, Purpose)
     }
     allowances = {
         (row.purpose_code, row.authority_code, row.register): _allowance_entry(row)
-        for row in (await session.execute(select(PurposeAllowance))).scalars()
+        for row in await all_rows(session, PurposeAllowance)
     }
     releases: dict[str, dict[str, str]] = {}
-    for row in (await session.execute(select(FieldRelease))).scalars():
+    for row in await all_rows(session, FieldRelease):
         status = row.status if row.declared else UNDECLARED
         releases.setdefault(row.register, {})[row.field] = status
-    lag_rows = await session.execute(
-        select(CatalogueRegister.id, CatalogueRegister.max_lag_seconds)
-    )
-    max_lag = dict(lag_rows.all())
+    max_lag = await register_max_lags(session)
     return Catalogue(
         revision=revision,
         max_lag=MappingProxyType(max_lag),

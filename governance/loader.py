@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection
 
 from adapters.base import RegisterSpec
+from governance import catalogue_repository as repo
 from governance.catalogue_defaults import (
     DATASET_STEWARDS,
     DATASET_TITLES,
@@ -29,29 +30,11 @@ from governance.catalogue_defaults import (
     split_norm,
 )
 from governance.defaults import ALLOWANCES, AUTHORITIES, PURPOSES, REGISTER_FIELDS
-from governance.history import (
-    DEFAULT_ACTOR,
-    allowance_target,
-    bump_revision,
-    purpose_target,
-    record_change,
-    steward_touched,
-)
-from governance.models import (
-    Authority,
-    CatalogueRegister,
-    Dataset,
-    DatasetSteward,
-    Duty,
-    FieldRelease,
-    LegalBasis,
-    Purpose,
-    PurposeAllowance,
-    Steward,
-)
+from governance.history import DEFAULT_ACTOR, allowance_target, purpose_target
+from governance.history_repository import bump_revision, record_change, steward_touched
 
 DEFAULT_STEWARD = DEFAULT_ACTOR
-__all__ = ["DEFAULT_STEWARD", "LoadReport", "bump_revision", "load_default_catalogue"]
+__all__ = ["DEFAULT_STEWARD", "LoadReport", "load_default_catalogue"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,29 +52,29 @@ class LoadReport:
 
 
 def _load_authorities(connection: Connection) -> None:
-    existing = set(connection.execute(select(Authority.code)).scalars())
+    existing = repo.authority_codes(connection)
     for entry in AUTHORITIES:
         values = {"title": entry.title, "category": entry.category}
         if entry.code in existing:
-            connection.execute(update(Authority).where(Authority.code == entry.code).values(values))
+            repo.update_authority(connection, entry.code, values)
         else:
-            connection.execute(insert(Authority).values(code=entry.code, **values))
+            repo.insert_authority(connection, entry.code, values)
 
 
 def _load_legal_bases(connection: Connection) -> int:
-    existing = set(connection.execute(select(LegalBasis.code)).scalars())
+    existing = repo.legal_basis_codes(connection)
     added = 0
     for code in legal_basis_codes():
         if code in existing:
             continue
         norm, paragraph = split_norm(code)
-        connection.execute(insert(LegalBasis).values(code=code, norm=norm, paragraph=paragraph))
+        repo.insert_legal_basis(connection, code=code, norm=norm, paragraph=paragraph)
         added += 1
     return added
 
 
 def _load_purposes(connection: Connection, touched: frozenset[str]) -> None:
-    existing = set(connection.execute(select(Purpose.code)).scalars())
+    existing = repo.purpose_codes(connection)
     for entry in PURPOSES:
         if purpose_target(entry.code) in touched:
             continue
@@ -103,64 +86,67 @@ def _load_purposes(connection: Connection, touched: frozenset[str]) -> None:
             "archive_exceptions": list(entry.archive_exceptions),
         }
         if entry.code in existing:
-            connection.execute(update(Purpose).where(Purpose.code == entry.code).values(values))
+            repo.update_purpose(connection, entry.code, values)
         else:
-            connection.execute(insert(Purpose).values(code=entry.code, **values))
+            repo.insert_purpose(connection, entry.code, values)
 
 
 def _load_allowances(connection: Connection, touched: frozenset[str]) -> None:
     """Untouched allowances are the defaults exactly; a person's edits stay."""
     kept = set()
-    for row in connection.execute(select(PurposeAllowance)):
+    for row in repo.allowance_rows(connection):
         key = (row.purpose_code, row.authority_code, row.register)
         if allowance_target(*key) in touched:
             kept.add(key)
         else:
-            connection.execute(delete(PurposeAllowance).where(PurposeAllowance.id == row.id))
+            repo.delete_allowance(connection, row.id)
     for entry in ALLOWANCES:
         key = (entry.purpose, entry.authority, entry.register)
         if key in kept or allowance_target(*key) in touched:
             continue  # edited, or deleted on purpose by a person
-        connection.execute(
-            insert(PurposeAllowance).values(
-                purpose_code=entry.purpose,
-                authority_code=entry.authority,
-                register=entry.register,
-                kinds=list(entry.kinds),
-                fields=list(entry.fields),
-                legal_basis=list(entry.legal_basis),
-                approval_reference=entry.approval_reference,
-                transforms=dict(entry.transforms),
-            )
+        repo.insert_allowance(
+            connection,
+            {
+                "purpose_code": entry.purpose,
+                "authority_code": entry.authority,
+                "register": entry.register,
+                "kinds": list(entry.kinds),
+                "fields": list(entry.fields),
+                "legal_basis": list(entry.legal_basis),
+                "approval_reference": entry.approval_reference,
+                "transforms": dict(entry.transforms),
+            },
         )
 
 
 def _load_registers(connection: Connection, specs: Iterable[RegisterSpec]) -> tuple[int, int]:
-    registers = set(connection.execute(select(CatalogueRegister.id)).scalars())
-    datasets = {(r, n) for r, n in connection.execute(select(Dataset.register, Dataset.name))}
+    registers = repo.register_ids(connection)
+    datasets = set(repo.dataset_names(connection))
     added_registers = added_datasets = 0
     for spec in specs:
-        default = REGISTERS.get(spec.id)
         if spec.id not in registers:
-            connection.execute(
-                insert(CatalogueRegister).values(
-                    id=spec.id,
-                    title=spec.title,
-                    owner_office=default.owner_office if default else "",
-                    description=default.description if default else "",
-                    xoev_standard=spec.xoev_standard,
-                    xoev_version=spec.xoev_version,
-                    mirrored=default.mirrored if default else spec.governance.mirrored,
-                    max_lag_seconds=default.max_lag_seconds if default else None,
-                )
-            )
+            repo.insert_register(connection, _register_row(spec))
             added_registers += 1
         for dataset in spec.datasets:
             if (spec.id, dataset.name) in datasets:
                 continue
-            connection.execute(insert(Dataset).values(_dataset_row(spec, dataset.name)))
+            repo.insert_dataset(connection, _dataset_row(spec, dataset.name))
             added_datasets += 1
     return added_registers, added_datasets
+
+
+def _register_row(spec: RegisterSpec) -> dict[str, object]:
+    default = REGISTERS.get(spec.id)
+    return {
+        "id": spec.id,
+        "title": spec.title,
+        "owner_office": default.owner_office if default else "",
+        "description": default.description if default else "",
+        "xoev_standard": spec.xoev_standard,
+        "xoev_version": spec.xoev_version,
+        "mirrored": default.mirrored if default else spec.governance.mirrored,
+        "max_lag_seconds": default.max_lag_seconds if default else None,
+    }
 
 
 def _dataset_row(spec: RegisterSpec, name: str) -> dict[str, object]:
@@ -183,7 +169,7 @@ def _dataset_row(spec: RegisterSpec, name: str) -> dict[str, object]:
 
 def _load_fields(connection: Connection, specs: Iterable[RegisterSpec]) -> int:
     """Approve the fields the default catalogue knows; fill metadata nobody has written yet."""
-    rows = {(row.register, row.field): row for row in connection.execute(select(FieldRelease))}
+    rows = repo.field_release_rows(connection)
     approved = 0
     for spec in specs:
         known = set(REGISTER_FIELDS.get(spec.id, ()))
@@ -192,83 +178,75 @@ def _load_fields(connection: Connection, specs: Iterable[RegisterSpec]) -> int:
                 metadata = field_metadata(spec.id, field)
                 row = rows.get((spec.id, field.name))
                 if row is None and field.name in known:
-                    connection.execute(
-                        insert(FieldRelease).values(
-                            register=spec.id,
-                            field=field.name,
-                            dataset=dataset.name,
-                            status="approved",
-                            changed_by=DEFAULT_STEWARD,
-                            status_reason="default catalogue (law-matrix.md)",
-                            **metadata,
-                        )
-                    )
+                    values = {
+                        "register": spec.id,
+                        "field": field.name,
+                        "dataset": dataset.name,
+                        "status": "approved",
+                        "changed_by": DEFAULT_STEWARD,
+                        "status_reason": "default catalogue (law-matrix.md)",
+                        **metadata,
+                    }
+                    repo.insert_field_release(connection, values)
                     approved += 1
                 elif row is not None and not row.title:
-                    connection.execute(
-                        update(FieldRelease)
-                        .where(FieldRelease.register == spec.id, FieldRelease.field == field.name)
-                        .values(metadata)
+                    repo.update_field_release(
+                        connection, register=spec.id, field=field.name, values=metadata
                     )
     return approved
 
 
 def _load_stewards(connection: Connection) -> dict[str, int]:
-    by_email = {row.email: row.id for row in connection.execute(select(Steward))}
+    by_email = repo.steward_ids_by_email(connection)
     ids = {}
     for entry in STEWARDS:
         if entry.email not in by_email:
-            result = connection.execute(
-                insert(Steward)
-                .values(name=entry.name, email=entry.email, phone=entry.phone, office=entry.office)
-                .returning(Steward.id)
+            by_email[entry.email] = repo.insert_steward(
+                connection,
+                name=entry.name,
+                email=entry.email,
+                phone=entry.phone,
+                office=entry.office,
             )
-            by_email[entry.email] = int(result.scalar_one())
         ids[entry.key] = by_email[entry.email]
     return ids
 
 
 def _load_links(connection: Connection, steward_ids: dict[str, int]) -> None:
-    linked = {
-        (row.register, row.dataset, row.steward_id)
-        for row in connection.execute(select(DatasetSteward))
-    }
-    datasets = list(connection.execute(select(Dataset.register, Dataset.name)))
-    for register, dataset in datasets:
+    linked = repo.dataset_steward_links(connection)
+    for register, dataset in repo.dataset_names(connection):
         for key, responsibility in DATASET_STEWARDS.get(register, ()):
             if (register, dataset, steward_ids[key]) in linked:
                 continue
-            connection.execute(
-                insert(DatasetSteward).values(
-                    register=register,
-                    dataset=dataset,
-                    steward_id=steward_ids[key],
-                    responsibility=responsibility,
-                )
-            )
+            link = {
+                "register": register,
+                "dataset": dataset,
+                "steward_id": steward_ids[key],
+                "responsibility": responsibility,
+            }
+            repo.insert_dataset_steward(connection, link)
 
 
 def _load_duties(connection: Connection, steward_ids: dict[str, int]) -> int:
-    existing = {(row.kind, row.register, row.title) for row in connection.execute(select(Duty))}
-    first_dataset = dict(connection.execute(select(Dataset.register, Dataset.name)).all())
+    existing = repo.duty_keys(connection)
+    first_dataset = dict(repo.dataset_names(connection))
     today = datetime.now(UTC).date()
     added = 0
     for entry in DUTIES:
         dataset = first_dataset.get(entry.register)
         if dataset is None or (entry.kind, entry.register, entry.title) in existing:
             continue
-        connection.execute(
-            insert(Duty).values(
-                kind=entry.kind,
-                register=entry.register,
-                dataset=dataset,
-                title=entry.title,
-                responsible_id=steward_ids[entry.responsible],
-                interval_days=entry.interval_days,
-                due_on=today + timedelta(days=entry.interval_days or 0),
-                params=dict(entry.params),
-            )
-        )
+        values = {
+            "kind": entry.kind,
+            "register": entry.register,
+            "dataset": dataset,
+            "title": entry.title,
+            "responsible_id": steward_ids[entry.responsible],
+            "interval_days": entry.interval_days,
+            "due_on": today + timedelta(days=entry.interval_days or 0),
+            "params": dict(entry.params),
+        }
+        repo.insert_duty(connection, values)
         added += 1
     return added
 

@@ -19,11 +19,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.registry import installed_specs
-from governance.catalogue import current_revision
 from governance.models import (
     Authority,
     CatalogueRegister,
@@ -34,6 +32,12 @@ from governance.models import (
     PurposeAllowance,
 )
 from governance.opendata.records import open_data_records
+from governance.repository import (
+    all_rows,
+    allowances_by_register,
+    current_revision,
+    retention_duties,
+)
 from governance.retention import log_retention_class
 
 SPECIAL_CATEGORY: Final = "special_category"
@@ -191,33 +195,19 @@ def _valid_on(row: PurposeAllowance, day: date) -> bool:
 
 
 async def _load(session: AsyncSession) -> tuple[_Catalogue, list[PurposeAllowance]]:
-    def by(rows: Any, key: str) -> dict[Any, Any]:
-        return {getattr(row, key): row for row in rows.scalars()}
-
     duties: dict[str, list[Duty]] = {}
-    for duty in (
-        await session.execute(select(Duty).where(Duty.kind == "retention").order_by(Duty.id))
-    ).scalars():
+    for duty in await retention_duties(session):
         duties.setdefault(duty.register, []).append(duty)
-    releases = (await session.execute(select(FieldRelease))).scalars()
+    releases = await all_rows(session, FieldRelease)
     catalogue = _Catalogue(
-        registers=by(await session.execute(select(CatalogueRegister)), "id"),
-        authorities=by(await session.execute(select(Authority)), "code"),
-        purposes=by(await session.execute(select(Purpose)), "code"),
+        registers={row.id: row for row in await all_rows(session, CatalogueRegister)},
+        authorities={row.code: row for row in await all_rows(session, Authority)},
+        purposes={row.code: row for row in await all_rows(session, Purpose)},
         releases={(row.register, row.field): row for row in releases},
-        legal_bases=by(await session.execute(select(LegalBasis)), "code"),
+        legal_bases={row.code: row for row in await all_rows(session, LegalBasis)},
         retention_duties=duties,
     )
-    allowances = (
-        await session.execute(
-            select(PurposeAllowance).order_by(
-                PurposeAllowance.register,
-                PurposeAllowance.authority_code,
-                PurposeAllowance.purpose_code,
-            )
-        )
-    ).scalars()
-    return catalogue, list(allowances)
+    return catalogue, await allowances_by_register(session)
 
 
 def _legal_basis(codes: Sequence[str], bases: Mapping[str, LegalBasis]) -> list[LegalBasisRef]:

@@ -14,20 +14,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row
 
 from adapters.base import FieldSpec, RegisterSpec
+from governance import catalogue_repository as repo
 from governance.catalogue_defaults import REGISTERS, field_metadata
 from governance.history import (
     SYNC_ACTOR,
-    bump_revision,
     dataset_target,
     duty_target,
     field_target,
-    record_change,
     register_target,
 )
-from governance.models import CatalogueRegister, CatalogueState, Dataset, Duty, FieldRelease
+from governance.history_repository import bump_revision, current_revision, record_change
+from governance.models import CatalogueRegister, Dataset, FieldRelease
 
 
 @dataclass(slots=True)
@@ -52,9 +52,15 @@ class SyncReport:
 
 
 def _flag(
-    connection: Connection, report: SyncReport, *, table: Any, where: Any, target: str, on: bool
+    connection: Connection,
+    report: SyncReport,
+    *,
+    table: repo.DeclaredTable,
+    where: tuple[ColumnElement[bool], ...],
+    target: str,
+    on: bool,
 ) -> None:
-    connection.execute(update(table).where(*where).values(declared=on))
+    repo.set_declared(connection, table=table, where=where, declared=on)
     report.note(
         "redeclared" if on else "flagged_removed",
         target=target,
@@ -65,7 +71,7 @@ def _flag(
 
 
 def _sync_registers(connection: Connection, specs: list[RegisterSpec], report: SyncReport) -> None:
-    rows = {row.id: row.declared for row in connection.execute(select(CatalogueRegister))}
+    rows = repo.register_declared(connection)
     declared = {spec.id for spec in specs}
     for spec in specs:
         if spec.id in rows:
@@ -85,7 +91,7 @@ def _sync_registers(connection: Connection, specs: list[RegisterSpec], report: S
             "max_lag_seconds": default.max_lag_seconds if default else None,
             "mirrored": default.mirrored if default else spec.governance.mirrored,
         }
-        connection.execute(insert(CatalogueRegister).values(values))
+        repo.insert_register(connection, values)
         report.note(
             "added", target=register_target(spec.id), action="sync.add", before=None, after=values
         )
@@ -97,14 +103,14 @@ def _sync_registers(connection: Connection, specs: list[RegisterSpec], report: S
 
 
 def _sync_datasets(connection: Connection, specs: list[RegisterSpec], report: SyncReport) -> None:
-    rows = {(r.register, r.name): r.declared for r in connection.execute(select(Dataset))}
+    rows = repo.dataset_declared(connection)
     declared = {(spec.id, dataset.name) for spec in specs for dataset in spec.datasets}
     for register, name in sorted(declared):
         target = dataset_target(register, name)
         where = (Dataset.register == register, Dataset.name == name)
         if (register, name) not in rows:
             values = {"register": register, "name": name, "title": f"{register}: {name}"}
-            connection.execute(insert(Dataset).values(values))
+            repo.insert_dataset(connection, values)
             report.note("added", target=target, action="sync.add", before=None, after=values)
         elif not rows[(register, name)]:
             _flag(connection, report, table=Dataset, where=where, target=target, on=True)
@@ -134,7 +140,7 @@ def _sync_field(
             "changed_by": SYNC_ACTOR,
             **field_metadata(spec.id, spec_field),
         }
-        connection.execute(insert(FieldRelease).values(values))
+        repo.insert_field_release(connection, values)
         report.note("added", target=target, action="sync.add", before=None, after=values)
     elif not row.declared:
         where = (FieldRelease.register == spec.id, FieldRelease.field == spec_field.name)
@@ -142,7 +148,7 @@ def _sync_field(
 
 
 def _sync_fields(connection: Connection, specs: list[RegisterSpec], report: SyncReport) -> None:
-    rows = {(r.register, r.field): r for r in connection.execute(select(FieldRelease))}
+    rows = repo.field_release_rows(connection)
     declared: set[tuple[str, str]] = set()
     for spec in specs:
         for dataset in spec.datasets:
@@ -171,12 +177,10 @@ def _sync_duties(connection: Connection, specs: list[RegisterSpec], report: Sync
     it, run it, mark it done), like the duties the default catalogue brings.
     """
     named = {
-        (row.register, (row.params or {}).get("rule"))
-        for row in connection.execute(
-            select(Duty.register, Duty.params).where(Duty.kind == "retention")
-        )
+        (register, (params or {}).get("rule"))
+        for register, params in repo.retention_duty_params(connection)
     }
-    datasets = dict(connection.execute(select(Dataset.register, Dataset.name)).all())
+    datasets = dict(repo.dataset_names(connection))
     today = datetime.now(UTC).date()
     for spec in specs:
         for duty in spec.governance.retention_duties:
@@ -192,7 +196,7 @@ def _sync_duties(connection: Connection, specs: list[RegisterSpec], report: Sync
                 "due_on": due_on,
                 "params": {"rule": duty.rule},
             }
-            connection.execute(insert(Duty).values(values))
+            repo.insert_duty(connection, values)
             after = {**values, "due_on": due_on.isoformat()}
             target = duty_target(spec.id, duty.rule)
             report.note("added", target=target, action="sync.add", before=None, after=after)
@@ -207,7 +211,7 @@ def sync_catalogue(connection: Connection, *, specs: Iterable[RegisterSpec]) -> 
     _sync_fields(connection, specs, report)
     _sync_duties(connection, specs, report)
     if not report.changes:
-        report.revision = _current_revision(connection)
+        report.revision = current_revision(connection)
         return report
     report.revision = bump_revision(connection, reason="catalogue sync")
     for change in report.changes:
@@ -219,10 +223,3 @@ def sync_catalogue(connection: Connection, *, specs: Iterable[RegisterSpec]) -> 
             **change,
         )
     return report
-
-
-def _current_revision(connection: Connection) -> int:
-    value = connection.execute(
-        select(CatalogueState.revision).where(CatalogueState.id == 1)
-    ).scalar_one_or_none()
-    return int(value or 0)

@@ -8,9 +8,7 @@ published, with its CSV and JSON files as distributions.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.dcat import (
@@ -23,17 +21,10 @@ from governance.dcat import (
     build_graph,
     page_of,
 )
-from governance.models import (
-    CatalogueChange,
-    CatalogueRegister,
-    Dataset,
-    DatasetSteward,
-    FieldRelease,
-    LegalBasis,
-    Steward,
-)
-from governance.opendata.models import AggregateDefinition, AggregatePublication
+from governance.models import Dataset, LegalBasis
+from governance.opendata import repository as repo
 from governance.opendata.vocab import law_iri, theme_of
+from governance.repository import all_rows
 
 
 def _legal(codes: list[str], bases: Mapping[str, LegalBasis]) -> tuple[LegalResource, ...]:
@@ -48,14 +39,7 @@ def _legal(codes: list[str], bases: Mapping[str, LegalBasis]) -> tuple[LegalReso
 
 async def _public_fields(session: AsyncSession) -> dict[tuple[str, str], list[str]]:
     public: dict[tuple[str, str], list[str]] = {}
-    for release in (
-        await session.execute(
-            select(FieldRelease)
-            .where(FieldRelease.classification == "public", FieldRelease.status == "approved")
-            .where(FieldRelease.declared.is_(True))
-            .order_by(FieldRelease.register, FieldRelease.field)
-        )
-    ).scalars():
+    for release in await repo.public_field_releases(session):
         public.setdefault((release.register, release.dataset), []).append(
             release.title or release.field
         )
@@ -65,27 +49,9 @@ async def _public_fields(session: AsyncSession) -> dict[tuple[str, str], list[st
 async def _steward_emails(session: AsyncSession) -> dict[str, list[str]]:
     """Stewards' e-mail addresses per register (never their names)."""
     emails: dict[str, list[str]] = {}
-    for register, email in await session.execute(
-        select(DatasetSteward.register, Steward.email)
-        .join(Steward, Steward.id == DatasetSteward.steward_id)
-        .where(Steward.active.is_(True))
-        .order_by(Steward.email)
-    ):
+    for register, email in await repo.active_steward_emails(session):
         emails.setdefault(register, []).append(email)
     return {register: list(dict.fromkeys(found)) for register, found in emails.items()}
-
-
-async def _change_dates(session: AsyncSession) -> dict[str, tuple[datetime, datetime]]:
-    rows = await session.execute(
-        select(
-            CatalogueChange.target,
-            func.min(CatalogueChange.occurred_at),
-            func.max(CatalogueChange.occurred_at),
-        )
-        .where(CatalogueChange.target.like("dataset:%"))
-        .group_by(CatalogueChange.target)
-    )
-    return {target: (first, last) for target, first, last in rows}
 
 
 def _description(row: Dataset, fields: list[str]) -> str:
@@ -96,15 +62,9 @@ def _description(row: Dataset, fields: list[str]) -> str:
 async def catalogue_datasets(
     session: AsyncSession, *, bases: Mapping[str, LegalBasis], emails: Mapping[str, list[str]]
 ) -> tuple[list[OpenDataset], list[Skipped]]:
-    rows = (
-        await session.execute(
-            select(Dataset)
-            .where(Dataset.open_data.is_(True), Dataset.declared.is_(True))
-            .order_by(Dataset.register, Dataset.name)
-        )
-    ).scalars()
+    rows = await repo.open_declared_datasets(session)
     public = await _public_fields(session)
-    dates = await _change_dates(session)
+    dates = await repo.dataset_change_spans(session)
     found: list[OpenDataset] = []
     skipped: list[Skipped] = []
     for row in rows:
@@ -156,27 +116,9 @@ async def aggregate_datasets(
     public_base_url: str,
 ) -> list[OpenDataset]:
     """Approved aggregates with at least one publication; the latest files as distributions."""
-    offices = dict(
-        (await session.execute(select(CatalogueRegister.id, CatalogueRegister.owner_office))).all()
-    )
-    spans = {
-        code: (first, last, count)
-        for code, first, last, count in await session.execute(
-            select(
-                AggregatePublication.aggregate_code,
-                func.min(AggregatePublication.published_at),
-                func.max(AggregatePublication.published_at),
-                func.count(),
-            ).group_by(AggregatePublication.aggregate_code)
-        )
-    }
-    definitions = (
-        await session.execute(
-            select(AggregateDefinition)
-            .where(AggregateDefinition.status == "approved")
-            .order_by(AggregateDefinition.code)
-        )
-    ).scalars()
+    offices = await repo.register_offices(session)
+    spans = await repo.publication_spans(session)
+    definitions = await repo.approved_aggregate_definitions(session)
     found = []
     for row in definitions:
         if row.code not in spans:
@@ -220,7 +162,7 @@ async def dcat_export(
     page: int | None = None,
 ) -> DcatExport:
     """The catalogue as DCAT-AP.de; ``page`` (from 1) pages it with hydra."""
-    bases = {row.code: row for row in (await session.execute(select(LegalBasis))).scalars()}
+    bases = {row.code: row for row in await all_rows(session, LegalBasis)}
     emails = await _steward_emails(session)
     datasets, skipped = await catalogue_datasets(session, bases=bases, emails=emails)
     if public_base_url:

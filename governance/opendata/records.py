@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.models import CatalogueRegister, LegalBasis
 from governance.opendata.models import AggregateDefinition
+from governance.opendata.repository import approved_aggregate_definitions
+from governance.repository import all_rows
 from governance.retention import log_retention_class
 
 if TYPE_CHECKING:
@@ -79,17 +80,9 @@ def open_data_record(
 async def approved_aggregates(
     session: AsyncSession,
 ) -> tuple[list[AggregateDefinition], dict[str, CatalogueRegister], dict[str, LegalBasis]]:
-    rows = list(
-        (
-            await session.execute(
-                select(AggregateDefinition)
-                .where(AggregateDefinition.status == "approved")
-                .order_by(AggregateDefinition.code)
-            )
-        ).scalars()
-    )
-    registers = {r.id: r for r in (await session.execute(select(CatalogueRegister))).scalars()}
-    bases = {b.code: b for b in (await session.execute(select(LegalBasis))).scalars()}
+    rows = await approved_aggregate_definitions(session)
+    registers = {r.id: r for r in await all_rows(session, CatalogueRegister)}
+    bases = {b.code: b for b in await all_rows(session, LegalBasis)}
     return rows, registers, bases
 
 

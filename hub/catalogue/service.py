@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from governance.catalogue import current_revision
 from governance.history import dataset_target, field_target, register_target
 from governance.models import (
     CatalogueRegister,
@@ -23,6 +22,7 @@ from governance.models import (
     DatasetSteward,
     Steward,
 )
+from governance.repository import current_revision
 from hub.catalogue import repository as repo
 from hub.catalogue.schemas import (
     DatasetPatch,

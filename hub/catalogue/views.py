@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from governance.catalogue import current_revision
 from governance.models import (
     CatalogueChange,
     CatalogueRegister,
@@ -19,6 +18,7 @@ from governance.models import (
     PurposeAllowance,
     Steward,
 )
+from governance.repository import current_revision
 from hub.catalogue import repository as repo
 from hub.catalogue.service import DATASET_COLUMNS, STEWARD_COLUMNS
 

@@ -7,7 +7,8 @@ import time
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from governance.catalogue import Catalogue, current_revision, load_catalogue
+from governance.catalogue import Catalogue, load_catalogue
+from governance.repository import current_revision
 
 
 class CatalogueCache:

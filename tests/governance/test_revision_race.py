@@ -1,5 +1,6 @@
-"""Two synchronous catalogue writers (``hub catalogue load``/``sync``, governance/history.py)
-raising the revision at the same moment must get two revisions, on both databases.
+"""Two synchronous catalogue writers (``hub catalogue load``/``sync``,
+governance/history_repository.py) raising the revision at the same moment must get two
+revisions, on both databases.
 
 The writers run in two threads on two connections. A hook on the engine holds each writer
 just before it writes the revision until the other one got there too (or a short timeout
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, select
 
-from governance.history import bump_revision
+from governance.history_repository import bump_revision
 from governance.models import CatalogueState
 from hub.db import create_sync_engine
 

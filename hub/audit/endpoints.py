@@ -23,6 +23,7 @@ from hub.auth.scopes import AUDIT_READ
 from hub.db import get_session
 from hub.errors import AuditUnavailable, InsufficientScope, InvalidQuery, router_problems
 from hub.kit.strict_route import StrictRoute
+from hub.state import hub_state
 
 router = APIRouter(
     prefix="/v1/audit", tags=["audit"], route_class=StrictRoute, responses=router_problems()
@@ -55,7 +56,7 @@ async def record_access(
     await reads.record_read(
         session,
         principal,
-        writer=request.app.state.ledger_writer,
+        writer=hub_state(request).ledger_writer,
         request_id=request_id_of(request),
         user_id=user_id,
         note=note,
@@ -123,7 +124,7 @@ async def verify_ledger(
     principal: Annotated[Principal, Depends(audit_reader("verify"))],
     user_id: UserId = None,
 ) -> dict[str, object]:
-    public_key = load_public_key(request.app.state.settings.key_dir)
+    public_key = load_public_key(hub_state(request).settings.key_dir)
     report = (await verify(session, public_key)).as_json()
     await record_access(request, session, principal, user_id, ReadNote(what="verify", filters={}))
     return report
@@ -177,7 +178,7 @@ async def export_entries_signed(
 ) -> dict[str, Any]:
     entries = [entry async for entry in reads.iterate_slice(session, filters)]
     body = reads.signed_export(
-        request.app.state.signing_key,
+        hub_state(request).signing_key,
         filters=filters,
         entries=entries,
         exported_by=principal.client_id,
@@ -196,7 +197,7 @@ async def citizen_view(
     principal: Annotated[Principal, Depends(audit_reader("persons"))],
     user_id: UserId = None,
 ) -> dict[str, Any]:
-    catalogue = await request.app.state.catalogue.get()
+    catalogue = await hub_state(request).catalogue.get()
     body = await reads.citizen_view(session, catalogue, register=register, person_id=person_id)
     note = ReadNote(
         what="persons",
@@ -213,7 +214,7 @@ async def checkpoint_key(
     request: Request, _principal: Annotated[Principal, Depends(audit_reader("checkpoint-key"))]
 ) -> dict[str, str | None]:
     """The Ed25519 public key of the ledger checkpoints, for auditors checking exports."""
-    public_key = load_public_key(request.app.state.settings.key_dir)
+    public_key = load_public_key(hub_state(request).settings.key_dir)
     if public_key is None:
         return {"algorithm": "Ed25519", "key_id": None, "public_key": None}
     return dict(public_key_document(public_key))

@@ -24,6 +24,7 @@ from hub.errors import (
     router_problems,
 )
 from hub.kit.strict_route import StrictRoute
+from hub.state import hub_state
 
 router = APIRouter(
     prefix="/v1/audit/reviews",
@@ -107,7 +108,7 @@ async def close_review(
         case_id,
         closed_by=user_id or "",
         note=body.note,
-        writer=request.app.state.ledger_writer,
+        writer=hub_state(request).ledger_writer,
         request_id=request_id_of(request),
         client_id=principal.client_id,
         authority=principal.authority,

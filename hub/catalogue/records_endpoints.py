@@ -22,6 +22,7 @@ from hub.config import Settings
 from hub.db import get_session
 from hub.errors import InsufficientScope, Unauthenticated, router_problems
 from hub.kit.strict_route import StrictRoute
+from hub.state import hub_state
 
 router = APIRouter(
     prefix="/v1/catalogue",
@@ -40,7 +41,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 
 
 def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
+    settings: Settings = hub_state(request).settings
     return settings
 
 

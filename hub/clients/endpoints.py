@@ -23,6 +23,7 @@ from hub.db import get_session
 from hub.errors import ClientNotFound, router_problems
 from hub.kit.strict_route import StrictRoute
 from hub.logging import get_logger
+from hub.state import hub_state
 
 _log = get_logger(__name__)
 router = APIRouter(
@@ -55,7 +56,7 @@ async def _set_active(
     request: Request, session: AsyncSession, operator: Principal, client_id: str, *, active: bool
 ) -> ClientSummary:
     changed = await service.set_client_active(session, client_id, active=active)
-    request.app.state.client_status.forget(client_id)
+    hub_state(request).client_status.forget(client_id)
     _log.info("client_changed", client=client_id, active=active, by=operator.client_id)
     return changed
 
@@ -85,9 +86,9 @@ async def rotate_secret(
     """A new secret, shown once in this answer; by default older tokens end now."""
     revoke = rotation.revoke_tokens if rotation is not None else True
     rotated = await service.rotate_client_secret(
-        session, client_id, hasher=request.app.state.secret_hasher, revoke_tokens=revoke
+        session, client_id, hasher=hub_state(request).secret_hasher, revoke_tokens=revoke
     )
-    request.app.state.client_status.forget(client_id)
+    hub_state(request).client_status.forget(client_id)
     _log.info("client_secret_rotated", client=client_id, revoked=revoke, by=operator.client_id)
     body = {"client": rotated.client.as_json(), "client_secret": rotated.client_secret}
     return JSONResponse(body, headers=_NO_STORE)

@@ -15,6 +15,7 @@ from hub.db import get_session
 from hub.monitor.rendering import render
 from hub.monitor.service import monitor
 from hub.opendata.keys import load_or_create_cell_key_secret
+from hub.state import hub_state
 
 router = APIRouter(tags=["open data"])
 Session = Annotated[AsyncSession, Depends(get_session)]
@@ -24,8 +25,8 @@ _CACHE_HEADERS = {"Cache-Control": f"public, max-age={CACHE_SECONDS}"}
 
 async def _figures(request: Request, session: AsyncSession) -> dict[str, Any]:
     """Computed at most once per cache period and process (the ledger can be large)."""
-    state = request.app.state
-    cached: tuple[float, dict[str, Any]] | None = getattr(state, "monitor_figures", None)
+    state = hub_state(request)
+    cached = state.monitor_figures
     if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
         return cached[1]
     settings: Settings = state.settings

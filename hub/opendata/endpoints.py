@@ -22,6 +22,7 @@ from hub.errors import InvalidRequest, OpenDataNotFound, problem_responses
 from hub.opendata import repository
 from hub.opendata.pages import render_aggregate, render_index
 from hub.opendata.service import file_path
+from hub.state import hub_state
 
 router = APIRouter(prefix="/open", tags=["open data"])
 Session = Annotated[AsyncSession, Depends(get_session)]
@@ -33,7 +34,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = problem_responses(InvalidRequest, Op
 
 
 def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
+    settings: Settings = hub_state(request).settings
     return settings
 
 

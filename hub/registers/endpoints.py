@@ -20,6 +20,7 @@ from hub.errors import (
 )
 from hub.query.body import read_body
 from hub.registers.service import ChangeService
+from hub.state import hub_state
 
 router = APIRouter(prefix="/v1/registers", tags=["registers"])
 
@@ -56,7 +57,7 @@ async def push_changes(
 
     An empty body is the procedure's heartbeat: nothing changed since the last ``seq``.
     """
-    service: ChangeService = request.app.state.change_service
+    service: ChangeService = hub_state(request).change_service
     request_id = str(request.state.request_id)
     try:
         body = await read_body(

@@ -12,6 +12,7 @@ from hub.auth.scopes import TASKS_READ
 from hub.db import get_session
 from hub.errors import router_problems
 from hub.kit.strict_route import StrictRoute
+from hub.state import hub_state
 from hub.tasks import repository, service
 from hub.tasks.schemas import CloseTask, task_view
 
@@ -31,7 +32,7 @@ async def list_tasks(
     status: Literal["open", "closed"] = "open",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, list[dict[str, Any]]]:
-    registers = service.operated_registers(principal, request.app.state.adapters)
+    registers = service.operated_registers(principal, hub_state(request).adapters)
     tasks = await repository.list_tasks(session, registers=registers, status=status, limit=limit)
     return {"tasks": [task_view(task) for task in tasks]}
 
@@ -47,7 +48,7 @@ async def close_task(
     session: Session,
     principal: Office,
 ) -> dict[str, Any]:
-    registers = service.operated_registers(principal, request.app.state.adapters)
+    registers = service.operated_registers(principal, hub_state(request).adapters)
     task = await service.close_task(
         session, principal=principal, registers=registers, task_id=task_id, closing=closing
     )

@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 
 from hub.errors import problem_response
@@ -98,16 +99,33 @@ async def readiness(state: State) -> dict[str, str]:
     return {check.name: failure or "ok" for check, failure in zip(checks, failures, strict=True)}
 
 
+class Alive(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["ok"]
+
+
+class Ready(BaseModel):
+    """Every check ``ok``; a failing one gives 503 problem+json naming it instead."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["ready"]
+    checks: dict[str, str]
+
+
 router = APIRouter(tags=["ops"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", response_model=Alive)
 async def healthz() -> dict[str, str]:
     """The process is alive and its event loop answers."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "A part cannot serve"}})
+@router.get(
+    "/readyz", response_model=Ready, responses={503: {"description": "A part cannot serve"}}
+)
 async def readyz(request: Request) -> Any:
     """Database, policy engine, ledger writer and catalogue can serve; else 503 naming them."""
     checks = await readiness(hub_state(request))

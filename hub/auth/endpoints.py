@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.dependencies import source_address
+from hub.auth.schemas import KeySetAnswer, TokenAnswer
 from hub.auth.service import authenticate_client, claimed_client_id, grant_client_credentials
 from hub.db import get_session
 from hub.errors import OAuthError, PayloadTooLarge, TooManyRequests, UnsupportedMediaType
@@ -71,6 +72,7 @@ async def _limited_authentication(
 
 @router.post(
     "/oauth/token",
+    response_model=TokenAnswer,
     responses={
         400: OAuthError.openapi(),
         401: OAuthError.openapi(),
@@ -97,7 +99,7 @@ async def token(
     return JSONResponse(body, headers=_NO_STORE)
 
 
-@router.get("/.well-known/jwks.json")
+@router.get("/.well-known/jwks.json", response_model=KeySetAnswer)
 async def jwks(request: Request) -> Response:
     # Rendered once in the app's lifespan: the key set does not change while a process runs.
     return Response(hub_state(request).jwks_document, media_type="application/json")

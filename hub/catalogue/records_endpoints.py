@@ -96,9 +96,11 @@ OnDay = Annotated[
 ]
 
 
+# The records are sent as built (JSON or the printable page); their dataclasses document them.
 @router.get(
     "/processing-records",
-    responses={**PROBLEMS, 200: {"content": {"application/json": {}, "text/html": {}}}},
+    response_model=ProcessingRecords,
+    responses={**PROBLEMS, 200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
 )
 async def get_processing_records(
     request: Request,
@@ -131,7 +133,8 @@ async def get_processing_records_html(
 
 @router.get(
     "/dcat",
-    responses={**PROBLEMS, 200: {"content": {TURTLE: {}}}},
+    response_class=Response,
+    responses={**PROBLEMS, 200: {"content": {TURTLE: {"schema": {"type": "string"}}}}},
 )
 async def get_dcat(
     request: Request,

@@ -19,6 +19,7 @@ from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import CLIENTS_ADMIN
 from hub.clients import service
 from hub.clients.lifecycle import ClientSummary
+from hub.clients.schemas import ClientList, ClientView, RotatedSecret
 from hub.db import get_session
 from hub.errors import ClientNotFound, router_problems
 from hub.kit.strict_route import StrictRoute
@@ -42,7 +43,7 @@ class Rotation(BaseModel):
     revoke_tokens: bool = True
 
 
-@router.get("")
+@router.get("", response_model=ClientList)
 async def list_clients(
     session: Session,
     _operator: Operator,
@@ -61,21 +62,30 @@ async def _set_active(
     return changed
 
 
-@router.post("/{client_id}/disable", responses={404: ClientNotFound.openapi()})
+@router.post(
+    "/{client_id}/disable", response_model=ClientView, responses={404: ClientNotFound.openapi()}
+)
 async def disable_client(
     request: Request, session: Session, operator: Operator, client_id: ClientId
 ) -> dict[str, Any]:
     return (await _set_active(request, session, operator, client_id, active=False)).as_json()
 
 
-@router.post("/{client_id}/enable", responses={404: ClientNotFound.openapi()})
+@router.post(
+    "/{client_id}/enable", response_model=ClientView, responses={404: ClientNotFound.openapi()}
+)
 async def enable_client(
     request: Request, session: Session, operator: Operator, client_id: ClientId
 ) -> dict[str, Any]:
     return (await _set_active(request, session, operator, client_id, active=True)).as_json()
 
 
-@router.post("/{client_id}/rotate-secret", responses={404: ClientNotFound.openapi()})
+# The answer is sent as built (no-store headers); the model documents it.
+@router.post(
+    "/{client_id}/rotate-secret",
+    response_model=RotatedSecret,
+    responses={404: ClientNotFound.openapi()},
+)
 async def rotate_secret(
     request: Request,
     session: Session,

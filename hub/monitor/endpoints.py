@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.config import Settings
 from hub.db import get_session
 from hub.monitor.rendering import render
+from hub.monitor.schemas import MonitorFigures
 from hub.monitor.service import monitor
 from hub.opendata.keys import load_or_create_cell_key_secret
 from hub.state import hub_state
@@ -40,7 +41,8 @@ async def _figures(request: Request, session: AsyncSession) -> dict[str, Any]:
     return figures
 
 
-@router.get("/open/monitor.json")
+# Sent as computed (cached, with cache headers); the model documents it.
+@router.get("/open/monitor.json", response_model=MonitorFigures)
 async def monitor_json(request: Request, session: Session) -> JSONResponse:
     """The Digitalmonitor's figures (small counts suppressed)."""
     return JSONResponse(await _figures(request, session), headers=_CACHE_HEADERS)

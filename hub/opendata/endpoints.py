@@ -21,6 +21,7 @@ from hub.db import get_session
 from hub.errors import InvalidRequest, OpenDataNotFound, problem_responses
 from hub.opendata import repository
 from hub.opendata.pages import render_aggregate, render_index
+from hub.opendata.schemas import OpenTable
 from hub.opendata.service import file_path
 from hub.state import hub_state
 
@@ -85,9 +86,11 @@ async def open_aggregate(code: Code, session: Session) -> HTMLResponse:
     )
 
 
+# The published file is sent as stored (its digest is in the ledger); the model documents it.
 @router.get(
     "/{code}/{reference}.{extension}",
-    responses={**PROBLEMS, 200: {"content": {"text/csv": {}, "application/json": {}}}},
+    response_model=OpenTable,
+    responses={**PROBLEMS, 200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 async def open_file(
     request: Request, code: Code, reference: Reference, extension: Extension, session: Session

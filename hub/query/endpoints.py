@@ -33,7 +33,7 @@ from hub.errors import (
 from hub.kit.stages import stage_clock
 from hub.logging import get_logger
 from hub.query.body import parse_query, read_query_body
-from hub.query.schemas import QueryRequest
+from hub.query.schemas import QueryRequest, RegisterList
 from hub.query.service import QueryService
 from hub.serialise.json import JsonResponse
 from hub.state import hub_state
@@ -144,7 +144,13 @@ async def _mirror_block(request: Request, register: str, catalogue: Any) -> dict
     return {} if view is None else {"mirror": view}
 
 
-@router.get("", responses=problem_responses(Unauthenticated))
+# "mirror" only for mirrored registers: unset members stay out.
+@router.get(
+    "",
+    response_model=RegisterList,
+    response_model_exclude_unset=True,
+    responses=problem_responses(Unauthenticated),
+)
 async def list_registers(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
     catalogue = await hub_state(request).catalogue.get()
     today = datetime.now(UTC).date()

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from adapters.text import compatibility_character, nfc, refused_character
+from hub.registers.schemas import MirrorView
 
 
 def _one_line(value: str) -> str:
@@ -78,3 +79,64 @@ class QueryRequest(BaseModel):
             message = "a confirm query names no fields"
             raise ValueError(message)
         return fields
+
+
+# ---------------------------------------------------------------------------------- answers
+
+
+class FieldListing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    description: str
+    type: str
+    xoev_element: str
+    release: str = Field(description="unreviewed, approved or revoked")
+
+
+class DatasetListing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    xoev_message: str
+    lookup_keys: list[str]
+    fields: list[FieldListing]
+
+
+class XoevStandard(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    standard: str
+    version: str
+
+
+class PurposeListing(BaseModel):
+    """A purpose the calling client may use on the register, with the fields it allows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    kinds: list[str]
+    fields: list[str]
+    transforms: dict[str, str] = Field(description="fields released only as a coarser value")
+    legal_basis: list[str]
+
+
+class RegisterListing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    operator: str
+    xoev: XoevStandard
+    datasets: list[DatasetListing]
+    mirror: MirrorView | None = Field(default=None, description="only for mirrored registers")
+    purposes: list[PurposeListing]
+
+
+class RegisterList(BaseModel):
+    """``GET /v1/registers`` (CONTRACT §3)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    registers: list[RegisterListing]

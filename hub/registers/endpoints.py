@@ -19,6 +19,7 @@ from hub.errors import (
     UnsupportedMediaType,
 )
 from hub.query.body import read_body
+from hub.registers.schemas import PushAnswer
 from hub.registers.service import ChangeService
 from hub.state import hub_state
 
@@ -42,6 +43,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post(
     "/{register}/changes",
+    response_model=PushAnswer,
     responses=_RESPONSES,
     openapi_extra={
         "requestBody": {

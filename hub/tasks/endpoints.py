@@ -14,7 +14,7 @@ from hub.errors import router_problems
 from hub.kit.strict_route import StrictRoute
 from hub.state import hub_state
 from hub.tasks import repository, service
-from hub.tasks.schemas import CloseTask, task_view
+from hub.tasks.schemas import CloseTask, TaskList, TaskView, task_view
 
 router = APIRouter(
     prefix="/v1/tasks", tags=["tasks"], route_class=StrictRoute, responses=router_problems()
@@ -24,7 +24,7 @@ Session = Annotated[AsyncSession, Depends(get_session)]
 Office = Annotated[Principal, Depends(require_scope(TASKS_READ))]
 
 
-@router.get("")
+@router.get("", response_model=TaskList)
 async def list_tasks(
     request: Request,
     session: Session,
@@ -39,6 +39,7 @@ async def list_tasks(
 
 @router.post(
     "/{task_id}/close",
+    response_model=TaskView,
     responses={404: service.TaskNotFound.openapi(), 409: service.TaskAlreadyClosed.openapi()},
 )
 async def close_task(

@@ -200,7 +200,12 @@ async def _receive(
 
 @router.post(
     "/xmeld",
+    response_class=Response,  # an XMeld 1331 message, not JSON
     responses={
+        200: {
+            "description": "datenabruf.personensuche.antwort.1331 (XMeld 25.11a)",
+            "content": {XML_MEDIA_TYPE: {"schema": {"type": "string"}}},
+        },
         400: MalformedRequest.openapi(),
         401: Unauthenticated.openapi(),
         403: AccessDenied.openapi(),

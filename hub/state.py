@@ -112,4 +112,7 @@ def app_state(app: Any) -> HubState:
 
 def hub_state(connection: HTTPConnection) -> HubState:
     """The :class:`HubState` of the app serving a request (or a websocket)."""
-    return app_state(connection.app)
+    state = connection.app.state  # checked here, not via app_state: every request reads it
+    if not isinstance(state, HubState):
+        return as_hub_state(state)  # raises
+    return state

@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 from jsonschema_rs import Draft202012Validator
+from typer.testing import CliRunner
 
 from governance.catalogue import AllowanceEntry, AuthorityEntry, Catalogue, PurposeEntry
+from hub.cli import app
 from hub.policy.input import build_policy_input, policy_input_schema_text, schema_path
 from hub.policy.rego_tests import (
     INPUT_SUFFIX,
@@ -102,6 +104,26 @@ class TestCommittedSchema:
             "phase", "now", "client", "user", "request", "purpose", "register"
         }
         assert schema["$defs"]["HitInput"]["additionalProperties"] is True
+
+
+def _schema_command(policy_dir: Path, *options: str) -> Any:
+    return CliRunner().invoke(app, ["policy", "schema", *options, "--policy-dir", str(policy_dir)])
+
+
+class TestSchemaCommand:
+    def test_check_passes_on_the_repository(self) -> None:
+        result = _schema_command(POLICY_DIR, "--check")
+        assert result.exit_code == 0, result.output
+        expected = {"schema": str(schema_path(POLICY_DIR)), "written": False}
+        assert json.loads(result.stdout) == expected
+
+    def test_writes_a_missing_schema_and_check_refuses_a_stale_one(self, tmp_path: Path) -> None:
+        stale = _schema_command(tmp_path, "--check")
+        assert stale.exit_code == 1
+        assert not schema_path(tmp_path).exists()
+        written = _schema_command(tmp_path)
+        assert written.exit_code == 0, written.output
+        assert schema_path(tmp_path).read_text(encoding="utf-8") == policy_input_schema_text()
 
 
 class TestGoldenInputs:

@@ -54,6 +54,7 @@ from hub.registers.endpoints import router as changes_router
 from hub.registers.freshness import FreshnessMonitor, feeds_of
 from hub.registers.inflight import InFlight, InFlightMiddleware
 from hub.registers.service import ChangeService
+from hub.state import HubState, app_state
 from hub.tasks.endpoints import router as tasks_router
 from hub.ui import install_ui
 from hub.xoev.endpoints import router as xoev_router
@@ -85,7 +86,8 @@ async def _last_flush(limiter: AuthLimiter, writer: LedgerWriter) -> None:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings: Settings = app.state.settings
+    state = app_state(app)
+    settings = state.settings
     engine = create_hub_engine(
         settings.database_url,
         pool_size=settings.database_pool_size,
@@ -108,7 +110,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     signing_key = load_or_create_signing_key(settings.key_dir)
     catalogue = CatalogueCache(sessionmaker, refresh_seconds=settings.catalogue_refresh_seconds)
     policy = await _open_policy_engine(settings)
-    state = app.state
     state.engine, state.sessionmaker, state.adapters = engine, sessionmaker, adapters
     state.signing_key, state.public_keys = signing_key, public_key_set(signing_key)
     state.jwks_document = orjson.dumps(state.public_keys.as_dict(private=False))
@@ -120,8 +121,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         max_lifetime_seconds=settings.max_token_lifetime_seconds,
     )
     state.client_status = ClientStatusCache(sessionmaker, ttl=settings.client_status_cache_seconds)
-    state.secret_hasher = SecretHasher(threads=settings.secret_hash_threads)
-    state.xml_pool = XmlPool(threads=settings.xoev_parse_threads)
+    state.secret_hasher = secret_hasher = SecretHasher(threads=settings.secret_hash_threads)
+    state.xml_pool = xml_pool = XmlPool(threads=settings.xoev_parse_threads)
     state.assertion_replay = AssertionReplayCache()
     state.catalogue = catalogue
     state.policy = policy  # the catalogue asks it before accepting an allowance
@@ -140,20 +141,20 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     ledger_writer.start()
     state.ledger_writer = ledger_writer
     # Mirror feeds (issue 15): freshness enforced on every query, pushes of changes.
-    state.freshness = FreshnessMonitor(feeds_of(adapters))
+    state.freshness = freshness = FreshnessMonitor(feeds_of(adapters))
     # This process's part in acknowledging a Sperre across workers (hub.registers.drain).
-    state.drain_reporter = DrainReporter(
+    state.drain_reporter = drain_reporter = DrainReporter(
         engine,
         state.inflight,
         poll_seconds=settings.drain_poll_seconds,
         heartbeat_seconds=settings.drain_heartbeat_seconds,
     )
-    await state.drain_reporter.start()
+    await drain_reporter.start()
     state.change_service = ChangeService(
         adapters=adapters,
-        freshness=state.freshness,
+        freshness=freshness,
         inflight=state.inflight,
-        drain_reporter=state.drain_reporter,
+        drain_reporter=drain_reporter,
         ledger=ledger_writer,
         sessionmaker=sessionmaker,
         engine=engine,
@@ -168,25 +169,25 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         policy_timeout=settings.policy_timeout_ms / 1000,
         hit_refs=HitRefs(sessionmaker),
         ledger=ledger_writer,
-        freshness=state.freshness,
+        freshness=freshness,
     )
     # /readyz (hub.health), and whether this worker confirms Sperre pushes (hub.registers.drain)
     state.readiness_checks = [*default_checks(), ReadinessCheck("drain", drain_reporting)]
     # Refused floods: counted in the database, ledgered aggregated (issue 16 item 4).
-    state.auth_limiter = AuthLimiter(engine, settings.auth_limit)
-    limit_flusher = asyncio.create_task(run_flusher(state.auth_limiter, ledger_writer))
+    state.auth_limiter = auth_limiter = AuthLimiter(engine, settings.auth_limit)
+    limit_flusher = asyncio.create_task(run_flusher(auth_limiter, ledger_writer))
     stage_clock.enabled = settings.stage_times_file is not None
     try:
         yield
     finally:
-        await state.drain_reporter.stop()
+        await drain_reporter.stop()
         limit_flusher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await limit_flusher
-        await _last_flush(state.auth_limiter, ledger_writer)
+        await _last_flush(auth_limiter, ledger_writer)
         await ledger_writer.stop()  # drains: every queued entry is written first
-        state.secret_hasher.close()
-        state.xml_pool.close()
+        secret_hasher.close()
+        xml_pool.close()
         if settings.stage_times_file is not None:
             stage_clock.write(settings.stage_times_file)
         for adapter in adapters.values():
@@ -208,9 +209,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The limiter in front of authentication may answer any authenticated route.
         responses={429: TooManyRequests.openapi()},
     )
-    app.state.settings = settings
+    # Typed shared members (hub.state); the lifespan fills in the rest.
+    app.state = HubState(settings=settings, inflight=InFlight())
     app.add_middleware(MetricsMiddleware)
-    app.state.inflight = InFlight()  # queries still answering; a push waits for them
     app.add_middleware(InFlightMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)

@@ -522,6 +522,28 @@ def policy_test(
         raise typer.Exit(1)
 
 
+@policy_app.command("schema")
+def policy_schema(
+    policy_dir: PolicyDir = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="only compare; exit 1 when the file is not current")
+    ] = False,
+) -> None:
+    """Write ``input.schema.json`` beside the Rego, generated from the policy input model."""
+    from hub.policy.input import policy_input_schema_text, schema_path  # noqa: PLC0415
+
+    path = schema_path(policy_dir or Settings().policy_dir)
+    generated = policy_input_schema_text()
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if current == generated:
+        _print_json({"schema": str(path), "written": False})
+        return
+    if check:
+        raise _fail(f"{path} is not current: run `hub policy schema`", code=1)
+    path.write_text(generated, encoding="utf-8")
+    _print_json({"schema": str(path), "written": True})
+
+
 @policy_app.command("bundle")
 def policy_bundle(
     out: Annotated[Path, typer.Argument(help="the bundle to write (.tar.gz)")],

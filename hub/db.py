@@ -32,6 +32,7 @@ from adapters.sql.engine import (
     create_sync_database_engine,
     is_sqlite,
 )
+from hub.state import hub_state
 
 __all__ = [
     "SQLITE_BEGIN_OPTION",
@@ -145,7 +146,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     Since FastAPI 0.118 code after ``yield`` runs after the response is sent, so a commit
     here could not change the answer (STYLE §5).
     """
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    sessionmaker: async_sessionmaker[AsyncSession] = hub_state(request).sessionmaker
     async with sessionmaker() as session:
         try:
             yield session

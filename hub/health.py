@@ -12,20 +12,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.datastructures import State
 
 from hub.errors import problem_response
 from hub.registers.freshness import mirror_freshness
 from hub.serialise.json import JsonResponse
+from hub.state import HubState, as_hub_state, hub_state
+
+if TYPE_CHECKING:
+    from starlette.datastructures import State
 
 CHECK_TIMEOUT_SECONDS: Final = 2.0
 
-CheckFunction = Callable[[State], Awaitable[None]]
+CheckFunction = Callable[[HubState], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,27 +41,26 @@ class NotReady(Exception):
     """A part cannot serve; the message says why (no data, no values)."""
 
 
-async def database_reachable(state: State) -> None:
-    engine: AsyncEngine = state.engine
-    async with engine.connect() as connection:
+async def database_reachable(state: HubState) -> None:
+    async with state.engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
 
 
-async def policy_answering(state: State) -> None:
+async def policy_answering(state: HubState) -> None:
     # An empty input: every policy must come back with a well-formed decision (a denial).
     await state.policy.decide({})
 
 
-async def ledger_writer_running(state: State) -> None:
+async def ledger_writer_running(state: HubState) -> None:
     if not state.ledger_writer.running:
         raise NotReady("the ledger writer is not running")
 
 
-async def catalogue_loaded(state: State) -> None:
+async def catalogue_loaded(state: HubState) -> None:
     await state.catalogue.get()
 
 
-async def mirrors_fresh(state: State) -> None:
+async def mirrors_fresh(state: HubState) -> None:
     """Every mirror within its maximum lag (a mirror never synced has none: hub.registers)."""
     if getattr(state, "freshness", None) is None:  # no mirrored register in this process
         return
@@ -77,7 +79,7 @@ def default_checks() -> list[ReadinessCheck]:
     ]
 
 
-async def _failure(check: ReadinessCheck, state: State) -> str | None:
+async def _failure(check: ReadinessCheck, state: HubState) -> str | None:
     """None if the check passed, else the error class (never the message: it may quote data)."""
     try:
         await asyncio.wait_for(check.check(state), timeout=CHECK_TIMEOUT_SECONDS)
@@ -90,24 +92,43 @@ async def _failure(check: ReadinessCheck, state: State) -> str | None:
 
 async def readiness(state: State) -> dict[str, str]:
     """Each check's state: ``ok`` or why it failed (an error class or ``timeout``)."""
-    checks: list[ReadinessCheck] = getattr(state, "readiness_checks", None) or default_checks()
-    failures = await asyncio.gather(*(_failure(check, state) for check in checks))
+    shared = as_hub_state(state)
+    # Before the lifespan has run there is no list yet: the default checks then say why.
+    checks: list[ReadinessCheck] = getattr(shared, "readiness_checks", None) or default_checks()
+    failures = await asyncio.gather(*(_failure(check, shared) for check in checks))
     return {check.name: failure or "ok" for check, failure in zip(checks, failures, strict=True)}
+
+
+class Alive(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["ok"]
+
+
+class Ready(BaseModel):
+    """Every check ``ok``; a failing one gives 503 problem+json naming it instead."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["ready"]
+    checks: dict[str, str]
 
 
 router = APIRouter(tags=["ops"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", response_model=Alive)
 async def healthz() -> dict[str, str]:
     """The process is alive and its event loop answers."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "A part cannot serve"}})
+@router.get(
+    "/readyz", response_model=Ready, responses={503: {"description": "A part cannot serve"}}
+)
 async def readyz(request: Request) -> Any:
     """Database, policy engine, ledger writer and catalogue can serve; else 503 naming them."""
-    checks = await readiness(request.app.state)
+    checks = await readiness(hub_state(request))
     failing = [name for name, state in checks.items() if state != "ok"]
     if not failing:
         return JsonResponse({"status": "ready", "checks": checks})

@@ -1,83 +1,22 @@
 """The query endpoint's answers as the OpenAPI document shows them (CONTRACT §3), with examples.
 
-Documentation only: the service builds the answers (hub/query/service.py, manual.py); a test
-checks that a real answer of each outcome fits these schemas.
+Documentation only: the service builds the answers (hub/query/service.py, manual.py) and the
+endpoint serialises them itself; the models (hub/query/schemas.py) are not run per request. A
+test checks that a real answer of each outcome fits these schemas.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-_STRINGS = {"type": "array", "items": {"type": "string"}}
-_REQUEST_ID = {"type": "string", "description": "The ledger entry's request id."}
+from hub.query.endpoints import inline_definitions
+from hub.query.schemas import QueryManual, QueryNeutral, QueryReleased
 
-DECISION = {
-    "type": "object",
-    "required": ["id", "released_fields", "withheld_fields", "legal_basis", "reasons"],
-    "properties": {
-        "id": {"type": "string"},
-        "released_fields": {**_STRINGS, "description": "Field IDs in `records[].fields`."},
-        "withheld_fields": {**_STRINGS, "description": "Asked for, not released (partial)."},
-        "transformed_fields": {
-            "type": "object",
-            "additionalProperties": {"type": "string"},
-            "description": "Released only as a coarser value, e.g. `birth: year_month`.",
-        },
-        "legal_basis": _STRINGS,
-        "reasons": _STRINGS,
-    },
-}
-RELEASED = {
-    "title": "released",
-    "type": "object",
-    "required": ["outcome", "request_id", "decision", "records"],
-    "properties": {
-        "outcome": {"const": "released"},
-        "request_id": _REQUEST_ID,
-        "decision": DECISION,
-        "confirmation": {
-            "enum": ["confirmed", "multiple_matches"],
-            "description": "Only for `kind: confirm` (Datenbestätigung, BMG §39a).",
-        },
-        "records": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["hit_id", "fields"],
-                "properties": {
-                    "hit_id": {"type": "string", "description": "Opaque, valid 48 h."},
-                    "fields": {"type": "object", "description": "Released field IDs only."},
-                    "notice": {"type": "string"},
-                },
-            },
-        },
-        "notice": {
-            "type": ["string", "null"],
-            "description": "Purpose binding (BMG §41) and conditional-block notices.",
-        },
-    },
-}
-NEUTRAL = {
-    "title": "neutral",
-    "type": "object",
-    "required": ["outcome", "request_id", "records"],
-    "description": "No match and a blocked person look the same (BMG §34a Abs. 5).",
-    "properties": {
-        "outcome": {"const": "neutral"},
-        "request_id": _REQUEST_ID,
-        "records": {"type": "array", "maxItems": 0},
-    },
-}
-MANUAL = {
-    "title": "manual",
-    "type": "object",
-    "required": ["outcome", "request_id", "ticket_id"],
-    "properties": {
-        "outcome": {"const": "manual"},
-        "request_id": _REQUEST_ID,
-        "ticket_id": {"type": "string", "description": "The register office's task."},
-    },
-}
+# Generated from the models of hub/query/schemas.py, with $defs inlined (valid in OpenAPI and
+# on its own, as the tests validate answers against it).
+RELEASED = inline_definitions(QueryReleased)
+NEUTRAL = inline_definitions(QueryNeutral)
+MANUAL = inline_definitions(QueryManual)
 _RELEASED_EXAMPLE = {
     "outcome": "released",
     "request_id": "0b6f6f0e-5a8e-4bb3-9a0e-1f2d3c4b5a69",

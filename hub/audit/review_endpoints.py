@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from hub.audit import reads, review_service
 from hub.audit.endpoints import Session, UserId, audit_reader, record_access, request_id_of
 from hub.audit.reads import ReadNote
+from hub.audit.schemas import ReviewCaseDetail, ReviewCasePage
 from hub.auth.dependencies import Principal
 from hub.errors import (
     AuditUnavailable,
@@ -24,6 +25,7 @@ from hub.errors import (
     router_problems,
 )
 from hub.kit.strict_route import StrictRoute
+from hub.state import hub_state
 
 router = APIRouter(
     prefix="/v1/audit/reviews",
@@ -47,7 +49,7 @@ class CloseBody(BaseModel):
     note: str = Field(max_length=review_service.MAX_NOTE)
 
 
-@router.get("", responses=PROBLEMS)
+@router.get("", response_model=ReviewCasePage, responses=PROBLEMS)
 async def list_reviews(
     *,
     request: Request,
@@ -67,7 +69,7 @@ async def list_reviews(
     return body
 
 
-@router.get("/{case_id}", responses=PROBLEMS)
+@router.get("/{case_id}", response_model=ReviewCaseDetail, responses=PROBLEMS)
 async def show_review(
     case_id: Annotated[str, Path(max_length=36)],
     request: Request,
@@ -91,7 +93,11 @@ async def show_review(
     return body
 
 
-@router.post("/{case_id}/close", responses={**PROBLEMS, 409: ReviewCaseClosed.openapi()})
+@router.post(
+    "/{case_id}/close",
+    response_model=ReviewCaseDetail,
+    responses={**PROBLEMS, 409: ReviewCaseClosed.openapi()},
+)
 async def close_review(
     *,
     case_id: Annotated[str, Path(max_length=36)],
@@ -107,7 +113,7 @@ async def close_review(
         case_id,
         closed_by=user_id or "",
         note=body.note,
-        writer=request.app.state.ledger_writer,
+        writer=hub_state(request).ledger_writer,
         request_id=request_id_of(request),
         client_id=principal.client_id,
         authority=principal.authority,

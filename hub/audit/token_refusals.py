@@ -12,6 +12,7 @@ from fastapi import Request
 
 from hub.audit.service import LedgerRecord, LedgerUnit
 from hub.errors import InsufficientScope, Unauthenticated
+from hub.state import hub_state
 
 LEDGERED_PREFIXES = ("/v1/registers/", "/v1/xoev/")
 XOEV_REGISTERS = {"xmeld": "melderegister"}
@@ -30,7 +31,7 @@ def register_of(request: Request) -> str:
         segment = path.removeprefix("/v1/xoev/").split("/", 1)[0]
         return XOEV_REGISTERS.get(segment, UNKNOWN_REGISTER)
     segment = path.removeprefix("/v1/registers/").split("/", 1)[0]
-    served = getattr(request.app.state, "adapters", {})
+    served = hub_state(request).adapters
     return segment if segment in served else UNKNOWN_REGISTER
 
 
@@ -70,4 +71,4 @@ async def record_refusal(
     if not is_ledgered(request.url.path):
         return
     record = refusal_record(request, error, client_id=client_id, authority=authority)
-    await request.app.state.ledger_writer.write(LedgerUnit(record=record))
+    await hub_state(request).ledger_writer.write(LedgerUnit(record=record))

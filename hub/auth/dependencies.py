@@ -12,6 +12,7 @@ from hub.audit.token_refusals import record_refusal
 from hub.auth.tokens import TokenInvalid, verify_token
 from hub.errors import InsufficientScope, TooManyRequests, Unauthenticated
 from hub.kit.stages import stage_clock
+from hub.state import hub_state
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,7 +38,7 @@ def source_address(request: Request) -> str:
 
 async def _refused(request: Request, error: Unauthenticated) -> Unauthenticated:
     """Count the refusal; past the source's limit it becomes 429 with no entry of its own."""
-    verdict = await request.app.state.auth_limiter.bearer_refused(source_address(request))
+    verdict = await hub_state(request).auth_limiter.bearer_refused(source_address(request))
     if verdict.limited:
         raise TooManyRequests(
             "too many refused tokens from this address; retry later",
@@ -47,7 +48,7 @@ async def _refused(request: Request, error: Unauthenticated) -> Unauthenticated:
 
 
 async def authenticate(request: Request) -> Principal:
-    state = request.app.state
+    state = hub_state(request)
     try:
         with stage_clock.measure("auth"):
             verified = state.token_cache.verify(

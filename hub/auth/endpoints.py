@@ -10,10 +10,12 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.dependencies import source_address
+from hub.auth.schemas import KeySetAnswer, TokenAnswer
 from hub.auth.service import authenticate_client, claimed_client_id, grant_client_credentials
 from hub.db import get_session
 from hub.errors import OAuthError, PayloadTooLarge, TooManyRequests, UnsupportedMediaType
 from hub.models import Client
+from hub.state import hub_state
 
 router = APIRouter(tags=["auth"])
 
@@ -44,7 +46,7 @@ async def _limited_authentication(
     request: Request, session: AsyncSession, form: dict[str, str]
 ) -> Client:
     """The limiter before the Argon2 check, and every refused secret counted after it."""
-    state = request.app.state
+    state = hub_state(request)
     authorization = request.headers.get("authorization")
     source, claimed = source_address(request), claimed_client_id(form, authorization)
     verdict = await state.auth_limiter.token_attempt(source, claimed)
@@ -70,6 +72,7 @@ async def _limited_authentication(
 
 @router.post(
     "/oauth/token",
+    response_model=TokenAnswer,
     responses={
         400: OAuthError.openapi(),
         401: OAuthError.openapi(),
@@ -82,7 +85,7 @@ async def token(
     request: Request, session: Annotated[AsyncSession, Depends(get_session)]
 ) -> JSONResponse:
     form = await _read_form(request)
-    state = request.app.state
+    state = hub_state(request)
     client = await _limited_authentication(request, session, form)
     grant = grant_client_credentials(
         client, form=form, signing_key=state.signing_key, settings=state.token_settings
@@ -96,7 +99,7 @@ async def token(
     return JSONResponse(body, headers=_NO_STORE)
 
 
-@router.get("/.well-known/jwks.json")
+@router.get("/.well-known/jwks.json", response_model=KeySetAnswer)
 async def jwks(request: Request) -> Response:
     # Rendered once in the app's lifespan: the key set does not change while a process runs.
-    return Response(request.app.state.jwks_document, media_type="application/json")
+    return Response(hub_state(request).jwks_document, media_type="application/json")

@@ -21,6 +21,7 @@ from hub.errors import (
     Unauthenticated,
 )
 from hub.kit.catalogue_cache import CatalogueCache
+from hub.state import hub_state
 
 Session = Annotated[AsyncSession, Depends(get_session)]
 Reader = Annotated[Principal, Depends(require_scope(CATALOGUE_READ))]
@@ -46,15 +47,15 @@ def actor(principal: Writer, user_id: UserId = None) -> Actor:
 
 
 def cache(request: Request) -> CatalogueCache:
-    value: CatalogueCache = request.app.state.catalogue
+    value: CatalogueCache = hub_state(request).catalogue
     return value
 
 
 def checker(request: Request) -> Checker:
-    settings = request.app.state.settings
+    settings = hub_state(request).settings
     return Checker(
         cache=cache(request),
-        policy=request.app.state.policy,
+        policy=hub_state(request).policy,
         timeout=settings.policy_timeout_ms / 1000,
     )
 

@@ -13,9 +13,15 @@ from fastapi import APIRouter, Path, Query
 from hub.catalogue import service, views
 from hub.catalogue.deps import READ_PROBLEMS, WRITE_PROBLEMS, Acting, Cache, Reader, Session
 from hub.catalogue.schemas import (
+    ChangeAnswer,
     DatasetPatch,
+    DatasetsAnswer,
     DatasetStewardPut,
+    DutiesAnswer,
+    FieldChangeAnswer,
     FieldPatch,
+    HistoryAnswer,
+    PurposesAnswer,
     Reason,
     RegisterPatch,
     StewardCreate,
@@ -35,25 +41,40 @@ Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$", max_length=64)]
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
-@router.get("/datasets", responses=READ_PROBLEMS)
+# A dataset's steward carries its responsibility, a duty's does not: unset members stay out.
+@router.get(
+    "/datasets",
+    response_model=DatasetsAnswer,
+    response_model_exclude_unset=True,
+    responses=READ_PROBLEMS,
+)
 async def list_datasets(*, session: Session, _principal: Reader) -> dict[str, Any]:
     """Registers and datasets: owner office, stewards, fields with release status."""
     return await views.datasets_view(session)
 
 
-@router.get("/purposes", responses=READ_PROBLEMS)
+@router.get("/purposes", response_model=PurposesAnswer, responses=READ_PROBLEMS)
 async def list_purposes(*, session: Session, _principal: Reader) -> dict[str, Any]:
     """Purposes with their allowances (authority x register, fields, kinds, validity)."""
     return await views.purposes_view(session)
 
 
-@router.get("/duties", responses=READ_PROBLEMS)
+@router.get(
+    "/duties",
+    response_model=DutiesAnswer,
+    response_model_exclude_unset=True,
+    responses=READ_PROBLEMS,
+)
 async def list_duties(*, session: Session, _principal: Reader) -> dict[str, Any]:
     """Duties per dataset: responsible steward, due date, status."""
     return await views.duties_view(session)
 
 
-@router.get("/history", responses={**READ_PROBLEMS, 422: InvalidQuery.openapi()})
+@router.get(
+    "/history",
+    response_model=HistoryAnswer,
+    responses={**READ_PROBLEMS, 422: InvalidQuery.openapi()},
+)
 async def list_history(
     *,
     session: Session,
@@ -75,7 +96,11 @@ async def list_history(
     )
 
 
-@router.patch("/datasets/{register}/{dataset}/fields/{field}", responses=WRITE_PROBLEMS)
+@router.patch(
+    "/datasets/{register}/{dataset}/fields/{field}",
+    response_model=FieldChangeAnswer,
+    responses=WRITE_PROBLEMS,
+)
 async def patch_field(
     *,
     session: Session,
@@ -99,7 +124,9 @@ async def patch_field(
     return {**result, "dataset": row_dataset}
 
 
-@router.patch("/datasets/{register}/{dataset}", responses=WRITE_PROBLEMS)
+@router.patch(
+    "/datasets/{register}/{dataset}", response_model=ChangeAnswer, responses=WRITE_PROBLEMS
+)
 async def patch_dataset(
     *,
     session: Session,
@@ -120,7 +147,7 @@ async def patch_dataset(
     )
 
 
-@router.patch("/registers/{register}", responses=WRITE_PROBLEMS)
+@router.patch("/registers/{register}", response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def patch_register(
     *, session: Session, cache: Cache, acting: Acting, register: Slug, body: RegisterPatch
 ) -> dict[str, Any]:
@@ -128,7 +155,11 @@ async def patch_register(
     return await service.patch_register(session, cache, actor=acting, register=register, body=body)
 
 
-@router.put("/datasets/{register}/{dataset}/stewards/{steward_id}", responses=WRITE_PROBLEMS)
+@router.put(
+    "/datasets/{register}/{dataset}/stewards/{steward_id}",
+    response_model=ChangeAnswer,
+    responses=WRITE_PROBLEMS,
+)
 async def put_dataset_steward(
     *,
     session: Session,
@@ -151,7 +182,11 @@ async def put_dataset_steward(
     )
 
 
-@router.delete("/datasets/{register}/{dataset}/stewards/{steward_id}", responses=WRITE_PROBLEMS)
+@router.delete(
+    "/datasets/{register}/{dataset}/stewards/{steward_id}",
+    response_model=ChangeAnswer,
+    responses=WRITE_PROBLEMS,
+)
 async def delete_dataset_steward(
     *,
     session: Session,
@@ -174,7 +209,9 @@ async def delete_dataset_steward(
     )
 
 
-@router.post("/stewards", status_code=201, responses=WRITE_PROBLEMS)
+@router.post(
+    "/stewards", status_code=201, response_model=ChangeAnswer, responses=WRITE_PROBLEMS
+)
 async def create_steward(
     *,
     session: Session,
@@ -185,7 +222,7 @@ async def create_steward(
     return await service.create_steward(session, cache, actor=acting, body=body)
 
 
-@router.patch("/stewards/{steward_id}", responses=WRITE_PROBLEMS)
+@router.patch("/stewards/{steward_id}", response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def patch_steward(
     *,
     session: Session,

@@ -11,6 +11,7 @@ from hub.catalogue.deps import WRITE_PROBLEMS, Acting, PolicyChecker, Session
 from hub.catalogue.schemas import (
     AllowanceCreate,
     AllowancePatch,
+    ChangeAnswer,
     LegalBasisCreate,
     LegalBasisPatch,
     PurposeCreate,
@@ -29,7 +30,9 @@ Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$", max_length=64)]
 BasisCode = Annotated[str, Path(min_length=2, max_length=120)]
 
 
-@router.post("/purposes", status_code=201, responses=WRITE_PROBLEMS)
+@router.post(
+    "/purposes", status_code=201, response_model=ChangeAnswer, responses=WRITE_PROBLEMS
+)
 async def create_purpose(
     *,
     session: Session,
@@ -40,7 +43,7 @@ async def create_purpose(
     return await service.create_purpose(session, checker, actor=acting, body=body)
 
 
-@router.patch("/purposes/{code}", responses=WRITE_PROBLEMS)
+@router.patch("/purposes/{code}", response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def patch_purpose(
     *,
     session: Session,
@@ -52,7 +55,12 @@ async def patch_purpose(
     return await service.patch_purpose(session, checker, actor=acting, code=code, body=body)
 
 
-@router.post("/purposes/{code}/allowances", status_code=201, responses=WRITE_PROBLEMS)
+@router.post(
+    "/purposes/{code}/allowances",
+    status_code=201,
+    response_model=ChangeAnswer,
+    responses=WRITE_PROBLEMS,
+)
 async def create_allowance(
     *,
     session: Session,
@@ -65,7 +73,11 @@ async def create_allowance(
     return await service.create_allowance(session, checker, actor=acting, code=code, body=body)
 
 
-@router.patch("/purposes/{code}/allowances/{authority}/{register}", responses=WRITE_PROBLEMS)
+@router.patch(
+    "/purposes/{code}/allowances/{authority}/{register}",
+    response_model=ChangeAnswer,
+    responses=WRITE_PROBLEMS,
+)
 async def patch_allowance(
     *,
     session: Session,
@@ -87,7 +99,9 @@ async def patch_allowance(
     )
 
 
-@router.post("/legal-bases", status_code=201, responses=WRITE_PROBLEMS)
+@router.post(
+    "/legal-bases", status_code=201, response_model=ChangeAnswer, responses=WRITE_PROBLEMS
+)
 async def create_legal_basis(
     *,
     session: Session,
@@ -98,7 +112,7 @@ async def create_legal_basis(
     return await service.create_legal_basis(session, checker, actor=acting, body=body)
 
 
-@router.patch("/legal-bases/{code}", responses=WRITE_PROBLEMS)
+@router.patch("/legal-bases/{code}", response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def patch_legal_basis(
     *,
     session: Session,

@@ -22,6 +22,7 @@ from hub.config import Settings
 from hub.db import get_session
 from hub.errors import InsufficientScope, Unauthenticated, router_problems
 from hub.kit.strict_route import StrictRoute
+from hub.state import hub_state
 
 router = APIRouter(
     prefix="/v1/catalogue",
@@ -40,7 +41,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 
 
 def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
+    settings: Settings = hub_state(request).settings
     return settings
 
 
@@ -95,9 +96,11 @@ OnDay = Annotated[
 ]
 
 
+# The records are sent as built (JSON or the printable page); their dataclasses document them.
 @router.get(
     "/processing-records",
-    responses={**PROBLEMS, 200: {"content": {"application/json": {}, "text/html": {}}}},
+    response_model=ProcessingRecords,
+    responses={**PROBLEMS, 200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
 )
 async def get_processing_records(
     request: Request,
@@ -130,7 +133,8 @@ async def get_processing_records_html(
 
 @router.get(
     "/dcat",
-    responses={**PROBLEMS, 200: {"content": {TURTLE: {}}}},
+    response_class=Response,
+    responses={**PROBLEMS, 200: {"content": {TURTLE: {"schema": {"type": "string"}}}}},
 )
 async def get_dcat(
     request: Request,

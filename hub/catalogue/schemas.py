@@ -242,3 +242,185 @@ class LegalBasisPatch(_Write):
     url: Annotated[str, Field(max_length=500)] | None = None
     valid_from: date | None = None
     valid_to: date | None = None
+
+
+# ---------------------------------------------------------------------------------- answers
+# What hub/catalogue/views.py and commit_change build, member for member and in their order.
+
+_ANSWER = ConfigDict(extra="forbid")
+_ISO = "ISO 8601"
+
+
+class StewardView(BaseModel):
+    model_config = _ANSWER
+
+    id: int
+    name: str
+    email: str
+    phone: str
+    office: str
+    username: str | None
+    active: bool
+    responsibility: str | None = Field(default=None, description="Only on a dataset's steward")
+
+
+class FieldView(BaseModel):
+    model_config = _ANSWER
+
+    id: str
+    title: str
+    classification: str
+    legal_basis: str
+    xoev_element: str
+    release: str = Field(description="unreviewed, approved or revoked")
+    release_reason: str
+    changed_by: str
+    changed_at: str | None = Field(description=_ISO)
+    declared: bool
+
+
+class DatasetView(BaseModel):
+    model_config = _ANSWER
+
+    name: str
+    owner_office: str
+    title: str
+    description: str
+    open_data: bool
+    licence: str
+    access_url: str
+    keywords: list[str]
+    legal_basis: list[str]
+    declared: bool
+    stewards: list[StewardView]
+    fields: list[FieldView]
+
+
+class XoevView(BaseModel):
+    model_config = _ANSWER
+
+    standard: str
+    version: str
+
+
+class RegisterView(BaseModel):
+    model_config = _ANSWER
+
+    id: str
+    title: str
+    owner_office: str
+    description: str
+    max_lag_seconds: int | None
+    xoev: XoevView
+    mirrored: bool
+    declared: bool
+    datasets: list[DatasetView]
+
+
+class DatasetsAnswer(BaseModel):
+    """``GET /v1/catalogue/datasets``."""
+
+    model_config = _ANSWER
+
+    revision: int
+    registers: list[RegisterView]
+
+
+class AllowanceView(BaseModel):
+    model_config = _ANSWER
+
+    authority: str
+    # BaseModel (an ABC) has a ``register`` method: the field keeps the name only as its alias.
+    register_id: str = Field(alias="register")
+    kinds: list[str]
+    fields: list[str]
+    transforms: dict[str, str]
+    legal_basis: list[str]
+    approval_reference: str
+    valid_from: str | None = Field(description=_ISO)
+    valid_to: str | None = Field(description=_ISO)
+
+
+class PurposeView(BaseModel):
+    model_config = _ANSWER
+
+    code: str
+    title: str
+    register_id: str = Field(alias="register")
+    description: str
+    legal_basis: list[str]
+    archive_exceptions: list[str]
+    authorities: list[str]
+    allowed_fields: list[str]
+    allowed_kinds: list[str]
+    allowances: list[AllowanceView]
+
+
+class PurposesAnswer(BaseModel):
+    """``GET /v1/catalogue/purposes``."""
+
+    model_config = _ANSWER
+
+    revision: int
+    purposes: list[PurposeView]
+
+
+class DutyView(BaseModel):
+    model_config = _ANSWER
+
+    id: int
+    duty: str
+    kind: str
+    dataset: str = Field(description="register/dataset")
+    responsible: StewardView | None
+    due: str = Field(description=_ISO)
+    status: str
+    interval_days: int | None
+    last_run_at: str | None = Field(description=_ISO)
+
+
+class DutiesAnswer(BaseModel):
+    """``GET /v1/catalogue/duties``."""
+
+    model_config = _ANSWER
+
+    duties: list[DutyView]
+
+
+class ChangeView(BaseModel):
+    model_config = _ANSWER
+
+    id: int
+    occurred_at: str = Field(description=_ISO)
+    actor: str
+    action: str
+    target: str
+    reason: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    revision: int
+
+
+class HistoryAnswer(BaseModel):
+    """``GET /v1/catalogue/history``: oldest first; ``next`` continues after the page."""
+
+    model_config = _ANSWER
+
+    changes: list[ChangeView]
+    next: str | None
+
+
+class ChangeAnswer(BaseModel):
+    """A catalogue write: the revision after it (``changed`` false: nothing to change)."""
+
+    model_config = _ANSWER
+
+    revision: int
+    target: str
+    action: str
+    after: dict[str, Any] | None
+    changed: bool
+
+
+class FieldChangeAnswer(ChangeAnswer):
+    dataset: str

@@ -19,10 +19,12 @@ from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import CLIENTS_ADMIN
 from hub.clients import service
 from hub.clients.lifecycle import ClientSummary
+from hub.clients.schemas import ClientList, ClientView, RotatedSecret
 from hub.db import get_session
 from hub.errors import ClientNotFound, router_problems
 from hub.kit.strict_route import StrictRoute
 from hub.logging import get_logger
+from hub.state import hub_state
 
 _log = get_logger(__name__)
 router = APIRouter(
@@ -41,7 +43,7 @@ class Rotation(BaseModel):
     revoke_tokens: bool = True
 
 
-@router.get("")
+@router.get("", response_model=ClientList)
 async def list_clients(
     session: Session,
     _operator: Operator,
@@ -55,26 +57,35 @@ async def _set_active(
     request: Request, session: AsyncSession, operator: Principal, client_id: str, *, active: bool
 ) -> ClientSummary:
     changed = await service.set_client_active(session, client_id, active=active)
-    request.app.state.client_status.forget(client_id)
+    hub_state(request).client_status.forget(client_id)
     _log.info("client_changed", client=client_id, active=active, by=operator.client_id)
     return changed
 
 
-@router.post("/{client_id}/disable", responses={404: ClientNotFound.openapi()})
+@router.post(
+    "/{client_id}/disable", response_model=ClientView, responses={404: ClientNotFound.openapi()}
+)
 async def disable_client(
     request: Request, session: Session, operator: Operator, client_id: ClientId
 ) -> dict[str, Any]:
     return (await _set_active(request, session, operator, client_id, active=False)).as_json()
 
 
-@router.post("/{client_id}/enable", responses={404: ClientNotFound.openapi()})
+@router.post(
+    "/{client_id}/enable", response_model=ClientView, responses={404: ClientNotFound.openapi()}
+)
 async def enable_client(
     request: Request, session: Session, operator: Operator, client_id: ClientId
 ) -> dict[str, Any]:
     return (await _set_active(request, session, operator, client_id, active=True)).as_json()
 
 
-@router.post("/{client_id}/rotate-secret", responses={404: ClientNotFound.openapi()})
+# The answer is sent as built (no-store headers); the model documents it.
+@router.post(
+    "/{client_id}/rotate-secret",
+    response_model=RotatedSecret,
+    responses={404: ClientNotFound.openapi()},
+)
 async def rotate_secret(
     request: Request,
     session: Session,
@@ -85,9 +96,9 @@ async def rotate_secret(
     """A new secret, shown once in this answer; by default older tokens end now."""
     revoke = rotation.revoke_tokens if rotation is not None else True
     rotated = await service.rotate_client_secret(
-        session, client_id, hasher=request.app.state.secret_hasher, revoke_tokens=revoke
+        session, client_id, hasher=hub_state(request).secret_hasher, revoke_tokens=revoke
     )
-    request.app.state.client_status.forget(client_id)
+    hub_state(request).client_status.forget(client_id)
     _log.info("client_secret_rotated", client=client_id, revoked=revoke, by=operator.client_id)
     body = {"client": rotated.client.as_json(), "client_secret": rotated.client_secret}
     return JSONResponse(body, headers=_NO_STORE)

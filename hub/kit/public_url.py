@@ -13,10 +13,12 @@ from typing import Any
 
 from starlette.requests import Request
 
+from hub.state import hub_state
+
 
 def public_url_for(request: Request, name: str, /, **path_params: Any) -> str:
     """The absolute URL of the route ``name``, on the public base URL when one is set."""
-    base: str | None = request.app.state.settings.public_base_url
+    base: str | None = hub_state(request).settings.public_base_url
     if base is None:
         return str(request.url_for(name, **path_params))
     path = request.app.url_path_for(name, **path_params)

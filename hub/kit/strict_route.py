@@ -19,6 +19,7 @@ from starlette.responses import Response
 from adapters.text import refused_character
 from hub.errors import InvalidCharacters, PayloadTooLarge
 from hub.kit.strict_json import check_json_media_type, loads_strict
+from hub.state import hub_state
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 # Headers whose value the hub keeps (in the ledger); the others it only compares.
@@ -82,7 +83,7 @@ async def read_bounded(request: Request, *, limit: int) -> bytes:
 async def parsed_json_request(request: Request) -> ParsedJsonRequest:
     """Media type (415), size (413), then the strict parse (400/415/422)."""
     check_json_media_type(request.headers.get("content-type"))
-    raw = await read_bounded(request, limit=request.app.state.settings.max_body_bytes)
+    raw = await read_bounded(request, limit=hub_state(request).settings.max_body_bytes)
     return ParsedJsonRequest(request, raw=raw, document=loads_strict(raw))
 
 

@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.config import Settings
 from hub.db import get_session
 from hub.monitor.rendering import render
+from hub.monitor.schemas import MonitorFigures
 from hub.monitor.service import monitor
 from hub.opendata.keys import load_or_create_cell_key_secret
+from hub.state import hub_state
 
 router = APIRouter(tags=["open data"])
 Session = Annotated[AsyncSession, Depends(get_session)]
@@ -24,8 +26,8 @@ _CACHE_HEADERS = {"Cache-Control": f"public, max-age={CACHE_SECONDS}"}
 
 async def _figures(request: Request, session: AsyncSession) -> dict[str, Any]:
     """Computed at most once per cache period and process (the ledger can be large)."""
-    state = request.app.state
-    cached: tuple[float, dict[str, Any]] | None = getattr(state, "monitor_figures", None)
+    state = hub_state(request)
+    cached = state.monitor_figures
     if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
         return cached[1]
     settings: Settings = state.settings
@@ -39,7 +41,8 @@ async def _figures(request: Request, session: AsyncSession) -> dict[str, Any]:
     return figures
 
 
-@router.get("/open/monitor.json")
+# Sent as computed (cached, with cache headers); the model documents it.
+@router.get("/open/monitor.json", response_model=MonitorFigures)
 async def monitor_json(request: Request, session: Session) -> JSONResponse:
     """The Digitalmonitor's figures (small counts suppressed)."""
     return JSONResponse(await _figures(request, session), headers=_CACHE_HEADERS)

@@ -17,6 +17,7 @@ from hub.errors import CatalogueEntryNotFound, InvalidCatalogueChange
 from hub.kit.strict_route import StrictRoute
 from hub.opendata import repository
 from hub.opendata.definitions_service import DefinitionError, set_status
+from hub.opendata.schemas import AggregateList, AggregateStatus
 
 router = APIRouter(prefix="/v1/catalogue", tags=["catalogue"], route_class=StrictRoute)
 Code = Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_]{0,63}$")]
@@ -29,7 +30,7 @@ class StatusChange(BaseModel):
     reason: Reason
 
 
-@router.get("/aggregates", responses=READ_PROBLEMS)
+@router.get("/aggregates", response_model=AggregateList, responses=READ_PROBLEMS)
 async def list_aggregates(*, session: Session, _principal: Reader) -> dict[str, Any]:
     """Definitions with status, revision, dimensions, legal basis, licence, threshold."""
     published = {}
@@ -57,7 +58,9 @@ async def list_aggregates(*, session: Session, _principal: Reader) -> dict[str, 
     }
 
 
-@router.post("/aggregates/{code}/status", responses=WRITE_PROBLEMS)
+@router.post(
+    "/aggregates/{code}/status", response_model=AggregateStatus, responses=WRITE_PROBLEMS
+)
 async def change_status(
     code: Code, body: StatusChange, *, session: Session, actor: Acting
 ) -> dict[str, Any]:

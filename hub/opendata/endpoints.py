@@ -21,7 +21,9 @@ from hub.db import get_session
 from hub.errors import InvalidRequest, OpenDataNotFound, problem_responses
 from hub.opendata import repository
 from hub.opendata.pages import render_aggregate, render_index
+from hub.opendata.schemas import OpenTable
 from hub.opendata.service import file_path
+from hub.state import hub_state
 
 router = APIRouter(prefix="/open", tags=["open data"])
 Session = Annotated[AsyncSession, Depends(get_session)]
@@ -33,7 +35,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = problem_responses(InvalidRequest, Op
 
 
 def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
+    settings: Settings = hub_state(request).settings
     return settings
 
 
@@ -84,9 +86,11 @@ async def open_aggregate(code: Code, session: Session) -> HTMLResponse:
     )
 
 
+# The published file is sent as stored (its digest is in the ledger); the model documents it.
 @router.get(
     "/{code}/{reference}.{extension}",
-    responses={**PROBLEMS, 200: {"content": {"text/csv": {}, "application/json": {}}}},
+    response_model=OpenTable,
+    responses={**PROBLEMS, 200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 async def open_file(
     request: Request, code: Code, reference: Reference, extension: Extension, session: Session

@@ -11,6 +11,14 @@ mistake here.
 
 `evaluate_golden` evaluates ``data.hub.authz.decision`` for every
 ``testdata/<name>.input.json`` and compares it with ``<name>.expected.json``.
+
+Both check the inputs they feed against the policy input model
+(``hub.policy.input.PolicyInput``, whose JSON schema is ``policies/input.schema.json``):
+every golden input, and every Rego fixture rule named ``*_input`` that is a value (the
+base inputs the Rego tests patch). An input that does not fit is a failure, so the tests
+cannot drift from what the hub really sends. The golden cases in ``OFF_SCHEMA_CASES`` are
+the exception: inputs the hub never sends, kept to show that the policy fails closed on
+them; they must *not* fit, or they test nothing the others do not.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import regorus
 
+from hub.policy.input import input_problems
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
     from pathlib import Path
@@ -32,6 +42,11 @@ TESTDATA_DIR = "testdata"
 INPUT_SUFFIX = ".input.json"
 EXPECTED_SUFFIX = ".expected.json"
 _LOAD_TEST_NAME = "<load>"
+FIXTURE_SUFFIX = "_input"
+# Golden inputs malformed on purpose (the policy must deny them); see the module docstring.
+OFF_SCHEMA_CASES = frozenset(
+    {"empty_input_denied", "fields_malformed_denied", "missing_case_reference_denied"}
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -167,8 +182,8 @@ _REF_HANDLERS: dict[str, Callable[[dict[str, Any]], list[str] | None]] = {
 }
 
 
-def _rule_test_path(rule: Any) -> str | None:
-    """Return the dotted path of a test rule, or None if the rule is not a test."""
+def _value_rule_path(rule: Any) -> list[str] | None:
+    """The path of a rule that is a value (not a function, not a default), else None."""
     if not isinstance(rule, dict) or "Spec" not in rule:
         return None  # default rules and anything else are not test definitions
     head = rule["Spec"].get("head")
@@ -177,14 +192,19 @@ def _rule_test_path(rule: Any) -> str | None:
     ((kind, body),) = head.items()
     if kind == "Func" or not isinstance(body, dict):
         return None  # a function with arguments is not a test
-    path = _ref_path(body.get("refr"))
-    if not path or not path[-1].startswith(TEST_PREFIX):
+    return _ref_path(body.get("refr")) or None
+
+
+def _rule_test_path(rule: Any) -> str | None:
+    """Return the dotted path of a test rule, or None if the rule is not a test."""
+    path = _value_rule_path(rule)
+    if path is None or not path[-1].startswith(TEST_PREFIX):
         return None
     return ".".join(path)
 
 
-def discover_tests(engine: Any) -> list[_DiscoveredTest]:
-    """Find every test rule in every loaded module, counting its definitions."""
+def _value_rules(engine: Any) -> Counter[tuple[str, str]]:
+    """Every value rule of every loaded module as (package, path), with its definitions."""
     modules = json.loads(engine.get_ast_as_json())
     counts: Counter[tuple[str, str]] = Counter()
     for module in modules:
@@ -194,12 +214,38 @@ def discover_tests(engine: Any) -> list[_DiscoveredTest]:
             continue
         package = ".".join(package_path)
         for rule in ast.get("rules", []):
-            name = _rule_test_path(rule)
-            if name is not None:
-                counts[(package, name)] += 1
+            path = _value_rule_path(rule)
+            if path is not None:
+                counts[(package, ".".join(path))] += 1
+    return counts
+
+
+def discover_tests(engine: Any) -> list[_DiscoveredTest]:
+    """Find every test rule in every loaded module, counting its definitions."""
     return [
         _DiscoveredTest(package=package, name=name, definitions=definitions)
-        for (package, name), definitions in sorted(counts.items())
+        for (package, name), definitions in sorted(_value_rules(engine).items())
+        if name.rsplit(".", 1)[-1].startswith(TEST_PREFIX)
+    ]
+
+
+def _check_fixture(engine: Any, package: str, name: str) -> PolicyTestResult:
+    """A Rego fixture input (``*_input``) must be a policy input the hub could send."""
+    try:
+        value = json.loads(engine.eval_rule_as_json(f"data.{package}.{name}"))
+    except Exception as exc:  # noqa: BLE001 - regorus raises plain RuntimeError
+        return PolicyTestResult(package=package, name=name, passed=False, error=engine_error(exc))
+    problems = input_problems(value)
+    error = "does not fit the policy input schema: " + "; ".join(problems) if problems else None
+    return PolicyTestResult(package=package, name=name, passed=not problems, error=error)
+
+
+def check_fixture_inputs(engine: Any) -> list[PolicyTestResult]:
+    """Check every value rule named ``*_input`` (not a test) against the policy input model."""
+    return [
+        _check_fixture(engine, package, name)
+        for package, name in sorted(_value_rules(engine))
+        if name.endswith(FIXTURE_SUFFIX) and not name.rsplit(".", 1)[-1].startswith(TEST_PREFIX)
     ]
 
 
@@ -240,6 +286,7 @@ def run_policy_tests(policy_dir: Path) -> PolicyTestReport:
         )
         return PolicyTestReport(results)
     results.extend(_run_one(engine, test) for test in tests)
+    results.extend(check_fixture_inputs(engine))
     return PolicyTestReport(results)
 
 
@@ -254,6 +301,16 @@ def golden_cases(policy_dir: Path) -> list[str]:
 def evaluate_decision(engine: Any, input_json: str) -> Any:
     engine.set_input_json(input_json)
     return json.loads(engine.eval_rule_as_json(DECISION_RULE))
+
+
+def _golden_schema_error(name: str, policy_input: Any) -> str | None:
+    """Why a golden input breaks the schema rule (fit, or misfit when off-schema), else None."""
+    problems = input_problems(policy_input)
+    if name in OFF_SCHEMA_CASES:
+        return None if problems else "is listed as off-schema but fits the policy input schema"
+    if problems:
+        return "does not fit the policy input schema: " + "; ".join(problems)
+    return None
 
 
 def evaluate_golden(
@@ -275,10 +332,14 @@ def evaluate_golden(
             continue
         try:
             expected = json.loads(expected_path.read_text(encoding="utf-8"))
-            actual = evaluate_decision(engine, input_path.read_text(encoding="utf-8"))
+            input_json = input_path.read_text(encoding="utf-8")
+            schema_error = _golden_schema_error(name, json.loads(input_json))
+            actual = evaluate_decision(engine, input_json)
         except Exception as exc:  # noqa: BLE001 - JSON and engine errors are all mismatches
             mismatches.append(GoldenMismatch(name=name, error=engine_error(exc)))
             continue
+        if schema_error is not None:
+            mismatches.append(GoldenMismatch(name=name, error=schema_error))
         if actual != expected:
             mismatches.append(GoldenMismatch(name=name, expected=expected, actual=actual))
     return mismatches

@@ -33,9 +33,10 @@ from hub.errors import (
 from hub.kit.stages import stage_clock
 from hub.logging import get_logger
 from hub.query.body import parse_query, read_query_body
-from hub.query.schemas import QueryRequest
+from hub.query.schemas import QueryRequest, RegisterList
 from hub.query.service import QueryService
 from hub.serialise.json import JsonResponse
+from hub.state import hub_state
 
 
 def inline_definitions(model: type[BaseModel]) -> dict[str, Any]:
@@ -102,7 +103,7 @@ def _check_register(register: str, record: LedgerRecord) -> None:
 
 async def _read_query(request: Request, record: LedgerRecord) -> QueryRequest:
     _check_register(record.register, record)
-    body = await read_query_body(request, limit=request.app.state.settings.max_body_bytes)
+    body = await read_query_body(request, limit=hub_state(request).settings.max_body_bytes)
     with stage_clock.measure("serialise"):
         return parse_query(body)
 
@@ -120,7 +121,7 @@ async def _read_query(request: Request, record: LedgerRecord) -> QueryRequest:
 async def query_register(
     register: RegisterPath, request: Request, session: Session, principal: QueryPrincipal
 ) -> JsonResponse:
-    service: QueryService = request.app.state.query_service
+    service: QueryService = hub_state(request).query_service
     record = service.new_record(
         principal=principal, register=register, request_id=request.state.request_id
     )
@@ -139,17 +140,22 @@ async def query_register(
 
 async def _mirror_block(request: Request, register: str, catalogue: Any) -> dict[str, Any]:
     """``"mirror": {"last_seq", "last_change_at", "lag_seconds"}`` for mirrored registers."""
-    freshness = getattr(request.app.state, "freshness", None)
-    view = await freshness.view(register, catalogue) if freshness is not None else None
+    view = await hub_state(request).freshness.view(register, catalogue)
     return {} if view is None else {"mirror": view}
 
 
-@router.get("", responses=problem_responses(Unauthenticated))
+# "mirror" only for mirrored registers: unset members stay out.
+@router.get(
+    "",
+    response_model=RegisterList,
+    response_model_exclude_unset=True,
+    responses=problem_responses(Unauthenticated),
+)
 async def list_registers(request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
-    catalogue = await request.app.state.catalogue.get()
+    catalogue = await hub_state(request).catalogue.get()
     today = datetime.now(UTC).date()
     registers = []
-    for register_id, adapter in request.app.state.adapters.items():
+    for register_id, adapter in hub_state(request).adapters.items():
         spec = adapter.spec
         status = catalogue.field_status(register_id)
         allowances = catalogue.purposes_for(

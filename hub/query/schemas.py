@@ -6,7 +6,7 @@ Missing purpose, case reference or user are *legal* failures the policy denies
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from adapters.text import compatibility_character, nfc, refused_character
+from hub.registers.schemas import MirrorView
 
 
 def _one_line(value: str) -> str:
@@ -78,3 +79,123 @@ class QueryRequest(BaseModel):
             message = "a confirm query names no fields"
             raise ValueError(message)
         return fields
+
+
+# ---------------------------------------------------------------------------------- answers
+
+
+class FieldListing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    description: str
+    type: str
+    xoev_element: str
+    release: str = Field(description="unreviewed, approved or revoked")
+
+
+class DatasetListing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    xoev_message: str
+    lookup_keys: list[str]
+    fields: list[FieldListing]
+
+
+class XoevStandard(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    standard: str
+    version: str
+
+
+class PurposeListing(BaseModel):
+    """A purpose the calling client may use on the register, with the fields it allows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    kinds: list[str]
+    fields: list[str]
+    transforms: dict[str, str] = Field(description="fields released only as a coarser value")
+    legal_basis: list[str]
+
+
+class RegisterListing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    operator: str
+    xoev: XoevStandard
+    datasets: list[DatasetListing]
+    mirror: MirrorView | None = Field(default=None, description="only for mirrored registers")
+    purposes: list[PurposeListing]
+
+
+class RegisterList(BaseModel):
+    """``GET /v1/registers`` (CONTRACT §3)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    registers: list[RegisterListing]
+
+
+# The query's own answers (CONTRACT §3). The endpoint serialises them itself (fast JSON), so
+# these models only document them (hub/query_docs.py); a test checks real answers fit.
+_REQUEST_ID = "The ledger entry's request id."
+
+
+class QueryDecision(BaseModel):
+    id: str
+    released_fields: list[str] = Field(description="Field IDs in `records[].fields`.")
+    withheld_fields: list[str] = Field(description="Asked for, not released (partial).")
+    transformed_fields: dict[str, str] | None = Field(
+        default=None,
+        description="Released only as a coarser value, e.g. `birth: year_month`.",
+    )
+    legal_basis: list[str]
+    reasons: list[str]
+
+
+class ReleasedRecord(BaseModel):
+    hit_id: str = Field(description="Opaque, valid 48 h.")
+    fields: dict[str, Any] = Field(description="Released field IDs only.")
+    notice: str | None = None
+
+
+class QueryReleased(BaseModel):
+    model_config = ConfigDict(title="released")
+
+    outcome: Literal["released"]
+    request_id: str = Field(description=_REQUEST_ID)
+    decision: QueryDecision
+    confirmation: Literal["confirmed", "multiple_matches"] | None = Field(
+        default=None, description="Only for `kind: confirm` (Datenbestätigung, BMG §39a)."
+    )
+    records: list[ReleasedRecord]
+    notice: str | None = Field(
+        default=None, description="Purpose binding (BMG §41) and conditional-block notices."
+    )
+
+
+class QueryNeutral(BaseModel):
+    model_config = ConfigDict(
+        title="neutral",
+        json_schema_extra={
+            "description": "No match and a blocked person look the same (BMG §34a Abs. 5)."
+        },
+    )
+
+    outcome: Literal["neutral"]
+    request_id: str = Field(description=_REQUEST_ID)
+    records: list[Any] = Field(max_length=0)
+
+
+class QueryManual(BaseModel):
+    model_config = ConfigDict(title="manual")
+
+    outcome: Literal["manual"]
+    request_id: str = Field(description=_REQUEST_ID)
+    ticket_id: str = Field(description="The register office's task.")

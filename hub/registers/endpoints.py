@@ -19,7 +19,9 @@ from hub.errors import (
     UnsupportedMediaType,
 )
 from hub.query.body import read_body
+from hub.registers.schemas import PushAnswer
 from hub.registers.service import ChangeService
+from hub.state import hub_state
 
 router = APIRouter(prefix="/v1/registers", tags=["registers"])
 
@@ -41,6 +43,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post(
     "/{register}/changes",
+    response_model=PushAnswer,
     responses=_RESPONSES,
     openapi_extra={
         "requestBody": {
@@ -56,7 +59,7 @@ async def push_changes(
 
     An empty body is the procedure's heartbeat: nothing changed since the last ``seq``.
     """
-    service: ChangeService = request.app.state.change_service
+    service: ChangeService = hub_state(request).change_service
     request_id = str(request.state.request_id)
     try:
         body = await read_body(

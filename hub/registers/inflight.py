@@ -13,6 +13,8 @@ from collections import Counter
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.state import app_state
+
 QUERY_PATH_PREFIXES = ("/v1/registers/", "/v1/xoev/")
 
 
@@ -82,7 +84,7 @@ class InFlightMiddleware:
         if scope["type"] != "http" or not _is_query(scope):
             await self.app(scope, receive, send)
             return
-        tracker: InFlight = scope["app"].state.inflight
+        tracker = app_state(scope["app"]).inflight
         epoch = tracker.enter()
         done = False
 

@@ -12,8 +12,9 @@ from hub.auth.scopes import TASKS_READ
 from hub.db import get_session
 from hub.errors import router_problems
 from hub.kit.strict_route import StrictRoute
+from hub.state import hub_state
 from hub.tasks import repository, service
-from hub.tasks.schemas import CloseTask, task_view
+from hub.tasks.schemas import CloseTask, TaskList, TaskView, task_view
 
 router = APIRouter(
     prefix="/v1/tasks", tags=["tasks"], route_class=StrictRoute, responses=router_problems()
@@ -23,7 +24,7 @@ Session = Annotated[AsyncSession, Depends(get_session)]
 Office = Annotated[Principal, Depends(require_scope(TASKS_READ))]
 
 
-@router.get("")
+@router.get("", response_model=TaskList)
 async def list_tasks(
     request: Request,
     session: Session,
@@ -31,13 +32,14 @@ async def list_tasks(
     status: Literal["open", "closed"] = "open",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, list[dict[str, Any]]]:
-    registers = service.operated_registers(principal, request.app.state.adapters)
+    registers = service.operated_registers(principal, hub_state(request).adapters)
     tasks = await repository.list_tasks(session, registers=registers, status=status, limit=limit)
     return {"tasks": [task_view(task) for task in tasks]}
 
 
 @router.post(
     "/{task_id}/close",
+    response_model=TaskView,
     responses={404: service.TaskNotFound.openapi(), 409: service.TaskAlreadyClosed.openapi()},
 )
 async def close_task(
@@ -47,7 +49,7 @@ async def close_task(
     session: Session,
     principal: Office,
 ) -> dict[str, Any]:
-    registers = service.operated_registers(principal, request.app.state.adapters)
+    registers = service.operated_registers(principal, hub_state(request).adapters)
     task = await service.close_task(
         session, principal=principal, registers=registers, task_id=task_id, closing=closing
     )

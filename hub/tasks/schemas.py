@@ -61,3 +61,41 @@ def task_view(task: Task) -> dict[str, Any]:
         if isinstance(view[stamp], datetime):
             view[stamp] = view[stamp].isoformat()
     return view
+
+
+class TaskView(BaseModel):
+    """A task as the office sees it (:func:`task_view`), for the OpenAPI document and checks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task_id: str
+    kind: str
+    status: str
+    # BaseModel (an ABC) has a ``register`` method: the field keeps the name only as its alias.
+    register_id: str = Field(alias="register")
+    person_id: str | None
+    request_id: str
+    ledger_entry_id: str
+    authority: str
+    user_id: str
+    purpose: str
+    case_reference: str
+    query_kind: str
+    fields_requested: list[str] | None
+    match: dict[str, str] | None
+    reasons: list[str] | None
+    sperre_basis: str | None
+    sperre_initiator: str | None
+    created_at: str = Field(description="ISO 8601")
+    closed_at: str | None = Field(description="ISO 8601")
+    closed_by: str | None
+    resolution: str | None
+    checklist_done: list[str] | None
+    assigned_to: str | None
+    checklist: list[str]
+
+
+class TaskList(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tasks: list[TaskView]

@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hub.config import Settings
+from hub.state import app_state
 from hub.ui.audit.endpoints import router as audit_router
 from hub.ui.catalogue.create import router as catalogue_create_router
 from hub.ui.catalogue.endpoints import router as catalogue_router
@@ -63,7 +64,7 @@ def install_ui(app: FastAPI, settings: Settings) -> None:
         max_age=settings.ui.max_session_seconds,
         https_only=settings.ui.secure_cookies or settings.environment == "production",
     )
-    app.state.ui_oidc = OidcLogin(settings.oidc) if settings.oidc.issuer else None
+    app_state(app).ui_oidc = OidcLogin(settings.oidc) if settings.oidc.issuer else None
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     install_handlers(app)
     routers = (

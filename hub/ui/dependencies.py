@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db import get_session
+from hub.state import hub_state
 from hub.ui import i18n, service
 from hub.ui.i18n import gettext as _
 from hub.ui.rendering import is_htmx, render
@@ -67,7 +68,7 @@ async def optional_user(request: Request, session: DbSession) -> UiUser | None:
     token = request.session.get(SESSION_KEY)
     if not isinstance(token, str) or not token:
         return None
-    ui = request.app.state.settings.ui
+    ui = hub_state(request).settings.ui
     user = await service.resume_session(
         session,
         token,
@@ -79,7 +80,7 @@ async def optional_user(request: Request, session: DbSession) -> UiUser | None:
         return None
     request.state.ui_user = user
     i18n.use_language(user.language)
-    request.state.ui_catalogue = await request.app.state.catalogue.get()
+    request.state.ui_catalogue = await hub_state(request).catalogue.get()
     return user
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from hub.kit.public_url import public_url_for
 from hub.logging import get_logger
+from hub.state import hub_state
 from hub.ui import i18n, service
 from hub.ui.dependencies import (
     SESSION_KEY,
@@ -47,7 +48,7 @@ def landing(roles: frozenset[str]) -> str:
 
 
 def _oidc(request: Request) -> OidcLogin | None:
-    oidc: OidcLogin | None = request.app.state.ui_oidc
+    oidc: OidcLogin | None = hub_state(request).ui_oidc
     return oidc
 
 
@@ -108,7 +109,7 @@ async def login(
             error=_("The sign-in form expired or was not sent from this page; please try again."),
             status_code=403,
         )
-    settings = request.app.state.settings.ui
+    settings = hub_state(request).settings.ui
     throttle = service.Throttle(
         max_failures=settings.max_failed_logins,
         lockout=timedelta(seconds=settings.lockout_seconds),
@@ -120,7 +121,7 @@ async def login(
             username=username,
             password=password,
             throttle=throttle,
-            hasher=request.app.state.secret_hasher,
+            hasher=hub_state(request).secret_hasher,
         )
     if account is None:
         minutes = max(1, settings.lockout_seconds // 60)

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from governance.catalogue import Catalogue
+from hub.state import hub_state
 from hub.ui import i18n
 
 UI_DIR = Path(__file__).resolve().parent
@@ -75,7 +76,7 @@ def is_htmx(request: Request) -> bool:
 
 
 def _register_titles(request: Request) -> dict[str, str]:
-    adapters = getattr(request.app.state, "adapters", None) or {}
+    adapters = hub_state(request).adapters
     return {rid: adapter.spec.title for rid, adapter in adapters.items()}
 
 

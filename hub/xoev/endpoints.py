@@ -40,6 +40,7 @@ from hub.errors import (
 from hub.logging import get_logger
 from hub.query.body import read_body
 from hub.query.service import QueryAnswer, QueryService
+from hub.state import hub_state
 from hub.xoev import codes
 from hub.xoev.answer import Office, auskunft, rueckweisung
 from hub.xoev.parsing import XmlPool
@@ -174,7 +175,7 @@ async def _receive(
     request: Request, service: QueryService, session: AsyncSession, record: LedgerRecord
 ) -> tuple[etree._Element, Origin]:
     """Bounded, safe parse and the header; anything unaddressable is a recorded problem."""
-    settings: Settings = request.app.state.settings
+    settings: Settings = hub_state(request).settings
     try:
         raw = await read_body(
             request,
@@ -183,7 +184,7 @@ async def _receive(
             what="XMeld messages are sent as application/xml",
         )
         # Parsing and validation in the bounded pool: a big message never stalls the loop.
-        pool: XmlPool = request.app.state.xml_pool
+        pool: XmlPool = hub_state(request).xml_pool
         root = await pool.parse(
             raw, max_bytes=settings.xoev_max_body_bytes, max_elements=settings.xoev_max_elements
         )
@@ -191,7 +192,7 @@ async def _receive(
         try:
             return root, read_origin(root, message)
         except MalformedRequest as error:
-            detail = await pool.first_violation(request.app.state.xmeld_schema, root)
+            detail = await pool.first_violation(hub_state(request).xmeld_schema, root)
             raise MalformedRequest(detail or error.detail) from error
     except HubError as error:
         await service.reject(session, record, error)
@@ -199,7 +200,12 @@ async def _receive(
 
 @router.post(
     "/xmeld",
+    response_class=Response,  # an XMeld 1331 message, not JSON
     responses={
+        200: {
+            "description": "datenabruf.personensuche.antwort.1331 (XMeld 25.11a)",
+            "content": {XML_MEDIA_TYPE: {"schema": {"type": "string"}}},
+        },
         400: MalformedRequest.openapi(),
         401: Unauthenticated.openapi(),
         403: AccessDenied.openapi(),
@@ -210,7 +216,7 @@ async def _receive(
     openapi_extra={"requestBody": {"content": {XML_MEDIA_TYPE: {}}, "required": True}},
 )
 async def xmeld(request: Request, session: Session, principal: QueryPrincipal) -> Response:
-    state = request.app.state
+    state = hub_state(request)
     service: QueryService = state.query_service
     settings: Settings = state.settings
     record = service.new_record(

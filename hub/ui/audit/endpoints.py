@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from hub.audit import reads
 from hub.audit.reads import AuditFilters
 from hub.errors import HubError
+from hub.state import hub_state
 from hub.ui.audit import auskunft, service
 from hub.ui.audit.forms import (
     OUTCOME_LABELS,
@@ -48,21 +49,21 @@ ART15_ROLES = frozenset({"dpo", "register_office"})
 
 
 def reader(request: Request, user: UiUser) -> service.Reader:
-    ui = request.app.state.settings.ui
+    ui = hub_state(request).settings.ui
     return service.Reader(
         principal=service.workbench_principal(
             client_id=ui.reader_client_id, authority=ui.reader_authority
         ),
         username=user.username,
         request_id=str(getattr(request.state, "request_id", "")),
-        writer=request.app.state.ledger_writer,
+        writer=hub_state(request).ledger_writer,
     )
 
 
 def choices(request: Request) -> Choices:
     """What the choice filters offer: the catalogue's authorities and purposes, our registers."""
     catalogue = request.state.ui_catalogue
-    adapters = request.app.state.adapters
+    adapters = hub_state(request).adapters
     return Choices(
         authority={code: entry.title for code, entry in catalogue.authorities.items()},
         purpose={code: entry.title for code, entry in catalogue.purposes.items()},
@@ -102,7 +103,7 @@ async def search(request: Request, session: DbSession, user: Dpo) -> Response:
                 session,
                 reader(request, user),
                 form=form,
-                registers=sorted(request.app.state.adapters),
+                registers=sorted(hub_state(request).adapters),
             )
         except service.UnknownPerson as error:
             form.errors.append(error.detail)
@@ -126,7 +127,7 @@ async def _export(
                 session,
                 reader(request, user),
                 filters=form.filters,
-                registers=sorted(request.app.state.adapters),
+                registers=sorted(hub_state(request).adapters),
                 what=what,
             )
         except (service.UnknownPerson, service.ExportTooLarge) as error:
@@ -159,10 +160,10 @@ async def export_signed(request: Request, session: DbSession, user: Dpo) -> Resp
         return exported
     filters, entries = exported
     body = reads.signed_export(
-        request.app.state.signing_key,
+        hub_state(request).signing_key,
         filters=filters,
         entries=entries,
-        exported_by=f"{request.app.state.settings.ui.reader_client_id}:{user.username}",
+        exported_by=f"{hub_state(request).settings.ui.reader_client_id}:{user.username}",
     )
     return JSONResponse(
         body,
@@ -180,10 +181,10 @@ async def entry(entry_id: str, request: Request, session: DbSession, user: Dpo) 
 
 
 def verify_jobs(request: Request) -> VerifyJobs:
-    jobs = getattr(request.app.state, "verify_jobs", None)
-    if jobs is None:
-        jobs = request.app.state.verify_jobs = VerifyJobs()
-    return jobs
+    state = hub_state(request)
+    if state.verify_jobs is None:
+        state.verify_jobs = VerifyJobs()
+    return state.verify_jobs
 
 
 @router.get("/chain")
@@ -207,8 +208,8 @@ async def start_verification(
         session,
         reader(request, user),
         jobs=verify_jobs(request),
-        sessions=request.app.state.sessionmaker,
-        key_dir=request.app.state.settings.key_dir,
+        sessions=hub_state(request).sessionmaker,
+        key_dir=hub_state(request).settings.key_dir,
     )
     if is_htmx(request):
         return render(request, "audit/_chain_status.html", {"job": job})
@@ -345,7 +346,7 @@ async def answer_information_request(
             found = await auskunft.answer(
                 session,
                 _answering_reader(request, user),
-                queries=request.app.state.query_service,
+                queries=hub_state(request).query_service,
                 catalogue=request.state.ui_catalogue,
                 form=form,
             )

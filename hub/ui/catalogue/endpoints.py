@@ -22,6 +22,7 @@ from hub.catalogue import duties_service
 from hub.catalogue import service as catalogue
 from hub.catalogue.deps import cache, checker
 from hub.errors import HubError
+from hub.state import hub_state
 from hub.ui.catalogue import forms
 from hub.ui.catalogue import service as pages
 from hub.ui.catalogue.todo import LawCheckMemo
@@ -110,22 +111,18 @@ async def _submit(
 
 @router.get("")
 async def index(request: Request, session: DbSession, _user: Steward) -> Response:
-    memo = getattr(request.app.state, "ui_law_check_memo", None)
-    if memo is None:
-        memo = request.app.state.ui_law_check_memo = LawCheckMemo()
+    state = hub_state(request)
+    if state.ui_law_check_memo is None:
+        state.ui_law_check_memo = LawCheckMemo()
+    memo = state.ui_law_check_memo
     context = {**await pages.overview(session, checker(request), memo=memo), "nav": "datasets"}
     return render(request, "catalogue/index.html", context)
 
 
 async def _mirror_state(request: Request, register: str) -> dict[str, Any] | None:
     """How current the register's mirror is (last seq, lag, limit); None if not mirrored."""
-    freshness = getattr(request.app.state, "freshness", None)
-    if freshness is None:
-        return None
-    view: dict[str, Any] | None = await freshness.view(
-        register, await request.app.state.catalogue.get()
-    )
-    return view
+    state = hub_state(request)
+    return await state.freshness.view(register, await state.catalogue.get())
 
 
 async def _dataset_page(
@@ -340,7 +337,7 @@ async def history(
 
 @router.get("/dcat.ttl")
 async def dcat(request: Request, session: DbSession, _user: Steward) -> Response:
-    export = await pages.dcat(session, settings=request.app.state.settings)
+    export = await pages.dcat(session, settings=hub_state(request).settings)
     return Response(
         export.turtle(),
         media_type="text/turtle; charset=utf-8",

@@ -18,6 +18,7 @@ from governance.archive import ARCHIVE_EXCEPTION_NORMS
 from hub.catalogue import purposes_service, views
 from hub.catalogue.deps import checker
 from hub.errors import HubError
+from hub.state import hub_state
 from hub.ui.catalogue import forms
 from hub.ui.catalogue import repository as ui_repo
 from hub.ui.catalogue import service as pages
@@ -66,7 +67,7 @@ async def purposes_page(
 
 
 def _register_choices(request: Request) -> dict[str, str]:
-    adapters = getattr(request.app.state, "adapters", None) or {}
+    adapters = hub_state(request).adapters
     return {rid: adapter.spec.title for rid, adapter in sorted(adapters.items())}
 
 

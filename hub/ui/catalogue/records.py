@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from governance.duties import local_today
 from governance.records import ProcessingRecord, ProcessingRecords, processing_records, render_html
 from hub.catalogue.records_endpoints import controller_from
+from hub.state import hub_state
 from hub.ui.catalogue.purposes import Steward
 from hub.ui.dependencies import DbSession
 from hub.ui.rendering import SECURITY_HEADERS, render
@@ -64,7 +65,7 @@ async def _records(
     now = datetime.now(UTC)
     document = await processing_records(
         session,
-        controller=controller_from(request.app.state.settings),
+        controller=controller_from(hub_state(request).settings),
         on=local_today(now),
         now=now,
     )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from hub.errors import HubError
+from hub.state import hub_state
 from hub.tasks import presentation
 from hub.ui.dependencies import DbSession, check_csrf, require_ui_role
 from hub.ui.i18n import gettext as _
@@ -24,13 +25,13 @@ TASK_ID_MAX = 36
 
 def office(request: Request, user: UiUser) -> service.Office:
     """The account's own office only (Meldebehörde and Standesamt never see each other's)."""
-    settings = request.app.state.settings
+    settings = hub_state(request).settings
     own = service.own_office(user.office, settings.ui.office_authorities)
     return service.Office(
         username=user.username,
         client_id=settings.ui.reader_client_id,
         name=own,
-        registers=service.office_registers(request.app.state.adapters, [own] if own else []),
+        registers=service.office_registers(hub_state(request).adapters, [own] if own else []),
     )
 
 

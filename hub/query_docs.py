@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub.domain import Outcome
+
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 _REQUEST_ID = {"type": "string", "description": "The ledger entry's request id."}
 
@@ -32,7 +34,7 @@ RELEASED = {
     "type": "object",
     "required": ["outcome", "request_id", "decision", "records"],
     "properties": {
-        "outcome": {"const": "released"},
+        "outcome": {"const": Outcome.RELEASED},
         "request_id": _REQUEST_ID,
         "decision": DECISION,
         "confirmation": {
@@ -63,7 +65,7 @@ NEUTRAL = {
     "required": ["outcome", "request_id", "records"],
     "description": "No match and a blocked person look the same (BMG §34a Abs. 5).",
     "properties": {
-        "outcome": {"const": "neutral"},
+        "outcome": {"const": Outcome.NEUTRAL},
         "request_id": _REQUEST_ID,
         "records": {"type": "array", "maxItems": 0},
     },
@@ -73,7 +75,7 @@ MANUAL = {
     "type": "object",
     "required": ["outcome", "request_id", "ticket_id"],
     "properties": {
-        "outcome": {"const": "manual"},
+        "outcome": {"const": Outcome.MANUAL},
         "request_id": _REQUEST_ID,
         "ticket_id": {"type": "string", "description": "The register office's task."},
     },

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.catalogue_defaults import ReleaseStatus
 from hub.audit.service import LedgerRecord
 from hub.auth.dependencies import CurrentPrincipal, Principal, require_scope
 from hub.auth.scopes import REGISTER_QUERY
@@ -172,7 +173,7 @@ async def list_registers(request: Request, principal: CurrentPrincipal) -> dict[
                                 "description": f.description,
                                 "type": f.type.value,
                                 "xoev_element": f.xoev_element,
-                                "release": status.get(f.name, "unreviewed"),
+                                "release": status.get(f.name, ReleaseStatus.UNREVIEWED),
                             }
                             for f in dataset.fields
                         ],

@@ -26,6 +26,7 @@ from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import REGISTER_QUERY
 from hub.config import Settings
 from hub.db import get_session
+from hub.domain import Outcome
 from hub.errors import (
     AccessDenied,
     HubError,
@@ -247,7 +248,7 @@ async def xmeld(request: Request, session: Session, principal: QueryPrincipal) -
 
     def prepare(answer: QueryAnswer) -> None:
         records: list[dict[str, Any]] = list(answer.body.get("records", []))
-        if answer.body.get("outcome") != "released":
+        if answer.body.get("outcome") != Outcome.RELEASED:
             records = []  # neutral and manual: 03, the same for blocked and unknown
         try:
             rendered.append(_checked(call.schema, auskunft(origin, call.office, records=records)))

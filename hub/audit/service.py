@@ -22,6 +22,7 @@ from hub.audit.chain import (
     stored_hash,
 )
 from hub.audit.retention import is_due
+from hub.domain import Outcome, ledger_tag
 from hub.models import LedgerCheckpoint, LedgerTombstone
 
 
@@ -31,7 +32,7 @@ class LedgerRecord:
 
     request_id: str
     register: str
-    outcome: str
+    outcome: Outcome
     http_status: int
     client_id: str | None = None
     authority: str | None = None
@@ -114,7 +115,7 @@ def _content(record: LedgerRecord, *, entry_id: str) -> dict[str, Any]:
     values.update(
         entry_id=entry_id,
         occurred_at=datetime.now(UTC),
-        tag=f"query:{record.register}:{record.outcome}",
+        tag=ledger_tag(record.register, record.outcome),
         retention_class=retention_class(record),
         hash_version=HASH_VERSION,
     )

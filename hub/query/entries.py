@@ -1,7 +1,7 @@
 """A query's ledger entry, built once from what the steps of the query returned.
 
 The steps return values (:class:`AskedQuery`, :class:`Ruling`, the hits' person ids); the
-service keeps the latest of each in :class:`Progress`, and each terminal outcome builds
+flow keeps the latest of each in :class:`Progress`, and each terminal outcome builds
 its entry from them with one builder below. A call that ends early is recorded with what
 was known when it ended: the request once resolved, the last decision once made.
 """

@@ -26,9 +26,13 @@ from hub.domain import Outcome, ledger_tag
 from hub.models import LedgerCheckpoint, LedgerTombstone
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class LedgerRecord:
-    """What happened, as the ledger keeps it: names and ids, never field values."""
+    """What happened, as the ledger keeps it: names and ids, never field values.
+
+    Built once per answered call from what was found (``dataclasses.replace`` makes a
+    changed copy), never filled in piece by piece.
+    """
 
     request_id: str
     register: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
@@ -17,7 +18,17 @@ from adapters.base import FieldSpec
 from governance.defaults import ALLOWANCES, GEWERBE_PUBLIC, PURPOSES
 
 CLASSIFICATIONS: Final = ("public", "personal", "special_category")
-RELEASE_STATUSES: Final = ("unreviewed", "approved", "revoked")
+
+
+class ReleaseStatus(StrEnum):
+    """``FieldRelease.status``: only an approved field may leave the hub (CONTRACT §9)."""
+
+    UNREVIEWED = "unreviewed"
+    APPROVED = "approved"
+    REVOKED = "revoked"
+
+
+RELEASE_STATUSES: Final = tuple(ReleaseStatus)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

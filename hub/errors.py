@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from hub.domain import Outcome
 from hub.serialise.json import JsonResponse
 
 PROBLEM_BASE = "https://register-hub.darmstadt.de/problems"
@@ -19,6 +20,9 @@ class HubError(Exception):
     status: ClassVar[int] = 500
     slug: ClassVar[str] = "internal-error"
     title: ClassVar[str] = "Internal error"
+    # How the ledger records a call that ends with this error: ``invalid`` for what the
+    # caller got wrong, ``error`` for what the hub failed at, unless a class says more.
+    outcome: ClassVar[Outcome] = Outcome.ERROR
 
     def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail)
@@ -33,6 +37,7 @@ class HubError(Exception):
 
 class Unauthenticated(HubError):
     status, slug, title = 401, "unauthenticated", "Authentication required"
+    outcome = Outcome.UNAUTHENTICATED
 
     def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail, **extensions)
@@ -41,138 +46,167 @@ class Unauthenticated(HubError):
 
 class InsufficientScope(HubError):
     status, slug, title = 403, "insufficient-scope", "Token lacks the required scope"
+    outcome = Outcome.FORBIDDEN
 
 
 class AccessDenied(HubError):
     status, slug, title = 403, "access-denied", "Access denied"
+    outcome = Outcome.DENIED
 
 
 class ArchiveLawApplies(AccessDenied):
     """The entry is past its Fortführungsfrist: archive law, not register law (PStG §61 Abs. 2)."""
 
     status, slug, title = 403, "archive-law-applies", "Archive law applies"
+    outcome = Outcome.ARCHIVE
 
 
 class UnknownRegister(HubError):
     status, slug, title = 404, "unknown-register", "Unknown register"
+    outcome = Outcome.INVALID
 
 
 class ReviewCaseNotFound(HubError):
     status, slug, title = 404, "review-case-not-found", "Unknown review case"
+    outcome = Outcome.NOT_FOUND
 
 
 class ReviewCaseClosed(HubError):
     status, slug, title = 409, "review-case-closed", "Review case already closed"
+    outcome = Outcome.CONFLICT
 
 
 class DutyNotFound(HubError):
     status, slug, title = 404, "duty-not-found", "Unknown catalogue duty"
+    outcome = Outcome.INVALID
 
 
 class DutyAlreadyDone(HubError):
     status, slug, title = 409, "duty-already-done", "Duty already done"
+    outcome = Outcome.INVALID
 
 
 class ClientNotFound(HubError):
     status, slug, title = 404, "client-not-found", "Unknown client"
+    outcome = Outcome.INVALID
 
 
 class CatalogueEntryNotFound(HubError):
     status, slug, title = 404, "catalogue-entry-not-found", "Unknown catalogue entry"
+    outcome = Outcome.INVALID
 
 
 class CatalogueConflict(HubError):
     status, slug, title = 409, "catalogue-conflict", "Catalogue change conflicts"
+    outcome = Outcome.INVALID
 
 
 class InvalidCatalogueChange(HubError):
     """A catalogue write the catalogue, the register or the law (the policy) refuses."""
 
     status, slug, title = 422, "invalid-catalogue-change", "Catalogue change refused"
+    outcome = Outcome.INVALID
 
 
 class OpenDataNotFound(HubError):
     """No publication of that aggregate and reference, or its file does not match the ledger."""
 
     status, slug, title = 404, "open-data-not-found", "Unknown open data file"
+    outcome = Outcome.INVALID
 
 
 class InvalidQuery(HubError):
     status, slug, title = 422, "invalid-query", "Invalid query"
+    outcome = Outcome.INVALID
 
 
 class MalformedRequest(HubError):
     status, slug, title = 400, "malformed-request", "Malformed request"
+    outcome = Outcome.INVALID
 
 
 class InvalidRequest(HubError):
     """Parameters or a body FastAPI validated against the route (RequestValidationError)."""
 
     status, slug, title = 422, "invalid-request", "Invalid request"
+    outcome = Outcome.INVALID
 
 
 class InvalidCharacters(HubError):
     """Text holding control, format (zero-width, bidi) or compatibility characters."""
 
     status, slug, title = 422, "invalid-characters", "Characters not accepted"
+    outcome = Outcome.INVALID
 
 
 class PayloadTooLarge(HubError):
     status, slug, title = 413, "payload-too-large", "Request body too large"
+    outcome = Outcome.INVALID
 
 
 class UnsupportedMediaType(HubError):
     status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+    outcome = Outcome.INVALID
 
 
 class TooManyHits(HubError):
     status, slug, title = 422, "too-many-hits", "Too many hits; narrow the search"
+    outcome = Outcome.INVALID
 
 
 class RegisterUnavailable(HubError):
     status, slug, title = 502, "register-unavailable", "Register unavailable"
+    outcome = Outcome.UPSTREAM_ERROR
 
 
 class RegisterTimeout(HubError):
     status, slug, title = 504, "register-timeout", "Register did not answer in time"
+    outcome = Outcome.UPSTREAM_ERROR
 
 
 class RegisterStale(HubError):
     """The mirror trails its source by more than the catalogue allows: nothing is released."""
 
     status, slug, title = 503, "register-stale", "Register mirror is not current"
+    outcome = Outcome.STALE
 
 
 class AcknowledgementUnconfirmed(HubError):
     """Pushed changes are applied, but not every worker confirmed its earlier answers are out."""
 
     status, slug, title = 503, "acknowledgement-unconfirmed", "Acknowledgement not confirmed"
+    outcome = Outcome.ERROR
 
 
 class InvalidChanges(HubError):
     """A change batch (CONTRACT §5a) with bad lines; ``errors`` names each line and member."""
 
     status, slug, title = 422, "invalid-changes", "Changes rejected; nothing was applied"
+    outcome = Outcome.INVALID
 
 
 class PolicyUnavailable(HubError):
     status, slug, title = 503, "policy-unavailable", "Policy decision unavailable"
+    outcome = Outcome.POLICY_UNAVAILABLE
 
 
 class AuditUnavailable(HubError):
     status, slug, title = 503, "audit-unavailable", "Access ledger unavailable"
+    outcome = Outcome.ERROR
 
 
 class DatabaseUnavailable(HubError):
     """The hub's own database did not answer within the client-side bounds (hub.db)."""
 
     status, slug, title = 503, "database-unavailable", "Database unavailable"
+    outcome = Outcome.ERROR
 
 
 class TooManyRequests(HubError):
     """A limiter in front of authentication refused the call; ``Retry-After`` says when."""
 
     status, slug, title = 429, "too-many-requests", "Too many requests"
+    outcome = Outcome.INVALID
 
     def __init__(self, detail: str, *, retry_after: int, **extensions: Any) -> None:
         super().__init__(detail, retry_after=retry_after, **extensions)
@@ -181,12 +215,14 @@ class TooManyRequests(HubError):
 
 class InternalFailure(HubError):
     status, slug, title = 500, "internal-error", "Internal error"
+    outcome = Outcome.ERROR
 
 
 class OAuthError(HubError):
     """Token endpoint errors keep RFC 6749 §5.2 codes alongside the problem shape."""
 
     status, slug, title = 400, "oauth-error", "Token request refused"
+    outcome = Outcome.INVALID
 
     def __init__(self, error: str, detail: str, *, status: int = 400) -> None:
         super().__init__(detail, error=error, error_description=detail)

@@ -23,9 +23,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub.config import AnomalySettings
+from hub.domain import Outcome
 
-AUTH_FAILURE_OUTCOMES = frozenset({"unauthenticated", "forbidden"})
-NEUTRAL = "neutral"
+AUTH_FAILURE_OUTCOMES = frozenset({Outcome.UNAUTHENTICATED, Outcome.FORBIDDEN})
+NEUTRAL = Outcome.NEUTRAL
 
 UNRELATED_PERSONS = "unrelated_persons"
 OFF_HOURS_BULK = "off_hours_bulk"

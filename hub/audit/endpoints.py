@@ -28,6 +28,7 @@ from hub.audit.service import verify
 from hub.auth.dependencies import CurrentPrincipal, Principal
 from hub.auth.scopes import AUDIT_READ
 from hub.db import get_session
+from hub.domain import Outcome
 from hub.errors import AuditUnavailable, InsufficientScope, InvalidQuery, router_problems
 from hub.kit.strict_route import StrictRoute
 from hub.state import hub_state
@@ -56,7 +57,7 @@ async def record_access(
     user_id: str | None,
     note: ReadNote,
     *,
-    outcome: str = "released",
+    outcome: Outcome = Outcome.RELEASED,
     status: int = 200,
 ) -> None:
     """Record an audit read (or its refusal) in the ledger, before it is answered."""
@@ -81,7 +82,7 @@ def audit_reader(what: str) -> Callable[..., Awaitable[Principal]]:
         if AUDIT_READ not in principal.scopes:
             note = ReadNote(what=what, filters={})
             await record_access(
-                request, session, principal, user_id, note, outcome="denied", status=403
+                request, session, principal, user_id, note, outcome=Outcome.DENIED, status=403
             )
             raise InsufficientScope(
                 f"this call needs the scope {AUDIT_READ!r}", required_scope=AUDIT_READ

@@ -29,6 +29,7 @@ from hub.audit.service import LedgerRecord, LedgerUnit
 from hub.audit.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.auth.keys import SIGNING_ALGORITHM
+from hub.domain import Outcome
 from hub.errors import InvalidQuery
 from hub.logging import get_logger
 from hub.models import LedgerEntry, LedgerPersonRef
@@ -302,7 +303,7 @@ async def citizen_view(
             ref.person_id == person_id,
             ref.released.is_(True),
             ref.occurred_at >= min(cutoffs.values()),
-            entry.outcome == "released",
+            entry.outcome == Outcome.RELEASED,
             entry.retention_class != "L-MELDE-SEC",
             entry.authority.not_in(secret),
             or_(
@@ -358,7 +359,7 @@ async def record_read(
     request_id: str,
     user_id: str | None,
     note: ReadNote,
-    outcome: str,
+    outcome: Outcome,
     http_status: int,
 ) -> None:
     """Have the group-commit writer make the read durable, before anything is answered.

@@ -84,7 +84,13 @@ async def show_review(
     except ReviewCaseNotFound:
         note = ReadNote(what="reviews.case", filters=filters)
         await record_access(
-            request, session, principal, user_id, note, outcome="not_found", status=404
+            request,
+            session,
+            principal,
+            user_id,
+            note,
+            outcome=ReviewCaseNotFound.outcome,
+            status=404,
         )
         raise
     persons = review_service.case_person_ids(body["case"]["subject"])

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.audit import reads, review_repository
 from hub.audit.service import LedgerRecord, LedgerUnit
 from hub.audit.writer import LedgerWriter
+from hub.domain import Outcome
 from hub.errors import HubError, InvalidQuery, ReviewCaseClosed, ReviewCaseNotFound
 from hub.models import LedgerEntry, ReviewCase
 
@@ -23,7 +24,6 @@ OPEN, CLOSED = "open", "closed"
 STATUSES = (OPEN, CLOSED)
 MAX_NOTE = 4000
 REVIEW_KIND = "review"
-REFUSALS = {404: "not_found", 409: "conflict", 422: "invalid"}
 
 
 def _utc(value: datetime) -> datetime:
@@ -111,7 +111,7 @@ class Closer:
 
 
 def _close_record(
-    closer: Closer, case_id: str, person_ids: list[str], *, outcome: str, status: int
+    closer: Closer, case_id: str, person_ids: list[str], *, outcome: Outcome, status: int
 ) -> LedgerRecord:
     return LedgerRecord(
         request_id=closer.request_id,
@@ -166,8 +166,9 @@ async def close_case(
     person_ids = case_person_ids(case.subject) if case is not None else []
     refusal = _refusal(case, case_id, closed_by=closed_by, note=note)
     if refusal is not None:
-        outcome = REFUSALS[refusal.status]
-        refused = _close_record(closer, case_id, person_ids, outcome=outcome, status=refusal.status)
+        refused = _close_record(
+            closer, case_id, person_ids, outcome=refusal.outcome, status=refusal.status
+        )
         await session.rollback()
         await writer.write(LedgerUnit(record=refused))
         raise refusal
@@ -182,6 +183,6 @@ async def close_case(
         ):
             raise ReviewCaseClosed(f"review case {case_id!r} was closed meanwhile")
 
-    record = _close_record(closer, case_id, person_ids, outcome="closed", status=200)
+    record = _close_record(closer, case_id, person_ids, outcome=Outcome.CLOSED, status=200)
     await writer.write(LedgerUnit(record=record, extras=_close))
     return await get_case(session, case_id)

@@ -22,16 +22,21 @@ from hub.audit.chain import (
     stored_hash,
 )
 from hub.audit.retention import is_due
+from hub.domain import Outcome, ledger_tag
 from hub.models import LedgerCheckpoint, LedgerTombstone
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class LedgerRecord:
-    """What happened, as the ledger keeps it: names and ids, never field values."""
+    """What happened, as the ledger keeps it: names and ids, never field values.
+
+    Built once per answered call from what was found (``dataclasses.replace`` makes a
+    changed copy), never filled in piece by piece.
+    """
 
     request_id: str
     register: str
-    outcome: str
+    outcome: Outcome
     http_status: int
     client_id: str | None = None
     authority: str | None = None
@@ -114,7 +119,7 @@ def _content(record: LedgerRecord, *, entry_id: str) -> dict[str, Any]:
     values.update(
         entry_id=entry_id,
         occurred_at=datetime.now(UTC),
-        tag=f"query:{record.register}:{record.outcome}",
+        tag=ledger_tag(record.register, record.outcome),
         retention_class=retention_class(record),
         hash_version=HASH_VERSION,
     )

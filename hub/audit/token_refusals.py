@@ -17,7 +17,6 @@ from hub.state import hub_state
 LEDGERED_PREFIXES = ("/v1/registers/", "/v1/xoev/")
 XOEV_REGISTERS = {"xmeld": "melderegister"}
 UNKNOWN_REGISTER = "unknown"
-UNAUTHENTICATED, FORBIDDEN = "unauthenticated", "forbidden"
 
 
 def is_ledgered(path: str) -> bool:
@@ -43,13 +42,13 @@ def refusal_record(
     authority: str | None = None,
 ) -> LedgerRecord:
     if isinstance(error, InsufficientScope):
-        outcome, reasons = FORBIDDEN, [f"scope_missing:{error.extensions.get('required_scope')}"]
+        reasons = [f"scope_missing:{error.extensions.get('required_scope')}"]
     else:
-        outcome, reasons = UNAUTHENTICATED, ["token_invalid"]
+        reasons = ["token_invalid"]
     return LedgerRecord(
         request_id=str(getattr(request.state, "request_id", "")),
         register=register_of(request),
-        outcome=outcome,
+        outcome=error.outcome,
         http_status=error.status,
         client_id=client_id,
         authority=authority,

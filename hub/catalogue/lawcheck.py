@@ -34,6 +34,7 @@ from adapters.registry import installed_specs
 from governance.catalogue import AllowanceEntry, Catalogue, PurposeEntry
 from governance.catalogue_defaults import SPECIAL_CATEGORY
 from governance.defaults import ALLOWANCES
+from hub.domain import Outcome, QueryKind
 from hub.errors import PolicyUnavailable
 from hub.policy.engine import PolicyEngine, PolicyFailure
 from hub.policy.input import build_policy_input
@@ -92,12 +93,12 @@ async def check_allowance(
     never_released: set[str] | None = None  # listed fields withheld from every kind so far
     withholding_reasons: set[str] = set()
     for kind in proposal.allowance.kinds:
-        if kind == "confirm" or not listed:
+        if kind == QueryKind.CONFIRM or not listed:
             continue
         decision = await _decide(
             policy, proposed, proposal, kind=kind, on=on, seconds=timeout_seconds
         )
-        if decision.outcome == "denied":
+        if decision.outcome == Outcome.DENIED:
             problems.append(
                 LawProblem(kind=kind, fields=[], reasons=list(decision.reasons), outcome="denied")
             )

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hub.audit.service import LedgerRecord, LedgerUnit
 from hub.audit.token_refusals import UNKNOWN_REGISTER
 from hub.audit.writer import LedgerWriter
+from hub.domain import Outcome
 from hub.errors import AuditUnavailable
 from hub.limits import repository
 from hub.limits.repository import SOURCE_PREFIX, ClosedWindow
@@ -26,7 +27,7 @@ from hub.limits.service import AuthLimiter
 from hub.logging import get_logger
 
 _log = get_logger(__name__)
-OUTCOME = "refused_aggregated"
+OUTCOME = Outcome.REFUSED_AGGREGATED
 STALE_CLAIM = timedelta(minutes=2)
 KEEP_WINDOWS = timedelta(days=1)
 _ENTRY_NAMESPACE = uuid.UUID("5f0a3c4e-16d5-4a1b-9d2e-6c7b8a9f0e11")

@@ -21,12 +21,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.opendata.disclosure import TOTAL, Cell, protect, record_key
+from hub.domain import Outcome
 from hub.monitor import repository
 from hub.monitor.repository import OutcomeCount
 
-AUTOMATIC = frozenset({"released", "neutral"})
-MANUAL = frozenset({"manual", "archive"})
-DECIDED = AUTOMATIC | MANUAL | {"denied"}
+AUTOMATIC = frozenset({Outcome.RELEASED, Outcome.NEUTRAL})
+MANUAL = frozenset({Outcome.MANUAL, Outcome.ARCHIVE})
+DECIDED = AUTOMATIC | MANUAL | {Outcome.DENIED}
 THRESHOLD = 5
 MONTHS = 12
 

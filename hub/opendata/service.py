@@ -46,6 +46,7 @@ from hub.audit import service as ledger
 from hub.audit.service import LedgerRecord
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
+from hub.domain import Outcome
 from hub.opendata import repository
 from hub.opendata.keys import load_or_create_cell_key_secret
 
@@ -260,7 +261,7 @@ class Publisher:
         record = LedgerRecord(
             request_id=f"opendata:{table.reference}:{spec.code}"[:64],
             register=register,
-            outcome="published",
+            outcome=Outcome.PUBLISHED,
             http_status=200,
             client_id=PUBLISHER,
             purpose=spec.code,

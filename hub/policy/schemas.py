@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from hub.domain import Outcome
+
+
+class HitAction(StrEnum):
+    """What the decision does with one hit."""
+
+    RELEASE = "release"  # answer with the record
+    HOLD = "hold"  # neutral answer + task for the register office
+    OMIT = "omit"  # left out without a task (free search, waived follow-up)
+    MANUAL = "manual"  # 202 + task
+    ARCHIVE = "archive"  # outside register law (403 archive-law-applies)
+
+
+# The outcomes a policy decision can have; the other ledger outcomes are the hub's own.
+DecisionOutcome = Literal[
+    Outcome.RELEASED, Outcome.NEUTRAL, Outcome.DENIED, Outcome.MANUAL, Outcome.ARCHIVE
+]
 
 
 class HitDecision(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     index: int = Field(ge=0)
-    # release: answer with the record; hold: neutral answer + task for the register office;
-    # omit: left out without a task (free search, waived follow-up); manual: 202 + task;
-    # archive: outside register law (403 archive-law-applies).
-    action: Literal["release", "hold", "omit", "manual", "archive"]
+    action: HitAction
     strip: list[str] = Field(default_factory=list)
     notice: str | None = None
 
@@ -22,7 +38,7 @@ class HitDecision(BaseModel):
 class Decision(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    outcome: Literal["released", "neutral", "denied", "manual", "archive"]
+    outcome: DecisionOutcome
     fields: list[str]
     withheld: list[str] = Field(default_factory=list)
     reasons: list[str] = Field(default_factory=list)

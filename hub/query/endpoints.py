@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit.service import LedgerRecord
+from governance.catalogue_defaults import ReleaseStatus
 from hub.auth.dependencies import CurrentPrincipal, Principal, require_scope
 from hub.auth.scopes import REGISTER_QUERY
 from hub.db import get_session
@@ -92,17 +92,21 @@ INVALID_REGISTER = "(invalid)"
 _log = get_logger(__name__)
 
 
-def _check_register(register: str, record: LedgerRecord) -> None:
+def _ledgered_register(register: str) -> str:
+    """The path's register as the ledger keeps it: never text that is no register id."""
+    return register if REGISTER_ID.fullmatch(register) is not None else INVALID_REGISTER
+
+
+def _check_register(register: str) -> None:
     if REGISTER_ID.fullmatch(register) is None:
-        record.register = INVALID_REGISTER
         detail = "a register id has lower-case letters, digits and underscores (at most 64)"
         raise InvalidQuery(
             f"/path/register: {detail}", errors=[{"pointer": "/path/register", "detail": detail}]
         )
 
 
-async def _read_query(request: Request, record: LedgerRecord) -> QueryRequest:
-    _check_register(record.register, record)
+async def _read_query(request: Request, register: str) -> QueryRequest:
+    _check_register(register)
     body = await read_query_body(request, limit=hub_state(request).settings.max_body_bytes)
     with stage_clock.measure("serialise"):
         return parse_query(body)
@@ -123,10 +127,12 @@ async def query_register(
 ) -> JsonResponse:
     service: QueryService = hub_state(request).query_service
     record = service.new_record(
-        principal=principal, register=register, request_id=request.state.request_id
+        principal=principal,
+        register=_ledgered_register(register),
+        request_id=request.state.request_id,
     )
     try:
-        query = await _read_query(request, record)
+        query = await _read_query(request, register)
     except HubError as error:
         await service.reject(session, record, error)
     except Exception:  # noqa: BLE001 - a reader bug still ends on record, without data
@@ -178,7 +184,7 @@ async def list_registers(request: Request, principal: CurrentPrincipal) -> dict[
                                 "description": f.description,
                                 "type": f.type.value,
                                 "xoev_element": f.xoev_element,
-                                "release": status.get(f.name, "unreviewed"),
+                                "release": status.get(f.name, ReleaseStatus.UNREVIEWED),
                             }
                             for f in dataset.fields
                         ],

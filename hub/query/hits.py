@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.domain import QueryKind
 from hub.errors import AuditUnavailable, InvalidQuery
 from hub.models import HitRef
 
@@ -84,7 +85,7 @@ class HitRefs:
             return FollowUp()
         if len(match) > 1:
             raise _invalid("hit_id cannot be combined with other match keys")
-        if kind != "person":
+        if kind != QueryKind.PERSON:
             raise _invalid("a hit_id follow-up is a query of kind 'person'", pointer="/kind")
         hit_id = _canonical(match[HIT_ID_KEY])
         found = None

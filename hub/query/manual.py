@@ -14,16 +14,17 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from hub.audit.service import LedgerRecord
+from hub.domain import Outcome
 from hub.models import Task
 from hub.policy.schemas import Decision
+from hub.query.entries import AskedQuery
 from hub.query.schemas import QueryRequest
 
 MANUAL_TASK_KIND = "manual_request"
 
 
 def manual_tasks(
-    record: LedgerRecord,
+    asked: AskedQuery,
     decision: Decision,
     request: QueryRequest,
     *,
@@ -36,17 +37,17 @@ def manual_tasks(
             task_id=str(uuid.uuid4()),
             kind=MANUAL_TASK_KIND,
             status="open",
-            register=record.register,
+            register=asked.register,
             person_id=person_id,
-            request_id=record.request_id,
+            request_id=asked.request_id,
             ledger_entry_id="",
-            authority=record.authority or "",
-            user_id=record.user_id or "",
-            purpose=record.purpose or "",
-            case_reference=record.case_reference or "",
+            authority=asked.authority or "",
+            user_id=asked.user_id or "",
+            purpose=asked.purpose or "",
+            case_reference=asked.case_reference or "",
             reasons=list(decision.reasons),
-            query_kind=record.kind or "",
-            fields_requested=list(record.fields_requested),
+            query_kind=asked.kind,
+            fields_requested=list(asked.fields_requested),
             match=dict(request.match),
             created_at=now,
         )
@@ -54,11 +55,13 @@ def manual_tasks(
     ]
 
 
-def manual_answer(record: LedgerRecord, tasks: Sequence[Task]) -> dict[str, object]:
+def manual_answer(asked: AskedQuery, tasks: Sequence[Task]) -> dict[str, object]:
     """202 body; the ticket is the (first) task, which the office closes when it has answered."""
-    record.outcome, record.http_status = "manual", 202
-    record.fields_released = []
-    return {"outcome": "manual", "request_id": record.request_id, "ticket_id": tasks[0].task_id}
+    return {
+        "outcome": Outcome.MANUAL,
+        "request_id": asked.request_id,
+        "ticket_id": tasks[0].task_id,
+    }
 
 
 def add_tickets(body: dict[str, Any], tasks: Sequence[Task]) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from hub.domain import Outcome
 from hub.errors import PolicyUnavailable
 from hub.logging import get_logger
+from hub.policy.reasons import CallerReason
 from hub.policy.schemas import Decision
 
 _log = get_logger(__name__)
@@ -34,15 +36,15 @@ def release_only_approved(decision: Decision, *, approved: Collection[str]) -> D
         return decision
     _log.error("policy_released_unapproved_fields", fields=sorted(blocked))
     fields = [name for name in decision.fields if name in approved]
-    reasons = {*decision.reasons, "field_not_approved"}
+    reasons = {*decision.reasons, CallerReason.FIELD_NOT_APPROVED}
     update: dict[str, Any] = {
         "fields": fields,
         "withheld": sorted({*decision.withheld, *blocked}),
         "transforms": {k: v for k, v in decision.transforms.items() if k in fields},
     }
-    if not fields and decision.outcome == "released":
-        reasons.add("no_releasable_fields")
-        update["outcome"] = "denied"
+    if not fields and decision.outcome == Outcome.RELEASED:
+        reasons.add(CallerReason.NO_RELEASABLE_FIELDS)
+        update["outcome"] = Outcome.DENIED
         update["hits"] = []
     update["reasons"] = sorted(reasons)
     return decision.model_copy(update=update)
@@ -56,7 +58,7 @@ def transforms_as_catalogued(decision: Decision, *, catalogued: Mapping[str, str
     so the call fails closed instead (value-level minimisation, DSGVO Art. 5 Abs. 1 c).
     """
     expected = {name: catalogued[name] for name in decision.fields if name in catalogued}
-    if decision.outcome != "released" or dict(decision.transforms) == expected:
+    if decision.outcome != Outcome.RELEASED or dict(decision.transforms) == expected:
         return decision
     _log.error(
         "policy_transforms_differ_from_catalogue",

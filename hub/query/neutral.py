@@ -32,9 +32,10 @@ from sqlalchemy import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.base import Hit
-from hub.audit.service import LedgerRecord
+from hub.domain import Outcome
 from hub.models import NeutralMarker
-from hub.policy.schemas import Decision
+from hub.policy.schemas import Decision, HitAction
+from hub.query.entries import AskedQuery
 
 # Facts of a person with an Auskunftssperre entered on request (BMG §51), alive, resident,
 # no related persons: the policy holds such a person for a person search and omits it from
@@ -50,7 +51,7 @@ _MELDE_STAND_IN: Mapping[str, Any] = {
 # Registers where a hit can end neutral; the others' no-match has no protected twin
 # (Personenstand entries with a Sperrvermerk go to the Standesamt as a 202, GewO has no hold).
 _STAND_INS: Mapping[str, Mapping[str, Any]] = {"melderegister": _MELDE_STAND_IN}
-_PROTECTED_ACTIONS = frozenset({"hold", "omit"})
+_PROTECTED_ACTIONS = frozenset({HitAction.HOLD, HitAction.OMIT})
 
 
 def stand_in(register: str) -> Hit | None:
@@ -63,14 +64,14 @@ def only_protected(decision: Decision, hits: Sequence[Hit]) -> bool:
     """A neutral answer about hits that were all held or left out, i.e. protected persons."""
     return (
         bool(hits)
-        and decision.outcome == "neutral"
+        and decision.outcome == Outcome.NEUTRAL
         and all(hit.action in _PROTECTED_ACTIONS for hit in decision.hits)
     )
 
 
 def held(decision: Decision) -> bool:
     """The stand-in's decision would have opened a task."""
-    return any(hit.action == "hold" for hit in decision.hits)
+    return any(hit.action == HitAction.HOLD for hit in decision.hits)
 
 
 _MARKERS = NeutralMarker.metadata.tables[NeutralMarker.__tablename__]
@@ -78,13 +79,13 @@ TASK = "task"
 PERSON_REF = "person_ref"
 
 
-def marker(record: LedgerRecord) -> NeutralMarker:
+def marker(asked: AskedQuery) -> NeutralMarker:
     """The no-task row of a neutral answer about nobody; its ledger entry id comes later."""
-    return NeutralMarker(**_marker_values(record, stands_for=TASK, entry_id=""))
+    return NeutralMarker(**_marker_values(asked, stands_for=TASK, entry_id=""))
 
 
 async def add_person_ref_marker(
-    transaction: AsyncSession, record: LedgerRecord, *, entry_id: str
+    transaction: AsyncSession, asked: AskedQuery, *, entry_id: str
 ) -> None:
     """Where a protected answer's entry writes its person reference, a no-match writes this.
 
@@ -97,7 +98,7 @@ async def add_person_ref_marker(
     connection = await transaction.connection()
     if connection.dialect.name != "sqlite":
         return
-    values = _marker_values(record, stands_for=PERSON_REF, entry_id=entry_id)
+    values = _marker_values(asked, stands_for=PERSON_REF, entry_id=entry_id)
     values["fields_requested"] = []  # a reference row has no JSON to write
     statement, binds = _sqlite_marker_insert(connection.dialect)
     driver: Any = (await connection.get_raw_connection()).driver_connection  # aiosqlite's
@@ -124,14 +125,14 @@ def _bound(values: Mapping[str, Any], binds: tuple[tuple[str, _Bind], ...]) -> t
     return tuple(values[name] if bind is None else bind(values[name]) for name, bind in binds)
 
 
-def _marker_values(record: LedgerRecord, *, stands_for: str, entry_id: str) -> dict[str, Any]:
+def _marker_values(asked: AskedQuery, *, stands_for: str, entry_id: str) -> dict[str, Any]:
     return {
         "marker_id": str(uuid.uuid4()),
-        "register": record.register,
-        "request_id": record.request_id,
+        "register": asked.register,
+        "request_id": asked.request_id,
         "ledger_entry_id": entry_id,
         "stands_for": stands_for,
-        "query_kind": record.kind or "",
-        "fields_requested": list(record.fields_requested),
+        "query_kind": asked.kind,
+        "fields_requested": list(asked.fields_requested),
         "created_at": datetime.now(UTC),
     }

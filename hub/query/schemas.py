@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from adapters.text import compatibility_character, nfc, refused_character
+from hub.domain import QueryKind
 from hub.registers.schemas import MirrorView
 
 
@@ -58,7 +59,7 @@ class UserRef(BaseModel):
 class QueryRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["person", "free", "confirm"]
+    kind: QueryKind
     purpose: Code | None = None
     case_reference: ShortText | None = None
     user: UserRef | None = None
@@ -75,7 +76,7 @@ class QueryRequest(BaseModel):
     @classmethod
     def _confirm_names_no_fields(cls, fields: list[str], info: ValidationInfo) -> list[str]:
         """A Datenbestätigung releases no field (BMG §39a Abs. 2); fields are a caller error."""
-        if fields and info.data.get("kind") == "confirm":
+        if fields and info.data.get("kind") == QueryKind.CONFIRM:
             message = "a confirm query names no fields"
             raise ValueError(message)
         return fields

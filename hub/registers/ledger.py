@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.feed import MirrorFeed
 from hub.audit.service import LedgerRecord, LedgerUnit
+from hub.domain import Outcome
 from hub.models import LedgerEntry
 
 FEED_KIND = {"push": "changes", "file": "changes", "reload": "reload"}
@@ -30,7 +31,7 @@ def feed_record(row: Mapping[str, Any]) -> LedgerRecord:
     return LedgerRecord(
         request_id=row["request_id"] or f"feed-{row['register']}-{row['id']}",
         register=row["register"],
-        outcome="applied",
+        outcome=Outcome.APPLIED,
         http_status=200,
         client_id=row["actor"] if row["source"] == "push" else None,
         authority=row["authority"],
@@ -41,7 +42,7 @@ def feed_record(row: Mapping[str, Any]) -> LedgerRecord:
 
 
 def refusal_record(
-    *, register: str, request_id: str, client_id: str, authority: str, outcome: str, status: int
+    *, register: str, request_id: str, client_id: str, authority: str, outcome: Outcome, status: int
 ) -> LedgerRecord:
     """A push refused before anything was applied (bad lines, wrong office, ...)."""
     return LedgerRecord(

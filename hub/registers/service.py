@@ -27,6 +27,7 @@ from adapters.sql.feed import MirrorFeed, SupportsChangeFeed
 from hub.audit.service import LedgerUnit
 from hub.audit.writer import LedgerWriter
 from hub.auth.dependencies import Principal
+from hub.domain import Outcome
 from hub.errors import (
     AccessDenied,
     AcknowledgementUnconfirmed,
@@ -46,10 +47,12 @@ _log = get_logger(__name__)
 DRAIN_TIMEOUT_SECONDS = 60.0
 
 
-def _outcome(error: HubError) -> str:
+def _outcome(error: HubError) -> Outcome:
+    # Not ``error.outcome``: a push refused for an unreachable register is recorded as
+    # ``error``, not ``upstream_error`` as a query is.
     if isinstance(error, AccessDenied):
-        return "denied"
-    return "error" if error.status >= 500 else "invalid"  # noqa: PLR2004
+        return Outcome.DENIED
+    return Outcome.ERROR if error.status >= 500 else Outcome.INVALID  # noqa: PLR2004
 
 
 def summary_view(register: str, summary: SyncSummary) -> dict[str, Any]:

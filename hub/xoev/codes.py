@@ -11,20 +11,22 @@ from collections.abc import Iterable, Mapping
 from typing import Final
 
 from adapters.xmeld import codes
+from hub.domain import QueryKind
+from hub.policy.reasons import CallerReason
 
 # Policy reason codes (policies/hub/authz) → grund; the first listed reason that maps wins.
 REASON_TO_GRUND: Final[Mapping[str, str]] = {
-    "hit_limit_exceeded": codes.GRUND_TOO_MANY_HITS,
-    "wildcard_in_person_search": codes.GRUND_WILDCARD,
-    "selection_criteria_missing": codes.GRUND_MIN_CRITERIA,
-    "selection_criterion_not_admitted": codes.GRUND_MIN_CRITERIA,
-    "selection_criterion_excluded": codes.GRUND_MIN_CRITERIA,
+    CallerReason.HIT_LIMIT_EXCEEDED: codes.GRUND_TOO_MANY_HITS,
+    CallerReason.WILDCARD_IN_PERSON_SEARCH: codes.GRUND_WILDCARD,
+    CallerReason.SELECTION_CRITERIA_MISSING: codes.GRUND_MIN_CRITERIA,
+    CallerReason.SELECTION_CRITERION_NOT_ADMITTED: codes.GRUND_MIN_CRITERIA,
+    CallerReason.SELECTION_CRITERION_EXCLUDED: codes.GRUND_MIN_CRITERIA,
 }
 
 
 def too_many(kind: str) -> str:
     """Too many hits (1330) or results (1332): the grund depends on the message."""
-    return codes.GRUND_TOO_MANY_RESULTS if kind == "free" else codes.GRUND_TOO_MANY_HITS
+    return codes.GRUND_TOO_MANY_RESULTS if kind == QueryKind.FREE else codes.GRUND_TOO_MANY_HITS
 
 
 def grund_for(reasons: Iterable[str], *, kind: str) -> str:

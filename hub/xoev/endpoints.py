@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -26,6 +26,7 @@ from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import REGISTER_QUERY
 from hub.config import Settings
 from hub.db import get_session
+from hub.domain import Outcome
 from hub.errors import (
     AccessDenied,
     HubError,
@@ -107,15 +108,18 @@ def _checked(schema: XMeldSchema | None, answer: etree._Element) -> bytes:
     return to_bytes(answer)
 
 
-def _note_request(record: LedgerRecord, root: etree._Element, message: str) -> None:
-    """Purpose, case and user of a message refused before the service sees it."""
+def _noted_request(record: LedgerRecord, root: etree._Element, message: str) -> LedgerRecord:
+    """With purpose, case and user of a message refused before the service sees it."""
     stelle = root.find("{*}datenAbrufendeStelle")
     if stelle is None:
-        return
-    record.kind = KIND_OF_MESSAGE[message]
-    record.purpose = (stelle.findtext("{*}anlassDesAbrufs") or "").strip()[:200] or None
-    record.case_reference = (stelle.findtext("{*}aktenzeichen") or "").strip()[:200] or None
-    record.user_id = (stelle.findtext("{*}kennung") or "").strip()[:200] or None
+        return record
+    return replace(
+        record,
+        kind=KIND_OF_MESSAGE[message],
+        purpose=(stelle.findtext("{*}anlassDesAbrufs") or "").strip()[:200] or None,
+        case_reference=(stelle.findtext("{*}aktenzeichen") or "").strip()[:200] or None,
+        user_id=(stelle.findtext("{*}kennung") or "").strip()[:200] or None,
+    )
 
 
 def _refusal_of(error: HubError, kind: str) -> tuple[str, str]:
@@ -245,21 +249,18 @@ async def xmeld(request: Request, session: Session, principal: QueryPrincipal) -
             city=settings.municipality_name,
         )
     except XMeldRefusal as refusal:
-        _note_request(record, root, origin.message)
-        return await call.refuse(refusal)
+        noted = _noted_request(record, root, origin.message)
+        return await replace(call, record=noted).refuse(refusal)
     if parsed.unserved_codes:  # every such request says it: debug, or the log fills with it
         _log.debug("xmeld_codes_unserved", codes=parsed.unserved_codes)
     rendered: list[bytes] = []
 
     def prepare(answer: QueryAnswer) -> None:
         records: list[dict[str, Any]] = list(answer.body.get("records", []))
-        if answer.body.get("outcome") != "released":
+        if answer.body.get("outcome") != Outcome.RELEASED:
             records = []  # neutral and manual: 03, the same for blocked and unknown
-        try:
-            rendered.append(_checked(call.schema, auskunft(origin, call.office, records=records)))
-        except InternalFailure:
-            record.fields_released, record.released_person_ids, record.hit_ids = [], [], []
-            raise
+        # Should this fail, the service records an error that released nothing.
+        rendered.append(_checked(call.schema, auskunft(origin, call.office, records=records)))
 
     try:
         answer = await service.execute(

@@ -9,6 +9,7 @@ from sqlalchemy import delete
 
 from governance.models import FieldRelease
 from hub.catalogue.commands import run_sync
+from hub.domain import Outcome
 from hub.policy.schemas import Decision
 from hub.query.minimise import release_only_approved
 from tests.catalogue.conftest import TokenFactory, bearer, steward_token, write
@@ -138,13 +139,13 @@ async def test_only_unreviewed_fields_asked_is_denied(
 
 def test_hub_gate_holds_even_if_a_policy_released_an_unapproved_field() -> None:
     """The second lock, independent of the policy (hub/query/minimise.py)."""
-    decision = Decision(outcome="released", fields=["name", "religion"], reasons=["ok"])
+    decision = Decision(outcome=Outcome.RELEASED, fields=["name", "religion"], reasons=["ok"])
     gated = release_only_approved(decision, approved={"name"})
     assert gated.fields == ["name"]
     assert gated.withheld == ["religion"]
     assert "field_not_approved" in gated.reasons
     nothing = release_only_approved(decision, approved=set())
-    assert nothing.outcome == "denied"
+    assert nothing.outcome == Outcome.DENIED
     assert nothing.fields == []
     assert "no_releasable_fields" in nothing.reasons
     assert release_only_approved(decision, approved={"name", "religion"}) is decision

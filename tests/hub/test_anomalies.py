@@ -28,6 +28,7 @@ from hub.audit.writer import LedgerWriter
 from hub.cli import app as cli
 from hub.config import AnomalySettings
 from hub.db import create_hub_engine, create_sessionmaker
+from hub.domain import Outcome
 from hub.errors import InvalidQuery, ReviewCaseClosed
 from hub.models import ReviewCase
 from tests.fixtures.hub_app import LedgerClock, freeze_ledger_clock
@@ -483,7 +484,7 @@ class TestReviewCases:
                 LedgerRecord(
                     request_id="r",
                     register="melderegister",
-                    outcome=outcome,
+                    outcome=Outcome(outcome),
                     http_status=status,
                     client_id=client,
                 ),

@@ -21,6 +21,7 @@ from hub.audit.retention import is_due
 from hub.audit.service import LedgerRecord, LedgerUnit, VerifyReport, verify
 from hub.audit.writer import LedgerWriter
 from hub.db import create_hub_engine, create_sessionmaker
+from hub.domain import Outcome
 from hub.models import LedgerPersonRef
 from tests.fixtures.hub_app import freeze_ledger_clock
 from tests.hub.ledger_helpers import ledger_rows, table_rows, tamper
@@ -35,7 +36,7 @@ def _record(request_id: str, person_id: str) -> LedgerRecord:
     return LedgerRecord(
         request_id=request_id,
         register="melderegister",
-        outcome="released",
+        outcome=Outcome.RELEASED,
         http_status=200,
         client_id="c-wohngeldstelle",
         authority="wohngeldstelle",

@@ -23,6 +23,7 @@ from hub.audit import service
 from hub.audit.service import LedgerRecord, LedgerUnit, WrittenEntry
 from hub.audit.writer import LedgerWriter
 from hub.db import create_hub_engine, create_sessionmaker
+from hub.domain import Outcome
 from hub.errors import AuditUnavailable
 from hub.models import HitRef, Task
 from hub.tasks.repository import add_task
@@ -45,7 +46,7 @@ def _record(request_id: str) -> LedgerRecord:
     return LedgerRecord(
         request_id=request_id,
         register="melderegister",
-        outcome="neutral",
+        outcome=Outcome.NEUTRAL,
         http_status=200,
         client_id="c-test",
         authority="wohngeldstelle",

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from hub.audit import service as ledger
 from hub.audit.service import LedgerRecord
 from hub.db import create_hub_engine, create_sessionmaker
+from hub.domain import Outcome
 from hub.models import Task
 from tests.fixtures.factories import load_default_catalogue
 from tests.fixtures.hub_app import hub_settings, running_hub
@@ -63,7 +64,7 @@ async def seed(database_url: str) -> None:
                         LedgerRecord(
                             request_id=f"req-{uuid.uuid4()}",
                             register=register,
-                            outcome=outcome,
+                            outcome=Outcome(outcome),
                             http_status=202 if outcome == "manual" else 200,
                             client_id=f"c-{authority}",
                             authority=authority,

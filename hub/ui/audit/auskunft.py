@@ -25,6 +25,7 @@ from hub.audit import reads
 from hub.audit.reads import ReadNote
 from hub.auth.dependencies import Principal
 from hub.auth.scopes import REGISTER_QUERY
+from hub.domain import Outcome, QueryKind
 from hub.query.schemas import QueryRequest, UserRef
 from hub.query.service import QueryService
 from hub.ui.audit.service import WORKBENCH, Reader, record_read
@@ -84,7 +85,7 @@ class Answer:
 
 def _query(form: RequestForm, username: str) -> QueryRequest:
     return QueryRequest(
-        kind="person",
+        kind=QueryKind.PERSON,
         purpose=PURPOSE,
         case_reference=form.values["case"],
         user=UserRef(id=username),
@@ -122,7 +123,7 @@ async def answer(
         request = _query(form, reader.username)
     except ValidationError:
         form.errors.append(_("Name or given names: characters the register does not accept."))
-        return Answer(outcome="invalid")
+        return Answer(outcome=Outcome.INVALID)
     principal = Principal(
         client_id=reader.principal.client_id,
         authority=AUTHORITY,
@@ -134,8 +135,8 @@ async def answer(
     )
     result = await queries.execute(session, principal=principal, record=record, request=request)
     outcome = str(result.body.get("outcome"))
-    persons = list(record.released_person_ids)
-    if outcome != "released" or len(persons) != 1:
+    persons = list(result.released_person_ids)
+    if outcome != Outcome.RELEASED or len(persons) != 1:
         return Answer(outcome=outcome, found=len(persons))
     [person_id] = persons
     view = await reads.citizen_view(session, catalogue, register=REGISTER, person_id=person_id)

@@ -10,17 +10,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from hub.domain import Outcome
+
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 8, 10, 40
 PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
     "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939",
 )  # fmt: skip
-OUTCOME_COLOURS = {
-    "released": "#2ca02c",
-    "neutral": "#7f7f7f",
-    "manual": "#1f77b4",
-    "denied": "#d62728",
+OUTCOME_COLOURS: dict[str, str] = {
+    Outcome.RELEASED: "#2ca02c",
+    Outcome.NEUTRAL: "#7f7f7f",
+    Outcome.MANUAL: "#1f77b4",
+    Outcome.DENIED: "#d62728",
 }
 OTHERS = "(others)"
 

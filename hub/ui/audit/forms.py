@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from hub.audit.ledger_search import SORTS, Order, Position, day_position, decode_position
 from hub.audit.reads import AUDIT_REGISTER, AuditFilters
+from hub.domain import Outcome
 from hub.errors import InvalidQuery
 from hub.ui.i18n import N_, berlin_midnight, parse_day
 from hub.ui.i18n import gettext as _
@@ -32,23 +33,23 @@ TEXT_FILTERS = {
 # Every outcome the ledger records (query path, ledger reads, token refusals, reviews, syncs,
 # aggregates, publications), in the order a DPO looks for them.
 OUTCOME_LABELS = {
-    "released": N_("released"),
-    "neutral": N_("neutral"),
-    "manual": N_("manual"),
-    "denied": N_("denied"),
-    "archive": N_("held: archived data (§13 Abs. 2 BMG)"),
-    "invalid": N_("invalid request"),
-    "unauthenticated": N_("not signed in (token refused)"),
-    "forbidden": N_("scope missing"),
-    "not_found": N_("not found"),
-    "stale": N_("register not current"),
-    "upstream_error": N_("register unreachable"),
-    "policy_unavailable": N_("policy engine unavailable"),
-    "error": N_("hub error"),
-    "refused_aggregated": N_("refused (aggregate only)"),
-    "closed": N_("closed"),
-    "applied": N_("applied (register sync)"),
-    "published": N_("published (open data)"),
+    Outcome.RELEASED: N_("released"),
+    Outcome.NEUTRAL: N_("neutral"),
+    Outcome.MANUAL: N_("manual"),
+    Outcome.DENIED: N_("denied"),
+    Outcome.ARCHIVE: N_("held: archived data (§13 Abs. 2 BMG)"),
+    Outcome.INVALID: N_("invalid request"),
+    Outcome.UNAUTHENTICATED: N_("not signed in (token refused)"),
+    Outcome.FORBIDDEN: N_("scope missing"),
+    Outcome.NOT_FOUND: N_("not found"),
+    Outcome.STALE: N_("register not current"),
+    Outcome.UPSTREAM_ERROR: N_("register unreachable"),
+    Outcome.POLICY_UNAVAILABLE: N_("policy engine unavailable"),
+    Outcome.ERROR: N_("hub error"),
+    Outcome.REFUSED_AGGREGATED: N_("refused (aggregate only)"),
+    Outcome.CLOSED: N_("closed"),
+    Outcome.APPLIED: N_("applied (register sync)"),
+    Outcome.PUBLISHED: N_("published (open data)"),
 }
 SORT_LABELS = {
     "time": N_("Time"),

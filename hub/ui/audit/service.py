@@ -19,6 +19,7 @@ from hub.audit.reads import AuditFilters, ReadNote
 from hub.audit.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.auth.scopes import AUDIT_READ
+from hub.domain import Outcome
 from hub.errors import HubError
 from hub.ui.audit import charts, repository
 from hub.ui.audit.forms import ChartForm, SearchForm
@@ -54,7 +55,7 @@ async def record_read(
     reader: Reader,
     note: ReadNote,
     *,
-    outcome: str = "released",
+    outcome: Outcome = Outcome.RELEASED,
     status: int = 200,
 ) -> None:
     await reads.record_read(
@@ -75,6 +76,7 @@ def _note(what: str, filters: dict[str, str], person_ids: list[str] | None = Non
 
 class UnknownPerson(HubError):
     status, slug, title = 400, "unknown-person", "Not a person id of the ledger"
+    outcome = Outcome.DENIED
 
 
 async def search(
@@ -116,12 +118,14 @@ async def _refuse_unknown_person(
         session, filters.person, registers=registers
     ):
         used = {**filters.used(), "person": "refused"}
-        await record_read(session, reader, _note(what, used), outcome="denied", status=400)
+        refused = UnknownPerson.outcome
+        await record_read(session, reader, _note(what, used), outcome=refused, status=400)
         raise UnknownPerson(_("Person ID: no disclosure in the ledger refers to this person id."))
 
 
 class ExportTooLarge(HubError):
     status, slug, title = 400, "export-too-large", "Too many entries for one export"
+    outcome = Outcome.DENIED
 
 
 async def export(
@@ -140,7 +144,7 @@ async def export(
     total = await reads.count_entries(session, filters)
     if total > MAX_EXPORT:
         await record_read(
-            session, reader, _note(what, filters.used()), outcome="denied", status=400
+            session, reader, _note(what, filters.used()), outcome=ExportTooLarge.outcome, status=400
         )
         raise ExportTooLarge(
             _("Export: %(total)d entries; at most %(max)d at once. Narrow the filters.")

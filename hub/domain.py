@@ -1,0 +1,66 @@
+"""The hub's domain terms as types: what the ledger records and what a caller may ask.
+
+One module that imports nothing of the hub, so that errors, policy, query, audit and the
+workbenches can all use it without an import cycle. The members are ``str`` (``StrEnum``):
+database columns, JSON answers and the policy input hold exactly the values they held as
+plain strings. Reason codes belong to the policy and live beside it (``hub.policy.reasons``);
+release statuses belong to the catalogue (``governance.catalogue_defaults.ReleaseStatus``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """``LedgerEntry.outcome``: how an answered call ended, one value per ledger entry.
+
+    Listed in the order a DPO looks for them (the workbench's outcome filter keeps it).
+    """
+
+    # A register query answered (CONTRACT §3) ...
+    RELEASED = "released"
+    NEUTRAL = "neutral"
+    MANUAL = "manual"
+    # ... or refused by the policy or the hub.
+    DENIED = "denied"
+    ARCHIVE = "archive"
+    INVALID = "invalid"
+    # Refused by the token layer before anything was asked.
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    STALE = "stale"
+    UPSTREAM_ERROR = "upstream_error"
+    POLICY_UNAVAILABLE = "policy_unavailable"
+    ERROR = "error"
+    # Entries that record no register query: refused token requests counted per window,
+    # closed review cases, applied register changes, open data publications.
+    REFUSED_AGGREGATED = "refused_aggregated"
+    CLOSED = "closed"
+    CONFLICT = "conflict"
+    APPLIED = "applied"
+    PUBLISHED = "published"
+
+
+class QueryKind(StrEnum):
+    """What a register query asks for: a person, a free search, or a confirmation."""
+
+    PERSON = "person"  # Personensuche: one person by the §38 Abs. 1 keys
+    FREE = "free"  # freie Suche (BMG §34a Abs. 3)
+    CONFIRM = "confirm"  # Datenbestätigung (BMG §39a): no fields, only a confirmation
+
+
+class TagSource(StrEnum):
+    """First part of ``LedgerEntry.tag`` (``source:subject:action``)."""
+
+    QUERY = "query"
+
+
+def ledger_tag(register: str, outcome: Outcome) -> str:
+    """``query:<register>:<outcome>``.
+
+    The subject is a register id, an open set, so the tag itself is no enum; its source
+    and its action (the outcome) are.
+    """
+    return f"{TagSource.QUERY}:{register}:{outcome}"

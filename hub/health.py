@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import State
 
 from hub.errors import problem_response
+from hub.kit.repository import ping
 from hub.registers.freshness import mirror_freshness
 from hub.serialise.json import JsonResponse
 
@@ -41,7 +41,7 @@ class NotReady(Exception):
 async def database_reachable(state: State) -> None:
     engine: AsyncEngine = state.engine
     async with engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))
+        await ping(connection)
 
 
 async def policy_answering(state: State) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.models import Authority, Client
@@ -63,3 +63,7 @@ def authority_exists(connection: Connection, code: str) -> bool:
 
 def insert_client(connection: Connection, values: Mapping[str, Any]) -> None:
     connection.execute(insert(Client).values(**values))
+
+
+def client_count(connection: Connection) -> int:
+    return int(connection.execute(select(func.count()).select_from(Client)).scalar_one())

@@ -23,7 +23,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from governance.duties import local_today
-from governance.history import revision_query
 from governance.opendata.disclosure import Release, aggregate, disclosed
 from governance.opendata.models import AggregateDefinition
 from governance.opendata.statistics import (
@@ -188,7 +187,7 @@ class Publisher:
         report = PublishReport(references=references)
         async with self._sessionmaker() as session:
             rows = await repository.definitions(session, approved_only=True)
-            catalogue_revision = (await session.execute(revision_query())).scalar_one_or_none()
+            catalogue_revision = await repository.catalogue_revision(session)
             specs = [table_spec(row) for row in rows]
             registers = {row.code: row.source_register for row in rows}
             bases = {row.code: list(row.legal_basis) for row in rows}

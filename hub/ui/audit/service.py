@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.audit import ledger_search, reads, review_service
+from hub.audit import ledger_search, read_repository, reads, review_service
 from hub.audit.reads import AuditFilters, ReadNote
 from hub.audit.writer import LedgerWriter
 from hub.auth.dependencies import Principal
@@ -112,7 +112,7 @@ async def _refuse_unknown_person(
     registers: Sequence[str],
     what: str,
 ) -> None:
-    if filters.person is not None and not await reads.person_known(
+    if filters.person is not None and not await read_repository.person_known(
         session, filters.person, registers=registers
     ):
         used = {**filters.used(), "person": "refused"}
@@ -137,7 +137,7 @@ async def export(
     Refused above ``MAX_EXPORT`` entries: one export is held in memory while it is signed.
     """
     await _refuse_unknown_person(session, reader, filters, registers=registers, what=what)
-    total = await reads.count_entries(session, filters)
+    total = await read_repository.count_entries(session, filters)
     if total > MAX_EXPORT:
         await record_read(
             session, reader, _note(what, filters.used()), outcome="denied", status=400

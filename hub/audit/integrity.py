@@ -18,28 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit import checkpoints, repository
+from hub.audit import checkpoints, integrity_repository, repository
 from hub.audit.chain import GENESIS_HASH, HASHED_COLUMNS, stored_hash
 from hub.audit.retention import is_due
 from hub.audit.service import VerifyReport, verify
-from hub.models import (
-    LedgerCheckpoint,
-    LedgerEntry,
-    LedgerPersonRef,
-    LedgerPurge,
-    LedgerPurgeGrant,
-    LedgerTombstone,
-    NeutralMarker,
-)
+from hub.models import LedgerCheckpoint, LedgerEntry, LedgerPurge, LedgerTombstone
 
 # No class is kept for less than six calendar months (≥ 181 days): older rows are candidates.
 CANDIDATE_AGE = timedelta(days=150)
 # --now may lag the clock (tests, re-runs) but never run ahead: that would delete early.
 CLOCK_SKEW = timedelta(minutes=5)
-DELETE_CHUNK = 500
 # The public key line and at least the closing checkpoint.
 MIN_EXPORT_LINES = 2
 
@@ -97,20 +87,9 @@ async def purge(
         raise ValueError("--now lies in the future: that would delete entries not yet due")
     await repository.lock_chain_head(session)
     await _verified(session, key)
-    rows = (
-        await session.execute(
-            select(
-                LedgerEntry.seq,
-                LedgerEntry.entry_id,
-                LedgerEntry.entry_hash,
-                LedgerEntry.prev_hash,
-                LedgerEntry.occurred_at,
-                LedgerEntry.retention_class,
-            )
-            .where(LedgerEntry.occurred_at <= cutoff - CANDIDATE_AGE)
-            .order_by(LedgerEntry.seq)
-        )
-    ).all()
+    rows = await integrity_repository.purge_candidates(
+        session, older_than=cutoff - CANDIDATE_AGE
+    )
     due = [row for row in rows if is_due(row.retention_class, row.occurred_at, cutoff)]
     if not due:
         await session.rollback()
@@ -131,22 +110,13 @@ async def purge(
         }
         values["signature"] = checkpoints.sign_tombstone(key, values)
         tombstones.append(values)
-    await session.execute(insert(LedgerTombstone), tombstones)
-    backend = (await session.connection()).dialect.name
-    if backend == "sqlite":
-        # The DELETE trigger lets rows go only while this one-row grant exists (same txn).
-        await session.execute(insert(LedgerPurgeGrant).values(id=1, granted_at=clock))
-    for start in range(0, len(due), DELETE_CHUNK):
-        chunk = due[start : start + DELETE_CHUNK]
-        await session.execute(
-            delete(LedgerPersonRef).where(LedgerPersonRef.entry_id.in_([r.entry_id for r in chunk]))
-        )
-        await session.execute(
-            delete(LedgerEntry).where(LedgerEntry.seq.in_([r.seq for r in chunk]))
-        )
-    if backend == "sqlite":
-        await session.execute(delete(LedgerPurgeGrant))
-    await session.execute(_markers_of_deleted_entries(older_than=cutoff - CANDIDATE_AGE))
+    await integrity_repository.insert_tombstones(session, tombstones)
+    await integrity_repository.delete_entries(
+        session,
+        [(row.seq, row.entry_id) for row in due],
+        granted_at=clock,
+        markers_older_than=cutoff - CANDIDATE_AGE,
+    )
     counts: dict[str, int] = {}
     for row in due:
         counts[row.retention_class] = counts.get(row.retention_class, 0) + 1
@@ -171,16 +141,6 @@ async def purge(
     )
 
 
-def _markers_of_deleted_entries(*, older_than: datetime) -> Any:
-    """A no-match's markers stand in for a task and a person reference (hub.query.neutral).
-
-    The reference goes with its entry, so the markers must not outlive the entry they name.
-    Markers younger than any entry a purge may delete are not looked at (creation index).
-    """
-    entry_kept = exists().where(LedgerEntry.entry_id == NeutralMarker.ledger_entry_id)
-    return delete(NeutralMarker).where(NeutralMarker.created_at <= older_than, ~entry_kept)
-
-
 def _entry_document(entry: LedgerEntry) -> dict[str, Any]:
     document: dict[str, Any] = {"type": "entry"}
     for column in (*HASHED_COLUMNS, "entry_hash", "hash_version"):
@@ -198,9 +158,11 @@ async def export_slice(
 ) -> list[str]:
     """JSON Lines: the public key, checkpoint A (or genesis), entries/tombstones, checkpoint B."""
     first = (
-        None if from_checkpoint is None else await session.get(LedgerCheckpoint, from_checkpoint)
+        None
+        if from_checkpoint is None
+        else await integrity_repository.checkpoint_by_id(session, from_checkpoint)
     )
-    last = await session.get(LedgerCheckpoint, to_checkpoint)
+    last = await integrity_repository.checkpoint_by_id(session, to_checkpoint)
     if last is None or (from_checkpoint is not None and first is None):
         raise LookupError("unknown checkpoint")
     after = 0 if first is None else first.head_seq
@@ -210,7 +172,8 @@ async def export_slice(
     if first is not None:
         lines.append(json.dumps({"type": "checkpoint", **checkpoints.checkpoint_values(first)}))
     last_values = checkpoints.checkpoint_values(last)
-    async for row in checkpoints.iterate_chain(session, after=after, upto=last.head_seq):
+    chain = integrity_repository.iterate_chain(session, after=after, upto=last.head_seq)
+    async for row in chain:
         if isinstance(row, LedgerTombstone):
             document = {"type": "tombstone", **checkpoints.tombstone_values(row)}
         else:

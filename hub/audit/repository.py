@@ -306,7 +306,7 @@ async def iterate_chain_values(
 ) -> AsyncIterator[dict[str, Any] | LedgerTombstone]:
     """Entries (as column dicts) and tombstones merged by seq, for verifying the chain.
 
-    Like ``checkpoints.iterate_chain``: a seq held by both is yielded twice, entry first.
+    Like ``integrity_repository.iterate_chain``: a seq held by both is yielded twice, entry first.
     """
     last = 0
     while True:

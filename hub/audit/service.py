@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.retention import log_retention_class
-from hub.audit import checkpoints, repository
+from hub.audit import checkpoints, integrity_repository, repository
 from hub.audit.chain import (
     GENESIS_HASH,
     HASH_VERSION,
@@ -285,7 +285,7 @@ async def verify(
     ``public_key`` checks checkpoint and tombstone signatures; without it any signed row fails.
     ``progress`` hears the number of positions checked, every ``PROGRESS_EVERY``.
     """
-    signed = await checkpoints.list_checkpoints(session)
+    signed = await integrity_repository.list_checkpoints(session)
     forged = _forged_checkpoint(signed, public_key)
     if forged is not None:
         return VerifyReport(

@@ -22,19 +22,18 @@ The lawful path (a released hit) does none of this.
 
 from __future__ import annotations
 
-import functools
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.base import Hit
 from hub.audit.service import LedgerRecord
 from hub.models import NeutralMarker
 from hub.policy.schemas import Decision
+from hub.query import repository
 
 # Facts of a person with an Auskunftssperre entered on request (BMG §51), alive, resident,
 # no related persons: the policy holds such a person for a person search and omits it from
@@ -73,7 +72,6 @@ def held(decision: Decision) -> bool:
     return any(hit.action == "hold" for hit in decision.hits)
 
 
-_MARKERS = NeutralMarker.metadata.tables[NeutralMarker.__tablename__]
 TASK = "task"
 PERSON_REF = "person_ref"
 
@@ -99,29 +97,7 @@ async def add_person_ref_marker(
         return
     values = _marker_values(record, stands_for=PERSON_REF, entry_id=entry_id)
     values["fields_requested"] = []  # a reference row has no JSON to write
-    statement, binds = _sqlite_marker_insert(connection.dialect)
-    driver: Any = (await connection.get_raw_connection()).driver_connection  # aiosqlite's
-    await driver.executemany(statement, [_bound(values, binds)])
-
-
-_Bind = Callable[[Any], Any] | None
-
-
-@functools.cache
-def _sqlite_marker_insert(dialect: Dialect) -> tuple[str, tuple[tuple[str, _Bind], ...]]:
-    """The INSERT of one marker and each column's bind processor, as SQLAlchemy binds them."""
-    names = tuple(_MARKERS.c.keys())
-    columns = ", ".join(f'"{name}"' for name in names)
-    marks = ", ".join("?" for _ in names)
-    binds = tuple(
-        (name, _MARKERS.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-        for name in names
-    )
-    return f"INSERT INTO {_MARKERS.name} ({columns}) VALUES ({marks})", binds  # noqa: S608
-
-
-def _bound(values: Mapping[str, Any], binds: tuple[tuple[str, _Bind], ...]) -> tuple[Any, ...]:
-    return tuple(values[name] if bind is None else bind(values[name]) for name, bind in binds)
+    await repository.insert_marker_sqlite(connection, values)
 
 
 def _marker_values(record: LedgerRecord, *, stands_for: str, entry_id: str) -> dict[str, Any]:

@@ -1,14 +1,19 @@
-"""SQL of the query path: the hit references a follow-up names and their housekeeping."""
+"""SQL of the query path: hit references a follow-up names and their housekeeping, and the
+neutral answer's person-reference marker on SQLite."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Dialect, Row, delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from hub.models import HitRef
+from hub.models import HitRef, NeutralMarker
+
+_MARKERS = NeutralMarker.metadata.tables[NeutralMarker.__tablename__]
 
 
 async def live_hit_ref(
@@ -31,3 +36,34 @@ async def delete_expired_hit_refs(session: AsyncSession, *, now: datetime) -> in
     """Delete hit references expired at ``now``; returns how many."""
     result = await session.execute(delete(HitRef).where(HitRef.expires_at <= now))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def insert_marker_sqlite(connection: AsyncConnection, values: Mapping[str, Any]) -> None:
+    """Insert one neutral marker straight on aiosqlite's connection (one hop to its thread).
+
+    As the ledger's person references go on SQLite (hub.audit.repository), so that a
+    no-match's marker costs what a protected person's reference does. SQLite only.
+    """
+    statement, binds = _sqlite_marker_insert(connection.dialect)
+    driver: Any = (await connection.get_raw_connection()).driver_connection  # aiosqlite's
+    await driver.executemany(statement, [_bound(values, binds)])
+
+
+_Bind = Callable[[Any], Any] | None
+
+
+@functools.cache
+def _sqlite_marker_insert(dialect: Dialect) -> tuple[str, tuple[tuple[str, _Bind], ...]]:
+    """The INSERT of one marker and each column's bind processor, as SQLAlchemy binds them."""
+    names = tuple(_MARKERS.c.keys())
+    columns = ", ".join(f'"{name}"' for name in names)
+    marks = ", ".join("?" for _ in names)
+    binds = tuple(
+        (name, _MARKERS.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in names
+    )
+    return f"INSERT INTO {_MARKERS.name} ({columns}) VALUES ({marks})", binds  # noqa: S608
+
+
+def _bound(values: Mapping[str, Any], binds: tuple[tuple[str, _Bind], ...]) -> tuple[Any, ...]:
+    return tuple(values[name] if bind is None else bind(values[name]) for name, bind in binds)

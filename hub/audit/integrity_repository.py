@@ -144,7 +144,9 @@ async def delete_entries(
     for start in range(0, len(entries), DELETE_CHUNK):
         chunk = entries[start : start + DELETE_CHUNK]
         await session.execute(
-            delete(LedgerPersonRef).where(LedgerPersonRef.entry_id.in_([entry_id for _, entry_id in chunk]))
+            delete(LedgerPersonRef).where(
+                LedgerPersonRef.entry_id.in_([entry_id for _, entry_id in chunk])
+            )
         )
         await session.execute(
             delete(LedgerEntry).where(LedgerEntry.seq.in_([seq for seq, _ in chunk]))

@@ -135,8 +135,7 @@ def test_sql_only_in_repositories() -> None:
         call
         for package in SQL_PACKAGES
         for path in _python_files(package)
-        if not _is_repository(path)
-        and str(path.relative_to(REPO)) not in SQL_OUTSIDE_REPOSITORIES
+        if not _is_repository(path) and str(path.relative_to(REPO)) not in SQL_OUTSIDE_REPOSITORIES
         for call in _sql_calls(path)
     ]
     assert violations == []

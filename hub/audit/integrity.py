@@ -87,9 +87,7 @@ async def purge(
         raise ValueError("--now lies in the future: that would delete entries not yet due")
     await repository.lock_chain_head(session)
     await _verified(session, key)
-    rows = await integrity_repository.purge_candidates(
-        session, older_than=cutoff - CANDIDATE_AGE
-    )
+    rows = await integrity_repository.purge_candidates(session, older_than=cutoff - CANDIDATE_AGE)
     due = [row for row in rows if is_due(row.retention_class, row.occurred_at, cutoff)]
     if not due:
         await session.rollback()

@@ -100,9 +100,13 @@ async def iterate_chain(
         session.expunge_all()
 
 
-async def purge_candidates(session: AsyncSession, *, older_than: datetime) -> list[Row[Any]]:
-    """(seq, entry_id, entry_hash, prev_hash, occurred_at, retention_class) by seq, each
-    entry that occurred at or before ``older_than``."""
+async def purge_candidates(
+    session: AsyncSession, *, older_than: datetime
+) -> list[Row[int, str, str, str, datetime, str]]:
+    """Each entry that occurred at or before ``older_than``, by seq.
+
+    Rows of (seq, entry_id, entry_hash, prev_hash, occurred_at, retention_class).
+    """
     return list(
         (
             await session.execute(

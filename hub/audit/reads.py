@@ -133,9 +133,7 @@ async def iterate_slice(
 ) -> AsyncIterator[dict[str, Any]]:
     after: tuple[datetime, str] | None = None
     while True:
-        rows = await read_repository.entry_page(
-            session, filters, after=after, limit=EXPORT_BATCH
-        )
+        rows = await read_repository.entry_page(session, filters, after=after, limit=EXPORT_BATCH)
         for row in rows:
             yield entry_json(row)
         if len(rows) < EXPORT_BATCH:

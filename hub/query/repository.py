@@ -1,5 +1,8 @@
-"""SQL of the query path: hit references a follow-up names and their housekeeping, and the
-neutral answer's person-reference marker on SQLite."""
+"""SQL of the query path: hit references and the neutral answer's SQLite marker.
+
+The hit references a follow-up names, their housekeeping, and the person-reference marker a
+neutral answer about nobody writes on SQLite.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ _MARKERS = NeutralMarker.metadata.tables[NeutralMarker.__tablename__]
 
 async def live_hit_ref(
     session: AsyncSession, *, hit_id: str, client_id: str, register: str, now: datetime
-) -> Row[Any] | None:
+) -> Row[str, datetime] | None:
     """(subject_id, expires_at) of the hit ID given to this client for this register, unexpired.
 
     Client, register and expiry are all in the statement: a miss says nothing about why.

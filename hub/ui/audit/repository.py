@@ -1,5 +1,8 @@
-"""SQL of the DPO workbench beyond hub.audit.reads: the requests-per-day aggregate, the chain's
-length for the verify job, the field titles of the Auskunft letter."""
+"""SQL of the DPO workbench beyond hub.audit.reads.
+
+The requests-per-day aggregate, the chain's length for the verify job, the field titles of
+the Auskunft letter.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit.reads import AUDIT_REGISTER
 from governance.models import FieldRelease
+from hub.audit.reads import AUDIT_REGISTER
 from hub.models import LedgerEntry, LedgerTombstone
 from hub.ui.i18n import BERLIN
 

@@ -12,9 +12,9 @@ from typing import Any, Protocol, runtime_checkable
 from adapters.base import AdapterContext, RegisterAdapter, SupportsDemoData, SupportsImport
 from adapters.registry import available_adapter_classes, load_adapters
 from governance.loader import load_default_catalogue
-from hub.audit import integrity
-from hub.audit.checkpoints import load_or_create_key, load_public_key
-from hub.audit.service import VerifyReport, verify
+from hub.audit.integrity import service as integrity
+from hub.audit.integrity.checkpoints import load_or_create_key, load_public_key
+from hub.audit.ledger.service import VerifyReport, verify
 from hub.clients.service import NewClient
 from hub.clients.service import create_client as insert_client
 from hub.config import Settings

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit import reads
-from hub.audit.checkpoints import load_public_key, public_key_document
-from hub.audit.reads import AuditFilters, ReadNote
-from hub.audit.service import verify
+from hub.audit.integrity.checkpoints import load_public_key, public_key_document
+from hub.audit.ledger import reads
+from hub.audit.ledger.reads import AuditFilters, ReadNote
+from hub.audit.ledger.service import verify
 from hub.auth.dependencies import CurrentPrincipal, Principal
 from hub.auth.scopes import AUDIT_READ
 from hub.db import get_session

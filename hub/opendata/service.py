@@ -41,8 +41,8 @@ from governance.opendata.tables import (
     protect_release,
     tables_of,
 )
-from hub.audit import service as ledger
-from hub.audit.service import LedgerRecord
+from hub.audit.ledger import service as ledger
+from hub.audit.ledger.service import LedgerRecord
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.opendata import repository

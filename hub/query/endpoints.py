@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit.service import LedgerRecord
+from hub.audit.ledger.service import LedgerRecord
 from hub.auth.dependencies import CurrentPrincipal, Principal, require_scope
 from hub.auth.scopes import REGISTER_QUERY
 from hub.db import get_session

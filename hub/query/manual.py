@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from hub.audit.service import LedgerRecord
+from hub.audit.ledger.service import LedgerRecord
 from hub.models import Task
 from hub.policy.schemas import Decision
 from hub.query.schemas import QueryRequest

@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.base import Hit
-from hub.audit.service import LedgerRecord
+from hub.audit.ledger.service import LedgerRecord
 from hub.models import NeutralMarker
 from hub.policy.schemas import Decision
 from hub.query import repository
@@ -87,7 +87,7 @@ async def add_person_ref_marker(
     """Where a protected answer's entry writes its person reference, a no-match writes this.
 
     SQLite inserts the references in a statement of their own, straight on aiosqlite's
-    connection (hub.audit.repository), so the marker goes the same way: through the session
+    connection (hub.audit.ledger.repository), so the marker goes the same way: through the session
     it cost about 0.5 ms of CPU more than the reference and a free search about nobody was
     that much slower than one finding only a blocked person. PostgreSQL inserts the
     references in the ledger's one statement, so nothing.

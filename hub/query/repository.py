@@ -44,7 +44,7 @@ async def delete_expired_hit_refs(session: AsyncSession, *, now: datetime) -> in
 async def insert_marker_sqlite(connection: AsyncConnection, values: Mapping[str, Any]) -> None:
     """Insert one neutral marker straight on aiosqlite's connection (one hop to its thread).
 
-    As the ledger's person references go on SQLite (hub.audit.repository), so that a
+    As the ledger's person references go on SQLite (hub.audit.ledger.repository), so that a
     no-match's marker costs what a protected person's reference does. SQLite only.
     """
     statement, binds = _sqlite_marker_insert(connection.dialect)

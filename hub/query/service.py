@@ -27,8 +27,8 @@ from adapters.base import (
 )
 from adapters.lookup import contains_wildcard
 from governance.catalogue import Catalogue
-from hub.audit.service import LedgerRecord, LedgerUnit
-from hub.audit.writer import LedgerWriter
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit
+from hub.audit.ledger.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.errors import (
     AccessDenied,

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.feed import MirrorFeed
-from hub.audit.service import LedgerRecord, LedgerUnit
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit
 from hub.registers import repository
 
 FEED_KIND = {"push": "changes", "file": "changes", "reload": "reload"}

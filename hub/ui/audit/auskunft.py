@@ -3,7 +3,7 @@
 The person is found through the ordinary query path (hub.query.service), as the Meldebehörde
 with the purpose ``betroffenenauskunft``, so the lookup is decided by the policy and recorded
 in the ledger like any other. Their disclosures are the citizen view of GET
-/v1/audit/persons (hub.audit.reads.citizen_view: §34 Abs. 4 recipients and non-automated
+/v1/audit/persons (hub.audit.ledger.reads.citizen_view: §34 Abs. 4 recipients and non-automated
 transfers left out), itself recorded as a read. Names typed here are sent to the register
 only; nothing of them is logged.
 """
@@ -19,8 +19,8 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.catalogue import Catalogue
-from hub.audit import reads
-from hub.audit.reads import ReadNote
+from hub.audit.ledger import reads
+from hub.audit.ledger.reads import ReadNote
 from hub.auth.dependencies import Principal
 from hub.auth.scopes import REGISTER_QUERY
 from hub.query.schemas import QueryRequest, UserRef

@@ -1,4 +1,4 @@
-"""SQL of the DPO workbench beyond hub.audit.reads.
+"""SQL of the DPO workbench beyond hub.audit.ledger.reads.
 
 The requests-per-day aggregate, the chain's length for the verify job, the field titles of
 the Auskunft letter.
@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.models import FieldRelease
-from hub.audit.reads import AUDIT_REGISTER
+from hub.audit.ledger.reads import AUDIT_REGISTER
 from hub.models import LedgerEntry, LedgerTombstone
 from hub.ui.i18n import BERLIN
 

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit import integrity_repository
+from hub.audit.integrity import repository
 from hub.models import LedgerCheckpoint, LedgerTombstone
 
 CHECKPOINT_KEY_FILE = "ledger-checkpoint-key.pem"
@@ -111,7 +111,7 @@ def public_key_from_document(document: Mapping[str, Any]) -> Ed25519PublicKey:
 
 
 def canonical_time(value: datetime | str) -> str:
-    # Naive UTC ISO on both databases, as in hub.audit.chain.
+    # Naive UTC ISO on both databases, as in hub.audit.ledger.chain.
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is not None:
@@ -177,8 +177,8 @@ async def add_checkpoint(
     session: AsyncSession, key: Ed25519PrivateKey, *, reason: str, now: datetime
 ) -> LedgerCheckpoint:
     """Sign the current head. The caller holds the chain-head lock and has verified the chain."""
-    head_seq, head_hash, head_entry_id = await integrity_repository.chain_head(session)
-    positions = await integrity_repository.position_count(session)
+    head_seq, head_hash, head_entry_id = await repository.chain_head(session)
+    positions = await repository.position_count(session)
     values: dict[str, Any] = {
         "head_seq": head_seq,
         "head_entry_id": head_entry_id,

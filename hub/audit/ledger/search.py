@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit.read_repository import SORT_COLUMNS, count_entries, sorted_entries
-from hub.audit.reads import AuditFilters, _iso, _utc, entry_json
+from hub.audit.ledger.read_repository import SORT_COLUMNS, count_entries, sorted_entries
+from hub.audit.ledger.reads import AuditFilters, _iso, _utc, entry_json
 from hub.errors import InvalidQuery
 from hub.models import LedgerEntry
 

@@ -22,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.catalogue import Catalogue
 from governance.retention import SECURITY_CATEGORIES
-from hub.audit import read_repository
-from hub.audit.chain import HASHED_COLUMNS
-from hub.audit.retention import END_OF_FOLLOWING_YEAR, MONTHS, oldest_kept
-from hub.audit.service import LedgerRecord, LedgerUnit
-from hub.audit.writer import LedgerWriter
+from hub.audit.ledger import read_repository
+from hub.audit.ledger.chain import HASHED_COLUMNS
+from hub.audit.ledger.retention import END_OF_FOLLOWING_YEAR, MONTHS, oldest_kept
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit
+from hub.audit.ledger.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.auth.keys import SIGNING_ALGORITHM
 from hub.errors import InvalidQuery
@@ -188,7 +188,7 @@ def signed_export(
 def retention_cutoffs(now: datetime) -> dict[str, datetime]:
     """The oldest time each retention class (law-matrix §5) still keeps, as of ``now``.
 
-    The same periods as the purge (hub.audit.retention), as lower time bounds for SQL.
+    The same periods as the purge (hub.audit.ledger.retention), as lower time bounds for SQL.
     """
     cutoffs = {name: oldest_kept(name, now) for name in (*END_OF_FOLLOWING_YEAR, *MONTHS)}
     # UTC for the bind: SQLite drops the offset of an aware datetime.

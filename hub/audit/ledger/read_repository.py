@@ -1,7 +1,7 @@
 """SQL of the ledger's readers: the DPO's filters, pages and search, the citizen view.
 
-Read-only; the writer's SQL is in ``hub.audit.repository``. The filters arrive as
-``hub.audit.reads.AuditFilters`` and the search order as ``hub.audit.ledger_search.Order``;
+Read-only; the writer's SQL is in ``hub.audit.ledger.repository``. The filters arrive as
+``hub.audit.ledger.reads.AuditFilters`` and the search order as ``hub.audit.ledger.search.Order``;
 both modules import this one, so those two names are imported for type checking only.
 """
 
@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.models import LedgerEntry, LedgerPersonRef
 
 if TYPE_CHECKING:
-    from hub.audit.ledger_search import Order
-    from hub.audit.reads import AuditFilters
+    from hub.audit.ledger.reads import AuditFilters
+    from hub.audit.ledger.search import Order
 
 # The ledger's own reads are entries of this register.
 AUDIT_REGISTER = "audit"

@@ -1,6 +1,6 @@
 """SQL of the ledger's integrity: its head, checkpoints, the chain walk, the purge's deletes.
 
-The chain-head lock and the writer's SQL are in ``hub.audit.repository``; every function
+The chain-head lock and the writer's SQL are in ``hub.audit.ledger.repository``; every function
 here runs in the caller's transaction.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Row, delete, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit.chain import GENESIS_HASH
+from hub.audit.ledger.chain import GENESIS_HASH
 from hub.models import (
     LedgerCheckpoint,
     LedgerEntry,

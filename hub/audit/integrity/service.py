@@ -20,10 +20,12 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit import checkpoints, integrity_repository, repository
-from hub.audit.chain import GENESIS_HASH, HASHED_COLUMNS, stored_hash
-from hub.audit.retention import is_due
-from hub.audit.service import VerifyReport, verify
+from hub.audit.integrity import checkpoints
+from hub.audit.integrity import repository as integrity_repository
+from hub.audit.ledger import repository
+from hub.audit.ledger.chain import GENESIS_HASH, HASHED_COLUMNS, stored_hash
+from hub.audit.ledger.retention import is_due
+from hub.audit.ledger.service import VerifyReport, verify
 from hub.models import LedgerCheckpoint, LedgerEntry, LedgerPurge, LedgerTombstone
 
 # No class is kept for less than six calendar months (≥ 181 days): older rows are candidates.

@@ -472,7 +472,7 @@ def audit_verify_export(
     key_id: Annotated[str | None, typer.Option(help="Expected checkpoint key id")] = None,
 ) -> None:
     """Check an exported ledger slice without the database."""
-    from hub.audit.integrity.service import iter_lines, verify_export  # noqa: PLC0415
+    from hub.audit.integrity.export import iter_lines, verify_export  # noqa: PLC0415
 
     report = verify_export(iter_lines(file), expected_key_id=key_id)
     _print_json(report.as_json())

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import insert, select
 
 from hub.audit.integrity.checkpoints import load_or_create_key
-from hub.audit.integrity.service import export_slice, purge, verify_export
+from hub.audit.integrity.export import export_slice, verify_export
+from hub.audit.integrity.service import purge
 from hub.audit.ledger.chain import GENESIS_HASH, entry_hash
 from hub.audit.ledger.service import verify
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine

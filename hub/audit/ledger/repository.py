@@ -1,4 +1,4 @@
-"""All SQL of the access ledger: append under the chain-head lock, read in order. No updates."""
+"""The ledger writer's SQL: append under the chain-head lock, walk the chain; no updates."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 
 from governance.catalogue import load_catalogue
 from hub.admin.service import load_catalogue as load_default_catalogue
-from hub.audit import reads
+from hub.audit.ledger import reads
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
 from hub.kit.migrate import upgrade_head

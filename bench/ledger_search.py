@@ -3,7 +3,7 @@
 ``BENCH_LEDGER_SEARCH_ENTRIES`` entries (default 1,000,000; any size from 1,000, so a quick
 run proves the section works) are bulk-inserted with their real hash chain (version 2):
 SQLite through one executemany per batch, PostgreSQL through COPY. Then, each the median of
-``ROUNDS`` runs in a fresh session, the pages the workbench asks for (hub.audit.ledger_search:
+``ROUNDS`` runs in a fresh session, the pages the workbench asks for (hub.audit.ledger.search:
 50 rows and the total, disclosures only, as /ui/audit shows them): the newest page, the
 oldest (last) page, the page after the newest, a day 200 days back, the Sozialamt's newest,
 sorted by authority, a case reference and a person. Last, ``verify`` of the whole chain, as
@@ -32,9 +32,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.ledger import _drop_postgres, _scratch_postgres
 from bench.ledger_throughput import _postgres_server
-from hub.audit import ledger_search, service
-from hub.audit.chain import GENESIS_HASH, HASH_VERSION, content_digest, link_hash
-from hub.audit.reads import AUDIT_REGISTER, AuditFilters
+from hub.audit.ledger import search as ledger_search
+from hub.audit.ledger import service
+from hub.audit.ledger.chain import GENESIS_HASH, HASH_VERSION, content_digest, link_hash
+from hub.audit.ledger.reads import AUDIT_REGISTER, AuditFilters
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
 from hub.kit.migrate import upgrade_head
 from hub.models import LedgerEntry, LedgerPersonRef

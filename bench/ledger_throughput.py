@@ -1,6 +1,6 @@
 """``python -m bench.ledger_throughput``: the ledger's group-commit throughput and verify time.
 
-Entries/s through :class:`hub.audit.writer.LedgerWriter` with 1 and 32 concurrent writers
+Entries/s through :class:`hub.audit.ledger.writer.LedgerWriter` with 1 and 32 concurrent writers
 (each a caller that waits for its entry before writing the next, as a request does) spread
 over 1, 2 and 4 writer processes (one writer each, like hub workers), with the CPU time per
 entry (robust on a shared machine); the chain must verify afterwards. Then the time
@@ -30,10 +30,10 @@ from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
 from bench.ledger import _drop_postgres, _scratch_postgres
-from hub.audit import service
-from hub.audit.chain import CHAINED_COLUMNS, GENESIS_HASH, entry_hash
-from hub.audit.service import LedgerRecord, LedgerUnit, retention_class
-from hub.audit.writer import LedgerWriter
+from hub.audit.ledger import service
+from hub.audit.ledger.chain import CHAINED_COLUMNS, GENESIS_HASH, entry_hash
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit, retention_class
+from hub.audit.ledger.writer import LedgerWriter
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
 from hub.kit.migrate import upgrade_head
 from hub.models import LedgerEntry

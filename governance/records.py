@@ -42,7 +42,7 @@ from governance.retention import log_retention_class
 
 SPECIAL_CATEGORY: Final = "special_category"
 
-# law-matrix §5; the class a ledger entry of this allowance gets (hub/audit/service.py).
+# law-matrix §5; the class a ledger entry of this allowance gets (hub/audit/ledger/service.py).
 LOG_RETENTION: Final[Mapping[str, str]] = {
     "L-MELDE": "Protokolldaten mindestens 12 Monate; Löschung spätestens am Ende des auf die "
     "Speicherung folgenden Kalenderjahres (BMG §40)",

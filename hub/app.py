@@ -15,8 +15,8 @@ from adapters.registry import load_adapters
 from adapters.xmeld.schema import load_schema
 from hub.api_docs import install_docs
 from hub.audit.endpoints import router as audit_router
-from hub.audit.review_endpoints import router as review_router
-from hub.audit.writer import LedgerWriter
+from hub.audit.ledger.writer import LedgerWriter
+from hub.audit.review.endpoints import router as review_router
 from hub.auth.client_status import ClientStatusCache
 from hub.auth.endpoints import router as auth_router
 from hub.auth.hashing import SecretHasher

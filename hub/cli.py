@@ -418,7 +418,7 @@ def audit_verify() -> None:
 def audit_checkpoint() -> None:
     """Sign the ledger head with the checkpoint key (safe from cron)."""
     from hub.admin.service import write_ledger_checkpoint  # noqa: PLC0415
-    from hub.audit.integrity import LedgerBroken  # noqa: PLC0415
+    from hub.audit.integrity.service import LedgerBroken  # noqa: PLC0415
 
     try:
         _print_json(asyncio.run(write_ledger_checkpoint(Settings())))
@@ -434,7 +434,7 @@ def audit_purge(
 ) -> None:
     """Delete ledger entries past their retention (law-matrix §5); the chain still verifies."""
     from hub.admin.service import purge_ledger  # noqa: PLC0415
-    from hub.audit.integrity import LedgerBroken  # noqa: PLC0415
+    from hub.audit.integrity.service import LedgerBroken  # noqa: PLC0415
 
     try:
         report = asyncio.run(purge_ledger(Settings(), now, progress=Progress("purge")))
@@ -472,7 +472,7 @@ def audit_verify_export(
     key_id: Annotated[str | None, typer.Option(help="Expected checkpoint key id")] = None,
 ) -> None:
     """Check an exported ledger slice without the database."""
-    from hub.audit.integrity import iter_lines, verify_export  # noqa: PLC0415
+    from hub.audit.integrity.export import iter_lines, verify_export  # noqa: PLC0415
 
     report = verify_export(iter_lines(file), expected_key_id=key_id)
     _print_json(report.as_json())
@@ -489,7 +489,7 @@ def audit_anomalies(
     until: Annotated[datetime | None, typer.Option(help="ISO time; default: now")] = None,
 ) -> None:
     """Run the anomaly rules over the ledger; opens or extends review cases (cron-safe)."""
-    from hub.audit.detection.service import run_detection  # noqa: PLC0415
+    from hub.audit.review.detection_service import run_detection  # noqa: PLC0415
 
     try:
         detection = asyncio.run(run_detection(Settings(), since=since, until=until))

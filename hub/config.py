@@ -231,7 +231,7 @@ class Settings(BaseSettings):
     # and replica must use the same heartbeat (three missed beats count a worker as gone).
     drain_poll_seconds: float = Field(default=0.1, gt=0, le=60)
     drain_heartbeat_seconds: float = Field(default=1.0, gt=0, le=600)
-    # Ledger group commit (hub.audit.writer): entries per transaction, queued entries at most
+    # Ledger group commit (hub.audit.ledger.writer): entries per transaction, queued entries at most
     ledger_batch_max: int = Field(default=256, ge=1, le=10_000)
     ledger_queue_max: int = Field(default=1024, ge=1)
     # ``make bench`` only: CPU time per request stage, written here at shutdown (hub.kit.stages)

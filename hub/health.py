@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import text
+from starlette.datastructures import State
 
 from hub.errors import problem_response
+from hub.kit.repository import ping
 from hub.registers.freshness import mirror_freshness
 from hub.serialise.json import JsonResponse
 from hub.state import HubState, as_hub_state, hub_state
@@ -43,7 +44,7 @@ class NotReady(Exception):
 
 async def database_reachable(state: HubState) -> None:
     async with state.engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))
+        await ping(connection)
 
 
 async def policy_answering(state: HubState) -> None:

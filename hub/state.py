@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from adapters.base import RegisterAdapter
     from adapters.xmeld.schema import XMeldSchema
-    from hub.audit.writer import LedgerWriter
+    from hub.audit.ledger.writer import LedgerWriter
     from hub.auth.client_status import ClientStatusCache
     from hub.auth.hashing import SecretHasher
     from hub.auth.service import AssertionReplayCache

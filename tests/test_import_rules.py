@@ -75,3 +75,67 @@ def test_every_adapter_package_has_an_entry_point() -> None:
     assert packages == set(entry_points)
     for name, target in entry_points.items():
         assert target.startswith(f"adapters.{name}:")
+
+
+# Packages whose SQL lives in repository modules (``repository.py``, ``<area>_repository.py``).
+SQL_PACKAGES = ("hub", "governance")
+# Calls that send SQL: SQLAlchemy's sessions, connections and results, and the DB-API drivers
+# the ledger and the query path use directly for speed.
+SQL_METHODS = frozenset(
+    {
+        "execute",
+        "executemany",
+        "exec_driver_sql",
+        "execute_fetchall",
+        "scalar",
+        "scalars",
+        "stream_scalars",
+    }
+)
+# Where a statement outside a repository is right: "path" -> why. Keep it short.
+SQL_OUTSIDE_REPOSITORIES: dict[str, str] = {}
+
+
+def _is_repository(path: Path) -> bool:
+    return path.name == "repository.py" or path.name.endswith("_repository.py")
+
+
+def _imported_names(tree: ast.AST) -> set[str]:
+    """Names the module binds by importing: ``service.execute(...)`` calls a module's function."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.asname or alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            names |= {alias.asname or alias.name for alias in node.names}
+    return names
+
+
+def _sql_calls(path: Path) -> Iterator[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = _imported_names(tree)
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in SQL_METHODS:
+            continue
+        receiver = node.func.value
+        if isinstance(receiver, ast.Name) and receiver.id in imported:
+            continue
+        # A use case handed the session (``QueryService.execute(session, ...)``): SQL runs on
+        # a session, it never takes one as an argument.
+        if any(isinstance(arg, ast.Name) and arg.id == "session" for arg in node.args):
+            continue
+        yield f"{path.relative_to(REPO)}:{node.lineno} .{node.func.attr}()"
+
+
+def test_sql_only_in_repositories() -> None:
+    """Statements are sent from repository modules only; services and routes call those."""
+    violations = [
+        call
+        for package in SQL_PACKAGES
+        for path in _python_files(package)
+        if not _is_repository(path) and str(path.relative_to(REPO)) not in SQL_OUTSIDE_REPOSITORIES
+        for call in _sql_calls(path)
+    ]
+    assert violations == []

@@ -11,15 +11,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from governance.defaults import AUTHORITIES
 from hub.admin.service import create_client, import_demo_data, load_catalogue
 from hub.catalogue.commands import run_sync
+from hub.clients.repository import client_count
 from hub.config import Settings
 from hub.db import create_sync_engine
 from hub.kit.progress import Progress, quiet
-from hub.models import Client
 
 CREDENTIALS_FILE = "demo-clients.json"
 # The register office also reads tasks and the ledger; the others query only.
@@ -44,7 +42,7 @@ def _database_is_empty(settings: Settings) -> bool:
     engine = create_sync_engine(settings.database_url)
     try:
         with engine.connect() as connection:
-            return not connection.execute(select(func.count()).select_from(Client)).scalar_one()
+            return client_count(connection) == 0
     finally:
         engine.dispose()
 

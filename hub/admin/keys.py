@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hub.audit.checkpoints import CHECKPOINT_KEY_FILE, load_or_create_key
+from hub.audit.integrity.checkpoints import CHECKPOINT_KEY_FILE, load_or_create_key
 from hub.auth.keys import SIGNING_KEY_FILE, load_or_create_signing_key
 from hub.ui.security import SESSION_KEY_FILE, load_or_create_session_secret
 

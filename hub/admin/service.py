@@ -12,9 +12,10 @@ from typing import Any, Protocol, runtime_checkable
 from adapters.base import AdapterContext, RegisterAdapter, SupportsDemoData, SupportsImport
 from adapters.registry import available_adapter_classes, load_adapters
 from governance.loader import load_default_catalogue
-from hub.audit import integrity
-from hub.audit.checkpoints import load_or_create_key, load_public_key
-from hub.audit.service import VerifyReport, verify
+from hub.audit.integrity import export
+from hub.audit.integrity import service as integrity
+from hub.audit.integrity.checkpoints import load_or_create_key, load_public_key
+from hub.audit.ledger.service import VerifyReport, verify
 from hub.clients.service import NewClient
 from hub.clients.service import create_client as insert_client
 from hub.config import Settings
@@ -197,7 +198,7 @@ async def export_ledger_slice(
     engine = create_hub_engine(settings.database_url)
     try:
         async with create_sessionmaker(engine)() as session:
-            return await integrity.export_slice(
+            return await export.export_slice(
                 session, public_key, to_checkpoint=to_checkpoint, from_checkpoint=from_checkpoint
             )
     finally:

@@ -1,0 +1,11 @@
+"""Audit: the access ledger, its integrity over time, and the DPO's reviews.
+
+Three sub-packages, cut by who uses them:
+
+- ``ledger``: every request path writes here (query, XÖV, pushes, open data, token refusals)
+  and the DPO's and citizens' reads read here; the one package a request touches.
+- ``integrity``: the operator's commands and the checkpoint key route; no request path.
+- ``review``: the DPO's cases from the anomaly rules (cron and /v1/audit/reviews).
+
+``endpoints`` holds the routes of /v1/audit (CONTRACT §7) over the ledger and its integrity.
+"""

@@ -14,17 +14,11 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit import reads
-from hub.audit.checkpoints import load_public_key, public_key_document
-from hub.audit.reads import AuditFilters, ReadNote
-from hub.audit.schemas import (
-    CheckpointKey,
-    CitizenView,
-    EntryPage,
-    SignedExport,
-    VerifyAnswer,
-)
-from hub.audit.service import verify
+from hub.audit.integrity.checkpoints import load_public_key, public_key_document
+from hub.audit.ledger import reads
+from hub.audit.ledger.reads import AuditFilters, ReadNote
+from hub.audit.ledger.service import verify
+from hub.audit.schemas import CheckpointKey, CitizenView, EntryPage, SignedExport, VerifyAnswer
 from hub.auth.dependencies import CurrentPrincipal, Principal
 from hub.auth.scopes import AUDIT_READ
 from hub.db import get_session
@@ -201,9 +195,7 @@ async def export_entries_signed(
     return body
 
 
-@router.get(
-    "/persons/{register}/{person_id}", response_model=CitizenView, responses=PROBLEMS
-)
+@router.get("/persons/{register}/{person_id}", response_model=CitizenView, responses=PROBLEMS)
 async def citizen_view(
     *,
     register: Annotated[str, Path(max_length=64)],

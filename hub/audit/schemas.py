@@ -1,6 +1,6 @@
 """The answers of ``/v1/audit`` (CONTRACT §7): what the DPO and a citizen's view receive.
 
-The services build plain dicts (hub/audit/reads.py, review_service.py, integrity); these
+The services build plain dicts (hub/audit/ledger/reads.py, review_service.py, integrity); these
 models declare them to the OpenAPI document and check them on the way out. Field order is
 the order the services write, so the JSON is the same bytes as before.
 """

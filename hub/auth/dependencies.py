@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from hub.audit.token_refusals import record_refusal
+from hub.audit.ledger.token_refusals import record_refusal
 from hub.auth.tokens import TokenInvalid, verify_token
 from hub.errors import InsufficientScope, TooManyRequests, Unauthenticated
 from hub.kit.stages import stage_clock

@@ -209,9 +209,7 @@ async def delete_dataset_steward(
     )
 
 
-@router.post(
-    "/stewards", status_code=201, response_model=ChangeAnswer, responses=WRITE_PROBLEMS
-)
+@router.post("/stewards", status_code=201, response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def create_steward(
     *,
     session: Session,

@@ -30,9 +30,7 @@ Slug = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$", max_length=64)]
 BasisCode = Annotated[str, Path(min_length=2, max_length=120)]
 
 
-@router.post(
-    "/purposes", status_code=201, response_model=ChangeAnswer, responses=WRITE_PROBLEMS
-)
+@router.post("/purposes", status_code=201, response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def create_purpose(
     *,
     session: Session,
@@ -99,9 +97,7 @@ async def patch_allowance(
     )
 
 
-@router.post(
-    "/legal-bases", status_code=201, response_model=ChangeAnswer, responses=WRITE_PROBLEMS
-)
+@router.post("/legal-bases", status_code=201, response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def create_legal_basis(
     *,
     session: Session,

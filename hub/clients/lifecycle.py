@@ -1,7 +1,8 @@
 """Client lifecycle in SQL: list, disable/enable, rotate the secret (issue 16 item 6).
 
 Plain functions on a synchronous :class:`~sqlalchemy.Connection` inside the caller's
-transaction: the CLI calls them directly, the API through ``AsyncSession.run_sync``.
+transaction: the CLI calls them directly, the API through ``AsyncSession.run_sync``; their
+statements are in ``hub.clients.repository``.
 Secrets are hashed by the caller (off the event loop in the API).
 """
 
@@ -11,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
+from hub.clients import repository
 from hub.errors import ClientNotFound
-from hub.models import Client
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,16 +73,11 @@ def _summary(row: Any) -> ClientSummary:
 
 
 def list_clients(connection: Connection, *, authority: str | None = None) -> list[ClientSummary]:
-    query = select(Client.__table__).order_by(Client.authority_code, Client.client_id)
-    if authority is not None:
-        query = query.where(Client.authority_code == authority)
-    return [_summary(row) for row in connection.execute(query)]
+    return [_summary(row) for row in repository.client_rows(connection, authority=authority)]
 
 
 def _one(connection: Connection, client_id: str) -> ClientSummary:
-    row = connection.execute(
-        select(Client.__table__).where(Client.client_id == client_id)
-    ).one_or_none()
+    row = repository.client_row(connection, client_id)
     if row is None:
         raise ClientNotFound(f"no client {client_id!r}")
     return _summary(row)
@@ -89,7 +85,7 @@ def _one(connection: Connection, client_id: str) -> ClientSummary:
 
 def set_active(connection: Connection, client_id: str, *, active: bool) -> ClientSummary:
     """Disable (its tokens are refused from the next request on) or enable a client."""
-    connection.execute(update(Client).where(Client.client_id == client_id).values(active=active))
+    repository.update_client(connection, client_id, {"active": active})
     return _one(connection, client_id)
 
 
@@ -100,5 +96,5 @@ def rotate_secret(
     values: dict[str, Any] = {"secret_hash": secret_hash}
     if revoke_after is not None:
         values["tokens_valid_after"] = revoke_after
-    connection.execute(update(Client).where(Client.client_id == client_id).values(**values))
+    repository.update_client(connection, client_id, values)
     return _one(connection, client_id)

@@ -9,15 +9,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.hashing import SecretHasher
 from hub.auth.scopes import DEFAULT_SCOPES, KNOWN_SCOPES, TRUSTED_ROLES
 from hub.auth.secrets import hash_secret, new_client_secret
-from hub.clients import lifecycle
+from hub.clients import lifecycle, repository
 from hub.clients.lifecycle import ClientSummary
-from hub.models import Authority, Client
 
 
 class ClientRegistrationError(ValueError):
@@ -45,23 +44,23 @@ def create_client(
         raise ClientRegistrationError(f"unknown scope(s): {', '.join(sorted(unknown))}")
     if unknown := set(trusted_roles) - TRUSTED_ROLES:
         raise ClientRegistrationError(f"unknown trusted role(s): {', '.join(sorted(unknown))}")
-    known = connection.execute(select(Authority.code).where(Authority.code == authority)).first()
-    if known is None:
+    if not repository.authority_exists(connection, authority):
         raise ClientRegistrationError(
             f"unknown authority {authority!r}; load the catalogue first (hub catalogue load)"
         )
     client_id = f"{authority}-{secrets.token_hex(6)}"
     secret = new_client_secret()
-    connection.execute(
-        insert(Client).values(
-            client_id=client_id,
-            name=name or f"{authority} procedure",
-            authority_code=authority,
-            secret_hash=hash_secret(secret),
-            scopes=scopes,
-            trusted_roles=trusted_roles,
-            active=True,
-        )
+    repository.insert_client(
+        connection,
+        {
+            "client_id": client_id,
+            "name": name or f"{authority} procedure",
+            "authority_code": authority,
+            "secret_hash": hash_secret(secret),
+            "scopes": scopes,
+            "trusted_roles": trusted_roles,
+            "active": True,
+        },
     )
     return NewClient(client_id=client_id, client_secret=secret)
 

@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from hub.audit.service import LedgerRecord, LedgerUnit
-from hub.audit.token_refusals import UNKNOWN_REGISTER
-from hub.audit.writer import LedgerWriter
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit
+from hub.audit.ledger.token_refusals import UNKNOWN_REGISTER
+from hub.audit.ledger.writer import LedgerWriter
 from hub.domain import Outcome
 from hub.errors import AuditUnavailable
 from hub.limits import repository

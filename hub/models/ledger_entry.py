@@ -13,7 +13,7 @@ class LedgerEntry(Base):
     """One answered register call (CONTRACT §7). Names and ids only, never field values.
 
     ``entry_hash`` = SHA-256 over ``prev_hash`` and every other column, made by the function
-    ``hash_version`` names (see hub.audit.chain).
+    ``hash_version`` names (see hub.audit.ledger.chain).
     """
 
     __tablename__ = "ledger_entries"
@@ -54,5 +54,5 @@ class LedgerEntry(Base):
     retention_class: Mapped[str] = mapped_column(String(32))
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # Which function made entry_hash (hub.audit.chain): 1 before issue 14, 2 since.
+    # Which function made entry_hash (hub.audit.ledger.chain): 1 before issue 14, 2 since.
     hash_version: Mapped[int] = mapped_column(SmallInteger, server_default=text("1"))

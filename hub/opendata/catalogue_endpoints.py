@@ -58,9 +58,7 @@ async def list_aggregates(*, session: Session, _principal: Reader) -> dict[str, 
     }
 
 
-@router.post(
-    "/aggregates/{code}/status", response_model=AggregateStatus, responses=WRITE_PROBLEMS
-)
+@router.post("/aggregates/{code}/status", response_model=AggregateStatus, responses=WRITE_PROBLEMS)
 async def change_status(
     code: Code, body: StatusChange, *, session: Session, actor: Acting
 ) -> dict[str, Any]:

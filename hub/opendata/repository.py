@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, String, column, func, insert, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.history import revision_query
 from governance.models import LegalBasis
 from governance.opendata.models import AggregateDefinition, AggregatePublication
 from governance.opendata.statistics import Address, Business, Person
@@ -199,3 +200,8 @@ async def businesses(session: AsyncSession) -> list[Business]:
         )
         for business_id, postal_code, started, ended in rows
     ]
+
+
+async def catalogue_revision(session: AsyncSession) -> int | None:
+    """The catalogue's current revision (None before the first change), read without a lock."""
+    return (await session.execute(revision_query())).scalar_one_or_none()

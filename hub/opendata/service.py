@@ -23,7 +23,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from governance.duties import local_today
-from governance.history import revision_query
 from governance.opendata.disclosure import Release, aggregate, disclosed
 from governance.opendata.models import AggregateDefinition
 from governance.opendata.statistics import (
@@ -42,8 +41,8 @@ from governance.opendata.tables import (
     protect_release,
     tables_of,
 )
-from hub.audit import service as ledger
-from hub.audit.service import LedgerRecord
+from hub.audit.ledger import service as ledger
+from hub.audit.ledger.service import LedgerRecord
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.domain import Outcome
@@ -189,7 +188,7 @@ class Publisher:
         report = PublishReport(references=references)
         async with self._sessionmaker() as session:
             rows = await repository.definitions(session, approved_only=True)
-            catalogue_revision = (await session.execute(revision_query())).scalar_one_or_none()
+            catalogue_revision = await repository.catalogue_revision(session)
             specs = [table_spec(row) for row in rows]
             registers = {row.code: row.source_register for row in rows}
             bases = {row.code: list(row.legal_basis) for row in rows}

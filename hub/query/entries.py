@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from governance.catalogue import Catalogue
-from hub.audit.service import LedgerRecord
+from hub.audit.ledger.service import LedgerRecord
 from hub.auth.dependencies import Principal
 from hub.domain import Outcome, QueryKind
 from hub.errors import HubError

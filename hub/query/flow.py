@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from adapters import errors as adapter_errors
 from adapters.base import FetchRequest, Hit, RegisterAdapter, SearchRequest, SubjectFetch
 from governance.catalogue import Catalogue
-from hub.audit.service import LedgerRecord
+from hub.audit.ledger.service import LedgerRecord
 from hub.auth.dependencies import Principal
 from hub.domain import Outcome, QueryKind
 from hub.errors import (

@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.domain import QueryKind
 from hub.errors import AuditUnavailable, InvalidQuery
 from hub.models import HitRef
+from hub.query import repository
 
 HIT_ID_KEY = "hit_id"
 HIT_ID_LIFETIME = timedelta(hours=48)
@@ -96,16 +96,12 @@ class HitRefs:
         return found
 
     async def _lookup(self, hit_id: str, *, client_id: str, register: str) -> FollowUp | None:
-        # Client, register and expiry are all in the query: a miss says nothing about why.
-        statement = select(HitRef.subject_id, HitRef.expires_at).where(
-            HitRef.hit_id == hit_id,
-            HitRef.client_id == client_id,
-            HitRef.register == register,
-            HitRef.expires_at > self._clock(),
-        )
+        now = self._clock()
         try:
             async with self._sessionmaker() as session:
-                row = (await session.execute(statement)).one_or_none()
+                row = await repository.live_hit_ref(
+                    session, hit_id=hit_id, client_id=client_id, register=register, now=now
+                )
                 await session.rollback()
         except SQLAlchemyError as error:
             raise AuditUnavailable(
@@ -161,5 +157,4 @@ def _aware(stamp: datetime) -> datetime:
 
 async def purge_expired(session: AsyncSession, *, now: datetime | None = None) -> int:
     """Delete expired hit references in the caller's transaction; returns how many."""
-    result = await session.execute(delete(HitRef).where(HitRef.expires_at <= (now or utc_now())))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await repository.delete_expired_hit_refs(session, now=now or utc_now())

@@ -22,19 +22,18 @@ The lawful path (a released hit) does none of this.
 
 from __future__ import annotations
 
-import functools
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.base import Hit
 from hub.domain import Outcome
 from hub.models import NeutralMarker
 from hub.policy.schemas import Decision, HitAction
+from hub.query import repository
 from hub.query.entries import AskedQuery
 
 # Facts of a person with an Auskunftssperre entered on request (BMG §51), alive, resident,
@@ -74,7 +73,6 @@ def held(decision: Decision) -> bool:
     return any(hit.action == HitAction.HOLD for hit in decision.hits)
 
 
-_MARKERS = NeutralMarker.metadata.tables[NeutralMarker.__tablename__]
 TASK = "task"
 PERSON_REF = "person_ref"
 
@@ -90,7 +88,7 @@ async def add_person_ref_marker(
     """Where a protected answer's entry writes its person reference, a no-match writes this.
 
     SQLite inserts the references in a statement of their own, straight on aiosqlite's
-    connection (hub.audit.repository), so the marker goes the same way: through the session
+    connection (hub.audit.ledger.repository), so the marker goes the same way: through the session
     it cost about 0.5 ms of CPU more than the reference and a free search about nobody was
     that much slower than one finding only a blocked person. PostgreSQL inserts the
     references in the ledger's one statement, so nothing.
@@ -100,29 +98,7 @@ async def add_person_ref_marker(
         return
     values = _marker_values(asked, stands_for=PERSON_REF, entry_id=entry_id)
     values["fields_requested"] = []  # a reference row has no JSON to write
-    statement, binds = _sqlite_marker_insert(connection.dialect)
-    driver: Any = (await connection.get_raw_connection()).driver_connection  # aiosqlite's
-    await driver.executemany(statement, [_bound(values, binds)])
-
-
-_Bind = Callable[[Any], Any] | None
-
-
-@functools.cache
-def _sqlite_marker_insert(dialect: Dialect) -> tuple[str, tuple[tuple[str, _Bind], ...]]:
-    """The INSERT of one marker and each column's bind processor, as SQLAlchemy binds them."""
-    names = tuple(_MARKERS.c.keys())
-    columns = ", ".join(f'"{name}"' for name in names)
-    marks = ", ".join("?" for _ in names)
-    binds = tuple(
-        (name, _MARKERS.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-        for name in names
-    )
-    return f"INSERT INTO {_MARKERS.name} ({columns}) VALUES ({marks})", binds  # noqa: S608
-
-
-def _bound(values: Mapping[str, Any], binds: tuple[tuple[str, _Bind], ...]) -> tuple[Any, ...]:
-    return tuple(values[name] if bind is None else bind(values[name]) for name, bind in binds)
+    await repository.insert_marker_sqlite(connection, values)
 
 
 def _marker_values(asked: AskedQuery, *, stands_for: str, entry_id: str) -> dict[str, Any]:

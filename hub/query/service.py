@@ -15,9 +15,11 @@ from typing import NoReturn
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.base import RegisterAdapter
-from hub.audit.service import LedgerRecord, LedgerUnit
-from hub.audit.writer import LedgerWriter
+from adapters.base import (
+    RegisterAdapter,
+)
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit
+from hub.audit.ledger.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.domain import Outcome
 from hub.errors import AuditUnavailable, HubError, InternalFailure

@@ -11,7 +11,7 @@ from adapters.base import AdapterContext
 from adapters.registry import available_adapter_classes, load_adapters
 from adapters.sql.applying import BatchOrigin
 from adapters.sql.feed import MirrorFeed, SupportsChangeFeed
-from hub.audit.service import LedgerUnit, WrittenEntry, commit_batch
+from hub.audit.ledger.service import LedgerUnit, WrittenEntry, commit_batch
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.registers.drain import await_drained, raise_epoch

@@ -21,19 +21,17 @@ import contextlib
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import State
 
 from hub.health import NotReady
 from hub.logging import get_logger
-from hub.models.drain import DrainWorker, ProtectionEpoch
+from hub.registers import repository
 from hub.registers.inflight import InFlight
 
 _log = get_logger(__name__)
 
-EPOCH_ROW = 1
 POLL_SECONDS = 0.1  # how soon a worker notices a raised epoch (HUB_DRAIN_POLL_SECONDS)
 HEARTBEAT_SECONDS = 1.0  # HUB_DRAIN_HEARTBEAT_SECONDS
 MISSED_HEARTBEATS = 3  # a worker silent this many heartbeats no longer holds a push
@@ -50,8 +48,7 @@ def _aware(moment: datetime) -> datetime:
 
 async def current_epoch(engine: AsyncEngine) -> int:
     async with engine.connect() as connection:
-        statement = select(ProtectionEpoch.epoch).where(ProtectionEpoch.id == EPOCH_ROW)
-        value = (await connection.execute(statement)).scalar_one_or_none()
+        value = await repository.read_epoch(connection)
     return int(value or 0)
 
 
@@ -60,15 +57,7 @@ async def raise_epoch(engine: AsyncEngine) -> int:
     for _ in range(3):  # the row is created on first use where the table was emptied
         try:
             async with engine.begin() as connection:
-                raised = await connection.execute(
-                    update(ProtectionEpoch)
-                    .where(ProtectionEpoch.id == EPOCH_ROW)
-                    .values(epoch=ProtectionEpoch.epoch + 1)
-                )
-                if raised.rowcount == 0:
-                    await connection.execute(insert(ProtectionEpoch).values(id=EPOCH_ROW, epoch=1))
-                statement = select(ProtectionEpoch.epoch).where(ProtectionEpoch.id == EPOCH_ROW)
-                return int((await connection.execute(statement)).scalar_one())
+                return await repository.increment_epoch(connection)
         except IntegrityError:  # another process created the row first: raise that one
             continue
     raise RuntimeError("the protection epoch row could not be created")
@@ -78,10 +67,9 @@ async def await_drained(
     engine: AsyncEngine, epoch: int, *, heartbeat_seconds: float = HEARTBEAT_SECONDS
 ) -> None:
     """Wait until every live worker has drained ``epoch``; the caller bounds the wait."""
-    statement = select(DrainWorker.heartbeat_at, DrainWorker.drained_epoch)
     while True:
         async with engine.connect() as connection:
-            workers = (await connection.execute(statement)).all()
+            workers = await repository.worker_states(connection)
         live_since = _now() - timedelta(seconds=MISSED_HEARTBEATS * heartbeat_seconds)
         if all(drained >= epoch or _aware(beat) < live_since for beat, drained in workers):
             return
@@ -130,9 +118,7 @@ class DrainReporter:
                 await task
         try:
             async with self._engine.begin() as connection:
-                await connection.execute(
-                    delete(DrainWorker).where(DrainWorker.worker_id == self.worker_id)
-                )
+                await repository.remove_worker(connection, self.worker_id)
         except (SQLAlchemyError, OSError):  # the row goes stale: no longer counted after 3 s
             _log.warning("drain_worker_not_removed")
 
@@ -146,15 +132,9 @@ class DrainReporter:
         """Heartbeat and drained epoch; the row comes back if it was removed meanwhile."""
         async with self._writing, self._engine.begin() as connection:
             values = {"heartbeat_at": _now(), "drained_epoch": self._drained}
-            written = await connection.execute(
-                update(DrainWorker).where(DrainWorker.worker_id == self.worker_id).values(values)
+            await repository.save_worker(
+                connection, worker_id=self.worker_id, started_at=self._started_at, values=values
             )
-            if written.rowcount == 0:
-                await connection.execute(
-                    insert(DrainWorker).values(
-                        worker_id=self.worker_id, started_at=self._started_at, **values
-                    )
-                )
 
     async def _watch(self) -> None:
         while True:

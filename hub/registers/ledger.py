@@ -9,13 +9,12 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.feed import MirrorFeed
-from hub.audit.service import LedgerRecord, LedgerUnit
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit
 from hub.domain import Outcome
-from hub.models import LedgerEntry
+from hub.registers import repository
 
 FEED_KIND = {"push": "changes", "file": "changes", "reload": "reload"}
 WriteUnits = Callable[[list[LedgerUnit]], Awaitable[object]]  # in order, durably
@@ -62,10 +61,7 @@ async def _already_written(
     sessionmaker: async_sessionmaker[AsyncSession], entry_ids: list[str]
 ) -> set[str]:
     async with sessionmaker() as session:
-        rows = await session.execute(
-            select(LedgerEntry.entry_id).where(LedgerEntry.entry_id.in_(entry_ids))
-        )
-        return set(rows.scalars())
+        return await repository.written_entry_ids(session, entry_ids)
 
 
 async def ledger_feed_log(

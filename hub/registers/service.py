@@ -24,8 +24,8 @@ from adapters.errors import ImportRejected
 from adapters.sql.applying import BatchOrigin, SyncSummary
 from adapters.sql.changes import Change
 from adapters.sql.feed import MirrorFeed, SupportsChangeFeed
-from hub.audit.service import LedgerUnit
-from hub.audit.writer import LedgerWriter
+from hub.audit.ledger.service import LedgerUnit
+from hub.audit.ledger.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.domain import Outcome
 from hub.errors import (

@@ -21,7 +21,7 @@ from adapters.base import RegisterAdapter
 from adapters.xmeld import codes as xmeld_codes
 from adapters.xmeld.build import to_bytes
 from adapters.xmeld.schema import XMeldSchema
-from hub.audit.service import LedgerRecord
+from hub.audit.ledger.service import LedgerRecord
 from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import REGISTER_QUERY
 from hub.config import Settings

@@ -4,7 +4,7 @@
 (governance/transforms.py); ``ledger_entries.fields_transformed`` names, per released field,
 the transformation applied (names only, never values). Both nullable: rows written before
 read as "no transformation", and the chain hash covers the ledger column only when it is
-non-empty, so entries written before still verify (hub/audit/chain.py).
+non-empty, so entries written before still verify (hub/audit/ledger/chain.py).
 
 Revision ID: b2lawmini008
 Revises: b1lawpurp007

@@ -1,6 +1,6 @@
 """Ledger entries name the hash function that made their entry_hash (issue 14).
 
-Existing entries were hashed with version 1 (hub.audit.chain.entry_hash) and keep it; the writer
+Existing entries were hashed with version 1 (hub.audit.ledger.chain.entry_hash) and keep it; the writer
 now uses version 2 (content digest outside the chain-head lock, then a short link hash).
 Adding a column with a default rewrites no row, so the append-only triggers are not involved.
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from hub.audit.checkpoints import load_or_create_key
-from hub.audit.integrity import write_checkpoint
+from hub.audit.integrity.checkpoints import load_or_create_key
+from hub.audit.integrity.service import write_checkpoint
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
 from hub.models import LedgerEntry, Task
 

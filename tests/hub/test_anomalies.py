@@ -1,6 +1,6 @@
 """Anomaly rules and the DPO's review cases (issue 5 item 6) over real ledgers.
 
-Every ledger here is written through ``hub.audit.service.append``; the ledger clock is frozen
+Every ledger here is written through ``hub.audit.ledger.service.append``; the ledger clock is frozen
 (as in test_audit_api) only to place entries at chosen times.
 """
 
@@ -19,12 +19,20 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from hub.audit import anomalies, review_service, service
-from hub.audit.anomalies import Event, easter_sunday, find_bursts, hessen_holidays, is_office_time
-from hub.audit.detection.service import Detection
-from hub.audit.detection.service import detect as detect_cases
-from hub.audit.service import LedgerRecord
-from hub.audit.writer import LedgerWriter
+from hub.audit.ledger import service
+from hub.audit.ledger.service import LedgerRecord
+from hub.audit.ledger.writer import LedgerWriter
+from hub.audit.review import anomalies
+from hub.audit.review import service as review_service
+from hub.audit.review.anomalies import (
+    Event,
+    easter_sunday,
+    find_bursts,
+    hessen_holidays,
+    is_office_time,
+)
+from hub.audit.review.detection_service import Detection
+from hub.audit.review.detection_service import detect as detect_cases
 from hub.cli import app as cli
 from hub.config import AnomalySettings
 from hub.db import create_hub_engine, create_sessionmaker

@@ -18,10 +18,10 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from sqlalchemy import insert, select
 
-from hub.audit import service
-from hub.audit.chain import CHAINED_COLUMNS
-from hub.audit.reads import ENTRY_COLUMNS
-from hub.audit.service import LedgerRecord
+from hub.audit.ledger import service
+from hub.audit.ledger.chain import CHAINED_COLUMNS
+from hub.audit.ledger.reads import ENTRY_COLUMNS
+from hub.audit.ledger.service import LedgerRecord
 from hub.db import create_sync_engine
 from hub.kit.migrate import alembic_config
 from hub.models import LedgerEntry, LedgerPersonRef

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from hub.audit.service import verify
+from hub.audit.ledger.service import verify
 from tests.hub.conftest import TokenFactory
 from tests.hub.ledger_helpers import ledger_rows
 

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 import pytest
 
-from hub.audit.chain import (
+from hub.audit.ledger.chain import (
     CHAINED_COLUMNS,
     CONTENT_COLUMNS,
     GENESIS_HASH,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from hub.audit.chain import CHAINED_COLUMNS
+from hub.audit.ledger.chain import CHAINED_COLUMNS
 from hub.db import create_sync_engine
 from tests.fixtures.factories import import_persons, person
 from tests.hub.conftest import TokenFactory

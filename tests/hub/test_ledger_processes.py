@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from hub.audit.checkpoints import load_or_create_key
-from hub.audit.integrity import export_slice, purge, verify_export, write_checkpoint
-from hub.audit.retention import is_due
-from hub.audit.service import LedgerRecord, LedgerUnit, VerifyReport, verify
-from hub.audit.writer import LedgerWriter
+from hub.audit.integrity.checkpoints import load_or_create_key
+from hub.audit.integrity.export import export_slice, verify_export
+from hub.audit.integrity.service import purge, write_checkpoint
+from hub.audit.ledger.retention import is_due
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit, VerifyReport, verify
+from hub.audit.ledger.writer import LedgerWriter
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.domain import Outcome
 from hub.models import LedgerPersonRef

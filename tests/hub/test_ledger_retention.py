@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
-from hub.audit.chain import GENESIS_HASH, entry_hash
-from hub.audit.checkpoints import load_or_create_key
-from hub.audit.integrity import export_slice, purge, verify_export
-from hub.audit.service import verify
+from hub.audit.integrity.checkpoints import load_or_create_key
+from hub.audit.integrity.export import export_slice, verify_export
+from hub.audit.integrity.service import purge
+from hub.audit.ledger.chain import GENESIS_HASH, entry_hash
+from hub.audit.ledger.service import verify
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
 from hub.models import LedgerEntry, LedgerPurge
 from tests.hub.ledger_helpers import ledger_rows, tamper

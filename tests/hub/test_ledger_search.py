@@ -1,4 +1,4 @@
-"""hub.audit.ledger_search: every sort, both ways, walked page by page forwards and backwards,
+"""hub.audit.ledger.search: every sort, both ways, walked page by page forwards and backwards,
 shows each entry exactly once and in order, ties and missing values included. Both databases."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.audit.ledger_search import SORTS, Order, day_position, decode_position, search
-from hub.audit.reads import AuditFilters
+from hub.audit.ledger.reads import AuditFilters
+from hub.audit.ledger.search import SORTS, Order, day_position, decode_position, search
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.errors import InvalidQuery
 from tests.fixtures.hub_app import freeze_ledger_clock

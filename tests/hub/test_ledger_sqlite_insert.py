@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from hub.audit.chain import CONTENT_COLUMNS
-from hub.audit.repository import _bound, _sqlite_insert
+from hub.audit.ledger.chain import CONTENT_COLUMNS
+from hub.audit.ledger.repository import _bound, _sqlite_insert
 from hub.models import Base, LedgerEntry, LedgerPersonRef
 
 _ENTRIES = Base.metadata.tables[LedgerEntry.__tablename__]

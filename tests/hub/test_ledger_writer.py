@@ -19,9 +19,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.audit import service
-from hub.audit.service import LedgerRecord, LedgerUnit, WrittenEntry
-from hub.audit.writer import LedgerWriter
+from hub.audit.ledger import service
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit, WrittenEntry
+from hub.audit.ledger.writer import LedgerWriter
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.domain import Outcome
 from hub.errors import AuditUnavailable

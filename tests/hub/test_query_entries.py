@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 
 from hub import errors
-from hub.audit.service import LedgerRecord
+from hub.audit.ledger.service import LedgerRecord
 from hub.domain import Outcome, QueryKind
 from hub.errors import HubError
 from hub.policy.schemas import Decision

@@ -4,7 +4,7 @@ Counted with SQLAlchemy's cursor events around one request (COPY on PostgreSQL g
 them, so only reads and deletes are counted): the register is read once for the matches and
 once for the persons they refer to; fetch answers from what search read; no housekeeping
 DELETE runs on the request path; the ledger's chain head and INSERTs go on the driver
-connection, past the events, on both backends (one statement each, hub.audit.repository).
+connection, past the events, on both backends (one statement each, hub.audit.ledger.repository).
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from hub.audit import service as ledger
-from hub.audit.service import LedgerRecord
+from hub.audit.ledger import service as ledger
+from hub.audit.ledger.service import LedgerRecord
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.domain import Outcome
 from hub.models import Task

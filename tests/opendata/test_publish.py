@@ -18,7 +18,7 @@ from governance.opendata.disclosure import TOTAL, Release
 from governance.opendata.models import AggregateDefinition, AggregatePublication
 from governance.opendata.statistics import DIMENSIONS, Address, Person, Statistic, resident_cell
 from governance.records import Controller, processing_records, render_html
-from hub.audit import service as ledger
+from hub.audit.ledger import service as ledger
 from hub.models import LedgerEntry
 from hub.opendata.service import PublishReport
 from tests.opendata.attacks import derived_small_cells, release_from_csv, revealed_differences

@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from selenium.webdriver.remote.webdriver import WebDriver
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.audit import service as ledger
-from hub.audit.service import LedgerRecord
+from hub.audit.ledger import service as ledger
+from hub.audit.ledger.service import LedgerRecord
 from hub.models import ReviewCase
 from hub.ui import service as accounts
 from tests.fixtures.factories import load_default_catalogue
@@ -146,7 +146,7 @@ async def append(
     *,
     at: datetime | None = None,
 ) -> str:
-    """Write one entry through hub.audit.service.append, as the query path does."""
+    """Write one entry through hub.audit.ledger.service.append, as the query path does."""
     clock.at = at.astimezone(UTC) if at is not None else None
     try:
         async with sessions() as session:

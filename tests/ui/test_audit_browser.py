@@ -16,7 +16,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 from hub.app import create_app
-from hub.audit.reads import ENTRY_COLUMNS
+from hub.audit.ledger.reads import ENTRY_COLUMNS
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.ui import service as accounts
 from tests.fixtures.factories import import_persons, load_default_catalogue, person

@@ -18,7 +18,7 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from hub.audit.reads import ENTRY_COLUMNS
+from hub.audit.ledger.reads import ENTRY_COLUMNS
 from hub.ui.audit import service as audit_service
 from hub.ui.audit.forms import OUTCOME_LABELS
 from hub.ui.audit.verify_jobs import VerifyJobs

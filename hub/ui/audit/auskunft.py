@@ -3,7 +3,7 @@
 The person is found through the ordinary query path (hub.query.service), as the Meldebehörde
 with the purpose ``betroffenenauskunft``, so the lookup is decided by the policy and recorded
 in the ledger like any other. Their disclosures are the citizen view of GET
-/v1/audit/persons (hub.audit.reads.citizen_view: §34 Abs. 4 recipients and non-automated
+/v1/audit/persons (hub.audit.ledger.reads.citizen_view: §34 Abs. 4 recipients and non-automated
 transfers left out), itself recorded as a read. Names typed here are sent to the register
 only; nothing of them is logged.
 """
@@ -16,18 +16,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.catalogue import Catalogue
-from governance.models import FieldRelease
-from hub.audit import reads
-from hub.audit.reads import ReadNote
+from hub.audit.ledger import reads
+from hub.audit.ledger.reads import ReadNote
 from hub.auth.dependencies import Principal
 from hub.auth.scopes import REGISTER_QUERY
 from hub.domain import Outcome, QueryKind
 from hub.query.schemas import QueryRequest, UserRef
 from hub.query.service import QueryService
+from hub.ui.audit.repository import field_titles
 from hub.ui.audit.service import WORKBENCH, Reader, record_read
 from hub.ui.i18n import gettext as _
 from hub.ui.i18n import parse_day
@@ -96,14 +95,6 @@ def _query(form: RequestForm, username: str) -> QueryRequest:
         },
         fields=list(IDENTITY_FIELDS),
     )
-
-
-async def field_titles(session: AsyncSession, register: str) -> dict[str, str]:
-    """The catalogue's field titles of a register (the code where a title is missing)."""
-    rows = await session.execute(
-        select(FieldRelease.field, FieldRelease.title).where(FieldRelease.register == register)
-    )
-    return {code: title or code for code, title in rows}
 
 
 async def answer(

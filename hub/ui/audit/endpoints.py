@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from hub.audit import reads
-from hub.audit.reads import AuditFilters
+from hub.audit.ledger import reads
+from hub.audit.ledger.reads import AuditFilters
 from hub.errors import HubError
 from hub.state import hub_state
 from hub.ui.audit import auskunft, service

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
-from hub.audit.ledger_search import SORTS, Order, Position, day_position, decode_position
-from hub.audit.reads import AUDIT_REGISTER, AuditFilters
+from hub.audit.ledger.reads import AUDIT_REGISTER, AuditFilters
+from hub.audit.ledger.search import SORTS, Order, Position, day_position, decode_position
 from hub.domain import Outcome
 from hub.errors import InvalidQuery
 from hub.ui.i18n import N_, berlin_midnight, parse_day

@@ -1,4 +1,8 @@
-"""SQL of the DPO workbench beyond hub.audit.reads: the requests-per-day aggregate."""
+"""SQL of the DPO workbench beyond hub.audit.ledger.reads.
+
+The requests-per-day aggregate, the chain's length for the verify job, the field titles of
+the Auskunft letter.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit.reads import AUDIT_REGISTER
-from hub.models import LedgerEntry
+from governance.models import FieldRelease
+from hub.audit.ledger.reads import AUDIT_REGISTER
+from hub.models import LedgerEntry, LedgerTombstone
 from hub.ui.i18n import BERLIN
 
 
@@ -56,3 +61,20 @@ async def requests_per_day(
 async def entry_by_id(session: AsyncSession, entry_id: str) -> LedgerEntry | None:
     result = await session.execute(select(LedgerEntry).where(LedgerEntry.entry_id == entry_id))
     return result.scalar_one_or_none()
+
+
+async def chain_length(session: AsyncSession) -> int:
+    """Positions to walk (entries and tombstones): two index reads, no count."""
+    newest = [
+        (await session.execute(select(func.max(table.seq)))).scalar_one_or_none() or 0
+        for table in (LedgerEntry, LedgerTombstone)
+    ]
+    return int(max(newest))
+
+
+async def field_titles(session: AsyncSession, register: str) -> dict[str, str]:
+    """The catalogue's field titles of a register (the code where a title is missing)."""
+    rows = await session.execute(
+        select(FieldRelease.field, FieldRelease.title).where(FieldRelease.register == register)
+    )
+    return {code: title or code for code, title in rows}

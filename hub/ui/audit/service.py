@@ -1,6 +1,6 @@
 """What the DPO's workbench shows, each view recorded in the ledger like an API read.
 
-The filters and paging are those of GET /v1/audit/entries (hub.audit.reads); the reader is
+The filters and paging are those of GET /v1/audit/entries (hub.audit.ledger.reads); the reader is
 the signed-in account (``user``) acting through the workbench client.
 """
 
@@ -14,9 +14,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.audit import ledger_search, reads, review_service
-from hub.audit.reads import AuditFilters, ReadNote
-from hub.audit.writer import LedgerWriter
+from hub.audit.ledger import read_repository, reads
+from hub.audit.ledger import search as ledger_search
+from hub.audit.ledger.reads import AuditFilters, ReadNote
+from hub.audit.ledger.writer import LedgerWriter
+from hub.audit.review import service as review_service
 from hub.auth.dependencies import Principal
 from hub.auth.scopes import AUDIT_READ
 from hub.domain import Outcome
@@ -114,7 +116,7 @@ async def _refuse_unknown_person(
     registers: Sequence[str],
     what: str,
 ) -> None:
-    if filters.person is not None and not await reads.person_known(
+    if filters.person is not None and not await read_repository.person_known(
         session, filters.person, registers=registers
     ):
         used = {**filters.used(), "person": "refused"}
@@ -141,7 +143,7 @@ async def export(
     Refused above ``MAX_EXPORT`` entries: one export is held in memory while it is signed.
     """
     await _refuse_unknown_person(session, reader, filters, registers=registers, what=what)
-    total = await reads.count_entries(session, filters)
+    total = await read_repository.count_entries(session, filters)
     if total > MAX_EXPORT:
         await record_read(
             session, reader, _note(what, filters.used()), outcome=ExportTooLarge.outcome, status=400
@@ -172,7 +174,7 @@ async def start_verification(
     sessions: async_sessionmaker[AsyncSession],
     key_dir: Path,
 ) -> VerifyJob:
-    """``hub.audit.service.verify`` with the checkpoint key, as GET /v1/audit/verify runs it.
+    """``hub.audit.ledger.service.verify`` with the checkpoint key, as GET /v1/audit/verify runs it.
 
     Recorded before it starts (a ledger that cannot record the read is not walked).
     """
@@ -230,7 +232,7 @@ async def case(session: AsyncSession, reader: Reader, case_id: str) -> dict[str,
 async def close_case(
     session: AsyncSession, reader: Reader, case_id: str, *, note: str
 ) -> dict[str, Any]:
-    """Close with the DPO's note; hub.audit.review_service records the close (or refusal)."""
+    """Close with the DPO's note; hub.audit.review.service records the close (or refusal)."""
     return await review_service.close_case(
         session,
         case_id,

@@ -16,13 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.audit.checkpoints import load_public_key
-from hub.audit.service import verify
+from hub.audit.integrity.checkpoints import load_public_key
+from hub.audit.ledger.service import verify
 from hub.logging import get_logger
-from hub.models import LedgerEntry, LedgerTombstone
+from hub.ui.audit.repository import chain_length
 
 _log = get_logger(__name__)
 KEEP_JOBS = 20
@@ -48,15 +47,6 @@ class VerifyJob:
         if not self.running:
             return 100
         return min(99, self.checked * 100 // self.total) if self.total else 0
-
-
-async def chain_length(session: AsyncSession) -> int:
-    """Positions to walk (entries and tombstones): two index reads, no count."""
-    newest = [
-        (await session.execute(select(func.max(table.seq)))).scalar_one_or_none() or 0
-        for table in (LedgerEntry, LedgerTombstone)
-    ]
-    return int(max(newest))
 
 
 class VerifyJobs:

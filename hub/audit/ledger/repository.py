@@ -1,4 +1,4 @@
-"""All SQL of the access ledger: append under the chain-head lock, read in order. No updates."""
+"""The ledger writer's SQL: append under the chain-head lock, walk the chain; no updates."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import JSON, Dialect, RowMapping, Text, cast, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit.chain import GENESIS_HASH, link_hash
+from hub.audit.ledger.chain import GENESIS_HASH, link_hash
 from hub.db import SQLITE_BEGIN_OPTION
 from hub.models import LedgerEntry, LedgerPersonRef, LedgerTombstone
 
@@ -48,7 +48,7 @@ _PG_HEAD = (  # _HEAD as PostgreSQL SQL
 
 
 # PostgreSQL chains in the statement itself (issue 14, round 2): the head read, every entry's
-# seq, prev_hash and version 2 link hash (hub.audit.chain.link_hash, computed by the server's
+# seq, prev_hash and version 2 link hash (hub.audit.ledger.chain.link_hash, computed by the server's
 # sha256 over the same ASCII text) and both INSERTs, sent with the lock in one pipeline. The
 # lock is then held for the server's work and the COMMIT only, never across a round trip to
 # this process or its Python CPU.
@@ -306,7 +306,7 @@ async def iterate_chain_values(
 ) -> AsyncIterator[dict[str, Any] | LedgerTombstone]:
     """Entries (as column dicts) and tombstones merged by seq, for verifying the chain.
 
-    Like ``checkpoints.iterate_chain``: a seq held by both is yielded twice, entry first.
+    Like ``integrity_repository.iterate_chain``: a seq held by both is yielded twice, entry first.
     """
     last = 0
     while True:

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from hub.audit.anomalies import AUTH_FAILURE_OUTCOMES, Event, Rule
+from hub.audit.review.anomalies import AUTH_FAILURE_OUTCOMES, Event, Rule
 from hub.db import SQLITE_BEGIN_OPTION
 from hub.models import LedgerEntry, LedgerPersonRef, ReviewCase
 

@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit import anomalies, review_repository
-from hub.audit.anomalies import Finding
-from hub.audit.review_service import OPEN
+from hub.audit.review import anomalies
+from hub.audit.review import repository as review_repository
+from hub.audit.review.anomalies import Finding
+from hub.audit.review.service import OPEN
 from hub.config import AnomalySettings, Settings
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.models import ReviewCase

@@ -14,7 +14,7 @@ import base64
 import hashlib
 import json
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,11 +22,10 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit.chain import GENESIS_HASH
-from hub.models import LedgerCheckpoint, LedgerEntry, LedgerTombstone
+from hub.audit.integrity import repository
+from hub.models import LedgerCheckpoint, LedgerTombstone
 
 CHECKPOINT_KEY_FILE = "ledger-checkpoint-key.pem"
 CHECKPOINT_FORMAT = "ledger-checkpoint/1"
@@ -112,7 +111,7 @@ def public_key_from_document(document: Mapping[str, Any]) -> Ed25519PublicKey:
 
 
 def canonical_time(value: datetime | str) -> str:
-    # Naive UTC ISO on both databases, as in hub.audit.chain.
+    # Naive UTC ISO on both databases, as in hub.audit.ledger.chain.
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is not None:
@@ -174,41 +173,17 @@ def tombstone_signature_ok(public_key: Ed25519PublicKey, values: Mapping[str, An
     return _valid(public_key, str(values.get("signature", "")), payload)
 
 
-async def chain_head(session: AsyncSession) -> tuple[int, str, str | None]:
-    """(seq, hash, entry_id) of the newest chain position, entry or tombstone."""
-    entry = (
-        await session.execute(
-            select(LedgerEntry.seq, LedgerEntry.entry_hash, LedgerEntry.entry_id)
-            .order_by(LedgerEntry.seq.desc())
-            .limit(1)
-        )
-    ).first()
-    tomb = (
-        await session.execute(
-            select(LedgerTombstone.seq, LedgerTombstone.entry_hash)
-            .order_by(LedgerTombstone.seq.desc())
-            .limit(1)
-        )
-    ).first()
-    if entry is not None and (tomb is None or entry.seq > tomb.seq):
-        return int(entry.seq), str(entry.entry_hash), str(entry.entry_id)
-    if tomb is not None:
-        return int(tomb.seq), str(tomb.entry_hash), None
-    return 0, GENESIS_HASH, None
-
-
 async def add_checkpoint(
     session: AsyncSession, key: Ed25519PrivateKey, *, reason: str, now: datetime
 ) -> LedgerCheckpoint:
     """Sign the current head. The caller holds the chain-head lock and has verified the chain."""
-    head_seq, head_hash, head_entry_id = await chain_head(session)
-    entries = await session.scalar(select(func.count()).select_from(LedgerEntry))
-    tombs = await session.scalar(select(func.count()).select_from(LedgerTombstone))
+    head_seq, head_hash, head_entry_id = await repository.chain_head(session)
+    positions = await repository.position_count(session)
     values: dict[str, Any] = {
         "head_seq": head_seq,
         "head_entry_id": head_entry_id,
         "chain_hash": head_hash,
-        "entry_count": int(entries or 0) + int(tombs or 0),
+        "entry_count": positions,
         "created_at": now,
         "reason": reason,
         "key_id": key_id(key.public_key()),
@@ -217,43 +192,3 @@ async def add_checkpoint(
     session.add(checkpoint)
     await session.flush()
     return checkpoint
-
-
-async def list_checkpoints(session: AsyncSession) -> list[LedgerCheckpoint]:
-    result = await session.execute(select(LedgerCheckpoint).order_by(LedgerCheckpoint.id))
-    return list(result.scalars())
-
-
-async def iterate_chain(
-    session: AsyncSession, *, after: int = 0, upto: int | None = None, batch: int = 5_000
-) -> AsyncIterator[LedgerEntry | LedgerTombstone]:
-    """Entries and tombstones merged by seq (a seq held by both is yielded twice)."""
-    last = after
-    while True:
-        entries_q = select(LedgerEntry).where(LedgerEntry.seq > last)
-        tombs_q = select(LedgerTombstone).where(LedgerTombstone.seq > last)
-        if upto is not None:
-            entries_q = entries_q.where(LedgerEntry.seq <= upto)
-            tombs_q = tombs_q.where(LedgerTombstone.seq <= upto)
-        entries = list(
-            (await session.execute(entries_q.order_by(LedgerEntry.seq).limit(batch))).scalars()
-        )
-        tombs = list(
-            (await session.execute(tombs_q.order_by(LedgerTombstone.seq).limit(batch))).scalars()
-        )
-        if not entries and not tombs:
-            return
-        # Only positions up to the smaller full batch's end are complete in both lists.
-        bound = min(
-            entries[-1].seq if len(entries) == batch else float("inf"),
-            tombs[-1].seq if len(tombs) == batch else float("inf"),
-        )
-        merged: list[LedgerEntry | LedgerTombstone] = sorted(
-            [*entries, *tombs], key=lambda row: (row.seq, isinstance(row, LedgerTombstone))
-        )
-        for row in merged:
-            if row.seq > bound:
-                break
-            yield row
-            last = row.seq
-        session.expunge_all()

@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from hub.audit import reads, review_service
 from hub.audit.endpoints import Session, UserId, audit_reader, record_access, request_id_of
-from hub.audit.reads import ReadNote
+from hub.audit.ledger import reads
+from hub.audit.ledger.reads import ReadNote
+from hub.audit.review import service as review_service
 from hub.audit.schemas import ReviewCaseDetail, ReviewCasePage
 from hub.auth.dependencies import Principal
 from hub.errors import (

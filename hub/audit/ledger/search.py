@@ -12,26 +12,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit.reads import AuditFilters, _conditions, _iso, _utc, count_entries, entry_json
+from hub.audit.ledger.read_repository import SORT_COLUMNS, count_entries, sorted_entries
+from hub.audit.ledger.reads import AuditFilters, _iso, _utc, entry_json
 from hub.errors import InvalidQuery
 from hub.models import LedgerEntry
 
-# The sortable columns besides time (a column the DPO reads as a title: authority, purpose).
-SORT_COLUMNS: dict[str, Any] = {
-    "authority": LedgerEntry.authority,
-    "purpose": LedgerEntry.purpose,
-    "outcome": LedgerEntry.outcome,
-    "register": LedgerEntry.register,
-}
 SORTS = ("time", *SORT_COLUMNS)
 STEPS = ("next", "previous")
 
@@ -55,52 +47,11 @@ class Position:
     step: str = "next"
 
 
-def _sort_keys(order: Order) -> list[Any]:
-    keys: list[Any] = []
-    if order.key != "time":  # NULL sorts as "" on both databases
-        keys.append(func.coalesce(SORT_COLUMNS[order.key], ""))
-    return [*keys, LedgerEntry.occurred_at, LedgerEntry.entry_id]
-
-
 def _row_key(row: LedgerEntry, order: Order) -> tuple[Any, ...]:
     time_key = (row.occurred_at, row.entry_id)
     if order.key == "time":
         return time_key
     return (getattr(row, order.key) or "", *time_key)
-
-
-def _beyond(order: Order, values: Sequence[Any]) -> ColumnElement[bool]:
-    """Rows after ``values`` in ``order``: lexicographic, with a plain bound on the first key.
-
-    The bound lets the time index (or the planner's sort) start at the position.
-    """
-    keys = _sort_keys(order)
-    strictly: Callable[[Any, Any], Any] = operator.lt if order.descending else operator.gt
-    loosely: Callable[[Any, Any], Any] = operator.le if order.descending else operator.ge
-    alternatives = [
-        and_(*(keys[j] == values[j] for j in range(i)), strictly(keys[i], values[i]))
-        for i in range(len(keys))
-    ]
-    return and_(loosely(keys[0], values[0]), or_(*alternatives))
-
-
-def _ordered(order: Order) -> list[ColumnElement[Any]]:
-    return [key.desc() if order.descending else key.asc() for key in _sort_keys(order)]
-
-
-async def _rows(
-    session: AsyncSession,
-    filters: AuditFilters,
-    order: Order,
-    *,
-    after: Sequence[Any] | None,
-    limit: int,
-) -> list[LedgerEntry]:
-    statement = select(LedgerEntry).where(*_conditions(filters))
-    if after is not None:
-        statement = statement.where(_beyond(order, after))
-    statement = statement.order_by(*_ordered(order)).limit(limit)
-    return list((await session.execute(statement)).scalars())
 
 
 def day_position(order: Order, start: datetime, end: datetime) -> Position:
@@ -114,7 +65,7 @@ def day_position(order: Order, start: datetime, end: datetime) -> Position:
 async def _any_beyond(
     session: AsyncSession, filters: AuditFilters, order: Order, key: Sequence[Any]
 ) -> bool:
-    return bool(await _rows(session, filters, order, after=key, limit=1))
+    return bool(await sorted_entries(session, filters, order, after=key, limit=1))
 
 
 async def search(
@@ -130,7 +81,7 @@ async def search(
     backwards = last or (position is not None and position.step == "previous")
     walk = order.reversed() if backwards else order
     after = None if position is None else position.key
-    rows = await _rows(session, filters, walk, after=after, limit=limit + 1)
+    rows = await sorted_entries(session, filters, walk, after=after, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit][::-1] if backwards else rows[:limit]
     first: tuple[Any, ...] | None

@@ -13,15 +13,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.retention import log_retention_class
-from hub.audit import checkpoints, repository
-from hub.audit.chain import (
+from hub.audit.integrity import checkpoints
+from hub.audit.integrity import repository as integrity_repository
+from hub.audit.ledger import repository
+from hub.audit.ledger.chain import (
     GENESIS_HASH,
     HASH_VERSION,
     HASHED_COLUMNS,
     content_digest,
     stored_hash,
 )
-from hub.audit.retention import is_due
+from hub.audit.ledger.retention import is_due
 from hub.domain import Outcome, ledger_tag
 from hub.models import LedgerCheckpoint, LedgerTombstone
 
@@ -129,7 +131,7 @@ def _content(record: LedgerRecord, *, entry_id: str) -> dict[str, Any]:
 async def _append_all(
     session: AsyncSession, contents: list[dict[str, Any]], *, commit: bool = False
 ) -> list[WrittenEntry]:
-    """The one place entries are chained (hub.audit.chain, version 2) and inserted.
+    """The one place entries are chained (hub.audit.ledger.chain, version 2) and inserted.
 
     Content digests are computed before the chain-head lock; under it only seq, prev_hash and
     the short link hash are made (on PostgreSQL by the server, in the INSERT itself).
@@ -154,7 +156,7 @@ async def commit_batch(session: AsyncSession, units: Sequence[LedgerUnit]) -> li
     The extras run first, before the chain-head lock (they only add rows naming the entry's
     fixed ``entry_id``), so the lock is held for the entries and the COMMIT alone.
     Returns only after COMMIT returned, so each entry is durable when its caller hears of it.
-    Raises whatever the database raised; the caller rolls back (hub.audit.writer).
+    Raises whatever the database raised; the caller rolls back (hub.audit.ledger.writer).
     """
     contents = [_content(unit.record, entry_id=unit.entry_id) for unit in units]
     await repository.begin(session)
@@ -290,7 +292,7 @@ async def verify(
     ``public_key`` checks checkpoint and tombstone signatures; without it any signed row fails.
     ``progress`` hears the number of positions checked, every ``PROGRESS_EVERY``.
     """
-    signed = await checkpoints.list_checkpoints(session)
+    signed = await integrity_repository.list_checkpoints(session)
     forged = _forged_checkpoint(signed, public_key)
     if forged is not None:
         return VerifyReport(

@@ -1,10 +1,10 @@
 """Group commit of the access ledger (issue 5 item 2).
 
 Concurrent requests share commits: each answer hands its ledger entry (a
-:class:`~hub.audit.service.LedgerUnit`) to the one :class:`LedgerWriter` of the process and
+:class:`~hub.audit.ledger.service.LedgerUnit`) to the one :class:`LedgerWriter` of the process and
 waits. The writer takes whatever is queued (at most ``max_batch``; it never waits for more,
 so a lone request is committed at once), appends all of it in one transaction with
-:func:`hub.audit.service.commit_batch`, and resolves each caller's future only after COMMIT
+:func:`hub.audit.ledger.service.commit_batch`, and resolves each caller's future only after COMMIT
 returned. An answer is therefore sent only when its entry is durable; a crash can lose
 answers that were never sent, never the entries of answers that were.
 
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from hub.audit import service as ledger
-from hub.audit.service import LedgerUnit, WrittenEntry
+from hub.audit.ledger import service as ledger
+from hub.audit.ledger.service import LedgerUnit, WrittenEntry
 from hub.errors import AuditUnavailable
 from hub.logging import get_logger
 from hub.metrics import LEDGER_BATCH_SIZE, LEDGER_COMMIT_SECONDS, LEDGER_FAILED

@@ -18,28 +18,28 @@ from typing import Any
 
 from joserfc import jws
 from joserfc.jwk import ECKey
-from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.catalogue import Catalogue
 from governance.retention import SECURITY_CATEGORIES
-from hub.audit.chain import HASHED_COLUMNS
-from hub.audit.retention import END_OF_FOLLOWING_YEAR, MONTHS, oldest_kept
-from hub.audit.service import LedgerRecord, LedgerUnit
-from hub.audit.writer import LedgerWriter
+from hub.audit.ledger import read_repository
+from hub.audit.ledger.chain import HASHED_COLUMNS
+from hub.audit.ledger.retention import END_OF_FOLLOWING_YEAR, MONTHS, oldest_kept
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit
+from hub.audit.ledger.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.auth.keys import SIGNING_ALGORITHM
 from hub.domain import Outcome
 from hub.errors import InvalidQuery
 from hub.logging import get_logger
-from hub.models import LedgerEntry, LedgerPersonRef
+from hub.models import LedgerEntry
 
 _log = get_logger(__name__)
 
 ENTRY_COLUMNS = (*HASHED_COLUMNS, "entry_hash")
 MAX_LIMIT = 1000
 EXPORT_BATCH = 1000
-AUDIT_REGISTER = "audit"
+AUDIT_REGISTER = read_repository.AUDIT_REGISTER
 READ_KIND = "read"
 DPO_LEGAL_BASIS = ("BMG §40 Abs. 5", "DSGVO Art. 39")
 CITIZEN_LEGAL_BASIS = ("BMG §10", "BMG §11", "DSGVO Art. 15")
@@ -87,51 +87,6 @@ def _iso(value: datetime) -> str:
     return _utc(value).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def _conditions(filters: AuditFilters) -> list[ColumnElement[bool]]:
-    entry = LedgerEntry
-    conditions: list[ColumnElement[bool]] = []
-    if filters.from_ is not None:
-        conditions.append(entry.occurred_at >= _utc(filters.from_))
-    if filters.to is not None:
-        conditions.append(entry.occurred_at < _utc(filters.to))
-    for column, value in (
-        (entry.authority, filters.authority),
-        (entry.client_id, filters.client),
-        (entry.user_id, filters.user),
-        (entry.purpose, filters.purpose),
-        (entry.register, filters.register),
-        (entry.outcome, filters.outcome),
-    ):
-        if value is not None:
-            conditions.append(column == value)
-    if filters.case_reference is not None:
-        wanted = filters.case_reference.lower()  # SQLite lowers ASCII only
-        conditions.append(func.lower(entry.case_reference) == wanted)
-    if filters.without_reads:
-        conditions.append(entry.register != AUDIT_REGISTER)
-    if filters.person is not None:
-        refs = select(LedgerPersonRef.entry_id).where(LedgerPersonRef.person_id == filters.person)
-        if filters.register is not None:  # lets the (register, person_id, time) index serve
-            refs = refs.where(LedgerPersonRef.register == filters.register)
-        conditions.append(entry.entry_id.in_(refs))
-    return conditions
-
-
-async def person_known(session: AsyncSession, person_id: str, *, registers: Sequence[str]) -> bool:
-    """Whether a disclosure from one of ``registers`` (not a ledger read) references the id.
-
-    Lets a search refuse what is no person id (a surname typed into the field, say) before
-    the read that would record it as a person reference for ever.
-    """
-    statement = (
-        select(LedgerPersonRef.entry_id)
-        # register IN (...) so the (register, person_id, time) index serves.
-        .where(LedgerPersonRef.register.in_(registers), LedgerPersonRef.person_id == person_id)
-        .limit(1)
-    )
-    return (await session.execute(statement)).first() is not None
-
-
 def encode_cursor(occurred_at: datetime, entry_id: str) -> str:
     raw = json.dumps([_iso(occurred_at), entry_id], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -158,44 +113,18 @@ def entry_json(entry: LedgerEntry) -> dict[str, Any]:
     return body
 
 
-async def _page(
-    session: AsyncSession,
-    filters: AuditFilters,
-    *,
-    after: tuple[datetime, str] | None,
-    limit: int,
-) -> list[LedgerEntry]:
-    # Keyset over (time, entry id): new entries sort after every cursor already handed out.
-    statement = select(LedgerEntry).where(*_conditions(filters))
-    if after is not None:
-        stamp, entry_id = after
-        statement = statement.where(
-            or_(
-                LedgerEntry.occurred_at > stamp,
-                and_(LedgerEntry.occurred_at == stamp, LedgerEntry.entry_id > entry_id),
-            )
-        )
-    statement = statement.order_by(LedgerEntry.occurred_at, LedgerEntry.entry_id).limit(limit)
-    return list((await session.execute(statement)).scalars())
-
-
-async def count_entries(session: AsyncSession, filters: AuditFilters) -> int:
-    statement = select(func.count()).select_from(LedgerEntry).where(*_conditions(filters))
-    return int((await session.execute(statement)).scalar_one())
-
-
 async def list_entries(
     session: AsyncSession, filters: AuditFilters, *, limit: int, cursor: str | None
 ) -> dict[str, Any]:
     after = decode_cursor(cursor) if cursor is not None else None
-    rows = await _page(session, filters, after=after, limit=limit + 1)
+    rows = await read_repository.entry_page(session, filters, after=after, limit=limit + 1)
     page = rows[:limit]
     following = (
         encode_cursor(page[-1].occurred_at, page[-1].entry_id) if len(rows) > limit else None
     )
     return {
         "entries": [entry_json(row) for row in page],
-        "total": await count_entries(session, filters),
+        "total": await read_repository.count_entries(session, filters),
         "next": following,
     }
 
@@ -205,7 +134,7 @@ async def iterate_slice(
 ) -> AsyncIterator[dict[str, Any]]:
     after: tuple[datetime, str] | None = None
     while True:
-        rows = await _page(session, filters, after=after, limit=EXPORT_BATCH)
+        rows = await read_repository.entry_page(session, filters, after=after, limit=EXPORT_BATCH)
         for row in rows:
             yield entry_json(row)
         if len(rows) < EXPORT_BATCH:
@@ -260,7 +189,7 @@ def signed_export(
 def retention_cutoffs(now: datetime) -> dict[str, datetime]:
     """The oldest time each retention class (law-matrix §5) still keeps, as of ``now``.
 
-    The same periods as the purge (hub.audit.retention), as lower time bounds for SQL.
+    The same periods as the purge (hub.audit.ledger.retention), as lower time bounds for SQL.
     """
     cutoffs = {name: oldest_kept(name, now) for name in (*END_OF_FOLLOWING_YEAR, *MONTHS)}
     # UTC for the bind: SQLite drops the offset of an aware datetime.
@@ -287,36 +216,11 @@ async def citizen_view(
         for code, authority in catalogue.authorities.items()
         if authority.category in SECURITY_CATEGORIES
     )
-    ref, entry = LedgerPersonRef, LedgerEntry
-    statement = (
-        select(
-            entry.entry_id,
-            ref.occurred_at,
-            entry.authority,
-            entry.purpose,
-            entry.fields_released,
-            entry.legal_basis,
-        )
-        .join(entry, entry.entry_id == ref.entry_id)
-        .where(
-            ref.register == register,
-            ref.person_id == person_id,
-            ref.released.is_(True),
-            ref.occurred_at >= min(cutoffs.values()),
-            entry.outcome == Outcome.RELEASED,
-            entry.retention_class != "L-MELDE-SEC",
-            entry.authority.not_in(secret),
-            or_(
-                *(
-                    and_(entry.retention_class == name, ref.occurred_at >= cutoff)
-                    for name, cutoff in cutoffs.items()
-                )
-            ),
-        )
-        .order_by(ref.occurred_at.desc(), entry.entry_id)
-    )
     disclosures = []
-    for row in await session.execute(statement):
+    rows = await read_repository.citizen_disclosures(
+        session, register=register, person_id=person_id, cutoffs=cutoffs, secret_authorities=secret
+    )
+    for row in rows:
         authority = catalogue.authorities.get(row.authority or "")
         purpose = catalogue.purposes.get(row.purpose or "")
         disclosures.append(

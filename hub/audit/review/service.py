@@ -1,6 +1,6 @@
 """Review cases for the DPO: list, show, close with a note (issue 5 item 6).
 
-The anomaly rules open and extend cases (``hub.audit.detection.service``). Closing a case
+The anomaly rules open and extend cases (``hub.audit.review.detection_service``). Closing a case
 is itself a ledger entry, written by the group-commit writer in the transaction that
 closes the case; reads are recorded by their callers (API, workbench).
 """
@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit import reads, review_repository
-from hub.audit.service import LedgerRecord, LedgerUnit
-from hub.audit.writer import LedgerWriter
+from hub.audit.ledger import reads
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit
+from hub.audit.ledger.writer import LedgerWriter
+from hub.audit.review import repository as review_repository
 from hub.domain import Outcome
 from hub.errors import HubError, InvalidQuery, ReviewCaseClosed, ReviewCaseNotFound
 from hub.models import LedgerEntry, ReviewCase

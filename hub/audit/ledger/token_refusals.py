@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from hub.audit.service import LedgerRecord, LedgerUnit
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit
 from hub.errors import InsufficientScope, Unauthenticated
 from hub.state import hub_state
 

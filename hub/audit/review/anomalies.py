@@ -1,7 +1,7 @@
 """Anomaly rules over the access ledger (issue 5 item 6): what a DPO looks for.
 
 Pure functions over ledger events; the SQL that narrows a large ledger down to candidate
-subjects lives in ``hub.audit.review_repository``. Each rule counts distinct keys per
+subjects lives in ``hub.audit.review.repository``. Each rule counts distinct keys per
 subject inside a sliding time window; where the count reaches the rule's threshold the
 events of that window become a finding, overlapping windows one finding.
 

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from governance.models import Steward
-from tests.catalogue.conftest import TokenFactory, bearer, steward_token, write
-from tests.hub.ledger_helpers import table_rows
+from tests.fixtures.catalogue_api import bearer, steward_token, write
+from tests.fixtures.ledger import table_rows
+from tests.fixtures.tokens import TokenFactory
 
 BASE = "/v1/catalogue"
 PROBLEM = "application/problem+json"

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from hub.catalogue.lawcheck import law_matrix_maximum, sensitive_fields
-from tests.catalogue.conftest import TokenFactory, bearer, steward_token, write
+from tests.fixtures.catalogue_api import bearer, steward_token, write
+from tests.fixtures.tokens import TokenFactory
 
 BASE = "/v1/catalogue"
 ALLOWANCE = f"{BASE}/purposes/wohngeld_antrag/allowances/wohngeldstelle/melderegister"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.catalogue.conftest import TokenFactory, bearer, steward_token, write
+from tests.fixtures.catalogue_api import bearer, steward_token, write
+from tests.fixtures.tokens import TokenFactory
 
 BASE = "/v1/catalogue"
 ALLOWANCE = f"{BASE}/purposes/wohngeld_antrag/allowances/wohngeldstelle/melderegister"

@@ -31,8 +31,8 @@ from hub.db import create_hub_engine, create_sessionmaker
 from hub.errors import InvalidQuery, ReviewCaseClosed
 from hub.models import ReviewCase
 from tests.fixtures.hub_app import LedgerClock, freeze_ledger_clock
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows, table_rows
+from tests.fixtures.ledger import ledger_rows, table_rows
+from tests.fixtures.tokens import TokenFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TUESDAY_10 = datetime(2026, 3, 10, 10, 0, tzinfo=BERLIN)  # office hours

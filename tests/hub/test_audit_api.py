@@ -27,9 +27,9 @@ from hub.kit.migrate import alembic_config
 from hub.models import LedgerEntry, LedgerPersonRef
 from tests.fixtures.factories import import_persons, person
 from tests.fixtures.hub_app import LedgerClock, freeze_ledger_clock
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.melderegister_queries import URL, query
+from tests.fixtures.tokens import TokenFactory
 
 NOW = datetime.now(UTC)
 TWO_YEARS_AGO = NOW.replace(year=NOW.year - 2)

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from hub.db import create_sync_engine
 from hub.models import Client
 from tests.fixtures.factories import new_client
-from tests.hub.conftest import TokenFactory
+from tests.fixtures.tokens import TokenFactory, forge_token
 
 PROBLEM = "application/problem+json"
 
@@ -24,26 +24,6 @@ PROBLEM = "application/problem+json"
 def _claims(token: str) -> dict[str, object]:
     payload = token.split(".")[1]
     return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
-
-
-def _forge(app: FastAPI, *, header: dict[str, object] | None = None, **changes: object) -> str:
-    """A token signed with the hub's own key, for a real client, but with chosen claims."""
-    now = int(time.time())
-    client = new_client(app.state.settings.database_url, authority="wohngeldstelle")
-    claims: dict[str, object] = {
-        "iss": "http://hub.test",
-        "sub": client.client_id,
-        "aud": "register-hub",
-        "iat": now,
-        "exp": now + 60,
-        "jti": str(uuid.uuid4()),
-        "scope": "register:query",
-        "authority": "wohngeldstelle",
-    }
-    claims.update(changes)
-    key = app.state.signing_key
-    fields = {"alg": "ES256", "kid": key.kid, "typ": "at+jwt", **(header or {})}
-    return jwt.encode({k: v for k, v in fields.items() if v is not None}, claims, key)
 
 
 class TestTokenEndpoint:
@@ -187,19 +167,20 @@ class TestBearerValidation:
         assert response.status_code == 200
 
     async def test_expired_token(self, http: httpx.AsyncClient, app: FastAPI) -> None:
-        token = _forge(app, exp=int(time.time()) - 120)
+        token = forge_token(app, exp=int(time.time()) - 120)
         response = await http.get("/v1/registers", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401
 
     async def test_wrong_audience(self, http: httpx.AsyncClient, app: FastAPI) -> None:
         response = await http.get(
-            "/v1/registers", headers={"Authorization": f"Bearer {_forge(app, aud='other')}"}
+            "/v1/registers", headers={"Authorization": f"Bearer {forge_token(app, aud='other')}"}
         )
         assert response.status_code == 401
 
     async def test_wrong_issuer(self, http: httpx.AsyncClient, app: FastAPI) -> None:
         response = await http.get(
-            "/v1/registers", headers={"Authorization": f"Bearer {_forge(app, iss='http://evil')}"}
+            "/v1/registers",
+            headers={"Authorization": f"Bearer {forge_token(app, iss='http://evil')}"},
         )
         assert response.status_code == 401
 
@@ -208,12 +189,12 @@ class TestBearerValidation:
     ) -> None:
         # Proves the forging helper makes otherwise valid tokens, so the refusals above are real.
         response = await http.get(
-            "/v1/registers", headers={"Authorization": f"Bearer {_forge(app)}"}
+            "/v1/registers", headers={"Authorization": f"Bearer {forge_token(app)}"}
         )
         assert response.status_code == 200
 
     async def test_alg_none_is_refused(self, http: httpx.AsyncClient, app: FastAPI) -> None:
-        signed = _forge(app)
+        signed = forge_token(app)
         header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
         unsigned = f"{header}.{signed.split('.')[1]}."
         response = await http.get("/v1/registers", headers={"Authorization": f"Bearer {unsigned}"})

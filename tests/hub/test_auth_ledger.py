@@ -13,8 +13,8 @@ import pytest
 from fastapi import FastAPI
 
 from hub.audit.service import verify
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.tokens import TokenFactory
 
 QUERY_URL = "/v1/registers/melderegister/queries"
 XMELD_URL = "/v1/xoev/xmeld"

@@ -25,7 +25,7 @@ from hub.clients.service import NewClient
 from hub.limits.aggregate_service import OUTCOME, flush
 from tests.fixtures.factories import load_default_catalogue, new_client
 from tests.fixtures.hub_app import HUB_URL, hub_settings, running_hub
-from tests.hub.ledger_helpers import ledger_rows
+from tests.fixtures.ledger import ledger_rows
 
 QUERY_URL = "/v1/registers/melderegister/queries"
 ATTACKER, OFFICE = "203.0.113.7", "10.20.30.40"

@@ -26,8 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from hub.db import ClientTimeouts, create_hub_engine
 from tests.fixtures.factories import import_persons, load_default_catalogue, person
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
-from tests.hub.ledger_helpers import ledger_rows
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.melderegister_queries import URL, query
 
 PROBLEM = "application/problem+json"
 BOUND_MS = 400

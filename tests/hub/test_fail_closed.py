@@ -8,11 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
 
 from hub.app import create_app
-from hub.db import create_sync_engine
-from tests.conftest import REPO
 from tests.fixtures.factories import (
     import_persons,
     load_default_catalogue,
@@ -20,8 +17,9 @@ from tests.fixtures.factories import (
     person,
     settings_for,
 )
-from tests.hub.ledger_helpers import ledger_rows
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.ledger import allow_ledger_inserts, ledger_rows, refuse_ledger_inserts
+from tests.fixtures.melderegister_queries import URL, query
+from tests.fixtures.paths import REPO
 
 BROKEN_RULE = """package hub.authz
 import rego.v1
@@ -84,51 +82,14 @@ async def test_policy_engine_error_is_503_without_data(
     assert entry["fields_released"] == []
 
 
-def _refuse_ledger_inserts(database_url: str) -> None:
-    engine = create_sync_engine(database_url)
-    with engine.begin() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.execute(
-                text(
-                    "CREATE TRIGGER refuse_ledger BEFORE INSERT ON ledger_entries "
-                    "BEGIN SELECT RAISE(ABORT, 'ledger disk full'); END"
-                )
-            )
-        else:
-            connection.execute(
-                text(
-                    "CREATE FUNCTION refuse_ledger() RETURNS trigger LANGUAGE plpgsql AS "
-                    "$$ BEGIN RAISE EXCEPTION 'ledger disk full'; END $$"
-                )
-            )
-            connection.execute(
-                text(
-                    "CREATE TRIGGER refuse_ledger BEFORE INSERT ON ledger_entries "
-                    "FOR EACH ROW EXECUTE FUNCTION refuse_ledger()"
-                )
-            )
-    engine.dispose()
-
-
-def _allow_ledger_inserts(database_url: str) -> None:
-    engine = create_sync_engine(database_url)
-    with engine.begin() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.execute(text("DROP TRIGGER refuse_ledger"))
-        else:
-            connection.execute(text("DROP TRIGGER refuse_ledger ON ledger_entries"))
-            connection.execute(text("DROP FUNCTION refuse_ledger()"))
-    engine.dispose()
-
-
 async def test_no_ledger_entry_no_data(http: httpx.AsyncClient, clean_database: str) -> None:
     import_persons(clean_database, [person("P-1")])
     token = await _token(http, clean_database)
-    _refuse_ledger_inserts(clean_database)
+    refuse_ledger_inserts(clean_database)
     try:
         response = await http.post(URL, json=query(), headers={"Authorization": f"Bearer {token}"})
     finally:
-        _allow_ledger_inserts(clean_database)
+        allow_ledger_inserts(clean_database)
     assert response.status_code == 503
     assert response.json()["type"].endswith("/audit-unavailable")
     assert "Müller" not in response.text and "records" not in response.json()

@@ -19,7 +19,7 @@ from adapters.text import (
 from hub.errors import InvalidCharacters, MalformedRequest
 from hub.kit.strict_json import MAX_DEPTH, loads_strict
 from tests.fixtures.factories import import_persons, melderegister, person
-from tests.hub.ledger_helpers import table_rows
+from tests.fixtures.ledger import table_rows
 
 
 def test_refused_ranges_are_exactly_the_refused_categories() -> None:

@@ -13,9 +13,9 @@ import pytest
 from lxml import etree
 
 from tests.fixtures.factories import import_persons, person
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
-from tests.hub.test_xoev_xmeld import NS, grund_of, personensuche, post, to_bytes
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.tokens import TokenFactory
+from tests.fixtures.xmeld_messages import NS, grund_of, personensuche, post, to_bytes
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 from hub.admin.service import purge_hit_refs
 from hub.cli import app as cli
 from hub.models import HitRef
+from tests.fixtures import gewerberegister_queries as gewerbe
+from tests.fixtures import personenstandsregister_queries as pstr
 from tests.fixtures.factories import (
     business,
     entry,
@@ -24,12 +26,16 @@ from tests.fixtures.factories import (
     person,
     settings_for,
 )
-from tests.hub import test_query_gewerberegister as gewerbe
-from tests.hub import test_query_personenstandsregister as pstr
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows, run_statement, table_rows, task_rows
-from tests.hub.test_fail_closed import _allow_ledger_inserts, _refuse_ledger_inserts
-from tests.hub.test_query_melderegister import ask, query
+from tests.fixtures.ledger import (
+    allow_ledger_inserts,
+    ledger_rows,
+    refuse_ledger_inserts,
+    run_statement,
+    table_rows,
+    task_rows,
+)
+from tests.fixtures.melderegister_queries import ask, query
+from tests.fixtures.tokens import TokenFactory
 
 
 def hit_ref_rows(database_url: str) -> list[dict[str, Any]]:
@@ -258,11 +264,11 @@ class TestStorage:
         self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str
     ) -> None:
         token = await token_for("wohngeldstelle")
-        _refuse_ledger_inserts(residents)
+        refuse_ledger_inserts(residents)
         try:
             response = await ask(http, token, query())
         finally:
-            _allow_ledger_inserts(residents)
+            allow_ledger_inserts(residents)
         assert response.status_code == 503
         assert ledger_rows(residents) == []
         assert hit_ref_rows(residents) == []

@@ -13,9 +13,9 @@ from sqlalchemy.exc import DBAPIError
 from hub.audit.chain import CHAINED_COLUMNS
 from hub.db import create_sync_engine
 from tests.fixtures.factories import import_persons, person
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows, tamper, write_checkpoint_at
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.ledger import ledger_rows, tamper, write_checkpoint_at
+from tests.fixtures.melderegister_queries import URL, query
+from tests.fixtures.tokens import TokenFactory
 
 
 @pytest.fixture

@@ -14,10 +14,7 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +23,6 @@ from typing import Any
 import httpx
 
 from hub.models import HitRef
-from tests.conftest import REPO
 from tests.fixtures.factories import (
     blocked,
     import_persons,
@@ -34,13 +30,15 @@ from tests.fixtures.factories import (
     new_client,
     person,
 )
-from tests.hub.ledger_helpers import ledger_rows, table_rows
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.ledger import ledger_rows, table_rows
+from tests.fixtures.melderegister_queries import URL, query
+from tests.fixtures.paths import REPO
+from tests.fixtures.served_hub import HUB, hub_environment, start_hub
+from tests.fixtures.servers import free_port
 
 LOOPS = 32
 KILL_AFTER_ANSWERS = 300
 KILL_AFTER_SECONDS = 8.0
-HUB = Path(sys.executable).with_name("hub")
 MATCHES: tuple[dict[str, Any], ...] = (
     query(),  # released
     query(match={"name": "Niemand", "given_names": "Nora", "birth_date": "1999-09-09"}),
@@ -57,44 +55,6 @@ class Received:
     answers: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     lost: int = 0
     enough: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _environment(database_url: str, tmp_path: Path) -> dict[str, str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-    environment.update(
-        HUB_DATABASE_URL=database_url,
-        HUB_KEY_DIR=str(tmp_path / "keys"),
-        HUB_POLICY_DIR=str(REPO / "policies"),
-    )
-    return environment
-
-
-def _start(database_url: str, tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
-    log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
-        [str(HUB), "serve", "--port", str(port)],
-        cwd=REPO,
-        env=_environment(database_url, tmp_path),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    log.close()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.kill()
-    log_text = (tmp_path / "server.log").read_text("utf-8", errors="replace")
-    raise AssertionError(f"hub serve did not start:\n{log_text[-3000:]}")
 
 
 async def _loop(
@@ -153,8 +113,8 @@ def test_kill_9_under_load_loses_no_entry_of_a_sent_answer(
         "P-3", name="Groß", given_names=("Erika",), birth_date="1964-08-12", blocks=blocked()
     )
     import_persons(clean_database, [person("P-1"), held])
-    port = _free_port()
-    server = _start(clean_database, tmp_path, port)
+    port = free_port()
+    server = start_hub(clean_database, tmp_path, port)
     try:
         token = _token(port, clean_database)
         received = asyncio.run(_load_until_killed(port, token, server))
@@ -178,7 +138,7 @@ def test_kill_9_under_load_loses_no_entry_of_a_sent_answer(
     verify = subprocess.run(  # noqa: S603 - our own CLI, fixed arguments
         [str(HUB), "audit", "verify"],
         cwd=REPO,
-        env=_environment(clean_database, tmp_path),
+        env=hub_environment(clean_database, tmp_path),
         capture_output=True,
         check=False,
         timeout=60,

@@ -23,8 +23,8 @@ from hub.audit.writer import LedgerWriter
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.models import LedgerPersonRef
 from tests.fixtures.hub_app import freeze_ledger_clock
-from tests.hub.ledger_helpers import ledger_rows, table_rows, tamper
-from tests.hub.test_ledger_retention import HISTORY, _write_history
+from tests.fixtures.ledger import ledger_rows, table_rows, tamper
+from tests.fixtures.ledger_history import HISTORY, write_history
 
 PROCESSES = 3
 CALLERS = 4  # per process, each waiting for its entry before the next, as requests do
@@ -108,7 +108,7 @@ async def _checkpoint_and_export(database_url: str, key_dir: Path) -> list[str]:
 async def test_processes_writing_at_once_make_one_chain(
     clean_database: str, tmp_path: Path
 ) -> None:
-    _write_history(clean_database)  # version-1 entries from before the upgrade
+    write_history(clean_database)  # version-1 entries from before the upgrade
     old = len(HISTORY)
     written = _write_in_processes(clean_database)
     total = old + PROCESSES * CALLERS * PER_CALLER

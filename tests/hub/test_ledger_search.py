@@ -15,7 +15,7 @@ from hub.audit.reads import AuditFilters
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.errors import InvalidQuery
 from tests.fixtures.hub_app import freeze_ledger_clock
-from tests.ui.conftest import append, record
+from tests.fixtures.workbench import append, record
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 AUTHORITIES = ("sozialamt", "jugendamt", None, "wohngeldstelle")

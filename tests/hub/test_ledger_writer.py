@@ -33,8 +33,8 @@ from tests.fixtures.factories import (
     person,
 )
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
-from tests.hub.ledger_helpers import ledger_rows, table_rows, task_rows
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.ledger import ledger_rows, table_rows, task_rows
+from tests.fixtures.melderegister_queries import URL, query
 
 CONCURRENT = 48
 UNKNOWN = {"name": "Niemand", "given_names": "Nora", "birth_date": "1999-09-09"}

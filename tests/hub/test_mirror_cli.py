@@ -15,7 +15,7 @@ from hub.cli import app
 from hub.models import HitRef, Task
 from tests.fixtures.changes import delete, upsert
 from tests.fixtures.factories import blocked, import_persons, person
-from tests.hub.ledger_helpers import ledger_rows, run_statement, table_rows
+from tests.fixtures.ledger import ledger_rows, run_statement, table_rows
 
 runner = CliRunner()
 

@@ -21,11 +21,11 @@ from sqlalchemy import select
 from adapters.melderegister.tables import MrPerson
 from adapters.sql.feed_tables import MirrorState, MirrorSyncLog
 from hub.db import create_sync_engine
-from tests.conftest import REPO
 from tests.fixtures.changes import upsert
 from tests.fixtures.factories import person
-from tests.hub.ledger_helpers import ledger_rows, table_rows
-from tests.hub.test_ledger_crash import HUB, _environment
+from tests.fixtures.ledger import ledger_rows, table_rows
+from tests.fixtures.paths import REPO
+from tests.fixtures.served_hub import HUB, hub_environment
 
 CHANGES = 5_000
 CHUNK = 100
@@ -46,7 +46,7 @@ def _sync(file: Path, database_url: str, tmp_path: Path) -> subprocess.Popen[byt
     return subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
         command,
         cwd=REPO,
-        env=_environment(database_url, tmp_path),
+        env=hub_environment(database_url, tmp_path),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -80,7 +80,7 @@ def test_kill_9_during_a_sync_leaves_a_consistent_seq_and_resumes(
     resumed = subprocess.run(  # noqa: S603 - our own CLI, fixed arguments
         [str(HUB), "register", "sync", "melderegister", str(file), "--chunk", str(CHUNK)],
         cwd=REPO,
-        env=_environment(clean_database, tmp_path),
+        env=hub_environment(clean_database, tmp_path),
         capture_output=True,
         check=False,
         timeout=300,
@@ -105,7 +105,7 @@ def test_kill_9_during_a_sync_leaves_a_consistent_seq_and_resumes(
     verify = subprocess.run(  # noqa: S603 - our own CLI, fixed arguments
         [str(HUB), "audit", "verify"],
         cwd=REPO,
-        env=_environment(clean_database, tmp_path),
+        env=hub_environment(clean_database, tmp_path),
         capture_output=True,
         check=False,
         timeout=60,

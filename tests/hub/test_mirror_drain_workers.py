@@ -34,7 +34,7 @@ from tests.fixtures.factories import (
     settings_for,
 )
 from tests.fixtures.hub_app import HUB_URL, asgi_client, client_token, hub_settings, running_hub
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.melderegister_queries import URL, query
 
 _MELDE = "melderegister"
 CHANGES = f"/v1/registers/{_MELDE}/changes"

@@ -10,9 +10,9 @@ import pytest
 
 from tests.fixtures.changes import delete, upsert
 from tests.fixtures.factories import blocked, import_persons, person
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.melderegister_queries import URL, query
+from tests.fixtures.tokens import TokenFactory
 
 CHANGES = "/v1/registers/melderegister/changes"
 JSONL = "application/jsonl"

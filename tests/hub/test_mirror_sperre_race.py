@@ -22,11 +22,12 @@ from sqlalchemy import func, select
 
 from hub.db import create_sync_engine
 from hub.models.drain import DrainWorker
-from tests.conftest import REPO
 from tests.fixtures.changes import upsert
 from tests.fixtures.factories import blocked, import_persons, load_default_catalogue, person
-from tests.hub.test_ledger_crash import HUB, _environment, _free_port, _start
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.melderegister_queries import URL, query
+from tests.fixtures.paths import REPO
+from tests.fixtures.served_hub import HUB, hub_environment, start_hub
+from tests.fixtures.servers import free_port
 
 LOOPS = 8
 BEFORE_PUSH_SECONDS = 1.5
@@ -94,7 +95,7 @@ def _serve_workers(database_url: str, tmp_path: Path, port: int) -> subprocess.P
     server = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
         [str(HUB), "serve", "--port", str(port), "--workers", "2"],
         cwd=REPO,
-        env=_environment(database_url, tmp_path),
+        env=hub_environment(database_url, tmp_path),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -121,8 +122,8 @@ def test_no_answer_after_the_acknowledgement_releases_the_person(
 ) -> None:
     load_default_catalogue(clean_database)
     import_persons(clean_database, [person("P-1")])
-    port = _free_port()
-    start = _start if workers == 1 else _serve_workers
+    port = free_port()
+    start = start_hub if workers == 1 else _serve_workers
     server = start(clean_database, tmp_path, port)
     try:
         acknowledged, seen = asyncio.run(_race(port, clean_database))

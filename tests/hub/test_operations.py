@@ -19,12 +19,13 @@ from sqlalchemy.engine import make_url
 from hub.config import Settings
 from hub.health import ReadinessCheck, readiness
 from hub.logging import get_logger
-from tests.conftest import REPO, _create_postgres_database, _drop_postgres_database
+from tests.fixtures.databases import create_postgres_database, drop_postgres_database
 from tests.fixtures.factories import import_persons, load_default_catalogue, person
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
-from tests.hub.test_query_melderegister import URL, query
-from tests.hub.test_quiet_logs import _stop, _wait_ready
-from tests.ui.servers import free_port
+from tests.fixtures.melderegister_queries import URL, query
+from tests.fixtures.paths import REPO
+from tests.fixtures.served_hub import stop_hub, wait_ready
+from tests.fixtures.servers import free_port
 
 PROBLEM = "application/problem+json"
 HUB = str(Path(sys.executable).parent / "hub")
@@ -83,7 +84,7 @@ def doomed_database(database_url: str) -> Iterator[str]:
     if make_url(database_url).get_backend_name() != "postgresql":
         pytest.skip("dropping the database under a running hub: PostgreSQL")
     admin = os.environ["HUB_TEST_DATABASE_URL"]
-    name, url = _create_postgres_database(admin)
+    name, url = create_postgres_database(admin)
     from hub.kit.migrate import upgrade_head  # noqa: PLC0415
 
     upgrade_head(url)
@@ -91,7 +92,7 @@ def doomed_database(database_url: str) -> Iterator[str]:
     try:
         yield url
     finally:
-        _drop_postgres_database(admin, name)
+        drop_postgres_database(admin, name)
 
 
 async def test_readyz_is_503_naming_the_database_when_it_is_gone(
@@ -100,7 +101,7 @@ async def test_readyz_is_503_naming_the_database_when_it_is_gone(
     settings = hub_settings(doomed_database, tmp_path)
     async with running_hub(settings) as app, asgi_client(app) as http:
         assert (await http.get("/readyz")).status_code == 200
-        _drop_postgres_database(
+        drop_postgres_database(
             os.environ["HUB_TEST_DATABASE_URL"], make_url(doomed_database).database or ""
         )
         started = time.monotonic()
@@ -163,7 +164,7 @@ def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_ready(base)
+        wait_ready(base)
         with httpx.Client(base_url=base) as client:
             for _ in range(40):  # new connections: both workers take some
                 assert client.get("/healthz", headers={"Connection": "close"}).status_code == 200
@@ -174,7 +175,7 @@ def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
         assert match is not None, text[:2000]
         assert float(match.group(1)) >= 40
     finally:
-        _stop(server)
+        stop_hub(server)
 
 
 def test_serve_trusts_forwarded_headers_only_from_named_proxies() -> None:

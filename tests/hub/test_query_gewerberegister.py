@@ -17,25 +17,12 @@ from governance.models import PurposeAllowance
 from hub.cli import app
 from hub.db import create_sync_engine
 from tests.fixtures.factories import business, import_businesses
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
+from tests.fixtures.gewerberegister_queries import ask, query
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.tokens import TokenFactory
 
-URL = "/v1/registers/gewerberegister/queries"
 YILMAZ = "Y\u0131lmaz"  # Turkish dotless i (DIN 91379)
 PUBLIC = ["betriebliche_anschrift", "geschaeftsbezeichnung", "name", "taetigkeit"]
-
-
-def query(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "kind": "person",
-        "purpose": "information",
-        "case_reference": "INFO-2026-0001",
-        "user": {"id": "b.buerger", "roles": []},
-        "match": {"name": "Becker"},
-        "fields": ["name", "geschaeftsbezeichnung", "betriebliche_anschrift", "taetigkeit"],
-    }
-    body.update(changes)
-    return body
 
 
 @pytest.fixture
@@ -64,10 +51,6 @@ def businesses(clean_database: str) -> str:
         ],
     )
     return clean_database
-
-
-async def ask(http: httpx.AsyncClient, token: str, body: Any) -> httpx.Response:
-    return await http.post(URL, json=body, headers={"Authorization": f"Bearer {token}"})
 
 
 def protected(purpose: str, fields: list[str], **changes: Any) -> dict[str, Any]:

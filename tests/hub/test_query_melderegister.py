@@ -9,75 +9,11 @@ import httpx
 import pytest
 
 from tests.fixtures.factories import blocked, import_persons, person
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows, task_rows
+from tests.fixtures.ledger import ledger_rows, task_rows
+from tests.fixtures.melderegister_queries import URL, ask, query
+from tests.fixtures.tokens import TokenFactory
 
-URL = "/v1/registers/melderegister/queries"
 PROBLEM = "application/problem+json"
-
-
-def query(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "kind": "person",
-        "purpose": "wohngeld_antrag",
-        "case_reference": "WG-2026-0042",
-        "user": {"id": "m.schmidt", "roles": []},
-        "match": {"name": "Müller", "given_names": "Anna", "birth_date": "1980-05-17"},
-        "fields": ["name", "given_names", "birth", "addresses"],
-    }
-    body.update(changes)
-    return body
-
-
-@pytest.fixture
-def residents(clean_database: str) -> str:
-    import_persons(
-        clean_database,
-        [
-            person(
-                "P-1", spouse_id="P-2", marital={"status": "verheiratet", "since": "2010-06-12"}
-            ),
-            person(
-                "P-2",
-                name="Müller",
-                given_names=("Jonas",),
-                birth_date="1978-02-01",
-                sex="m",
-                spouse_id="P-1",
-                marital={"status": "verheiratet", "since": "2010-06-12"},
-                blocks=blocked(),
-            ),
-            person(
-                "P-3",
-                name="Groß",
-                given_names=("Erika",),
-                birth_date="1964-08-12",
-                blocks=blocked(),
-            ),
-            person(
-                "P-5",
-                name="Łukasiewicz",
-                given_names=("Zoë",),
-                birth_date="1950-03-03",
-                religious_artist_name="Bruder Benedikt",
-                postal_code="64297",
-                street="Heidelberger Landstraße",
-                house_number="200 a",
-            ),
-            person(
-                "P-4",
-                name="Schäfer",
-                given_names=("Lena",),
-                birth_date="1990-01-01",
-                blocks={"auskunftssperre": None, "bedingter_sperrvermerk": True},
-            ),
-        ],
-    )
-    return clean_database
-
-
-async def ask(http: httpx.AsyncClient, token: str, body: Any, **kwargs: Any) -> httpx.Response:
-    return await http.post(URL, json=body, headers={"Authorization": f"Bearer {token}"}, **kwargs)
 
 
 class TestReleased:

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from tests.fixtures.factories import blocked, import_persons, person
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows, task_rows
+from tests.fixtures.ledger import ledger_rows, task_rows
+from tests.fixtures.tokens import TokenFactory
 
 URL = "/v1/registers/melderegister/queries"
 PROBLEM = "application/problem+json"

@@ -21,7 +21,6 @@ from fastapi import FastAPI
 from lxml import etree
 
 from hub.app import create_app
-from tests.conftest import REPO
 from tests.fixtures.factories import (
     blocked,
     import_persons,
@@ -29,9 +28,10 @@ from tests.fixtures.factories import (
     person,
     settings_for,
 )
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
-from tests.hub.test_xoev_xmeld import NS, SAMPLE_1332, X, answer_of, official, post, status_of
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.paths import REPO
+from tests.fixtures.tokens import TokenFactory
+from tests.fixtures.xmeld_messages import NS, SAMPLE_1332, X, answer_of, official, post, status_of
 
 URL = "/v1/registers/melderegister/queries"
 TRANSFORMED = {"addresses": "district", "birth": "year_month"}

@@ -16,8 +16,8 @@ from sqlalchemy import insert
 from hub.db import create_sync_engine
 from hub.models import NeutralMarker
 from hub.query.neutral import PERSON_REF, TASK
-from tests.hub.ledger_helpers import ledger_rows, table_rows
-from tests.hub.test_ledger_retention import NOW, _purge_and_verify, _write_history
+from tests.fixtures.ledger import ledger_rows, table_rows
+from tests.fixtures.ledger_history import NOW, purge_and_verify, write_history
 
 
 def _marker(entry: dict[str, Any], stands_for: str) -> dict[str, Any]:
@@ -44,14 +44,14 @@ def _add_markers(database_url: str, rows: list[dict[str, Any]]) -> None:
 async def test_the_purge_deletes_the_markers_of_the_entries_it_deletes(
     clean_database: str, tmp_path: Path
 ) -> None:
-    _write_history(clean_database)
+    write_history(clean_database)
     entries = {row["seq"]: row for row in ledger_rows(clean_database)}
     due, kept = entries[1], entries[3]  # L-MELDE of 2023 (due), L-MELDE of 2024 (kept)
     _add_markers(
         clean_database,
         [_marker(due, TASK), _marker(due, PERSON_REF), _marker(kept, TASK)],
     )
-    purged, report = await _purge_and_verify(clean_database, tmp_path, NOW)
+    purged, report = await purge_and_verify(clean_database, tmp_path, NOW)
     assert purged["purged"] == 2 and report["ok"]
     left = table_rows(clean_database, NeutralMarker.__table__)
     assert [row["ledger_entry_id"] for row in left] == [kept["entry_id"]]

@@ -24,10 +24,10 @@ from lxml import etree
 from hub.models import NeutralMarker
 from hub.query import steps
 from tests.fixtures.factories import blocked, entry, import_entries, import_persons, person
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows, table_rows, task_rows
-from tests.hub.test_query_round_trips import statements
-from tests.hub.test_xoev_xmeld import NS, freie_suche, personensuche, to_bytes
+from tests.fixtures.ledger import ledger_rows, table_rows, task_rows
+from tests.fixtures.statements import statements
+from tests.fixtures.tokens import TokenFactory
+from tests.fixtures.xmeld_messages import NS, freie_suche, personensuche, to_bytes
 
 QUERIES = "/v1/registers/{register}/queries"
 XMELD = "/v1/xoev/xmeld"

@@ -23,31 +23,11 @@ from adapters.personenstandsregister.tables import PsEntry, PsEntryPerson
 from hub.cli import app
 from hub.db import create_sync_engine
 from tests.fixtures.factories import entry, import_entries, personenstandsregister
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows, task_rows
+from tests.fixtures.ledger import ledger_rows, task_rows
+from tests.fixtures.personenstandsregister_queries import KEYS, ask, query
+from tests.fixtures.tokens import TokenFactory
 
-URL = "/v1/registers/personenstandsregister/queries"
 YILMAZ = "Y\u0131lmaz"  # Turkish dotless i (DIN 91379)
-KEYS = {
-    "entry_kind": "geburt",
-    "entry_year": "1990",
-    "entry_number": "1234",
-    "name": "Schäfer",
-    "birth_date": "1990-04-03",
-}
-
-
-def query(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "kind": "person",
-        "purpose": "beurkundung",
-        "case_reference": "STA-2026-0001",
-        "user": {"id": "s.standesbeamtin", "roles": []},
-        "match": dict(KEYS),
-        "fields": ["entry_kind", "entry_year", "entry_number", "persons", "entry_text"],
-    }
-    body.update(changes)
-    return body
 
 
 @pytest.fixture
@@ -72,10 +52,6 @@ def entries(clean_database: str) -> str:
         ],
     )
     return clean_database
-
-
-async def ask(http: httpx.AsyncClient, token: str, body: Any) -> httpx.Response:
-    return await http.post(URL, json=body, headers={"Authorization": f"Bearer {token}"})
 
 
 def _auth(token: str) -> dict[str, str]:

@@ -9,32 +9,14 @@ connection, past the events, on both backends (one statement each, hub.audit.rep
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import httpx
-from sqlalchemy import Engine, event
 
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
-from tests.hub.test_query_melderegister import ask, query, residents
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.melderegister_queries import ask, query
+from tests.fixtures.statements import statements
+from tests.fixtures.tokens import TokenFactory
 
-__all__ = ["residents"]  # the fixture: P-1 is married to P-2
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
+# The residents fixture (tests/hub/conftest.py): P-1 is married to P-2.
 
 
 async def test_a_released_answer_reads_the_register_twice_and_purges_nothing(

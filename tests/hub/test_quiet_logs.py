@@ -22,9 +22,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from hub.db import create_sync_engine
-from tests.conftest import REPO
 from tests.fixtures.factories import load_default_catalogue, new_client
-from tests.ui.servers import free_port
+from tests.fixtures.paths import REPO
+from tests.fixtures.served_hub import stop_hub, wait_ready
+from tests.fixtures.servers import free_port
 
 HUB = str(Path(sys.executable).parent / "hub")
 STEWARD = {
@@ -92,31 +93,10 @@ def served(refusing_database: str, tmp_path: Path) -> Iterator[tuple[str, Path]]
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_ready(base)
+            wait_ready(base)
             yield base, log
         finally:
-            _stop(server)
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    """SIGTERM (the lifespan drains the ledger); a machine under load may take a while."""
-    server.terminate()
-    try:
-        server.wait(timeout=90)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
-def _wait_ready(base: str) -> None:
-    deadline = time.monotonic() + 180  # start-up builds the XÖV schema: slow on a busy machine
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise AssertionError("hub serve did not start")
+            stop_hub(server)
 
 
 def test_failures_and_access_logs_quote_no_values(

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.hub.conftest import TokenFactory
+from tests.fixtures.tokens import TokenFactory
 
 EXPECTED_XOEV = {
     "melderegister": {"standard": "XMeld", "version": "25.11a"},

@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from hub.cli import app as cli
 from tests.fixtures.factories import import_persons, person
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.tokens import TokenFactory
 
 URL = "/v1/registers/melderegister/queries"
 MATCH = {"name": "Müller", "given_names": "Anna", "birth_date": "1980-05-17"}

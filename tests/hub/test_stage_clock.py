@@ -9,7 +9,7 @@ from pathlib import Path
 from hub.kit.stages import stage_clock
 from tests.fixtures.factories import import_persons, load_default_catalogue, person
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.melderegister_queries import URL, query
 
 
 def _written(stage_file: Path) -> dict[str, dict[str, float]]:

@@ -7,9 +7,9 @@ import pytest
 
 from hub.tasks.schemas import NOTE_MAX_LENGTH
 from tests.fixtures.factories import blocked, import_persons, person
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import task_rows
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.ledger import task_rows
+from tests.fixtures.melderegister_queries import URL, query
+from tests.fixtures.tokens import TokenFactory
 
 
 @pytest.fixture

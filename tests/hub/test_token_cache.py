@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from hub.auth.token_cache import VerifiedTokenCache
 from hub.auth.tokens import TokenInvalid, VerifiedToken
-from tests.hub.test_auth import _forge
+from tests.fixtures.tokens import forge_token
 
 
 class FakeClock:
@@ -101,7 +101,7 @@ class TestCacheInTheApp:
     async def test_second_call_is_served_from_the_cache(
         self, http: httpx.AsyncClient, app: FastAPI
     ) -> None:
-        token = _forge(app)
+        token = forge_token(app)
         headers = {"Authorization": f"Bearer {token}"}
         assert (await http.get("/v1/registers", headers=headers)).status_code == 200
         assert len(app.state.token_cache) == 1
@@ -111,7 +111,7 @@ class TestCacheInTheApp:
     async def test_tampered_copy_of_a_cached_token_is_refused(
         self, http: httpx.AsyncClient, app: FastAPI
     ) -> None:
-        token = _forge(app)
+        token = forge_token(app)
         ok = await http.get("/v1/registers", headers={"Authorization": f"Bearer {token}"})
         assert ok.status_code == 200
         header, payload, signature = token.split(".")
@@ -124,7 +124,7 @@ class TestCacheInTheApp:
         self, http: httpx.AsyncClient, app: FastAPI
     ) -> None:
         exp = int(time.time()) + 1
-        headers = {"Authorization": f"Bearer {_forge(app, exp=exp)}"}
+        headers = {"Authorization": f"Bearer {forge_token(app, exp=exp)}"}
         assert (await http.get("/v1/registers", headers=headers)).status_code == 200
         await asyncio.sleep(max(0.0, exp - time.time()) + 0.05)  # past exp
         # The verifier's leeway (30 s) would still accept it; the cache must not keep it

@@ -19,7 +19,6 @@ import uvicorn
 
 from hub.app import create_app
 from hub.kit.migrate import upgrade_head
-from tests.conftest import REPO
 from tests.fixtures.factories import (
     blocked,
     import_persons,
@@ -28,7 +27,8 @@ from tests.fixtures.factories import (
     person,
     settings_for,
 )
-from tests.hub.ledger_helpers import ledger_rows
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.paths import REPO
 
 URL = "/v1/registers/melderegister/queries"
 # Security-authority data of P-1 at hub B (BMG §34 Abs. 1 S. 2), served in XMeld since issue 11.

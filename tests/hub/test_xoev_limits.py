@@ -13,9 +13,9 @@ from lxml import etree
 
 from tests.fixtures.factories import load_default_catalogue
 from tests.fixtures.hub_app import asgi_client, hub_settings, running_hub
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
-from tests.hub.test_xoev_xmeld import NS, personensuche, post, to_bytes
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.tokens import TokenFactory
+from tests.fixtures.xmeld_messages import NS, personensuche, post, to_bytes
 
 MAX_ELEMENTS = 600
 

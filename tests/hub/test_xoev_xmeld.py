@@ -6,7 +6,6 @@ against the official schemas in both cases.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,7 +22,6 @@ from adapters.xmeld.schema import load_schema
 from hub.app import create_app
 from hub.xoev.answer import Office, auskunft
 from hub.xoev.request import Origin
-from tests.conftest import REPO, xoev_dir
 from tests.fixtures.factories import (
     blocked,
     import_persons,
@@ -31,17 +29,23 @@ from tests.fixtures.factories import (
     person,
     settings_for,
 )
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows, task_rows
-
-URL = "/v1/xoev/xmeld"
-XML = "application/xml"
-X = names.XMELD_NS
-NS = {"x": X}
-EXAMPLE_1330 = (
-    "xmeld-25.11a/_examples/spec_test_1330_examples_FachspezifischBehoerdenauskunft006a-1330.xml"
+from tests.fixtures.ledger import ledger_rows, task_rows
+from tests.fixtures.paths import REPO, xoev_dir
+from tests.fixtures.tokens import TokenFactory
+from tests.fixtures.xmeld_messages import (
+    NS,
+    URL,
+    XML,
+    X,
+    answer_of,
+    freie_suche,
+    grund_of,
+    personensuche,
+    post,
+    set_text,
+    status_of,
+    to_bytes,
 )
-SAMPLE_1332 = "samples/xmeld2511a-1332-freieSuche-hausnummer-test.xml"
 
 
 def _example_files() -> list[Path]:
@@ -97,130 +101,6 @@ def residents(clean_database: str) -> str:
         ],
     )
     return clean_database
-
-
-def official(xoev_dir_: Path, relative: str) -> etree._Element:
-    return etree.parse(str(xoev_dir_ / relative)).getroot()
-
-
-def _set(root: etree._Element, path: str, value: str) -> None:
-    node = root.find(path, NS)
-    assert node is not None, path
-    node.text = value
-
-
-def personensuche(
-    xoev_schema_dir: Path,
-    *,
-    name: str = "Müller",
-    given_names: str = "Anna",
-    birth_date: str = "1980-05-17",
-    purpose: str = "wohngeld_antrag",
-    codes: tuple[int, ...] = (1, 7, 13, 15, 16, 19, 41, 43, 45, 46, 48, 49, 50),
-    street: str | None = "Rheinstraße",
-) -> etree._Element:
-    """The official example 006a, re-aimed at Darmstadt with a catalogue purpose."""
-    root = copy.deepcopy(official(xoev_schema_dir, EXAMPLE_1330))
-    _set(root, "nachrichtenkopf.g2g/leser/kennung", "ags:06411000")
-    _set(root, "x:datenAbrufendeStelle/x:anlassDesAbrufs", purpose)
-    _set(root, "x:datenAbrufendeStelle/x:aktenzeichen", "WG-2026-0042")
-    _set(root, "x:datenAbrufendeStelle/x:kennung", "m.schmidt")
-    data = root.find("x:suchprofil/x:auswahldaten", NS)
-    assert data is not None
-    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:nachname/name", name)
-    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:vornamen/name", given_names)
-    _set(data, "x:anschrift/gemeindeschluessel/code", "06411000")
-    _set(data, "x:anschrift/postleitzahl", "64283")
-    if street:
-        etree.SubElement(data.find("x:anschrift", NS), "strasse").text = street
-    _set(data, "x:geburtsdatum/x:geburtsdatum/teilbekanntesDatum/jahrMonatTag", birth_date)
-    sex = data.find("x:geschlecht", NS)
-    data.remove(sex)
-    steering = root.find("x:steuerungsinformationen", NS)
-    for node in steering.findall("x:anforderungselement", NS):
-        steering.remove(node)
-    for index, code in enumerate(codes):
-        element = etree.Element(f"{{{X}}}anforderungselement")
-        etree.SubElement(element, "code").text = str(code)
-        steering.insert(index, element)
-    return root
-
-
-def freie_suche(
-    xoev_schema_dir: Path,
-    *,
-    codes: tuple[str, ...],
-    house_letter: bool = True,
-    only_these_codes: bool = False,
-) -> etree._Element:
-    """The official 1332 sample, re-aimed at Anna Müller's building (Rheinstraße 12).
-
-    ``codes`` go first among the sample's anforderungselemente (``only_these_codes``: instead
-    of them); ``house_letter=False`` drops the sample's "a" (no. 12 instead of 12 a).
-    """
-    message = copy.deepcopy(official(xoev_schema_dir, SAMPLE_1332))
-    _set(message, "x:datenAbrufendeStelle/x:anlassDesAbrufs", "strafverfolgung")
-    data = message.find("x:suchprofil/x:auswahldaten", NS)
-    assert data is not None
-    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:nachname/name", "Müller")
-    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:vornamen/name", "Anna")
-    inland = "x:wohnung/x:anschrift/x:anschrift.inland/"
-    _set(data, inland + "strasse", "Rheinstraße")
-    number = data.find(inland + "x:hausnummerOderHausnummernbereich/x:hausnummer", NS)
-    assert number is not None
-    _set(number, "hausnummer", "12")
-    if not house_letter:
-        number.remove(number.find("hausnummerBuchstabeZusatzziffer"))
-    for member in ("x:geburtsdaten", "x:geschlecht"):
-        data.remove(data.find(member, NS))
-    _set(message, "x:steuerungsinformationen/x:suchbereich/x:bundesland/code", "06")
-    steering = message.find("x:steuerungsinformationen", NS)
-    assert steering is not None
-    if only_these_codes:
-        for node in steering.findall("x:anforderungselement", NS):
-            steering.remove(node)
-    for index, code in enumerate(codes):
-        element = etree.Element(f"{{{X}}}anforderungselement")
-        etree.SubElement(element, "code").text = code
-        steering.insert(index, element)
-    return message
-
-
-def to_bytes(root: etree._Element) -> bytes:
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
-
-
-async def post(http: httpx.AsyncClient, token: str, body: bytes, **headers: str) -> httpx.Response:
-    return await http.post(
-        URL,
-        content=body,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": XML, **headers},
-    )
-
-
-def answer_of(response: httpx.Response, xoev_schema_dir: Path) -> etree._Element:
-    assert response.headers["content-type"].startswith(XML), response.text
-    root = etree.fromstring(response.content)
-    assert load_schema(xoev_schema_dir).violations(root) == []
-    return root
-
-
-def str_or_none(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def status_of(root: etree._Element) -> str | None:
-    return str_or_none(
-        root.findtext("x:antwortSuchanfrage/x:auskunft/x:ergebnisstatus/code", namespaces=NS)
-    )
-
-
-def grund_of(root: etree._Element) -> str | None:
-    return str_or_none(
-        root.findtext(
-            "x:antwortSuchanfrage/x:rueckweisung/x:grundDerRueckweisung/code", namespaces=NS
-        )
-    )
 
 
 def _related(name: str, given: list[str], **extra: str) -> dict[str, object]:
@@ -486,7 +366,8 @@ class TestRefusals:
     ) -> None:
         token = await token_for("wohngeldstelle")
         message = personensuche(xoev_schema_dir)
-        _set(message, "x:suchprofil/x:auswahldaten/x:anschrift/gemeindeschluessel/code", "06412000")
+        municipality = "x:suchprofil/x:auswahldaten/x:anschrift/gemeindeschluessel/code"
+        set_text(message, municipality, "06412000")
         response = await post(http, token, to_bytes(message))
         assert response.status_code == 422
         assert grund_of(answer_of(response, xoev_schema_dir)) == "22"

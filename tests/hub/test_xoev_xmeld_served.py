@@ -23,15 +23,15 @@ from adapters.xmeld import codes
 from adapters.xmeld.answer import parse_1331
 from tests.fixtures.factories import import_persons, load_default_catalogue, person
 from tests.fixtures.hub_app import hub_settings, running_hub
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
-from tests.hub.test_xoev_xmeld import (
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.tokens import TokenFactory
+from tests.fixtures.xmeld_messages import (
     NS,
-    _set,
     answer_of,
     freie_suche,
     personensuche,
     post,
+    set_text,
     status_of,
     to_bytes,
 )
@@ -396,7 +396,7 @@ class TestFreeSearchSecurityData:
         xoev_schema_dir: Path,
     ) -> None:
         message = _freie_suche(xoev_schema_dir, ("1", "6", "21", "28", "29", "42", "45"))
-        _set(message, "x:datenAbrufendeStelle/x:anlassDesAbrufs", "wohngeld_antrag")
+        set_text(message, "x:datenAbrufendeStelle/x:anlassDesAbrufs", "wohngeld_antrag")
         token = await token_for("wohngeldstelle")
         response = await post(http, token, to_bytes(message))
         root = answer_of(response, xoev_schema_dir)

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from lxml import html
 
 from hub.ui.catalogue import repository as ui_repo
-from tests.ui.conftest import make_account, sign_in
+from tests.fixtures.workbench import make_account, sign_in
 
 PURPOSES = "/ui/catalogue/purposes"
 MULTI = {"fields", "kinds", "legal_basis", "confirm_fields"}

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 import httpx
 import pytest
 
-from tests.ui.conftest import HUB, make_account
+from tests.fixtures.workbench import HUB, make_account
 from tests.ui.node_oidc_provider import (
     CLIENT_ID,
     CLIENT_SECRET,

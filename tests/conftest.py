@@ -36,7 +36,7 @@ def no_network() -> Iterator[None]:
 
 @pytest.fixture(scope="session", autouse=True)
 def quiet_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Every log record of the run, as the hub formats it, grepped at the end (issue 17 item 4)
+    """Every log record of the run, as the hub formats it, grepped at the end
     for every person name the factories made, every steward's contact data and every secret.
     """
     path = tmp_path_factory.mktemp("logs") / "run.log"

@@ -1,4 +1,4 @@
-"""A fourth register installed as a package touches its own folder only (issue 12 item 1).
+"""A fourth register installed as a package touches its own folder only.
 
 The Hundesteuerregister of ``tests/fixtures/hundesteuer`` is installed the way a register
 package is: a distribution on the import path whose ``hub.adapters`` entry point names its

@@ -1,4 +1,4 @@
-"""The catalogue API: views, validated writes, scopes, history (issue 6 item 3)."""
+"""The catalogue API: views, validated writes, scopes, history."""
 
 from __future__ import annotations
 

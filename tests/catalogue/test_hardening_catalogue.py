@@ -1,4 +1,4 @@
-"""Catalogue writes that answered 500 (issue 16 item 3): each is now a named 4xx problem.
+"""Catalogue writes that answered 500: each is now a named 4xx problem.
 
 NUL is the interesting case on PostgreSQL (text columns cannot hold it); null for a
 NOT NULL column and ids past 2^63 broke on both databases.

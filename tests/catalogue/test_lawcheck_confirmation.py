@@ -1,4 +1,4 @@
-"""The law check's second look (issue 18): special categories and fields beyond law-matrix §2.
+"""The law check's second look: special categories and fields beyond law-matrix §2.
 
 ``religion`` (DSGVO Art. 9) is within what the policy allows a city office, and
 ``nationality`` within BMG §34 Abs. 1, but neither is in law-matrix §2's list for the

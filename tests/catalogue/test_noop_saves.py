@@ -1,4 +1,4 @@
-"""A save that changes nothing is no change: no history row, no new revision (issue 18 item 6)."""
+"""A save that changes nothing is no change: no history row, no new revision."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Code declares, the catalogue approves: the release gate end to end (issue 6 item 2)."""
+"""Code declares, the catalogue approves: the release gate end to end."""
 
 from __future__ import annotations
 

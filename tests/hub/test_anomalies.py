@@ -1,4 +1,4 @@
-"""Anomaly rules and the DPO's review cases (issue 5 item 6) over real ledgers.
+"""Anomaly rules and the DPO's review cases over real ledgers.
 
 Every ledger here is written through ``hub.audit.service.append``; the ledger clock is frozen
 (as in test_audit_api) only to place entries at chosen times.

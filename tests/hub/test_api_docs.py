@@ -1,5 +1,5 @@
-"""/docs works without the internet, "Authorize" is declared, the query's answers are described
-(issue 18 item 7): the assets come from the hub, and real answers fit the documented schemas."""
+"""/docs works without the internet, "Authorize" is declared, the query's answers are described:
+the assets come from the hub, and real answers fit the documented schemas."""
 
 from __future__ import annotations
 

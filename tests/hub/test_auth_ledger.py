@@ -1,4 +1,4 @@
-"""Token-layer refusals on register and XÖV calls are ledger entries too (issue 5 item 1).
+"""Token-layer refusals on register and XÖV calls are ledger entries too.
 
 "Every answered /v1/registers/* and /v1/xoev/* call, whatever its outcome, has exactly one
 entry": a 401 or 403 from the token layer included; the problem+json answer stays.

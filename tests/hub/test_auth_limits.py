@@ -1,4 +1,4 @@
-"""Floods cost the attacker (issue 16 item 4): the limiter in front of authentication.
+"""Floods cost the attacker: the limiter in front of authentication.
 
 Compressed time: windows of one or a few seconds instead of a minute. Refused bearer tokens
 and token requests are counted per source address (and wrong secrets per client id) in the

@@ -85,7 +85,7 @@ def test_fields_transformed_is_hashed_only_when_something_was_transformed() -> N
     assert transformed != entry_hash({**base, "fields_transformed": {"birth": "year"}})
 
 
-# Version 2, computed with its first implementation (json.JSONEncoder, issue 14 round 1):
+# Version 2, computed with its first implementation (json.JSONEncoder):
 # a faster encoder must give the same digest, or entries written before it stop verifying.
 PINNED_V2_DIGEST = "ccf6fd141a36afbbba8c78f7d1fa21df9106987635cb3c471a00604ed9e36501"
 PINNED_V2_LINK = "f37ea2cbeec2dc48432d69d9b6027bda8d6383f399f7dd1fadd3eb8720e8439f"

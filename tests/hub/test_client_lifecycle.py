@@ -1,4 +1,4 @@
-"""Client lifecycle (issue 16 item 6): list, disable, rotate; tokens refused at once;
+"""Client lifecycle: list, disable, rotate; tokens refused at once;
 lifetime cap and ``typ: at+jwt`` when verifying."""
 
 from __future__ import annotations

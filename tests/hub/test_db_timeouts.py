@@ -159,7 +159,7 @@ async def test_an_unanswered_ledger_write_is_503_within_bounds_and_recovers(
 async def test_a_frozen_ledger_connection_costs_one_bound_not_the_answer(
     bounded_app: FastAPI, bounded_http: httpx.AsyncClient, clean_database: str
 ) -> None:
-    """The issue's case: the writer's kept connection hangs; the retry on a fresh one writes."""
+    """What the bound is for: the writer's kept connection hangs; a fresh one writes the retry."""
     _postgres_only(clean_database)
     token = await client_token(bounded_http, clean_database, authority="wohngeldstelle")
     first, _ = await _ask(bounded_http, token)

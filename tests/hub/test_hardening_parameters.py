@@ -1,4 +1,4 @@
-"""Every path and query parameter is bounded and free of refused characters (issue 16 item 2).
+"""Every path and query parameter is bounded and free of refused characters.
 
 The structural tests fail as soon as a new route takes an unbounded parameter or bypasses
 the strict reader; the API tests show the refusals on both databases (NUL on PostgreSQL).

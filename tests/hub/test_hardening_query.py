@@ -1,6 +1,6 @@
 """Hostile query bodies: every one refused as problem+json, on record, with its request id.
 
-Each case was answered before (500, or worse, 200 with data): see issue 16 items 1 and 2.
+Each case was once answered with a 500, or worse, a 200 with data; these keep it from coming back.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""schemathesis against the hub's own OpenAPI document (issue 16 item 3).
+"""schemathesis against the hub's own OpenAPI document.
 
 Every operation, called with a token carrying every scope, over real HTTP (uvicorn on
 loopback): no 5xx, no status code and no content type the document does not declare.

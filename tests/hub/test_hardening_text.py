@@ -1,4 +1,4 @@
-"""One character policy for every reader: JSON bodies, XMeld, register imports (issue 16 item 2)."""
+"""One character policy for every reader: JSON bodies, XMeld, register imports."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The character policy holds for XMeld 1330 requests too (issue 16 item 2).
+"""The character policy holds for XMeld 1330 requests too.
 
 XML already refuses NUL and most controls; zero-width, bidi and fullwidth characters are
 valid XML and used to reach the search.

@@ -336,7 +336,8 @@ class TestPurge:
     async def test_answers_leave_purging_to_the_cron_job(
         self, http: httpx.AsyncClient, token_for: TokenFactory, residents: str
     ) -> None:
-        # Issue 14: no housekeeping DELETE on the request path; expiry alone refuses the ref.
+        # No housekeeping DELETE on the request path (it cost each answer a statement);
+        # expiry alone refuses the ref.
         token = await token_for("wohngeldstelle")
         stale = await first_hit(http, token)
         past = datetime.now(UTC) - timedelta(minutes=1)

@@ -1,4 +1,4 @@
-"""The request path outside the routes (issue 14): request id, no workbench session on the API."""
+"""The request path outside the routes: request id, no workbench session on the API."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Logs that keep quiet: the real ``hub serve`` (uvicorn, access log on) driven down the paths
-that used to leak (issue 17 item 4), its output grepped for every value it was given.
+that used to leak, its output grepped for every value it was given.
 
 - a catalogue write that fails in the database (500): SQLAlchemy's ``[parameters: ...]`` and
   PostgreSQL's ``DETAIL: Failing row contains (...)`` quoted the steward's contact data;

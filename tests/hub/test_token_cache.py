@@ -1,4 +1,4 @@
-"""The verified-token cache (issue 14): never accepts what the verifier would refuse."""
+"""The verified-token cache: never accepts what the verifier would refuse."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ from tests.fixtures.ledger import ledger_rows
 from tests.fixtures.paths import REPO
 
 URL = "/v1/registers/melderegister/queries"
-# Security-authority data of P-1 at hub B (BMG §34 Abs. 1 S. 2), served in XMeld since issue 11.
+# Security-authority data of P-1 at hub B (BMG §34 Abs. 1 S. 2), served in XMeld too.
 ID_DOCS = [{"kind": "personalausweis", "authority": "Stadt Darmstadt", "issued": "2020-01-02",
             "valid_until": "2030-01-01", "serial": "L01X00T47"}]  # fmt: skip
 WEAPONS = {"kind": "Waffenbesitzkarte", "authority": "Stadt Darmstadt", "issued": "2019-05-06"}

@@ -1,4 +1,4 @@
-"""Heavy XMeld messages (issue 16 item 5): an element limit refuses them before validation."""
+"""Heavy XMeld messages: an element limit refuses them before validation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""XMeld answers as complete as JSON (issue 11, item 5): spouse, move dates, ID documents,
+"""XMeld answers as complete as JSON: spouse, move dates, ID documents,
 weapons and explosives permits and the Wohnungsgeber in a 1331, end-to-end through
 ``POST /v1/xoev/xmeld`` over register data in real tables, on SQLite and PostgreSQL.
 

@@ -1,4 +1,4 @@
-"""A person's request for information (issue 18 item 4): found through the ledgered query
+"""A person's request for information: found through the ledgered query
 path, their disclosures as the citizen view shows them, a German letter. Both databases."""
 
 from __future__ import annotations

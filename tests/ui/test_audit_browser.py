@@ -1,4 +1,4 @@
-"""Issue 18 items 3 and 4 in headless Chromium, in German, axe-core on every page walked:
+"""The DPO's daily pages in headless Chromium, in German, axe-core on every page walked:
 the ledger search for daily work and a person's Art. 15 request answered with a letter."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The DPO's ledger search for daily work (issue 18 item 3): paging, sorting, filters, exports,
+"""The DPO's ledger search for daily work: paging, sorting, filters, exports,
 the chain check in the background. Over a real ledger, on both databases."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Steward workbench (issue 18 item 6): new purposes and allowances.
+"""Steward workbench: new purposes and allowances.
 
 They go through the API's service and law check; the history shows old → new per member, an
 unchanged save records no revision, the Art. 30 records have a table of contents and a

@@ -1,4 +1,4 @@
-"""The workbenches' German: every message translated, Berlin time, German dates (issue 18)."""
+"""The workbenches' German: every message translated, Berlin time, German dates."""
 
 from __future__ import annotations
 

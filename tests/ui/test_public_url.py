@@ -1,4 +1,4 @@
-"""Behind the city's TLS proxy the hub emits https URLs (issue 17 item 5): the OIDC redirect_uri
+"""Behind the city's TLS proxy the hub emits https URLs: the OIDC redirect_uri
 from ``HUB_PUBLIC_BASE_URL``, or from the forwarded scheme of a proxy uvicorn trusts.
 """
 

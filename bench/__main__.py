@@ -1,4 +1,4 @@
-"""``make bench`` (``python -m bench``): the figures of issue 14, side by side, from one run.
+"""``make bench`` (``python -m bench``): the hub's performance figures, side by side, from one run.
 
 Sections (``--only http,ledger`` runs some; the default runs all but ``verify``):
 
@@ -14,8 +14,8 @@ Sections (``--only http,ledger`` runs some; the default runs all but ``verify``)
   on it and the worker's resident memory.
 - ``policy``, ``xmeld``: policy decision and XMeld round-trip micro-benchmarks.
 - ``floods``: secret guessing, garbage tokens and big XMeld messages against a legitimate
-  query (issue 16); thread against process pool for the XMeld schema check.
-- ``mirror``: the mirror feed (issue 15): changes/s applied to the full demo, Sperre push to
+  query; thread against process pool for the XMeld schema check.
+- ``mirror``: the mirror feed: changes/s applied to the full demo, Sperre push to
   effect under query load (p50/p99), query latency while a sync runs (bench/mirror_sync.py).
 - ``ledgersearch``: the DPO's ledger search pages and the chain check on
   ``BENCH_LEDGER_SEARCH_ENTRIES`` entries (default 1,000,000; bench/ledger_search.py).

@@ -1,4 +1,4 @@
-"""``make bench`` section ``floods`` (issue 16 items 4 and 5): what floods cost the hub.
+"""``make bench`` section ``floods``: what floods cost the hub.
 
 One ``hub serve`` (1 worker, SQLite, 21 persons, production Argon2) per setting. A legitimate
 client sends JSON queries one after another while
@@ -246,7 +246,7 @@ def _thread_or_process(register: Register, xoev: Path) -> None:
 
 
 def run_floods() -> None:
-    print("\n== Floods (issue 16): hub serve, 1 worker, SQLite, production Argon2")
+    print("\n== Floods: hub serve, 1 worker, SQLite, production Argon2")
     with tempfile.TemporaryDirectory() as scratch:
         register = prepare_register(
             f"sqlite:///{Path(scratch) / 'hub.db'}", Path(scratch), persons=21

@@ -1,6 +1,6 @@
 """The HTTP figures of ``make bench``: bare JWKS document and the query, per backend and workers.
 
-The register holds 21 persons (the issue 14 set-up); the query is the README's Wohngeldstelle
+The register holds 21 persons (as first measured); the query is the README's Wohngeldstelle
 person search releasing ``name`` and ``addresses``. Each (backend, workers) pair gets its own
 ``hub serve``; with one worker a second server with ``HUB_STAGE_TIMES_FILE`` measures the CPU
 per stage at one connection, since per-stage process CPU only means something one request

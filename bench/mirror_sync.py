@@ -1,4 +1,4 @@
-"""Mirror feed figures (issue 15), on SQLite and PostgreSQL.
+"""Mirror feed figures, on SQLite and PostgreSQL.
 
 Changes/s, Sperre push to effect under query load, query latency while a sync runs.
 

@@ -78,10 +78,6 @@ def _last_reasons(database_url: str) -> list[str]:
     return list(reasons or [])
 
 
-def _without_request_id(body: bytes) -> bytes:
-    return body  # sizes compare whole bodies: request ids are uuids of one length
-
-
 def check_pair(pair: Pair, http: httpx.Client, headers: dict[str, str], database_url: str) -> str:
     """One of each, untimed: same status, header names and body size; the ledger tells them."""
     first = http.post(pair.path, content=pair.protected, headers=headers)

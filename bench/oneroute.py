@@ -1,4 +1,4 @@
-"""A one-route FastAPI app: the yardstick for the hub's bare JWKS document (issue 14 §4)."""
+"""A one-route FastAPI app: the yardstick for the hub's bare JWKS document."""
 
 from __future__ import annotations
 

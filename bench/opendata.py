@@ -1,4 +1,4 @@
-"""``hub opendata publish`` on the full demo (issue 19: under a minute for 160,000 persons).
+"""``hub opendata publish`` on the full demo (under a minute for 160,000 persons).
 
 The cached demo database (bench/search.py) is copied first, so every run publishes afresh
 instead of finding its own earlier publications.

@@ -1,4 +1,4 @@
-"""``make bench BENCH_ARGS="--only soak"``: the hub under mixed load for minutes (issue 17 item 7).
+"""``make bench BENCH_ARGS="--only soak"``: the hub under mixed load for minutes.
 
 ``hub serve --workers 2`` on a PostgreSQL cluster of its own (``initdb`` in a scratch folder,
 run as the ``postgres`` user when the bench runs as root), 32 connections for

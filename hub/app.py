@@ -132,7 +132,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.xoev_schema_dir is not None
         else None
     )
-    # One group-commit writer per process for every ledger entry (issue 5 item 2).
+    # One group-commit writer per process for every ledger entry.
     ledger_writer = LedgerWriter(
         sessionmaker,
         max_batch=settings.ledger_batch_max,
@@ -140,7 +140,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     ledger_writer.start()
     state.ledger_writer = ledger_writer
-    # Mirror feeds (issue 15): freshness enforced on every query, pushes of changes.
+    # Mirror feeds: freshness enforced on every query, pushes of changes.
     state.freshness = freshness = FreshnessMonitor(feeds_of(adapters))
     # This process's part in acknowledging a Sperre across workers (hub.registers.drain).
     state.drain_reporter = drain_reporter = DrainReporter(
@@ -173,7 +173,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     # /readyz (hub.health), and whether this worker confirms Sperre pushes (hub.registers.drain)
     state.readiness_checks = [*default_checks(), ReadinessCheck("drain", drain_reporting)]
-    # Refused floods: counted in the database, ledgered aggregated (issue 16 item 4).
+    # Refused floods: counted in the database, ledgered aggregated.
     state.auth_limiter = auth_limiter = AuthLimiter(engine, settings.auth_limit)
     limit_flusher = asyncio.create_task(run_flusher(auth_limiter, ledger_writer))
     stage_clock.enabled = settings.stage_times_file is not None
@@ -217,20 +217,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     for router in (auth_router, query_router, tasks_router, audit_router, xoev_router):
         app.include_router(router)
-    app.include_router(catalogue_router)  # /v1/catalogue (issue 6)
+    app.include_router(catalogue_router)  # /v1/catalogue
     app.include_router(catalogue_purposes_router)
-    app.include_router(review_router)  # /v1/audit/reviews (issue 5 item 6)
-    app.include_router(records_router)  # Art. 30 records, DCAT (issue 6 item 4)
-    app.include_router(duties_router)  # duty done by a steward (issue 6 item 5)
-    app.include_router(clients_router)  # client lifecycle for the operating office (issue 16)
-    app.include_router(changes_router)  # changes pushed by a register's procedure (issue 15)
-    app.include_router(monitor_router)  # public /monitor, /open/monitor.json (issue 19)
-    app.include_router(opendata_router)  # public /open/... files (issue 19)
-    app.include_router(aggregates_router)  # /v1/catalogue/aggregates (issue 19)
+    app.include_router(review_router)  # /v1/audit/reviews
+    app.include_router(records_router)  # Art. 30 records, DCAT
+    app.include_router(duties_router)  # duty done by a steward
+    app.include_router(clients_router)  # client lifecycle for the operating office
+    app.include_router(changes_router)  # changes pushed by a register's procedure
+    app.include_router(monitor_router)  # public /monitor, /open/monitor.json
+    app.include_router(opendata_router)  # public /open/... files
+    app.include_router(aggregates_router)  # /v1/catalogue/aggregates
     install_ui(app, settings)  # /ui workbenches: session cookie, static files, pages
-    install_docs(app)  # /docs offline, security schemes, the query's answers (issue 18)
+    install_docs(app)  # /docs offline, security schemes, the query's answers
 
-    app.include_router(health_router)  # /healthz, /readyz (issue 17)
+    app.include_router(health_router)  # /healthz, /readyz
     # The old probe path answers as /readyz: it must not stay 200 with the database frozen.
     app.add_api_route("/health", readyz, include_in_schema=False)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)

@@ -140,7 +140,7 @@ def server_options(
 ) -> dict[str, Any]:
     """The uvicorn options of ``hub serve`` (``make bench`` serves its yardstick app alike)."""
     # httptools and uvloop named explicitly: uvicorn's "auto" would fall back to h11 and
-    # asyncio without a word if they were missing, at about half the speed (issue 14).
+    # asyncio without a word if they were missing, at about half the speed.
     # No access log by default: every query is in the access ledger already.
     # Forwarded headers only from the proxies named (the client's address and https scheme
     # behind the city's TLS proxy); none trusted unless configured.

@@ -200,7 +200,7 @@ class Settings(BaseSettings):
     # External identity provider instead of the hub's own issuer.
     external_issuer: str | None = None
     external_jwks_url: str | None = None
-    # Verifying: exp - iat may exceed this by the clock leeway at most (issue 16 item 6)
+    # Verifying: exp - iat may exceed this by the clock leeway at most
     max_token_lifetime_seconds: int = Field(default=900, ge=30, le=3600)
     # Disabled clients and rotated secrets reach every process within this many seconds
     client_status_cache_seconds: float = Field(default=5.0, ge=0, le=60)
@@ -261,13 +261,13 @@ class Settings(BaseSettings):
     ui: UiSettings = Field(default_factory=UiSettings)
     oidc: OidcSettings = Field(default_factory=OidcSettings)
 
-    # Anomaly rules over the ledger (issue 5 item 6), run by ``hub audit anomalies``
+    # Anomaly rules over the ledger, run by ``hub audit anomalies``
     anomaly: AnomalySettings = Field(default_factory=AnomalySettings)
 
-    # Records of processing (Art. 30), DCAT-AP.de export, duties (issue 6 items 4-5)
+    # Records of processing (Art. 30), DCAT-AP.de export, duties
     catalogue: CatalogueSettings = Field(default_factory=CatalogueSettings)
 
-    # Operations (issue 17): behind the city's TLS proxy. Every absolute URL the hub emits
+    # Operations: behind the city's TLS proxy. Every absolute URL the hub emits
     # (the OIDC redirect_uri) starts with public_base_url when set; forwarded_allow_ips names
     # the proxies whose X-Forwarded-Proto/-For uvicorn trusts (``hub serve``), unset: none.
     public_base_url: str | None = None
@@ -283,7 +283,7 @@ class Settings(BaseSettings):
             self.database_url = url.render_as_string(hide_password=False)
         return self
 
-    # Open aggregates and the Digitalmonitor (issue 19)
+    # Open aggregates and the Digitalmonitor
     opendata: OpendataSettings = Field(default_factory=OpendataSettings)
 
     @model_validator(mode="after")

@@ -1,6 +1,6 @@
 """The hub's database: engine and session factories, and the per-request session.
 
-Client-side bounds (issue 17): PostgreSQL enforces ``statement_timeout`` only while it runs;
+Client-side bounds: PostgreSQL enforces ``statement_timeout`` only while it runs;
 a frozen or unreachable server answers nothing, and a request would wait as long as the
 freeze. So the hub bounds, on its own side, the connect (libpq ``connect_timeout``), the wait
 for a pooled connection (``pool_timeout``) and every round trip on a connection

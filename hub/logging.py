@@ -3,7 +3,7 @@
 Field values never go into logs: log field names and ids only. Every record, the hub's own
 (structlog) and those of uvicorn, SQLAlchemy and psycopg (stdlib logging), leaves as one JSON
 line on standard output, with ``request_id`` and, when OpenTelemetry traces the request,
-``trace_id``. Two things are kept out on the way (issue 17 item 4):
+``trace_id``. Two things are kept out on the way:
 
 - exception texts lose what a database error quotes from rows: PostgreSQL's ``DETAIL`` lines
   (``Failing row contains (...)``) and SQLAlchemy's ``[parameters: ...]`` (the engines also
@@ -149,7 +149,7 @@ class RequestIdMiddleware:
     """Gives every HTTP request an id (``request.state.request_id``, ``X-Request-ID``).
 
     Pure ASGI rather than ``BaseHTTPMiddleware``: that one runs each request in an extra task
-    with memory streams for body and answer, a measurable share of a query's CPU (issue 14).
+    with memory streams for body and answer, a measurable share of a query's CPU.
     """
 
     def __init__(self, app: ASGIApp) -> None:

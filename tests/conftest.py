@@ -7,12 +7,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from adapters.sql.base import RegisterBase
@@ -20,13 +19,12 @@ from hub.db import create_sync_engine
 from hub.kit.migrate import upgrade_head
 from hub.logging import json_formatter
 from hub.models import Base
+from tests.fixtures.databases import BACKENDS, create_postgres_database, drop_postgres_database
+from tests.fixtures.paths import xoev_dir
 from tests.fixtures.socket_guard import loopback_only
 
 # Detailed assertion messages from the shared adapter conformance suite.
 pytest.register_assert_rewrite("adapters.testing")
-
-REPO = Path(__file__).resolve().parents[1]
-BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -38,7 +36,7 @@ def no_network() -> Iterator[None]:
 
 @pytest.fixture(scope="session", autouse=True)
 def quiet_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Every log record of the run, as the hub formats it, grepped at the end (issue 17 item 4)
+    """Every log record of the run, as the hub formats it, grepped at the end
     for every person name the factories made, every steward's contact data and every secret.
     """
     path = tmp_path_factory.mktemp("logs") / "run.log"
@@ -71,30 +69,6 @@ def _never_logged() -> set[str]:
 
 def _mentions(logged: str, value: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", logged) is not None
-
-
-def _create_postgres_database(admin_url: str) -> tuple[str, str]:
-    name = f"hub_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(
-        make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    return name, make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_postgres_database(admin_url: str, name: str) -> None:
-    admin = create_engine(
-        make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -130,12 +104,12 @@ def database_url(
     if not admin_url:
         pytest.skip("HUB_TEST_DATABASE_URL not set: PostgreSQL tests skipped")
     # Unreachable PostgreSQL is a failure here, not a skip (CONTRACT §1).
-    name, url = _create_postgres_database(admin_url)
+    name, url = create_postgres_database(admin_url)
     try:
         upgrade_head(url)
         yield url
     finally:
-        _drop_postgres_database(admin_url, name)
+        drop_postgres_database(admin_url, name)
 
 
 def _tables_children_first() -> list[str]:
@@ -170,13 +144,6 @@ def clean_database(database_url: str) -> Iterator[str]:
 @pytest.fixture
 def backend(database_url: str) -> str:
     return make_url(database_url).get_backend_name()
-
-
-def xoev_dir() -> Path | None:
-    """The official XÖV material (schemas, examples): HUB_XOEV_SCHEMA_DIR or ../shared/xoev."""
-    configured = os.environ.get("HUB_XOEV_SCHEMA_DIR")
-    candidate = Path(configured) if configured else REPO.parent / "shared" / "xoev"
-    return candidate if candidate.is_dir() else None
 
 
 @pytest.fixture(scope="session")

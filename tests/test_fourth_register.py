@@ -1,4 +1,4 @@
-"""A fourth register installed as a package touches its own folder only (issue 12 item 1).
+"""A fourth register installed as a package touches its own folder only.
 
 The Hundesteuerregister of ``tests/fixtures/hundesteuer`` is installed the way a register
 package is: a distribution on the import path whose ``hub.adapters`` entry point names its
@@ -37,13 +37,13 @@ from hub.cli import app as cli
 from hub.db import create_sync_engine
 from hub.kit.migrate import alembic_config, upgrade_head
 from hub.policy.rego_tests import run_policy_tests
-from tests.conftest import REPO
 from tests.fixtures.factories import load_default_catalogue, settings_for
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
 from tests.fixtures.hundesteuer.installing import write_distribution
 from tests.fixtures.hundesteuer.samples import registration
 from tests.fixtures.hundesteuer.spec import HUNDESTEUER_SPEC, RETENTION_RULE
-from tests.hub.ledger_helpers import ledger_rows
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.paths import REPO
 
 REGISTER = "hundesteuerregister"
 PURPOSE = "hundesteuer_veranlagung"

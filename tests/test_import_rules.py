@@ -7,7 +7,7 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.fixtures.paths import REPO
 
 # package -> packages it must not import
 FORBIDDEN = {"adapters": ("hub", "governance"), "governance": ("hub",)}

@@ -19,7 +19,7 @@ from sqlalchemy import MetaData, Table, inspect, select
 
 from hub.db import create_sync_engine
 from hub.kit.migrate import alembic_config
-from tests.conftest import BACKENDS, _create_postgres_database, _drop_postgres_database
+from tests.fixtures.databases import BACKENDS, create_postgres_database, drop_postgres_database
 
 REVISION = "b4lawloos009"
 HELD_REASONS = ["auskunftssperre", "sperre_basis:antrag", "sperre_initiator:verfassungsschutz"]
@@ -36,11 +36,11 @@ def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     admin_url = os.environ.get("HUB_TEST_DATABASE_URL")
     if not admin_url:
         pytest.skip("HUB_TEST_DATABASE_URL not set: PostgreSQL tests skipped")
-    name, url = _create_postgres_database(admin_url)
+    name, url = create_postgres_database(admin_url)
     try:
         yield url
     finally:
-        _drop_postgres_database(admin_url, name)
+        drop_postgres_database(admin_url, name)
 
 
 def _task(task_id: str, kind: str, reasons: list[str]) -> dict[str, Any]:

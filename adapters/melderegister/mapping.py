@@ -10,7 +10,6 @@ from adapters.base import STRIP_SPERRVERMERK_ADDRESSES
 from adapters.melderegister.rows import PersonRow
 
 ADULT_AGE = 18
-RELATED_ROLES = ("spouse", "child", "legal_rep")
 
 Persons = Mapping[str, PersonRow]
 

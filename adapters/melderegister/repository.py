@@ -83,7 +83,7 @@ def _candidate_statement(
 ) -> Select[Any]:
     """One statement per shape of search, built once: values are bound at execution.
 
-    Building and cache-keying the statement per search cost about 0.2 ms of CPU (issue 14).
+    Building and cache-keying the statement per search cost about 0.2 ms of CPU.
     """
     name_column = _NAMES.c.phonetic if phonetic else _NAMES.c.normalised
     statement = (

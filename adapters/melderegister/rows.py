@@ -12,7 +12,7 @@ class PersonRow:
     """A person as searches and fetches read it: the ``mr_persons`` columns, no ORM object.
 
     Reading plain rows instead of mapped objects saves the ORM's loading and identity map,
-    about 0.2 ms per statement (issue 14); nothing on the read path changes a person.
+    about 0.2 ms per statement; nothing on the read path changes a person.
     """
 
     person_id: str

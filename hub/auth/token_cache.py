@@ -1,4 +1,4 @@
-"""Verified access tokens, remembered until they expire (issue 14).
+"""Verified access tokens, remembered until they expire.
 
 An ES256 signature check costs more than the rest of the authentication; a client sends the
 same token with every call for up to ``HUB_TOKEN_LIFETIME_SECONDS``. A token the cache

@@ -1,4 +1,4 @@
-"""Duties that run (issue 6 item 5): the scheduler behind ``hub duties run`` and "done".
+"""Duties that run: the scheduler behind ``hub duties run`` and "done".
 
 The scheduler moves open duties along scheduled → due → overdue and executes due
 retention duties through the register adapter when the hub mirrors the register and the

@@ -1,4 +1,4 @@
-"""Ask the real policy before an allowance change is accepted (issue 6 item 3).
+"""Ask the real policy before an allowance change is accepted.
 
 For the proposed allowance (authority x purpose x register, kinds, fields) the check builds
 one synthetic request-phase input per field-releasing kind (``person``, ``free``; a
@@ -16,7 +16,7 @@ its free search only the §34a Abs. 3 set). A ``manual`` outcome (a register off
 is accepted as long as nothing is withheld.
 
 The policy allows what the law allows *some* request; two things it cannot weigh need the
-steward's explicit word (issue 18): special categories of personal data (DSGVO Art. 9, e.g.
+steward's explicit word: special categories of personal data (DSGVO Art. 9, e.g.
 ``religion``) and fields beyond what law-matrix §2 lists for that authority. A newly listed
 field of either kind is refused unless the write names an explicit legal basis and confirms
 exactly those fields a second time; the refusal says which field, which rule and why.

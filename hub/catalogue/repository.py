@@ -24,7 +24,6 @@ from governance.models import (
     Steward,
 )
 
-MAX_HISTORY_PAGE = 500
 T = TypeVar("T")
 
 

@@ -1,4 +1,4 @@
-"""Client lifecycle in SQL: list, disable/enable, rotate the secret (issue 16 item 6).
+"""Client lifecycle in SQL: list, disable/enable, rotate the secret.
 
 Plain functions on a synchronous :class:`~sqlalchemy.Connection` inside the caller's
 transaction: the CLI calls them directly, the API through ``AsyncSession.run_sync``; their

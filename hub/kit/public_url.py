@@ -1,4 +1,4 @@
-"""Absolute URLs of the hub as the outside world reaches it (issue 17 item 5).
+"""Absolute URLs of the hub as the outside world reaches it.
 
 Behind the city's TLS proxy the request the hub sees is ``http://hub:8000/...``; a URL
 built from it (the OIDC ``redirect_uri``) would send a browser, or an IdP's check, to the

@@ -1,4 +1,4 @@
-"""CPU time per stage of a request, for ``make bench`` (issue 14 item 3).
+"""CPU time per stage of a request, for ``make bench``.
 
 Off by default. With ``HUB_STAGE_TIMES_FILE`` set, the app switches it on and writes the
 sums to ``<file>.<pid>`` (JSON) when the process stops. Process CPU time is summed, so

@@ -1,1 +1,1 @@
-"""Limits in front of authentication, shared by every worker and replica (issue 16 item 4)."""
+"""Limits in front of authentication, shared by every worker and replica."""

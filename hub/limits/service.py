@@ -1,4 +1,4 @@
-"""The limiter in front of authentication (issue 16 item 4; SECURITY.md "Floods").
+"""The limiter in front of authentication (SECURITY.md "Floods").
 
 Fixed windows of ``window_seconds``, counted in the database table ``auth_limit_windows``
 so every worker and replica sees the same totals. What counts:

@@ -54,5 +54,5 @@ class LedgerEntry(Base):
     retention_class: Mapped[str] = mapped_column(String(32))
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # Which function made entry_hash (hub.audit.ledger.chain): 1 before issue 14, 2 since.
+    # Which function made entry_hash (hub.audit.ledger.chain): 1 the first, sorted-key one; 2 since.
     hash_version: Mapped[int] = mapped_column(SmallInteger, server_default=text("1"))

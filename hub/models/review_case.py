@@ -11,7 +11,7 @@ from hub.models.base import Base
 
 
 class ReviewCase(Base):
-    """A pattern in the access ledger that an anomaly rule flagged for the DPO (issue 5 item 6).
+    """A pattern in the access ledger that an anomaly rule flagged for the DPO.
 
     Ids, codes and counts only: the subject names a user, client, person or case reference
     by its id as the ledger records it, never a field value. One open case per rule and

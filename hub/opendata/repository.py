@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import JSON, Date, String, column, func, insert, select, table
+from sqlalchemy import JSON, Date, String, column, insert, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.history import revision_query
@@ -82,19 +82,6 @@ async def latest_publication(session: AsyncSession, code: str) -> AggregatePubli
 
 async def add_publication(session: AsyncSession, **values: object) -> None:
     await session.execute(insert(AggregatePublication).values(**values))
-
-
-async def first_and_last_publication(
-    session: AsyncSession,
-) -> dict[str, tuple[datetime, datetime]]:
-    rows = await session.execute(
-        select(
-            AggregatePublication.aggregate_code,
-            func.min(AggregatePublication.published_at),
-            func.max(AggregatePublication.published_at),
-        ).group_by(AggregatePublication.aggregate_code)
-    )
-    return {code: (first, last) for code, first, last in rows}
 
 
 # The Melderegister's SQL mirror, read as tables (the hub never imports a concrete adapter):

@@ -90,7 +90,7 @@ class EmbeddedRegoEngine:
 
     async def decide(self, policy_input: dict[str, Any]) -> Decision:
         try:
-            # orjson: the input is a few kB, encoded twice per query (issue 14).
+            # orjson: the input is a few kB, encoded twice per query.
             self._vm.set_input_json(orjson.dumps(policy_input).decode())
             raw = orjson.loads(self._vm.execute_entry_point(DECISION_RULE))
         except Exception as error:

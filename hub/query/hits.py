@@ -127,7 +127,7 @@ class HitRefs:
 
         ``window_ends``: a follow-up's answer keeps the window of the hit ID it named
         (BMeldDAV §9: 48 hours from the first answer, not from each follow-up).
-        Expired refs are not purged here (one DELETE per answer, issue 14): ``hub hits purge``
+        Expired refs are not purged here (one DELETE per answer): ``hub hits purge``
         (cron) deletes them, and ``_lookup`` refuses them by their expiry until then.
         """
         if not hit_ids:

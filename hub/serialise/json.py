@@ -1,4 +1,4 @@
-"""JSON answers rendered with orjson (issue 14: a tenth of the CPU of ``json.dumps``).
+"""JSON answers rendered with orjson (a tenth of the CPU of ``json.dumps``).
 
 Same bytes as Starlette's ``JSONResponse`` for the hub's bodies (compact, UTF-8, not ASCII
 escaped); NaN and infinity become ``null`` instead of an error, and the hub sends neither.

@@ -16,12 +16,6 @@ from typing import Any, Final
 SPERRE_BASES: Final = MappingProxyType(
     {"amts_wegen": "von Amts wegen", "antrag": "auf Antrag der betroffenen Person"}
 )
-KIND_TITLES: Final = MappingProxyType(
-    {
-        "neutral_hold": "Neutrale Antwort: gesperrte Person",
-        "manual_request": "Manuelle Bearbeitung",
-    }
-)
 
 _SENTENCES: Final = MappingProxyType(
     {
@@ -127,10 +121,6 @@ def reasons(task: Mapping[str, Any], authority_title: Callable[[str], str]) -> l
                 )
             )
     return found
-
-
-def kind_title(kind: str) -> str:
-    return KIND_TITLES.get(kind, kind)
 
 
 def manual_why(task: Mapping[str, Any]) -> str:

@@ -5,7 +5,7 @@ threads the schema check (xmlschema, pure Python) takes the GIL in slices and th
 1 ms ticks came late by p50 19.6-25 ms, max ~1 s; in spawned worker processes by p50
 0.1-0.5 ms, max 19-122 ms. Processes keep the loop freer, but each worker must first be
 spawned and build the schema (seconds): a lazily started process pool made the first
-messages time out at a calling hub (tests/hub/test_xmeld_two_hubs.py). Until the process
+messages time out at a calling hub (tests/hub/xoev/test_xmeld_two_hubs.py). Until the process
 pool is warmed at start-up, validation stays in threads; a message with more elements than
 the configured limit is refused right after parsing, before the expensive validation.
 """

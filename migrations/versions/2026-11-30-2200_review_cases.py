@@ -1,4 +1,4 @@
-"""Review cases opened by the ledger's anomaly rules (issue 5 item 6).
+"""Review cases opened by the ledger's anomaly rules.
 
 Revision ID: f3b4c5d6au03
 Revises: f2a3b4c5au02

@@ -1,4 +1,4 @@
-"""The data-steward catalogue model (issue 6): datasets, fields, stewards, legal bases, duties, history.
+"""The data-steward catalogue model: datasets, fields, stewards, legal bases, duties, history.
 
 Revision ID: f5d6e7f8au05
 Revises: f4c5d6e7au04

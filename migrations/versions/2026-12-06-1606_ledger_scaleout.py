@@ -1,4 +1,4 @@
-"""Ledger entries name the hash function that made their entry_hash (issue 14).
+"""Ledger entries name the hash function that made their entry_hash.
 
 Existing entries were hashed with version 1 (hub.audit.ledger.chain.entry_hash) and keep it; the writer
 now uses version 2 (content digest outside the chain-head lock, then a short link hash).

@@ -1,4 +1,4 @@
-"""Person search indexes lead with the name kind and carry the person (issue 14).
+"""Person search indexes lead with the name kind and carry the person.
 
 Every search matches ``kind`` and the normalised or phonetic name together, so the indexes
 (kind, normalised, person_id) and (kind, phonetic, person_id) replace the single-column ones.

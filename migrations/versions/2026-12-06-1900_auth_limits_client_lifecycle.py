@@ -1,4 +1,4 @@
-"""Limits in front of authentication and the client lifecycle (issue 16 items 4 and 6).
+"""Limits in front of authentication and the client lifecycle.
 
 ``auth_limit_windows``: per subject (source address or client id) and fixed window the
 counts every worker and replica share; ``clients.tokens_valid_after``: tokens issued before

@@ -1,4 +1,4 @@
-"""Change feeds of the mirrored registers (issue 15): feed state, protective changes applied
+"""Change feeds of the mirrored registers: feed state, protective changes applied
 ahead of their turn, the sync log (seq ranges and counts, never values), and the maximum lag
 per register in the catalogue (15 minutes for the Melderegister, one day for the others).
 

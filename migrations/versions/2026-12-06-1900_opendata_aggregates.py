@@ -1,4 +1,4 @@
-"""Open aggregates a steward approves and their publications; German dataset titles (issue 19).
+"""Open aggregates a steward approves and their publications; German dataset titles.
 
 The default catalogue named datasets "<register title>: <internal name>" and used internal
 ids as keywords; rows still carrying exactly those defaults get the German title and

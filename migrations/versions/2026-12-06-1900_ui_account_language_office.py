@@ -1,6 +1,6 @@
 """Workbench accounts get a language (German by default) and a register office.
 
-``language``: the workbenches speak German unless the account chose English (issue 18).
+``language``: the workbenches speak German unless the account chose English.
 ``office``: the authority code of the register office the account works for (e.g.
 ``meldebehoerde``, ``standesamt``); /ui/tasks shows only the tasks of the registers that
 office operates. NULL for accounts without the register office role.

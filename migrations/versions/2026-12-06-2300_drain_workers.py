@@ -1,4 +1,4 @@
-"""Cross-process acknowledgement of a Sperre push (issue 15 item 2).
+"""Cross-process acknowledgement of a Sperre push.
 
 ``protection_epoch``: one row, raised after each committed batch carrying a Sperre;
 ``drain_workers``: one row per running hub process with its heartbeat and the epoch up to

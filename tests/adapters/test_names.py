@@ -102,7 +102,7 @@ def test_normalise_name_output_alphabet(value: str) -> None:
         ("Mayer", "67"),
         ("Schmidt", "862"),
         ("Schmitt", "862"),
-        # The brief quoted "4783" for Christoph, which is wrong: C initial before H -> 4,
+        # "4783", sometimes quoted for Christoph, is wrong: C initial before H -> 4,
         # H -> -, R -> 7, I -> 0, S -> 8, T before O (not C/S/Z) -> 2, O -> 0,
         # P before H -> 3, H -> -; raw 4708203 -> without zeros 47823. The T is coded.
         ("Christoph", "47823"),

@@ -1,4 +1,4 @@
-"""Pools whose connections stay open (issue 14): no overflow connections opened per request."""
+"""Pools whose connections stay open: no overflow connections opened per request."""
 
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ from adapters.errors import ImportRejected
 from adapters.gewerberegister.tables import GwBusiness
 from hub.cli import app
 from hub.db import create_sync_engine
-from tests.conftest import xoev_dir
 from tests.fixtures.factories import business, gewerberegister, import_businesses
+from tests.fixtures.paths import xoev_dir
 
 PICK = "0c9003a6-5b4f-4a99-98ae-b2b915708c1d"
 RAIS = "10b1f973-bce7-448b-b5cc-9a8cc81174c3"

@@ -1,26 +1,28 @@
 """The hub with the default catalogue, synced, and a long catalogue refresh interval.
 
 ``catalogue_refresh_seconds`` is an hour here, so a decision that follows a catalogue write
-proves that the write itself invalidated the snapshot (not the timer).
+proves that the write itself invalidated the snapshot (not the timer). The duties' tests get
+a catalogue builder, sessions and a real Melderegister mirror here.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.melderegister import MelderegisterAdapter
 from hub.catalogue.commands import run_sync
-from tests.fixtures.factories import load_default_catalogue, settings_for
+from hub.db import create_hub_engine, create_sessionmaker
+from tests.fixtures.catalogue_factories import CatalogueBuilder, catalogue
+from tests.fixtures.duties import MELDE
+from tests.fixtures.factories import load_default_catalogue, melderegister, settings_for
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
-
-TokenFactory = Callable[..., Awaitable[str]]
-READ = ["catalogue:read"]
-WRITE = ["catalogue:read", "catalogue:write"]
+from tests.fixtures.tokens import TokenFactory
 
 
 @pytest.fixture
@@ -46,21 +48,25 @@ def token_for(http: httpx.AsyncClient, clean_database: str) -> TokenFactory:
     return _token
 
 
-def bearer(token: str, **extra: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", **extra}
+@pytest.fixture
+def builder(clean_database: str) -> Iterator[CatalogueBuilder]:
+    with catalogue(clean_database) as built:
+        built.register(MELDE, mirrored=True)
+        built.dataset(MELDE, "person")
+        built.register("fremdregister", mirrored=False)
+        built.dataset("fremdregister", "eintraege")
+        yield built
 
 
-async def steward_token(token_for: TokenFactory) -> str:
-    return await token_for("meldebehoerde", scopes=WRITE)
+@pytest.fixture
+async def sessions(clean_database: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_hub_engine(clean_database)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
 
 
-async def write(
-    http: httpx.AsyncClient, token: str, method: str, url: str, body: Any = None, **params: str
-) -> httpx.Response:
-    return await http.request(
-        method,
-        url,
-        json=body,
-        params=params or None,
-        headers=bearer(token, **{"X-User-Id": "s.steward"}),
-    )
+@pytest.fixture
+async def register(clean_database: str) -> AsyncIterator[MelderegisterAdapter]:
+    adapter = melderegister(clean_database)
+    yield adapter
+    await adapter.close()

@@ -1,4 +1,4 @@
-"""The catalogue API: views, validated writes, scopes, history (issue 6 item 3)."""
+"""The catalogue API: views, validated writes, scopes, history."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from adapters.registry import available_adapter_classes
 from governance.sync import sync_catalogue
 from hub.db import create_sync_engine
-from tests.catalogue.conftest import READ, TokenFactory, bearer, steward_token, write
+from tests.fixtures.catalogue_api import READ, bearer, steward_token, write
+from tests.fixtures.tokens import TokenFactory
 
 BASE = "/v1/catalogue"
 PROBLEM = "application/problem+json"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pyshacl
@@ -16,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from governance.dcat import DcatExport, DcatSettings
 from governance.opendata.export import dcat_export
 from hub.db import create_hub_engine, create_sessionmaker
-from tests.catalogue.conftest import READ, TokenFactory, bearer
+from tests.fixtures.catalogue_api import READ, bearer
 from tests.fixtures.catalogue_factories import catalogue
+from tests.fixtures.paths import SHAPES
+from tests.fixtures.tokens import TokenFactory
 
 LICENCE = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
 ACCESS = "https://register-hub.darmstadt.de/open/gewerbe.json"
@@ -32,7 +33,7 @@ SETTINGS = DcatSettings(
     contributor_ids=("http://dcat-ap.de/def/contributors/stadtDarmstadt",),
     landing_page="https://register-hub.darmstadt.de/open/",
 )
-SHAPES = Path(__file__).parent / "shacl"
+
 PREFIXES = """
 PREFIX dcat: <http://www.w3.org/ns/dcat#>
 PREFIX dct: <http://purl.org/dc/terms/>

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,16 +17,15 @@ from adapters.melderegister import MelderegisterAdapter
 from adapters.melderegister.tables import MrPerson
 from governance import duties as rules
 from governance.duties import DutyStatus
-from hub.catalogue.duties_service import DutyScheduler
 from hub.cli import app as cli
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
-from tests.catalogue.conftest import READ, WRITE, TokenFactory, bearer
+from tests.fixtures.catalogue_api import READ, WRITE, bearer
 from tests.fixtures.catalogue_factories import CatalogueBuilder, catalogue
-from tests.fixtures.factories import import_persons, melderegister, person
+from tests.fixtures.duties import GRACE, MELDE, scheduler_for
+from tests.fixtures.factories import import_persons, person
+from tests.fixtures.tokens import TokenFactory
 
 TODAY = date(2027, 3, 1)
-GRACE = 14
-MELDE = "melderegister"
 
 
 class TestSchedulingRules:
@@ -62,36 +60,6 @@ class TestSchedulingRules:
     def test_one_off_duty_is_done(self) -> None:
         done = rules.complete(due_on=TODAY, done_on=TODAY, interval_days=None)
         assert done.status is DutyStatus.DONE
-
-
-@pytest.fixture
-def builder(clean_database: str) -> Iterator[CatalogueBuilder]:
-    with catalogue(clean_database) as built:
-        built.register(MELDE, mirrored=True)
-        built.dataset(MELDE, "person")
-        built.register("fremdregister", mirrored=False)
-        built.dataset("fremdregister", "eintraege")
-        yield built
-
-
-@pytest.fixture
-async def sessions(clean_database: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_hub_engine(clean_database)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
-
-
-@pytest.fixture
-async def register(clean_database: str) -> AsyncIterator[MelderegisterAdapter]:
-    adapter = melderegister(clean_database)
-    yield adapter
-    await adapter.close()
-
-
-def _scheduler(
-    sessions: async_sessionmaker[AsyncSession], adapter: MelderegisterAdapter
-) -> DutyScheduler:
-    return DutyScheduler(sessions, adapters={MELDE: adapter}, grace_days=GRACE)
 
 
 def _records(database_url: str) -> dict[str, dict[str, Any]]:
@@ -151,7 +119,7 @@ class TestStatusMarking:
         later = builder.duty(
             register=MELDE, dataset="person", kind="open_data", due_on=TODAY + timedelta(1)
         )
-        report = await _scheduler(sessions, register).run(today=TODAY)
+        report = await scheduler_for(sessions, register).run(today=TODAY)
         assert builder.duty_row(review).status == "due"
         assert builder.duty_row(late).status == "overdue"
         assert builder.duty_row(later).status == "scheduled"
@@ -159,7 +127,7 @@ class TestStatusMarking:
         [run] = builder.runs(review)
         assert (run.actor, run.outcome) == ("scheduler", "marked_due")
         assert run.proof["due_on"] == TODAY.isoformat()
-        again = await _scheduler(sessions, register).run(today=TODAY)
+        again = await scheduler_for(sessions, register).run(today=TODAY)
         assert again.runs == []
         assert len(builder.runs(review)) == 1
 
@@ -170,8 +138,8 @@ class TestStatusMarking:
         register: MelderegisterAdapter,
     ) -> None:
         review = builder.duty(register=MELDE, dataset="person", kind="review", due_on=TODAY)
-        await _scheduler(sessions, register).run(today=TODAY)
-        await _scheduler(sessions, register).run(today=TODAY + timedelta(days=GRACE + 1))
+        await scheduler_for(sessions, register).run(today=TODAY)
+        await scheduler_for(sessions, register).run(today=TODAY + timedelta(days=GRACE + 1))
         assert builder.duty_row(review).status == "overdue"
         assert [run.outcome for run in builder.runs(review)] == ["marked_due", "marked_overdue"]
 
@@ -217,7 +185,7 @@ class TestRetention:
             params={"rule": "bmg14_religion_elstam"},
         )
         before = _records(clean_database)
-        report = await _scheduler(sessions, register).run(today=TODAY)
+        report = await scheduler_for(sessions, register).run(today=TODAY)
         after = _records(clean_database)
         assert after["p-gone"]["religion"] is None
         assert after["p-gone"]["elstam"] is None
@@ -243,7 +211,7 @@ class TestRetention:
         assert "rk" not in str(done.proof)
         state = builder.duty_row(duty)
         assert (state.status, state.due_on) == ("scheduled", TODAY + timedelta(days=30))
-        again = await _scheduler(sessions, register).run(today=TODAY)
+        again = await scheduler_for(sessions, register).run(today=TODAY)
         assert again.runs == []
         assert len(builder.runs(duty)) == 2
 
@@ -258,7 +226,7 @@ class TestRetention:
         duty = builder.duty(
             register=MELDE, dataset="person", due_on=TODAY, params={"rule": "bmg14_id_docs"}
         )
-        await _scheduler(sessions, register).run(today=TODAY)
+        await scheduler_for(sessions, register).run(today=TODAY)
         documents = _records(clean_database)["p-docs"]["id_docs"]
         assert [document["serial"] for document in documents] == ["CD67890"]
         done = builder.runs(duty)[-1]
@@ -301,7 +269,7 @@ class TestRetention:
             params={"rule": "bmg14_other_data"},
         )
         before = _records(clean_database)
-        await _scheduler(sessions, register).run(today=TODAY)
+        await scheduler_for(sessions, register).run(today=TODAY)
         after = _records(clean_database)
         death_cleared: dict[str, Any] = {
             "vbm": None,
@@ -330,7 +298,7 @@ class TestRetention:
         )
         assert "Hausverwaltung" not in str(done.proof)
         assert builder.duty_row(duty).due_on == TODAY + timedelta(days=1)
-        again = await _scheduler(sessions, register).run(today=TODAY + timedelta(days=1))
+        again = await scheduler_for(sessions, register).run(today=TODAY + timedelta(days=1))
         assert [run["outcome"] for run in again.runs] == ["marked_due", "done"]
         # A day later the two 29-day cases are due; the cleared ones are not counted again.
         next_day = builder.runs(duty)[-1].proof
@@ -350,8 +318,8 @@ class TestRetention:
         )
         other_engine = create_hub_engine(clean_database)
         try:
-            first = _scheduler(sessions, register)
-            second = _scheduler(create_sessionmaker(other_engine), register)
+            first = scheduler_for(sessions, register)
+            second = scheduler_for(create_sessionmaker(other_engine), register)
             await asyncio.gather(first.run(today=TODAY), second.run(today=TODAY))
         finally:
             await other_engine.dispose()
@@ -371,7 +339,7 @@ class TestRetention:
             register=MELDE, dataset="person", due_on=TODAY, params={"rule": "no_such_rule"}
         )
         bare = builder.duty(register=MELDE, dataset="person", due_on=TODAY)
-        await _scheduler(sessions, register).run(today=TODAY)
+        await scheduler_for(sessions, register).run(today=TODAY)
         reasons = {
             duty: builder.runs(duty)[-1].proof["reason"] for duty in (foreign, unknown, bare)
         }
@@ -379,9 +347,9 @@ class TestRetention:
         for duty in (foreign, unknown, bare):
             assert builder.duty_row(duty).status == "due"
             assert [run.outcome for run in builder.runs(duty)] == ["marked_due", "manual"]
-        await _scheduler(sessions, register).run(today=TODAY)
+        await scheduler_for(sessions, register).run(today=TODAY)
         assert len(builder.runs(foreign)) == 2  # once a day
-        await _scheduler(sessions, register).run(today=TODAY + timedelta(days=1))
+        await scheduler_for(sessions, register).run(today=TODAY + timedelta(days=1))
         assert [run.outcome for run in builder.runs(foreign)][-1] == "manual"
         assert len(builder.runs(foreign)) == 3
 

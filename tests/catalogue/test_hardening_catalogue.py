@@ -1,4 +1,4 @@
-"""Catalogue writes that answered 500 (issue 16 item 3): each is now a named 4xx problem.
+"""Catalogue writes that answered 500: each is now a named 4xx problem.
 
 NUL is the interesting case on PostgreSQL (text columns cannot hold it); null for a
 NOT NULL column and ids past 2^63 broke on both databases.
@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from governance.models import Steward
-from tests.catalogue.conftest import TokenFactory, bearer, steward_token, write
-from tests.hub.ledger_helpers import table_rows
+from tests.fixtures.catalogue_api import bearer, steward_token, write
+from tests.fixtures.ledger import table_rows
+from tests.fixtures.tokens import TokenFactory
 
 BASE = "/v1/catalogue"
 PROBLEM = "application/problem+json"

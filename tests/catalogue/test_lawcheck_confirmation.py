@@ -1,4 +1,4 @@
-"""The law check's second look (issue 18): special categories and fields beyond law-matrix §2.
+"""The law check's second look: special categories and fields beyond law-matrix §2.
 
 ``religion`` (DSGVO Art. 9) is within what the policy allows a city office, and
 ``nationality`` within BMG §34 Abs. 1, but neither is in law-matrix §2's list for the
@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from hub.catalogue.lawcheck import law_matrix_maximum, sensitive_fields
-from tests.catalogue.conftest import TokenFactory, bearer, steward_token, write
+from tests.fixtures.catalogue_api import bearer, steward_token, write
+from tests.fixtures.tokens import TokenFactory
 
 BASE = "/v1/catalogue"
 ALLOWANCE = f"{BASE}/purposes/wohngeld_antrag/allowances/wohngeldstelle/melderegister"

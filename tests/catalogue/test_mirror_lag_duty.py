@@ -9,22 +9,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.melderegister import MelderegisterAdapter
 from adapters.sql.applying import BatchOrigin
 from governance.duties import local_today
-from tests.catalogue.test_duties import (  # noqa: F401 - fixtures shared with the duties tests
-    MELDE,
-    _scheduler,
-    builder,
-    register,
-    sessions,
-)
 from tests.fixtures.catalogue_factories import CatalogueBuilder
 from tests.fixtures.changes import delete, upsert
+from tests.fixtures.duties import MELDE, scheduler_for
 from tests.fixtures.factories import person
 
 
 async def test_the_lag_duty_records_the_feed_history(
-    builder: CatalogueBuilder,  # noqa: F811
-    sessions: async_sessionmaker[AsyncSession],  # noqa: F811
-    register: MelderegisterAdapter,  # noqa: F811
+    builder: CatalogueBuilder,
+    sessions: async_sessionmaker[AsyncSession],
+    register: MelderegisterAdapter,
 ) -> None:
     today = local_today(datetime.now(UTC))
     duty = builder.duty(
@@ -39,7 +33,7 @@ async def test_the_lag_duty_records_the_feed_history(
     origin = BatchOrigin(source="file", actor="cli:test")
     feed.apply(feed.parse([upsert(1, person("P-1")), upsert(2, person("P-2"))]), origin=origin)
     feed.apply(feed.parse([delete(3, "P-1")]), origin=origin)
-    report = await _scheduler(sessions, register).run(today=today)
+    report = await scheduler_for(sessions, register).run(today=today)
     assert report.as_json()["counts"].get("done") == 1
     done = [run for run in builder.runs(duty) if run.outcome == "done"]
     history = done[0].proof["lag_history"]

@@ -1,10 +1,11 @@
-"""A save that changes nothing is no change: no history row, no new revision (issue 18 item 6)."""
+"""A save that changes nothing is no change: no history row, no new revision."""
 
 from __future__ import annotations
 
 import httpx
 
-from tests.catalogue.conftest import TokenFactory, bearer, steward_token, write
+from tests.fixtures.catalogue_api import bearer, steward_token, write
+from tests.fixtures.tokens import TokenFactory
 
 BASE = "/v1/catalogue"
 ALLOWANCE = f"{BASE}/purposes/wohngeld_antrag/allowances/wohngeldstelle/melderegister"

@@ -19,8 +19,9 @@ from governance.records import (
     render_html,
 )
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
-from tests.catalogue.conftest import READ, TokenFactory, bearer
+from tests.fixtures.catalogue_api import READ, bearer
 from tests.fixtures.catalogue_factories import catalogue
+from tests.fixtures.tokens import TokenFactory
 
 TODAY = date(2027, 3, 1)
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)

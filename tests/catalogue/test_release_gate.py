@@ -1,4 +1,4 @@
-"""Code declares, the catalogue approves: the release gate end to end (issue 6 item 2)."""
+"""Code declares, the catalogue approves: the release gate end to end."""
 
 from __future__ import annotations
 
@@ -12,23 +12,14 @@ from hub.catalogue.commands import run_sync
 from hub.domain import Outcome
 from hub.policy.schemas import Decision
 from hub.query.minimise import release_only_approved
-from tests.catalogue.conftest import TokenFactory, bearer, steward_token, write
+from tests.fixtures.catalogue_api import bearer, steward_token, write
 from tests.fixtures.factories import import_persons, person, settings_for
-from tests.hub.ledger_helpers import ledger_rows, run_statement
+from tests.fixtures.ledger import ledger_rows, run_statement
+from tests.fixtures.melderegister_queries import person_query
+from tests.fixtures.tokens import TokenFactory
 
 URL = "/v1/registers/melderegister/queries"
 FIELD = "/v1/catalogue/datasets/melderegister/persons/fields"
-
-
-def person_query(fields: list[str]) -> dict[str, Any]:
-    return {
-        "kind": "person",
-        "purpose": "wohngeld_antrag",
-        "case_reference": "WG-2026-0042",
-        "user": {"id": "m.schmidt", "roles": []},
-        "match": {"name": "Müller", "given_names": "Anna", "birth_date": "1980-05-17"},
-        "fields": fields,
-    }
 
 
 def free_query(fields: list[str]) -> dict[str, Any]:

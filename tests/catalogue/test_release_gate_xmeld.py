@@ -22,11 +22,12 @@ from sqlalchemy import delete
 from governance.models import FieldRelease
 from hub.app import create_app
 from hub.catalogue.commands import run_sync
-from tests.catalogue.conftest import TokenFactory, steward_token, write
-from tests.conftest import REPO
+from tests.fixtures.catalogue_api import steward_token, write
 from tests.fixtures.factories import import_persons, load_default_catalogue, person, settings_for
-from tests.hub.ledger_helpers import ledger_rows, run_statement
-from tests.hub.test_xoev_xmeld import NS, answer_of, personensuche, post, status_of, to_bytes
+from tests.fixtures.ledger import ledger_rows, run_statement
+from tests.fixtures.paths import REPO
+from tests.fixtures.tokens import TokenFactory
+from tests.fixtures.xmeld_messages import NS, answer_of, personensuche, post, status_of, to_bytes
 
 FIELD = "/v1/catalogue/datasets/melderegister/persons/fields"
 # 1 Familienname, 7 Vornamen, 13 Geburtsdatum, 94 Familienstand (adapters/xmeld/codes.py).

@@ -12,8 +12,9 @@ from typing import Any
 
 import httpx
 
-from tests.catalogue.conftest import READ, TokenFactory, bearer, steward_token, write
+from tests.fixtures.catalogue_api import READ, bearer, steward_token, write
 from tests.fixtures.factories import import_persons, person
+from tests.fixtures.tokens import TokenFactory
 
 BASE = "/v1/catalogue"
 STATISTICS = f"{BASE}/purposes/kommunalstatistik/allowances/statistikstelle/melderegister"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -11,8 +11,8 @@ from fastapi import FastAPI
 
 from tests.fixtures.factories import load_default_catalogue
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
-
-TokenFactory = Callable[..., Awaitable[str]]
+from tests.fixtures.melderegister_queries import import_residents
+from tests.fixtures.tokens import TokenFactory
 
 
 @pytest.fixture
@@ -40,3 +40,9 @@ def token_for(http: httpx.AsyncClient, clean_database: str) -> TokenFactory:
         )
 
     return _token
+
+
+@pytest.fixture
+def residents(clean_database: str) -> str:
+    """The Melderegister persons the query tests ask about (modules may override it)."""
+    return import_residents(clean_database)

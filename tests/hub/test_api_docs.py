@@ -1,5 +1,5 @@
-"""/docs works without the internet, "Authorize" is declared, the query's answers are described
-(issue 18 item 7): the assets come from the hub, and real answers fit the documented schemas."""
+"""/docs works without the internet, "Authorize" is declared, the query's answers are described:
+the assets come from the hub, and real answers fit the documented schemas."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 from jsonschema_rs import Draft202012Validator
 
-from tests.hub.conftest import TokenFactory
-from tests.hub.test_query_melderegister import ask, query, residents  # noqa: F401 - fixture
+from tests.fixtures.melderegister_queries import ask, query
+from tests.fixtures.tokens import TokenFactory
 
 QUERY = "/v1/registers/{register}/queries"
 
@@ -67,7 +67,7 @@ class TestOpenApiDocument:
         self,
         http: httpx.AsyncClient,
         token_for: TokenFactory,
-        residents: str,  # noqa: F811
+        residents: str,
     ) -> None:
         spec = (await http.get("/openapi.json")).json()
         validator = Draft202012Validator(_answer_schema(spec, "200"))

@@ -15,9 +15,9 @@ from sqlalchemy.exc import DBAPIError
 
 from hub.app import create_app
 from hub.db import create_sync_engine
-from tests.conftest import REPO
 from tests.fixtures.factories import load_default_catalogue, new_client, settings_for
-from tests.hub.test_query_melderegister import URL, query, residents  # noqa: F401 - fixture
+from tests.fixtures.melderegister_queries import URL, query
+from tests.fixtures.paths import REPO
 
 
 def _as_app_role(database_url: str) -> str:

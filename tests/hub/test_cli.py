@@ -44,6 +44,16 @@ def _write_jsonl(path: Path, lines: list[str]) -> Path:
     return path
 
 
+def test_db_upgrade_migrates_an_empty_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = f"sqlite:///{tmp_path / 'fresh.db'}"
+    monkeypatch.setenv("HUB_DATABASE_URL", database)
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert _count(database, LedgerEntry) == 0  # the tables exist, empty
+
+
 class TestRegisterImport:
     def test_valid_file_is_imported(self, hub_env: str, tmp_path: Path) -> None:
         file = _write_jsonl(

@@ -1,4 +1,4 @@
-"""Long CLI work shows one progress line on a terminal and nothing otherwise (issue 18 item 7)."""
+"""Long CLI work shows one progress line on a terminal and nothing otherwise."""
 
 from __future__ import annotations
 

@@ -26,8 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from hub.db import ClientTimeouts, create_hub_engine
 from tests.fixtures.factories import import_persons, load_default_catalogue, person
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
-from tests.hub.ledger_helpers import ledger_rows
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.melderegister_queries import URL, query
 
 PROBLEM = "application/problem+json"
 BOUND_MS = 400
@@ -159,7 +159,7 @@ async def test_an_unanswered_ledger_write_is_503_within_bounds_and_recovers(
 async def test_a_frozen_ledger_connection_costs_one_bound_not_the_answer(
     bounded_app: FastAPI, bounded_http: httpx.AsyncClient, clean_database: str
 ) -> None:
-    """The issue's case: the writer's kept connection hangs; the retry on a fresh one writes."""
+    """What the bound is for: the writer's kept connection hangs; a fresh one writes the retry."""
     _postgres_only(clean_database)
     token = await client_token(bounded_http, clean_database, authority="wohngeldstelle")
     first, _ = await _ask(bounded_http, token)

@@ -1,4 +1,4 @@
-"""Every path and query parameter is bounded and free of refused characters (issue 16 item 2).
+"""Every path and query parameter is bounded and free of refused characters.
 
 The structural tests fail as soon as a new route takes an unbounded parameter or bypasses
 the strict reader; the API tests show the refusals on both databases (NUL on PostgreSQL).
@@ -15,8 +15,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from hub.app import create_app
 from hub.config import Settings
 from hub.kit.strict_route import StrictRoute
-from tests.hub.conftest import TokenFactory
-from tests.hub.ledger_helpers import ledger_rows
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.tokens import TokenFactory
 
 # The register calls write their own ledger entry for every refusal, so they read their
 # input themselves (hub/query/endpoints.py, hub/xoev/endpoints.py) with the same reader;

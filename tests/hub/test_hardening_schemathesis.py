@@ -1,4 +1,4 @@
-"""schemathesis against the hub's own OpenAPI document (issue 16 item 3).
+"""schemathesis against the hub's own OpenAPI document.
 
 Every operation, called with a token carrying every scope, over real HTTP (uvicorn on
 loopback): no 5xx, no status code and no content type the document does not declare.
@@ -36,7 +36,11 @@ from tests.fixtures.factories import load_default_catalogue, new_client, setting
 from tests.fixtures.hub_app import hub_settings
 
 Operation = APIOperation[Any, Any, Any, Any]
-EXAMPLES_PER_OPERATION = 8
+# Negative (invalid) calls are where the fuzzing finds what the deterministic tests miss; valid
+# calls are what every route's own tests already make, so fewer of them are generated. One call
+# without a token shows that its 401 is documented.
+EXAMPLES = {GenerationMode.POSITIVE: 4, GenerationMode.NEGATIVE: 8}
+EXAMPLES_WITHOUT_TOKEN = 1
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
 
 # The register's pushed changes are JSON Lines (CONTRACT §5a), a media type schemathesis
@@ -130,8 +134,8 @@ def test_every_operation_answers_as_documented(served_hub: str, clean_database: 
 
     failures: list[str] = []
     for operation in operations:
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        for mode, examples in EXAMPLES.items():
             bearer = {"Authorization": f"Bearer {token}"}
-            failures += _failures(operation, mode, bearer, EXAMPLES_PER_OPERATION)
-        failures += _failures(operation, GenerationMode.POSITIVE, {}, 2)  # without a token
+            failures += _failures(operation, mode, bearer, examples)
+        failures += _failures(operation, GenerationMode.POSITIVE, {}, EXAMPLES_WITHOUT_TOKEN)
     assert failures == [], "\n\n".join(failures)

@@ -1,4 +1,4 @@
-"""The request path outside the routes (issue 14): request id, no workbench session on the API."""
+"""The request path outside the routes: request id, no workbench session on the API."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ import httpx
 from fastapi import FastAPI
 
 from hub.ui.security import SESSION_COOKIE
-from tests.hub.test_auth import _forge
+from tests.fixtures.tokens import forge_token
+
+
+def _bearer(app: FastAPI) -> dict[str, str]:
+    return {"Authorization": f"Bearer {forge_token(app)}"}
 
 
 class TestRequestId:
     async def test_every_answer_names_its_request(
         self, http: httpx.AsyncClient, app: FastAPI
     ) -> None:
-        first = await http.get("/v1/registers", headers={"Authorization": f"Bearer {_forge(app)}"})
-        second = await http.get("/v1/registers", headers={"Authorization": f"Bearer {_forge(app)}"})
+        first = await http.get("/v1/registers", headers=_bearer(app))
+        second = await http.get("/v1/registers", headers=_bearer(app))
         assert first.status_code == second.status_code == 200
         assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
 
@@ -40,7 +44,7 @@ class TestWorkbenchSessionStaysOnUi:
         response = await http.get(
             "/v1/registers",
             headers={
-                "Authorization": f"Bearer {_forge(app)}",
+                "Authorization": f"Bearer {forge_token(app)}",
                 "Cookie": f"{SESSION_COOKIE}={session}",
             },
         )

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import httpx
@@ -18,13 +18,15 @@ from sqlalchemy.engine import make_url
 
 from hub.config import Settings
 from hub.health import ReadinessCheck, readiness
+from hub.kit.migrate import upgrade_head
 from hub.logging import get_logger
-from tests.conftest import REPO, _create_postgres_database, _drop_postgres_database
+from tests.fixtures.databases import create_postgres_database, drop_postgres_database
 from tests.fixtures.factories import import_persons, load_default_catalogue, person
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
-from tests.hub.test_query_melderegister import URL, query
-from tests.hub.test_quiet_logs import _stop, _wait_ready
-from tests.ui.servers import free_port
+from tests.fixtures.melderegister_queries import URL, query
+from tests.fixtures.paths import REPO
+from tests.fixtures.served_hub import stop_hub, wait_ready
+from tests.fixtures.servers import free_port
 
 PROBLEM = "application/problem+json"
 HUB = str(Path(sys.executable).parent / "hub")
@@ -83,15 +85,14 @@ def doomed_database(database_url: str) -> Iterator[str]:
     if make_url(database_url).get_backend_name() != "postgresql":
         pytest.skip("dropping the database under a running hub: PostgreSQL")
     admin = os.environ["HUB_TEST_DATABASE_URL"]
-    name, url = _create_postgres_database(admin)
-    from hub.kit.migrate import upgrade_head  # noqa: PLC0415
+    name, url = create_postgres_database(admin)
 
     upgrade_head(url)
     load_default_catalogue(url)
     try:
         yield url
     finally:
-        _drop_postgres_database(admin, name)
+        drop_postgres_database(admin, name)
 
 
 async def test_readyz_is_503_naming_the_database_when_it_is_gone(
@@ -100,7 +101,7 @@ async def test_readyz_is_503_naming_the_database_when_it_is_gone(
     settings = hub_settings(doomed_database, tmp_path)
     async with running_hub(settings) as app, asgi_client(app) as http:
         assert (await http.get("/readyz")).status_code == 200
-        _drop_postgres_database(
+        drop_postgres_database(
             os.environ["HUB_TEST_DATABASE_URL"], make_url(doomed_database).database or ""
         )
         started = time.monotonic()
@@ -140,20 +141,23 @@ class TestMetrics:
             assert secret not in text
 
 
+def _without_xoev_schemas(environment: Mapping[str, str]) -> dict[str, str]:
+    """The caller's environment without the XÖV schemas: each worker would build them first."""
+    return {k: v for k, v in environment.items() if k != "HUB_XOEV_SCHEMA_DIR"}
+
+
 def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
     """``hub serve --workers 2`` sets up the multiprocess folder; /metrics sums both."""
     port = free_port()
     database = f"sqlite:///{tmp_path / 'hub.db'}"
     env = {
-        **os.environ,
+        **_without_xoev_schemas(os.environ),
         "HUB_DATABASE_URL": database,
         "HUB_KEY_DIR": str(tmp_path / "keys"),
         "HUB_POLICY_DIR": str(REPO / "policies"),
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    subprocess.run(  # noqa: S603
-        [HUB, "db", "upgrade"], env=env, check=True, cwd=tmp_path
-    )
+    upgrade_head(database)  # in-process: `hub db upgrade` is tested by the CLI tests
     server = subprocess.Popen(  # noqa: S603
         [HUB, "serve", "--port", str(port), "--workers", "2"],
         env=env,
@@ -163,7 +167,7 @@ def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_ready(base)
+        wait_ready(base)
         with httpx.Client(base_url=base) as client:
             for _ in range(40):  # new connections: both workers take some
                 assert client.get("/healthz", headers={"Connection": "close"}).status_code == 200
@@ -174,7 +178,7 @@ def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
         assert match is not None, text[:2000]
         assert float(match.group(1)) >= 40
     finally:
-        _stop(server)
+        stop_hub(server)
 
 
 def test_serve_trusts_forwarded_headers_only_from_named_proxies() -> None:

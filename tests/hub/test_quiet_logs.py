@@ -1,5 +1,5 @@
 """Logs that keep quiet: the real ``hub serve`` (uvicorn, access log on) driven down the paths
-that used to leak (issue 17 item 4), its output grepped for every value it was given.
+that used to leak, its output grepped for every value it was given.
 
 - a catalogue write that fails in the database (500): SQLAlchemy's ``[parameters: ...]`` and
   PostgreSQL's ``DETAIL: Failing row contains (...)`` quoted the steward's contact data;
@@ -22,9 +22,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from hub.db import create_sync_engine
-from tests.conftest import REPO
 from tests.fixtures.factories import load_default_catalogue, new_client
-from tests.ui.servers import free_port
+from tests.fixtures.paths import REPO
+from tests.fixtures.served_hub import stop_hub, wait_ready
+from tests.fixtures.servers import free_port
 
 HUB = str(Path(sys.executable).parent / "hub")
 STEWARD = {
@@ -76,7 +77,8 @@ def served(refusing_database: str, tmp_path: Path) -> Iterator[tuple[str, Path]]
     port = free_port()
     log = tmp_path / "serve.log"
     env = {
-        **os.environ,
+        # Without the XÖV schemas, whose build would only delay the start: no XMeld is sent.
+        **{k: v for k, v in os.environ.items() if k != "HUB_XOEV_SCHEMA_DIR"},
         "HUB_DATABASE_URL": refusing_database,
         "HUB_KEY_DIR": str(tmp_path / "keys"),
         "HUB_POLICY_DIR": str(REPO / "policies"),
@@ -92,31 +94,10 @@ def served(refusing_database: str, tmp_path: Path) -> Iterator[tuple[str, Path]]
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_ready(base)
+            wait_ready(base)
             yield base, log
         finally:
-            _stop(server)
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    """SIGTERM (the lifespan drains the ledger); a machine under load may take a while."""
-    server.terminate()
-    try:
-        server.wait(timeout=90)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
-def _wait_ready(base: str) -> None:
-    deadline = time.monotonic() + 180  # start-up builds the XÖV schema: slow on a busy machine
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise AssertionError("hub serve did not start")
+            stop_hub(server)
 
 
 def test_failures_and_access_logs_quote_no_values(

@@ -13,9 +13,9 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from hub.app import create_app
 from tests.fixtures.hub_app import hub_settings
-from tests.monitor.conftest import seed
+from tests.fixtures.monitor_traffic import seed
+from tests.fixtures.servers import free_port, serve_in_thread
 from tests.ui.browser import headless_chrome, texts, wait_for
-from tests.ui.servers import free_port, serve_in_thread
 
 pytestmark = pytest.mark.browser
 AXE = files("axe_core_python").joinpath("axe.min.js").read_text(encoding="utf-8")

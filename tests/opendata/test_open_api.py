@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.config import OpendataSettings
 from hub.opendata.definitions_service import set_status
-from tests.catalogue.test_dcat import SHAPES
 from tests.fixtures.factories import load_default_catalogue
 from tests.fixtures.hub_app import asgi_client, client_token, hub_settings, running_hub
-from tests.opendata.conftest import approve, publisher
+from tests.fixtures.opendata import approve, publisher
+from tests.fixtures.paths import SHAPES
 
 PUBLIC = "https://daten.darmstadt.example"
 CODE = "einwohner_stadtteil"

@@ -21,8 +21,8 @@ from governance.records import Controller, processing_records, render_html
 from hub.audit.ledger import service as ledger
 from hub.models import LedgerEntry
 from hub.opendata.service import PublishReport
+from tests.fixtures.opendata import DECEMBER, approve, publisher
 from tests.opendata.attacks import derived_small_cells, release_from_csv, revealed_differences
-from tests.opendata.conftest import approve, publisher
 
 RESIDENT_TABLES = ("einwohner_stadtteil", "einwohner_staatsangehoerigkeit")
 CONTROLLER = Controller(
@@ -33,7 +33,6 @@ CONTROLLER = Controller(
     dpo_email="datenschutz@example.invalid",
     dpo_address="Luisenplatz 5A, 64283 Darmstadt",
 )
-DECEMBER = date(2026, 12, 5)  # publishes Stichtag 2026-11-30 and month 2026-11
 NOVEMBER = date(2026, 11, 5)  # publishes Stichtag 2026-10-31 and month 2026-10
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.fixtures.factories import business, import_businesses
-from tests.opendata.conftest import approve, publisher
-from tests.opendata.test_publish import DECEMBER
+from tests.fixtures.opendata import DECEMBER, approve, publisher
 
 CODE = "gewerbe_meldungen"
 

@@ -101,7 +101,13 @@ class TestCommittedSchema:
         schema = json.loads(schema_path(POLICY_DIR).read_text(encoding="utf-8"))
         assert schema["additionalProperties"] is False
         assert set(schema["required"]) == {
-            "phase", "now", "client", "user", "request", "purpose", "register"
+            "phase",
+            "now",
+            "client",
+            "user",
+            "request",
+            "purpose",
+            "register",
         }
         assert schema["$defs"]["HitInput"]["additionalProperties"] is True
 
@@ -180,7 +186,7 @@ class TestRunnerChecksItsInputs:
 
     def test_a_rego_fixture_input_that_does_not_fit_fails(self, tmp_path: Path) -> None:
         (tmp_path / "sample.rego").write_text(
-            'package sample\n\nimport rego.v1\n\ntest_passes if true\n\n'
+            "package sample\n\nimport rego.v1\n\ntest_passes if true\n\n"
             'broken_input := {"phase": "later"}\n\nshaped_input(x) := {"phase": x}\n',
             encoding="utf-8",
         )

@@ -30,8 +30,8 @@ from tests.fixtures.factories import (
     person,
     settings_for,
 )
-from tests.hub.ledger_helpers import ledger_rows
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.melderegister_queries import URL, query
 from tests.policy.opa_server import OpaDataApiServer, modules_of, require_opa_bindings
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.servers import free_port
+from tests.fixtures.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "tests" / "fixtures" / "oidc_provider"

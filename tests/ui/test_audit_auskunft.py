@@ -1,4 +1,4 @@
-"""A person's request for information (issue 18 item 4): found through the ledgered query
+"""A person's request for information: found through the ledgered query
 path, their disclosures as the citizen view shows them, a German letter. Both databases."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from fastapi import FastAPI
 
 from hub.ui.audit.auskunft import PURPOSE
 from tests.fixtures.factories import import_persons, person
-from tests.hub.ledger_helpers import ledger_rows
-from tests.ui.conftest import Clock, append, csrf_of, make_account, record, sign_in
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.workbench import Clock, append, csrf_of, make_account, record, sign_in
 
 REQUEST = {"name": "Müller", "given_names": "Anna", "birth_date": "17.05.1980", "case": "A15-7"}
 

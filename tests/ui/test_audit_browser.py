@@ -1,4 +1,4 @@
-"""Issue 18 items 3 and 4 in headless Chromium, in German, axe-core on every page walked:
+"""The DPO's daily pages in headless Chromium, in German, axe-core on every page walked:
 the ledger search for daily work and a person's Art. 15 request answered with a letter."""
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from hub.db import create_hub_engine, create_sessionmaker
 from hub.ui import service as accounts
 from tests.fixtures.factories import import_persons, load_default_catalogue, person
 from tests.fixtures.hub_app import hub_settings
+from tests.fixtures.servers import serve_in_thread
+from tests.fixtures.workbench import Clock, append, record
 from tests.ui.browser import assert_accessible, submit_login, texts, wait_for
-from tests.ui.conftest import Clock, append, record
-from tests.ui.servers import serve_in_thread
 
 pytestmark = pytest.mark.browser
 

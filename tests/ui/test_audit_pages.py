@@ -10,8 +10,8 @@ import pytest
 from fastapi import FastAPI
 
 from hub.models import LedgerEntry, LedgerPersonRef
-from tests.hub.ledger_helpers import ledger_rows, table_rows, tamper
-from tests.ui.conftest import (
+from tests.fixtures.ledger import ledger_rows, table_rows, tamper
+from tests.fixtures.workbench import (
     Clock,
     append,
     csrf_of,

@@ -1,4 +1,4 @@
-"""The DPO's ledger search for daily work (issue 18 item 3): paging, sorting, filters, exports,
+"""The DPO's ledger search for daily work: paging, sorting, filters, exports,
 the chain check in the background. Over a real ledger, on both databases."""
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from hub.audit.ledger.reads import ENTRY_COLUMNS
 from hub.ui.audit import service as audit_service
 from hub.ui.audit.forms import OUTCOME_LABELS
 from hub.ui.audit.verify_jobs import VerifyJobs
-from tests.hub.ledger_helpers import ledger_rows, tamper
-from tests.ui.conftest import Clock, append, csrf_of, make_account, record, sign_in
+from tests.fixtures.ledger import ledger_rows, tamper
+from tests.fixtures.workbench import Clock, append, csrf_of, make_account, record, sign_in
 
 NOON = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from tests.ui.conftest import Clock, append, make_account, record, sign_in, verified
+from tests.fixtures.workbench import Clock, append, make_account, record, sign_in, verified
 
 
 async def test_entry_page_names_the_transformations(

@@ -16,12 +16,12 @@ from selenium.webdriver.support.select import Select
 from hub.app import create_app
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.ui import service as accounts
-from tests.conftest import REPO
 from tests.fixtures.factories import load_default_catalogue, settings_for
-from tests.hub.ledger_helpers import tamper
+from tests.fixtures.ledger import tamper
+from tests.fixtures.paths import REPO
+from tests.fixtures.servers import free_port, serve_in_thread
+from tests.fixtures.workbench import Clock, append, open_case, record
 from tests.ui.browser import assert_accessible, submit_login, texts, wait_for
-from tests.ui.conftest import Clock, append, open_case, record
-from tests.ui.servers import free_port, serve_in_thread
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,6 @@ from fastapi import FastAPI
 from lxml import html
 
 from hub.app import create_app
-from tests.conftest import REPO
 from tests.fixtures.factories import (
     import_persons,
     load_default_catalogue,
@@ -27,8 +26,9 @@ from tests.fixtures.factories import (
     person,
     settings_for,
 )
-from tests.hub.ledger_helpers import ledger_rows
-from tests.ui.conftest import HUB, make_account, sign_in
+from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.paths import REPO
+from tests.fixtures.workbench import HUB, make_account, sign_in
 
 PURPOSES = "/ui/catalogue/purposes"
 WOHNGELD_PAGE = f"{PURPOSES}/wohngeld_antrag"

@@ -24,8 +24,6 @@ from hub.catalogue.commands import run_sync
 from hub.catalogue.duties_service import DutyScheduler
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.ui import service as accounts
-from tests.catalogue.test_release_gate import URL, person_query
-from tests.conftest import REPO
 from tests.fixtures.factories import (
     import_persons,
     load_default_catalogue,
@@ -33,9 +31,11 @@ from tests.fixtures.factories import (
     person,
     settings_for,
 )
-from tests.hub.ledger_helpers import ledger_rows, run_statement
+from tests.fixtures.ledger import ledger_rows, run_statement
+from tests.fixtures.melderegister_queries import URL, person_query
+from tests.fixtures.paths import REPO
+from tests.fixtures.servers import free_port, serve_in_thread
 from tests.ui.browser import assert_accessible, submit_login, texts, wait_for
-from tests.ui.servers import free_port, serve_in_thread
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""Steward workbench (issue 18 item 6): new purposes and allowances.
+"""Steward workbench: new purposes and allowances.
 
 They go through the API's service and law check; the history shows old → new per member, an
 unchanged save records no revision, the Art. 30 records have a table of contents and a
@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from lxml import html
 
 from hub.ui.catalogue import repository as ui_repo
-from tests.ui.conftest import make_account, sign_in
+from tests.fixtures.workbench import make_account, sign_in
 
 PURPOSES = "/ui/catalogue/purposes"
 MULTI = {"fields", "kinds", "legal_basis", "confirm_fields"}

@@ -13,8 +13,8 @@ from governance.models import Duty, FieldRelease, PurposeAllowance
 from hub.ui.i18n import BERLIN
 from tests.fixtures.changes import upsert
 from tests.fixtures.factories import melderegister, person
-from tests.hub.ledger_helpers import tamper
-from tests.ui.conftest import csrf_of, make_account, sign_in
+from tests.fixtures.ledger import tamper
+from tests.fixtures.workbench import csrf_of, make_account, sign_in
 
 DATASET = "/ui/catalogue/datasets/melderegister/persons"
 

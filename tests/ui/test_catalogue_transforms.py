@@ -13,7 +13,7 @@ import httpx
 from fastapi import FastAPI
 from lxml import html
 
-from tests.ui.conftest import make_account, sign_in
+from tests.fixtures.workbench import make_account, sign_in
 
 PURPOSES = "/ui/catalogue/purposes"
 STATISTICS_PAGE = f"{PURPOSES}/kommunalstatistik"

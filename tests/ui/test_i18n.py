@@ -1,4 +1,4 @@
-"""The workbenches' German: every message translated, Berlin time, German dates (issue 18)."""
+"""The workbenches' German: every message translated, Berlin time, German dates."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from hub.ui import i18n
-from tests.conftest import REPO
+from tests.fixtures.paths import REPO
 
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
 METHODS = [("hub/ui/**.py", "python"), ("hub/ui/templates/**.html", "jinja2")]

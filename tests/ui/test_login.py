@@ -13,9 +13,9 @@ from sqlalchemy import select
 from hub.models import UiAccount, UiSession
 from hub.ui import service as accounts
 from hub.ui.security import SESSION_COOKIE
+from tests.fixtures.ledger import table_rows
 from tests.fixtures.sqlite_interloper import interloper_before_first_write
-from tests.hub.ledger_helpers import table_rows
-from tests.ui.conftest import csrf_of, make_account, sign_in
+from tests.fixtures.workbench import csrf_of, make_account, sign_in
 
 
 class TestLocalLogin:

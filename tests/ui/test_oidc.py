@@ -11,10 +11,10 @@ import pytest
 from fastapi import FastAPI
 
 from hub.models import UiAccount
-from tests.hub.ledger_helpers import table_rows
-from tests.ui.conftest import HUB, make_account, sign_in
+from tests.fixtures.ledger import table_rows
+from tests.fixtures.servers import free_port, serve_in_thread
+from tests.fixtures.workbench import HUB, make_account, sign_in
 from tests.ui.oidc_provider import CLIENT_ID, CLIENT_SECRET, CityIdentityProvider
-from tests.ui.servers import free_port, serve_in_thread
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The workbench login against panva's certified oidc-provider at its defaults (issue 18 item 1f).
+"""The workbench login against panva's certified oidc-provider at its defaults.
 
 At those defaults the id_token carries only ``sub``; the roles arrive through the userinfo
 endpoint, once the hub asks for the ``roles`` scope. The browser's trips to the IdP go over
@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 import httpx
 import pytest
 
-from tests.ui.conftest import HUB, make_account
+from tests.fixtures.workbench import HUB, make_account
 from tests.ui.node_oidc_provider import (
     CLIENT_ID,
     CLIENT_SECRET,

@@ -1,4 +1,4 @@
-"""Behind the city's TLS proxy the hub emits https URLs (issue 17 item 5): the OIDC redirect_uri
+"""Behind the city's TLS proxy the hub emits https URLs: the OIDC redirect_uri
 from ``HUB_PUBLIC_BASE_URL``, or from the forwarded scheme of a proxy uvicorn trusts.
 """
 
@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tests.fixtures.hub_app import HUB_URL
+from tests.fixtures.servers import free_port, serve_in_thread
 from tests.ui.oidc_provider import CLIENT_ID, CLIENT_SECRET, CityIdentityProvider
-from tests.ui.servers import free_port, serve_in_thread
 
 PUBLIC = "https://register-hub.darmstadt.example/hub"
 CALLBACK = "/ui/login/oidc/callback"

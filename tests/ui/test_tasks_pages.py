@@ -12,10 +12,10 @@ import pytest
 from fastapi import FastAPI
 
 from tests.fixtures.factories import blocked, import_persons, new_client, person
-from tests.hub.ledger_helpers import ledger_rows, task_rows
-from tests.hub.test_query_melderegister import URL as MELDE_URL
-from tests.hub.test_query_melderegister import query as melde_query
-from tests.ui.conftest import HUB, csrf_of, make_account, sign_in
+from tests.fixtures.ledger import ledger_rows, task_rows
+from tests.fixtures.melderegister_queries import URL as MELDE_URL
+from tests.fixtures.melderegister_queries import query as melde_query
+from tests.fixtures.workbench import HUB, csrf_of, make_account, sign_in
 
 PS_URL = "/v1/registers/personenstandsregister/queries"
 ERSUCHEN_MATCH = {"name": "Schäfer", "birth_date": "1990-04-03"}

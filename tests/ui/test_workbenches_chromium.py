@@ -19,7 +19,6 @@ from selenium.webdriver.support.select import Select
 from hub.app import create_app
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.ui import service as accounts
-from tests.conftest import REPO
 from tests.fixtures.factories import (
     blocked,
     import_persons,
@@ -28,10 +27,11 @@ from tests.fixtures.factories import (
     person,
     settings_for,
 )
-from tests.hub.test_query_melderegister import URL, query
+from tests.fixtures.melderegister_queries import URL, query
+from tests.fixtures.paths import REPO
+from tests.fixtures.servers import free_port, serve_in_thread
 from tests.ui.browser import assert_accessible, submit_login, texts, wait_for
 from tests.ui.screenshots import screenshot
-from tests.ui.servers import free_port, serve_in_thread
 
 pytestmark = pytest.mark.browser
 

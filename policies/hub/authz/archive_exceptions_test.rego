@@ -5,7 +5,7 @@ import rego.v1
 import data.hub.authz
 
 # BMG §13 Abs. 2 S. 4: the exceptions to the five-year restriction of S. 2, as
-# catalogue attributes of purposes (issue 11 item 1). The record below moved
+# catalogue attributes of purposes. The record below moved
 # away in 2012: archived since 2018-01-01; nationality lies outside the S. 3 subset.
 
 archived_hit := hit_with(0, {"moved_away_on": "2012-05-01"})

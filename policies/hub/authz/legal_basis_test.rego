@@ -23,11 +23,11 @@ test_every_reason_code_has_a_basis_entry if {
 		"datenbestaetigung_neutral", "notify_sperre_initiator", "selection_criterion_excluded",
 		"selection_criterion_not_admitted", "selection_criteria_missing", "confirm_fields_requested",
 		"wildcard_in_person_search", "hit_limit_exceeded",
-		# BMG §13 Abs. 2 S. 4 (issue 11 item 1)
+		# BMG §13 Abs. 2 S. 4
 		"archive_exception_einwilligung", "archive_exception_wissenschaft",
 		"archive_exception_beweisnot", "archive_exception_sicherheitsbehoerden",
 		"archive_exception_wahlzwecke", "archive_exception_stag_verfahren",
-		# BMG §52 Abs. 2 (issue 11 item 2)
+		# BMG §52 Abs. 2
 		"bedingter_sperrvermerk_anhoerung", "bedingter_sperrvermerk_aktuelle_anschrift",
 	}
 	object.keys(authz.reason_basis) == codes

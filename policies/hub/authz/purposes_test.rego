@@ -2,7 +2,7 @@ package hub.authz_test
 
 import rego.v1
 
-# Purposes added where the law allows them (issue 11 item 4). The policy has no
+# Purposes added where the law allows them. The policy has no
 # rule of its own for them: the catalogue allowance admits the office, the
 # route (§37 inside the city) bounds the fields. These tests pin what the
 # default allow-lists mean on that route.

@@ -83,6 +83,19 @@ def begin_writing(engine: Engine) -> contextlib.AbstractContextManager[Connectio
     return engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"}).begin()
 
 
+def begin_per_statement(engine: AsyncEngine) -> Any:
+    """A unit of single-statement writes; on SQLite each statement commits on its own.
+
+    For the background writers (a worker's heartbeat, the limiter's claims and purges): no
+    BEGIN, so SQLite's one write lock is held for one statement on the driver's thread and
+    never across an ``await``. Held across awaits, a busy event loop stretched it, and a
+    blocking writer on the same thread (a command run in-process, as tests do) waited for a
+    transaction that could not finish until it gave up. Only for writes whose statements need
+    no common transaction. PostgreSQL: an ordinary transaction.
+    """
+    return engine.execution_options(**{SQLITE_BEGIN_OPTION: SQLITE_PER_STATEMENT}).begin()
+
+
 def create_async_database_engine(
     url: str | URL,
     *,

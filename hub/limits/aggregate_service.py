@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from adapters.sql.engine import begin_per_statement
 from hub.audit.ledger.service import LedgerRecord, LedgerUnit
 from hub.audit.ledger.token_refusals import UNKNOWN_REGISTER
 from hub.audit.ledger.writer import LedgerWriter
@@ -74,7 +75,7 @@ async def _push_pending(limiter: AuthLimiter) -> None:
 
 async def _ledger_window(limiter: AuthLimiter, writer: LedgerWriter, window: ClosedWindow) -> bool:
     entry_id = aggregate_entry_id(window)
-    async with limiter.engine.begin() as connection:
+    async with begin_per_statement(limiter.engine) as connection:
         claimed = await repository.claim(
             connection, window, entry_id=entry_id, now=datetime.now(UTC)
         )
@@ -85,7 +86,7 @@ async def _ledger_window(limiter: AuthLimiter, writer: LedgerWriter, window: Clo
         await writer.write(LedgerUnit(record=record, entry_id=entry_id))
     except AuditUnavailable:
         with contextlib.suppress(SQLAlchemyError):
-            async with limiter.engine.begin() as connection:
+            async with begin_per_statement(limiter.engine) as connection:
                 await repository.release(connection, window, entry_id=entry_id)
         raise
     return True
@@ -107,7 +108,7 @@ async def flush(limiter: AuthLimiter, writer: LedgerWriter) -> int:
     written = 0
     for window in windows:
         written += await _ledger_window(limiter, writer, window)
-    async with limiter.engine.begin() as connection:
+    async with begin_per_statement(limiter.engine) as connection:
         await repository.purge(connection, ended_before=now - int(KEEP_WINDOWS.total_seconds()))
     return written
 

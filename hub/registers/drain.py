@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import State
 
+from adapters.sql.engine import begin_per_statement
 from hub.health import NotReady
 from hub.logging import get_logger
 from hub.registers import repository
@@ -130,7 +131,8 @@ class DrainReporter:
 
     async def _write(self) -> None:
         """Heartbeat and drained epoch; the row comes back if it was removed meanwhile."""
-        async with self._writing, self._engine.begin() as connection:
+        # One statement (or two, the first time): each commits alone on SQLite.
+        async with self._writing, begin_per_statement(self._engine) as connection:
             values = {"heartbeat_at": _now(), "drained_epoch": self._drained}
             await repository.save_worker(
                 connection, worker_id=self.worker_id, started_at=self._started_at, values=values

@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.catalogue_defaults import ReleaseStatus
 from governance.models import Authority, FieldRelease, Purpose, PurposeAllowance
 from governance.repository import all_rows, current_revision, register_max_lags
 
@@ -46,7 +47,7 @@ class PurposeEntry:
     archive_exceptions: tuple[str, ...] = ()
 
 
-APPROVED = "approved"
+APPROVED = ReleaseStatus.APPROVED
 # A release row whose field the code no longer declares: never released, whatever its status.
 UNDECLARED = "undeclared"
 

@@ -17,8 +17,6 @@ from typing import Final
 from adapters.base import FieldSpec
 from governance.defaults import ALLOWANCES, GEWERBE_PUBLIC, PURPOSES
 
-CLASSIFICATIONS: Final = ("public", "personal", "special_category")
-
 
 class ReleaseStatus(StrEnum):
     """``FieldRelease.status``: only an approved field may leave the hub (CONTRACT §9)."""
@@ -26,9 +24,6 @@ class ReleaseStatus(StrEnum):
     UNREVIEWED = "unreviewed"
     APPROVED = "approved"
     REVOKED = "revoked"
-
-
-RELEASE_STATUSES: Final = tuple(ReleaseStatus)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

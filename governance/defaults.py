@@ -654,7 +654,6 @@ PURPOSES: Final = (
         about="Name, Geschäftsbezeichnung, betriebliche Anschrift, Tätigkeit: für jeden.",
     ),
 )
-PURPOSE_CODES: Final = tuple(purpose.code for purpose in PURPOSES)
 
 # ----------------------------------------------------------------------------- allowances
 
@@ -842,7 +841,7 @@ _MELDE_CITY_OFFICES = (
     ),
 )
 
-# Burial and heirs (issue 11 item 4). Interpretation [I]: the Sozialamt bears the burial costs
+# Burial and heirs. Interpretation [I]: the Sozialamt bears the burial costs
 # of SGB XII §74 only if the persons obliged cannot be expected to pay, so it has to identify
 # the deceased and the relatives obliged to bury (FBG Hessen: spouse, children, parents, ...);
 # the Ordnungsamt arranges the burial itself when nobody obliged does (Gefahrenabwehr, FBG

@@ -99,7 +99,7 @@ class CatalogueState(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JsonColumn, default=dict)
 
 
-# --- The data-steward catalogue (issue 6) -------------------------------------------------
+# --- The data-steward catalogue ---------------------------------------------------------
 # Code declares registers, datasets and fields (adapters/*/spec.py); `hub catalogue sync`
 # mirrors them here, and stewards add what only people know: owners, stewards,
 # classification, legal references, duties. Every change is kept in `catalogue_changes`.

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Connection, Row
 
 from adapters.base import FieldSpec, RegisterSpec
 from governance import catalogue_repository as repo
-from governance.catalogue_defaults import REGISTERS, field_metadata
+from governance.catalogue_defaults import REGISTERS, ReleaseStatus, field_metadata
 from governance.history import (
     SYNC_ACTOR,
     dataset_target,
@@ -136,7 +136,7 @@ def _sync_field(
             "register": spec.id,
             "field": spec_field.name,
             "dataset": dataset,
-            "status": "unreviewed",
+            "status": ReleaseStatus.UNREVIEWED,
             "changed_by": SYNC_ACTOR,
             **field_metadata(spec.id, spec_field),
         }

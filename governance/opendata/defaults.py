@@ -1,4 +1,4 @@
-"""The aggregates the city proposes (issue 19); ``hub opendata define`` enters them unreviewed."""
+"""The aggregates the city proposes; ``hub opendata define`` enters them unreviewed."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.catalogue_defaults import ReleaseStatus
 from governance.models import (
     CatalogueChange,
     CatalogueRegister,
@@ -25,7 +26,9 @@ async def public_field_releases(session: AsyncSession) -> list[FieldRelease]:
     """Approved, still declared fields classified public, by register and field."""
     rows = await session.execute(
         select(FieldRelease)
-        .where(FieldRelease.classification == "public", FieldRelease.status == "approved")
+        .where(
+            FieldRelease.classification == "public", FieldRelease.status == ReleaseStatus.APPROVED
+        )
         .where(FieldRelease.declared.is_(True))
         .order_by(FieldRelease.register, FieldRelease.field)
     )
@@ -90,7 +93,7 @@ async def approved_aggregate_definitions(session: AsyncSession) -> list[Aggregat
     """Every approved aggregate definition, by code."""
     rows = await session.execute(
         select(AggregateDefinition)
-        .where(AggregateDefinition.status == "approved")
+        .where(AggregateDefinition.status == ReleaseStatus.APPROVED)
         .order_by(AggregateDefinition.code)
     )
     return list(rows.scalars())

@@ -14,7 +14,6 @@ DCATAP: Final = Namespace("http://data.europa.eu/r5r/")
 ELI: Final = Namespace("http://data.europa.eu/eli/ontology#")
 HYDRA: Final = Namespace("http://www.w3.org/ns/hydra/core#")
 VCARD: Final = Namespace("http://www.w3.org/2006/vcard/ns#")
-ADMS: Final = Namespace("http://www.w3.org/ns/adms#")
 
 LANGUAGE_DEU: Final = URIRef("http://publications.europa.eu/resource/authority/language/DEU")
 ACCESS_PUBLIC: Final = URIRef(
@@ -27,7 +26,7 @@ IANA_MEDIA: Final = "https://www.iana.org/assignments/media-types/"
 PUBLISHER_LOCAL_AUTHORITY: Final = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
 
 DL_BY_DE_2: Final = "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
-# CKAN's licence register matches a dataset's licence by URI or by this title (issue 19).
+# CKAN's licence register matches a dataset's licence by URI or by this title.
 LICENCE_TITLES: Final = {
     DL_BY_DE_2: "Datenlizenz Deutschland Namensnennung 2.0",
     "http://dcat-ap.de/def/licenses/dl-zero-de/2.0": "Datenlizenz Deutschland Zero 2.0",

@@ -32,7 +32,7 @@ from types import MappingProxyType
 
 from adapters.registry import installed_specs
 from governance.catalogue import AllowanceEntry, Catalogue, PurposeEntry
-from governance.catalogue_defaults import SPECIAL_CATEGORY
+from governance.catalogue_defaults import SPECIAL_CATEGORY, ReleaseStatus
 from governance.defaults import ALLOWANCES
 from hub.domain import Outcome, QueryKind
 from hub.errors import PolicyUnavailable
@@ -68,7 +68,7 @@ def proposed_catalogue(catalogue: Catalogue, proposal: Proposal) -> Catalogue:
     allowances[(proposal.purpose.code, proposal.authority, proposal.register)] = proposal.allowance
     releases = dict(catalogue.releases)
     releases[proposal.register] = MappingProxyType(
-        dict.fromkeys(proposal.allowance.fields, "approved")
+        dict.fromkeys(proposal.allowance.fields, ReleaseStatus.APPROVED)
     )
     return replace(
         catalogue,

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.catalogue_defaults import ReleaseStatus
 from governance.history import dataset_target, field_target, register_target
 from governance.models import (
     CatalogueRegister,
@@ -42,7 +43,11 @@ STEWARD_COLUMNS = ("name", "email", "phone", "office", "username", "active")
 # Release transitions a steward may make (CONTRACT §9): approve a new or revoked field,
 # revoke an approved one.
 TRANSITIONS = frozenset(
-    {("unreviewed", "approved"), ("approved", "revoked"), ("revoked", "approved")}
+    {
+        (ReleaseStatus.UNREVIEWED, ReleaseStatus.APPROVED),
+        (ReleaseStatus.APPROVED, ReleaseStatus.REVOKED),
+        (ReleaseStatus.REVOKED, ReleaseStatus.APPROVED),
+    }
 )
 
 
@@ -124,10 +129,10 @@ async def patch_field(
     if status is not None and status != row.status:
         if (row.status, status) not in TRANSITIONS:
             raise CatalogueConflict(f"a {row.status} field cannot become {status}")
-        if status == "approved" and not row.declared:
+        if status == ReleaseStatus.APPROVED and not row.declared:
             detail = f"{register}/{field} is no longer declared by the code; it cannot be approved"
             raise CatalogueConflict(detail)
-        action = "field.approve" if status == "approved" else "field.revoke"
+        action = "field.approve" if status == ReleaseStatus.APPROVED else "field.revoke"
         row.status_reason = body.reason
         row.changed_by = actor.name
     for name, value in changes.items():

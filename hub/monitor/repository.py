@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from governance.catalogue_defaults import ReleaseStatus
 from governance.models import CatalogueRegister, Duty, FieldRelease, Purpose
 from hub.models import Client, LedgerCheckpoint, LedgerEntry, Task
 
@@ -73,9 +74,9 @@ async def field_review(session: AsyncSession) -> tuple[int, int]:
     """(reviewed, all) declared fields: reviewed = approved or revoked by a steward."""
     reviewed, total = (
         await session.execute(
-            select(func.count().filter(FieldRelease.status != "unreviewed"), func.count()).where(
-                FieldRelease.declared.is_(True)
-            )
+            select(
+                func.count().filter(FieldRelease.status != ReleaseStatus.UNREVIEWED), func.count()
+            ).where(FieldRelease.declared.is_(True))
         )
     ).one()
     return int(reviewed), int(total)

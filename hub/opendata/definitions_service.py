@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.catalogue_defaults import ReleaseStatus
 from governance.opendata.defaults import AGGREGATES, AggregateDefault
 from governance.opendata.models import AggregateDefinition
 from governance.opendata.statistics import CATEGORIES, DIMENSIONS, PERIODIC
@@ -22,7 +23,11 @@ from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.opendata import repository
 
-TRANSITIONS = {("unreviewed", "approved"), ("approved", "revoked"), ("revoked", "approved")}
+TRANSITIONS = {
+    (ReleaseStatus.UNREVIEWED, ReleaseStatus.APPROVED),
+    (ReleaseStatus.APPROVED, ReleaseStatus.REVOKED),
+    (ReleaseStatus.REVOKED, ReleaseStatus.APPROVED),
+}
 
 
 class DefinitionError(ValueError):
@@ -81,7 +86,7 @@ async def define(session: AsyncSession, default: AggregateDefault, *, actor: str
             setattr(row, name, value)
         row.revision += 1
         row.defined_by, row.approved_by, row.approved_at = actor, None, None
-    row.status = "unreviewed"
+    row.status = ReleaseStatus.UNREVIEWED
     await repository.ensure_legal_bases(session, default.legal_basis)
     await catalogue_repository.record_change(
         session,
@@ -108,13 +113,13 @@ async def set_status(
         raise DefinitionError(f"{code}: {row.status} cannot become {status}")
     before = _metadata(row)
     row.status = status
-    row.approved_by = actor if status == "approved" else None
-    row.approved_at = datetime.now(UTC) if status == "approved" else None
+    row.approved_by = actor if status == ReleaseStatus.APPROVED else None
+    row.approved_at = datetime.now(UTC) if status == ReleaseStatus.APPROVED else None
     await catalogue_repository.record_change(
         session,
         revision_reason=f"aggregate {code} {status}",
         actor=actor,
-        action="aggregate.approve" if status == "approved" else "aggregate.revoke",
+        action="aggregate.approve" if status == ReleaseStatus.APPROVED else "aggregate.revoke",
         target=target(code),
         reason=reason,
         before=before,
@@ -148,6 +153,8 @@ async def approve(settings: Settings, code: str, *, actor: str, reason: str) -> 
     engine = create_hub_engine(settings.database_url)
     try:
         async with create_sessionmaker(engine)() as session:
-            return await set_status(session, code, status="approved", actor=actor, reason=reason)
+            return await set_status(
+                session, code, status=ReleaseStatus.APPROVED, actor=actor, reason=reason
+            )
     finally:
         await engine.dispose()

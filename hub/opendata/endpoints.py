@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.catalogue_defaults import ReleaseStatus
 from governance.opendata.models import AggregatePublication
 from hub.config import Settings
 from hub.db import get_session
@@ -55,7 +56,7 @@ def _cache_headers(settings: Settings, digest: str, row: AggregatePublication) -
 async def _publication(session: AsyncSession, code: str, reference: str) -> AggregatePublication:
     definition = await repository.definition(session, code)
     row = None
-    if definition is not None and definition.status == "approved":
+    if definition is not None and definition.status == ReleaseStatus.APPROVED:
         row = (
             await repository.latest_publication(session, code)
             if reference == "latest"
@@ -78,7 +79,7 @@ async def open_index(session: Session) -> HTMLResponse:
 @router.get("/{code}/", response_class=HTMLResponse, responses=PROBLEMS)
 async def open_aggregate(code: Code, session: Session) -> HTMLResponse:
     definition = await repository.definition(session, code)
-    if definition is None or definition.status != "approved":
+    if definition is None or definition.status != ReleaseStatus.APPROVED:
         raise OpenDataNotFound(f"no open aggregate {code}")
     rows = [row for row in await repository.publications(session) if row.aggregate_code == code]
     return HTMLResponse(

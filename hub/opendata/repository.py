@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import JSON, Date, String, column, insert, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.catalogue_defaults import ReleaseStatus
 from governance.history import revision_query
 from governance.models import LegalBasis
 from governance.opendata.models import AggregateDefinition, AggregatePublication
@@ -20,7 +21,7 @@ async def definitions(
 ) -> list[AggregateDefinition]:
     query = select(AggregateDefinition).order_by(AggregateDefinition.code)
     if approved_only:
-        query = query.where(AggregateDefinition.status == "approved")
+        query = query.where(AggregateDefinition.status == ReleaseStatus.APPROVED)
     return list((await session.execute(query)).scalars())
 
 

@@ -18,6 +18,7 @@ from lxml import etree
 
 from adapters.xmeld import codes
 from adapters.xmeld.build import code, day, house_number, name_part, sub, x
+from hub.domain import QueryKind
 from hub.logging import get_logger
 from hub.serialise import xoev_documents, xoev_partner
 from hub.serialise.xoev_dwelling import complete_dwellings
@@ -83,7 +84,7 @@ class PersonWriter:
     """Writes one person's released fields for a 1331 (person) or 1333 (free) answer."""
 
     def __init__(self, *, kind: str, ags: str, city: str) -> None:
-        self._free = kind == "free"
+        self._free = kind == QueryKind.FREE
         self._ags, self._city = ags, city
 
     def person(self, fields: Mapping[str, Any], parent: etree._Element) -> etree._Element:

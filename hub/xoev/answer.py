@@ -22,6 +22,7 @@ from adapters.xmeld.build import (
     sub,
     x,
 )
+from hub.domain import QueryKind
 from hub.serialise.xoev import PersonWriter
 from hub.xoev.request import Origin
 
@@ -94,10 +95,10 @@ def auskunft(
     """``auskunft``: 01/02 (person search) or 04 (free search) with persons, else 03."""
     root = _root(origin, office)
     answer = sub(sub(root, x("antwortSuchanfrage")), x("auskunft"))
-    kind = "free" if origin.message == names.FREIE_SUCHE_ANFRAGE else "person"
+    kind = QueryKind.FREE if origin.message == names.FREIE_SUCHE_ANFRAGE else QueryKind.PERSON
     if not records:
         status = codes.STATUS_NOT_IDENTIFIED  # no match and Auskunftssperre alike (§34a Abs. 5)
-    elif kind == "free":
+    elif kind == QueryKind.FREE:
         status = codes.STATUS_RESULT_LIST
     elif len(records) == 1:
         status = codes.STATUS_IDENTIFIED

@@ -99,7 +99,7 @@ def _slice_row_problem(
     if document.get("prev_hash") != previous:
         return "prev_hash does not match the previous entry"
     if kind == "entry":
-        # Exports made before issue 14 carry no hash_version: those entries are version 1.
+        # Exports made before hash versions existed carry none: those entries are version 1.
         ok = stored_hash(document) == document.get("entry_hash")
         return None if ok else "entry_hash does not match the entry's content"
     if kind != "tombstone":

@@ -3,11 +3,11 @@
 Two hash versions, recorded per entry in ``hash_version`` (verify picks the one an entry names):
 
 1. ``entry_hash``: SHA-256 of a key-sorted JSON object of every chained column (frozen, pinned
-   by tests/hub/test_chain_hash.py; entries written before issue 14 keep it).
+   by tests/hub/test_chain_hash.py; entries written with it keep it).
 2. ``content_digest`` + ``link_hash``: SHA-256 of a JSON array of every column but ``seq`` and
    ``prev_hash`` (about half the cost: no key sorting), then a short SHA-256 linking it to its
    place (``prev_hash``, ``seq``). The digest is computed before the writer takes the chain-head
-   lock, so only the cheap link is made while other writers wait (issue 14).
+   lock, so only the cheap link is made while other writers wait.
 """
 
 from __future__ import annotations

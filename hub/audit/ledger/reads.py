@@ -43,7 +43,6 @@ AUDIT_REGISTER = read_repository.AUDIT_REGISTER
 READ_KIND = "read"
 DPO_LEGAL_BASIS = ("BMG §40 Abs. 5", "DSGVO Art. 39")
 CITIZEN_LEGAL_BASIS = ("BMG §10", "BMG §11", "DSGVO Art. 15")
-EXPORT_MEDIA_TYPE = "application/jose+json"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

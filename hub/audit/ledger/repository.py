@@ -37,7 +37,7 @@ _HEAD = select(_BOTH.c.seq, _BOTH.c.entry_hash).order_by(_BOTH.c.seq.desc()).lim
 
 
 # PostgreSQL goes through the driver connection of the session's transaction: a statement
-# there costs a third of the CPU of one through the async ORM session (issue 14).
+# there costs a third of the CPU of one through the async ORM session.
 _PG_LOCK = "SELECT pg_advisory_xact_lock(%s)"
 _PG_HEAD = (  # _HEAD as PostgreSQL SQL
     "SELECT seq, entry_hash FROM ("
@@ -47,7 +47,7 @@ _PG_HEAD = (  # _HEAD as PostgreSQL SQL
 )
 
 
-# PostgreSQL chains in the statement itself (issue 14, round 2): the head read, every entry's
+# PostgreSQL chains in the statement itself : the head read, every entry's
 # seq, prev_hash and version 2 link hash (hub.audit.ledger.chain.link_hash, computed by the server's
 # sha256 over the same ASCII text) and both INSERTs, sent with the lock in one pipeline. The
 # lock is then held for the server's work and the COMMIT only, never across a round trip to
@@ -184,7 +184,7 @@ async def _append_sqlite(
     """Head read and both INSERTs straight on aiosqlite's connection: one hop to its thread each.
 
     Through the session each statement took four hops (cursor, execute, fetch, close) plus the
-    ORM's statement handling (issue 14). Same transaction (the session's BEGIN IMMEDIATE), same
+    ORM's statement handling. Same transaction (the session's BEGIN IMMEDIATE), same
     stored values: the columns' own bind processors turn them into what SQLite stores.
     """
     connection = await session.connection()
@@ -260,23 +260,6 @@ def _person_refs(row: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for person_id in dict.fromkeys([*row["hit_person_ids"], *row["released_person_ids"]])
     ]
-
-
-async def iterate_entries(
-    session: AsyncSession, *, batch: int = 5_000
-) -> AsyncIterator[LedgerEntry]:
-    last = 0
-    while True:
-        result = await session.execute(
-            select(LedgerEntry).where(LedgerEntry.seq > last).order_by(LedgerEntry.seq).limit(batch)
-        )
-        rows = list(result.scalars())
-        if not rows:
-            return
-        for row in rows:
-            yield row
-        last = rows[-1].seq
-        session.expunge_all()
 
 
 # Verify reads millions of rows: plain rows instead of ORM objects, and the JSON columns as

@@ -1,4 +1,4 @@
-"""Group commit of the access ledger (issue 5 item 2).
+"""Group commit of the access ledger: one COMMIT for many answers.
 
 Concurrent requests share commits: each answer hands its ledger entry (a
 :class:`~hub.audit.ledger.service.LedgerUnit`) to the one :class:`LedgerWriter` of the process and

@@ -1,4 +1,4 @@
-"""Anomaly rules over the access ledger (issue 5 item 6): what a DPO looks for.
+"""Anomaly rules over the access ledger : what a DPO looks for.
 
 Pure functions over ledger events; the SQL that narrows a large ledger down to candidate
 subjects lives in ``hub.audit.review.repository``. Each rule counts distinct keys per

@@ -1,4 +1,4 @@
-"""Anomaly detection over the ledger: open or extend review cases (issue 5 item 6).
+"""Anomaly detection over the ledger: open or extend review cases.
 
 ``detect`` is safe to run from cron (``hub audit anomalies``): runs are serialised, and a
 finding that overlaps an open case of the same rule and subject extends that case instead

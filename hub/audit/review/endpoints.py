@@ -1,4 +1,4 @@
-"""``/v1/audit/reviews``: the review cases the anomaly rules open, for the DPO (issue 5 item 6).
+"""``/v1/audit/reviews``: the review cases the anomaly rules open, for the DPO.
 
 Scope ``audit:read``. Every call, refused ones included, is recorded in the ledger before it
 is answered; the DPO is named by the ``X-User-Id`` header, as on the other audit reads.

@@ -1,4 +1,4 @@
-"""Review cases for the DPO: list, show, close with a note (issue 5 item 6).
+"""Review cases for the DPO: list, show, close with a note.
 
 The anomaly rules open and extend cases (``hub.audit.review.detection_service``). Closing a case
 is itself a ledger entry, written by the group-commit writer in the transaction that

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from governance.catalogue_defaults import ReleaseStatus
 from hub.catalogue.lawcheck import SPECIAL_CATEGORY_RULE
 from hub.catalogue.schemas import (
     AllowanceCreate,
@@ -26,7 +27,7 @@ from hub.errors import HubError
 from hub.ui.i18n import N_, parse_day
 from hub.ui.i18n import gettext as _
 
-RELEASE_ACTIONS = {"approve": "approved", "revoke": "revoked"}
+RELEASE_ACTIONS = {"approve": ReleaseStatus.APPROVED, "revoke": ReleaseStatus.REVOKED}
 _SPLIT = re.compile(r"[\s,;]+")
 _PAIRS = re.compile(r"[,;\n]+")
 M = TypeVar("M", bound=BaseModel)

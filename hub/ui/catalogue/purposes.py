@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from governance.archive import ARCHIVE_EXCEPTION_NORMS
 from hub.catalogue import purposes_service, views
 from hub.catalogue.deps import checker
+from hub.domain import QueryKind
 from hub.errors import HubError
 from hub.state import hub_state
 from hub.ui.catalogue import forms
@@ -41,7 +42,11 @@ DONE = {
     "allowance_created": N_("Allowance created; the policy accepted it."),
     "unchanged": N_("Nothing changed, so no new revision was recorded."),
 }
-KINDS = (("person", N_("person")), ("free", N_("free")), ("confirm", N_("confirm")))
+KINDS = (
+    (QueryKind.PERSON, N_("person")),
+    (QueryKind.FREE, N_("free")),
+    (QueryKind.CONFIRM, N_("confirm")),
+)
 
 
 async def purposes_page(

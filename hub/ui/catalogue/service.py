@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.catalogue_defaults import ReleaseStatus
 from governance.dcat import DcatExport, dcat_export
 from governance.duties import local_today
 from governance.models import Steward
@@ -73,7 +74,7 @@ def completeness(datasets: dict[str, Any], purposes: dict[str, Any]) -> list[Sha
         Share(
             key="fields",
             label=N_("Fields classified (reviewed, not unreviewed)"),
-            done=sum(1 for f in fields if f["release"] != "unreviewed"),
+            done=sum(1 for f in fields if f["release"] != ReleaseStatus.UNREVIEWED),
             total=len(fields),
         ),
         Share(

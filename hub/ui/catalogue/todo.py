@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from governance.catalogue import AllowanceEntry, Catalogue
+from governance.catalogue_defaults import ReleaseStatus
 from hub.catalogue.lawcheck import Proposal, check_allowance
 from hub.catalogue.purposes_service import Checker
 from hub.errors import PolicyUnavailable
@@ -42,7 +43,7 @@ def unreviewed_fields(datasets: dict[str, Any]) -> list[dict[str, Any]]:
         for register in datasets["registers"]
         for dataset in register["datasets"]
         for item in dataset["fields"]
-        if item["declared"] and item["release"] == "unreviewed"
+        if item["declared"] and item["release"] == ReleaseStatus.UNREVIEWED
     ]
 
 

@@ -1,4 +1,4 @@
-"""Several writer processes on one ledger (issue 14), on both backends.
+"""Several writer processes on one ledger, on both backends.
 
 Each process has its own LedgerWriter, as each hub worker has. Whatever they interleave, the
 ledger stays one chain: contiguous seqs, linked hashes, version-2 hashes for new entries while

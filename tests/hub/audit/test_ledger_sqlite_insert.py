@@ -1,7 +1,7 @@
 """SQLite: the ledger's direct INSERT (one hop to aiosqlite's thread) stores what SQLAlchemy did.
 
 The writer inserts entries and person refs with the columns' own bind processors instead of
-a Core ``insert()`` through the session (issue 14). Every column must be stored byte for
+a Core ``insert()`` through the session. Every column must be stored byte for
 byte as the Core statement stored it, or verify and every reader would see other values.
 """
 

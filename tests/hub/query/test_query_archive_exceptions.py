@@ -1,4 +1,4 @@
-"""BMG §13 Abs. 2 S. 4 end to end: exceptions as catalogue attributes of purposes (issue 11).
+"""BMG §13 Abs. 2 S. 4 end to end: exceptions as catalogue attributes of purposes.
 
 A person who moved away in 2015 is archived (five years after the end of 2015); fields beyond
 the S. 3 subset go to the register office, unless the purpose carries an exception the

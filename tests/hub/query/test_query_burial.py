@@ -1,4 +1,4 @@
-"""Burial duty end to end (issue 11 item 4): Melderegister data about the deceased and relatives.
+"""Burial duty end to end: Melderegister data about the deceased and relatives.
 
 SGB XII §74 (the Sozialamt bears the burial costs only if the persons obliged cannot) and the
 Hessian FBG (relatives obliged to bury; the Ordnungsamt arranges the burial if nobody does)

@@ -1,4 +1,4 @@
-"""BMG §52 Abs. 2 end to end: a bedingter Sperrvermerk on a Melderegisterauskunft (issue 11).
+"""BMG §52 Abs. 2 end to end: a bedingter Sperrvermerk on a Melderegisterauskunft.
 
 The register office answers einfache Melderegisterauskünfte (§44) through the purpose
 ``melderegisterauskunft``. A person living in a Pflegeheim (§52 Abs. 1 Nr. 1) must be heard

@@ -1,4 +1,4 @@
-"""The SQL a released person query costs (issue 14), end-to-end through the HTTP API.
+"""The SQL a released person query costs, end-to-end through the HTTP API.
 
 Counted with SQLAlchemy's cursor events around one request (COPY on PostgreSQL goes past
 them, so only reads and deletes are counted): the register is read once for the matches and

@@ -31,7 +31,7 @@ $(CHECKOV):
 	test -x .tools/checkov/bin/python || $(PYTHON) -m venv .tools/checkov
 	.tools/checkov/bin/pip install --quiet "checkov==3.3.30"
 
-# panva's oidc-provider (npm) is the real identity provider of tests/ui/test_oidc_real_provider.py,
+# panva's oidc-provider (npm) is the real identity provider of tests/hub/ui/test_oidc_real_provider.py,
 # installed from the committed lock file; skipped where node is absent (the test then says so).
 OIDC_PROVIDER := .tools/oidc-provider/node_modules/.package-lock.json
 $(OIDC_PROVIDER): tests/fixtures/oidc_provider/package.json tests/fixtures/oidc_provider/package-lock.json
@@ -69,7 +69,7 @@ test: dev browser
 
 # The README's pictures of the three workbenches, taken by the Chromium walk through them.
 screenshots: dev browser
-	HUB_SCREENSHOTS=1 HUB_TEST_FAST_HASHES=1 $(BIN)/pytest -q -p no:randomly -k sqlite tests/ui/test_workbenches_chromium.py
+	HUB_SCREENSHOTS=1 HUB_TEST_FAST_HASHES=1 $(BIN)/pytest -q -p no:randomly -k sqlite tests/hub/ui/test_workbenches_chromium.py
 	@ls docs/screenshots/*.png
 
 # BENCH_ARGS="--only http" for a part (README "Performance")

@@ -55,7 +55,7 @@ def test_no_module_imports_a_test_module_or_a_conftest() -> None:
     [
         ("from tests.hub.conftest import TokenFactory", True),
         ("from tests.hub import test_auth as auth", True),
-        ("import tests.ui.test_login", True),
+        ("import tests.hub.ui.test_login", True),
         ("from .test_auth import forge", True),
         ("from . import conftest", True),
         ("from tests.fixtures.ledger import ledger_rows", False),

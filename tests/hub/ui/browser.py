@@ -28,7 +28,7 @@ def _in_ci() -> bool:
 
 
 def headless_chrome() -> Iterator[WebDriver]:
-    """The body of the ``chrome`` fixture (tests/ui/conftest.py)."""
+    """The body of the ``chrome`` fixture (tests/hub/ui/conftest.py)."""
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
         if _in_ci():
             pytest.fail("Chromium/chromedriver missing: run 'make browser'")

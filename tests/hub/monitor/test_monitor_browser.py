@@ -15,7 +15,7 @@ from hub.app import create_app
 from tests.fixtures.hub_app import hub_settings
 from tests.fixtures.monitor_traffic import seed
 from tests.fixtures.servers import free_port, serve_in_thread
-from tests.ui.browser import headless_chrome, texts, wait_for
+from tests.hub.ui.browser import headless_chrome, texts, wait_for
 
 pytestmark = pytest.mark.browser
 AXE = files("axe_core_python").joinpath("axe.min.js").read_text(encoding="utf-8")

@@ -30,8 +30,8 @@ from tests.fixtures.factories import (
 from tests.fixtures.melderegister_queries import URL, query
 from tests.fixtures.paths import REPO
 from tests.fixtures.servers import free_port, serve_in_thread
-from tests.ui.browser import assert_accessible, submit_login, texts, wait_for
-from tests.ui.screenshots import screenshot
+from tests.hub.ui.browser import assert_accessible, submit_login, texts, wait_for
+from tests.hub.ui.screenshots import screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tests.fixtures.hub_app import HUB_URL
 from tests.fixtures.servers import free_port, serve_in_thread
-from tests.ui.oidc_provider import CLIENT_ID, CLIENT_SECRET, CityIdentityProvider
+from tests.hub.ui.oidc_provider import CLIENT_ID, CLIENT_SECRET, CityIdentityProvider
 
 PUBLIC = "https://register-hub.darmstadt.example/hub"
 CALLBACK = "/ui/login/oidc/callback"

@@ -40,7 +40,7 @@ ADDED = "nationality"  # BMG §34 Abs. 1 S. 1 Nr. 8; not in the Wohngeldstelle's
 
 @pytest.fixture
 async def ui_app(clean_database: str, tmp_path: Path) -> AsyncIterator[FastAPI]:
-    """The hub of tests/ui/conftest.py, but with an hourly catalogue refresh."""
+    """The hub of tests/hub/ui/conftest.py, but with an hourly catalogue refresh."""
     load_default_catalogue(clean_database)
     settings = settings_for(
         clean_database,

@@ -35,7 +35,7 @@ from tests.fixtures.ledger import ledger_rows, run_statement
 from tests.fixtures.melderegister_queries import URL, person_query
 from tests.fixtures.paths import REPO
 from tests.fixtures.servers import free_port, serve_in_thread
-from tests.ui.browser import assert_accessible, submit_login, texts, wait_for
+from tests.hub.ui.browser import assert_accessible, submit_login, texts, wait_for
 
 pytestmark = pytest.mark.browser
 

@@ -1,9 +1,9 @@
 """The catalogue release gate on POST /v1/xoev/xmeld: a field not approved never leaves in XML.
 
-The same lock as tests/catalogue/test_release_gate.py (JSON), proven on the XMeld path: the
+The same lock as tests/hub/catalogue/test_release_gate.py (JSON), proven on the XMeld path: the
 1331 answer lacks the field's element and stays schema-valid, the ledger names the field as
 withheld for ``field_not_approved`` and records the catalogue revision the decision used.
-The catalogue snapshot is refreshed only hourly here (tests/catalogue/conftest.py), so a
+The catalogue snapshot is refreshed only hourly here (tests/hub/catalogue/conftest.py), so a
 release that follows an API write proves that the write itself reached the decision.
 """
 
@@ -37,7 +37,7 @@ PERSON = "x:antwortSuchanfrage/x:auskunft/x:person/x:personendaten"
 
 @pytest.fixture
 async def app(clean_database: str, tmp_path: Path, xoev_schema_dir: Path) -> AsyncIterator[FastAPI]:
-    """The catalogue hub (tests/catalogue/conftest.py) with XMeld schema validation on."""
+    """The catalogue hub (tests/hub/catalogue/conftest.py) with XMeld schema validation on."""
     load_default_catalogue(clean_database)
     run_sync(settings_for(clean_database))
     settings = settings_for(

@@ -15,7 +15,7 @@ from governance.opendata.disclosure import (
     protect,
     record_key,
 )
-from tests.opendata.attacks import derived_small_cells, revealed_differences
+from tests.hub.opendata.attacks import derived_small_cells, revealed_differences
 
 SECRET = b"test-secret-of-the-cell-keys"
 CATEGORIES = {"a": ("A", "B", "C", "D"), "s": ("m", "w", "x")}

@@ -14,7 +14,7 @@ from hub.models import UiAccount
 from tests.fixtures.ledger import table_rows
 from tests.fixtures.servers import free_port, serve_in_thread
 from tests.fixtures.workbench import HUB, make_account, sign_in
-from tests.ui.oidc_provider import CLIENT_ID, CLIENT_SECRET, CityIdentityProvider
+from tests.hub.ui.oidc_provider import CLIENT_ID, CLIENT_SECRET, CityIdentityProvider
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from tests.fixtures.factories import import_persons, load_default_catalogue, per
 from tests.fixtures.hub_app import hub_settings
 from tests.fixtures.servers import serve_in_thread
 from tests.fixtures.workbench import Clock, append, record
-from tests.ui.browser import assert_accessible, submit_login, texts, wait_for
+from tests.hub.ui.browser import assert_accessible, submit_login, texts, wait_for
 
 pytestmark = pytest.mark.browser
 

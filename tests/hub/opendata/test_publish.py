@@ -22,7 +22,7 @@ from hub.audit.ledger import service as ledger
 from hub.models import LedgerEntry
 from hub.opendata.service import PublishReport
 from tests.fixtures.opendata import DECEMBER, approve, publisher
-from tests.opendata.attacks import derived_small_cells, release_from_csv, revealed_differences
+from tests.hub.opendata.attacks import derived_small_cells, release_from_csv, revealed_differences
 
 RESIDENT_TABLES = ("einwohner_stadtteil", "einwohner_staatsangehoerigkeit")
 CONTROLLER = Controller(

@@ -21,7 +21,7 @@ from tests.fixtures.ledger import tamper
 from tests.fixtures.paths import REPO
 from tests.fixtures.servers import free_port, serve_in_thread
 from tests.fixtures.workbench import Clock, append, open_case, record
-from tests.ui.browser import assert_accessible, submit_login, texts, wait_for
+from tests.hub.ui.browser import assert_accessible, submit_login, texts, wait_for
 
 pytestmark = pytest.mark.browser
 

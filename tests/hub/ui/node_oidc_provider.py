@@ -20,9 +20,10 @@ from typing import Any
 
 import pytest
 
+from tests.fixtures.paths import REPO
 from tests.fixtures.servers import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO
 SOURCE = ROOT / "tests" / "fixtures" / "oidc_provider"
 INSTALLED = ROOT / ".tools" / "oidc-provider"
 CLIENT_ID = "register-hub"

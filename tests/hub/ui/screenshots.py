@@ -11,7 +11,9 @@ from pathlib import Path
 
 from selenium.webdriver.remote.webdriver import WebDriver
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.fixtures.paths import REPO
+
+SCREENSHOTS = REPO / "docs" / "screenshots"
 
 
 def wanted() -> bool:

@@ -19,7 +19,7 @@ from tests.fixtures.hub_app import (
     running_hub,
 )
 from tests.fixtures.workbench import Clock
-from tests.ui.browser import headless_chrome
+from tests.hub.ui.browser import headless_chrome
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.fixtures.workbench import HUB, make_account
-from tests.ui.node_oidc_provider import (
+from tests.hub.ui.node_oidc_provider import (
     CLIENT_ID,
     CLIENT_SECRET,
     NodeProvider,

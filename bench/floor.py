@@ -31,6 +31,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -168,7 +169,7 @@ async def query(body: FloorQuery, authorization: Annotated[str, Header()]) -> Re
                 .where(
                     MrPersonName.kind == "name",
                     MrPersonName.normalised == normalise_name(body.match.name),
-                    MrPerson.birth_date == _date(body.match.birth_date),
+                    MrPerson.birth_date == date.fromisoformat(body.match.birth_date),
                 )
             )
         ).all()
@@ -190,9 +191,3 @@ async def query(body: FloorQuery, authorization: Annotated[str, Header()]) -> Re
         await session.commit()
         floor.head = entry_hash
     return Response(orjson.dumps({"records": released}), media_type="application/json")
-
-
-def _date(text: str) -> Any:
-    from datetime import date  # noqa: PLC0415
-
-    return date.fromisoformat(text)

@@ -64,11 +64,6 @@ class _State:
     confirmed_at: datetime | None
 
 
-def begin_feed_transaction(engine: Engine) -> Any:
-    """SQLite: take the write lock at BEGIN; PostgreSQL locks the state row (lock_state)."""
-    return begin_writing(engine)
-
-
 def _aware(value: datetime | None) -> datetime | None:
     # SQLite returns naive datetimes; every time the feed stores is UTC.
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
@@ -255,7 +250,7 @@ def apply_changes(
 ) -> SyncSummary:
     """Apply a validated batch; ``chunk_size`` None: one transaction whatever its size."""
     summary = SyncSummary()
-    with begin_feed_transaction(engine) as connection:
+    with begin_writing(engine) as connection:  # PostgreSQL: lock_state locks the row
         now = datetime.now(UTC)
         state = lock_state(connection, kind.register, now=now)
         pending = _pending(changes, state, _ahead(connection, kind.register))
@@ -293,7 +288,7 @@ def _apply_chunk(
     origin: BatchOrigin,
     summary: SyncSummary,
 ) -> None:
-    with begin_feed_transaction(engine) as connection:
+    with begin_writing(engine) as connection:  # PostgreSQL: lock_state locks the row
         now = datetime.now(UTC)
         state = lock_state(connection, kind.register, now=now)
         todo = _pending(chunk, state, _ahead(connection, kind.register))

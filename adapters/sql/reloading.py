@@ -17,13 +17,13 @@ from sqlalchemy import Connection, Engine, select, text
 from adapters.sql.applying import (
     BatchOrigin,
     add_log,
-    begin_feed_transaction,
     insert_records,
     lock_state,
     remove_records,
     save_state,
 )
 from adapters.sql.changes import RecordKind
+from adapters.sql.engine import begin_writing
 from adapters.sql.feed_tables import MirrorState
 
 ANALYZE_AFTER = 1_000  # records added or removed before the planner statistics are refreshed
@@ -59,7 +59,7 @@ def reload_records(
     with engine.connect() as connection:
         seq_read = _last_seq(connection, kind.register)
         stored = _stored(connection, kind)
-    with begin_feed_transaction(engine) as connection:
+    with begin_writing(engine) as connection:  # PostgreSQL: lock_state locks the row
         now = datetime.now(UTC)
         state = lock_state(connection, kind.register, now=now)
         if state.last_seq != seq_read:  # a change arrived meanwhile: compare again

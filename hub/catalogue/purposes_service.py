@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from governance.catalogue import AllowanceEntry, PurposeEntry
 from governance.history import allowance_target, purpose_target
 from governance.models import LegalBasis, Purpose, PurposeAllowance
+from governance.repository import all_rows
 from governance.transforms import transform_problems
 from hub.catalogue import lawcheck
 from hub.catalogue import repository as repo
@@ -254,7 +255,7 @@ async def patch_purpose(
     for name, value in changes.items():
         setattr(row, name, value)
     if "legal_basis" in changes:  # the purpose's basis reaches the policy: ask again
-        for allowance in await repo.all_rows(session, PurposeAllowance):
+        for allowance in await all_rows(session, PurposeAllowance):
             if allowance.purpose_code == code:
                 await _ask_policy(checker, row, allowance)
     return await commit_change(

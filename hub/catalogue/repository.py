@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,8 +23,6 @@ from governance.models import (
     PurposeAllowance,
     Steward,
 )
-
-T = TypeVar("T")
 
 
 def as_json(row: object, columns: Sequence[str]) -> dict[str, Any]:
@@ -66,10 +64,6 @@ async def record_change(
         )
     )
     return revision
-
-
-async def all_rows(session: AsyncSession, model: type[T]) -> list[T]:
-    return list((await session.execute(select(model))).scalars())
 
 
 async def field_row(session: AsyncSession, *, register: str, field: str) -> FieldRelease | None:

@@ -18,7 +18,7 @@ from governance.models import (
     PurposeAllowance,
     Steward,
 )
-from governance.repository import current_revision
+from governance.repository import all_rows, current_revision
 from hub.catalogue import repository as repo
 from hub.catalogue.service import DATASET_COLUMNS, STEWARD_COLUMNS
 
@@ -31,20 +31,20 @@ def _steward_view(steward: Steward, responsibility: str | None = None) -> dict[s
 
 
 async def datasets_view(session: AsyncSession) -> dict[str, Any]:
-    stewards = {row.id: row for row in await repo.all_rows(session, Steward)}
+    stewards = {row.id: row for row in await all_rows(session, Steward)}
     links: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for link in await repo.all_rows(session, DatasetSteward):
+    for link in await all_rows(session, DatasetSteward):
         steward = stewards[link.steward_id]
         links.setdefault((link.register, link.dataset), []).append(
             _steward_view(steward, link.responsibility)
         )
     fields: dict[str, list[FieldRelease]] = {}
-    for row in await repo.all_rows(session, FieldRelease):
+    for row in await all_rows(session, FieldRelease):
         fields.setdefault(row.register, []).append(row)
     datasets: dict[str, list[Dataset]] = {}
-    for dataset_row in await repo.all_rows(session, Dataset):
+    for dataset_row in await all_rows(session, Dataset):
         datasets.setdefault(dataset_row.register, []).append(dataset_row)
-    registers = sorted(await repo.all_rows(session, CatalogueRegister), key=lambda r: r.id)
+    registers = sorted(await all_rows(session, CatalogueRegister), key=lambda r: r.id)
     return {
         "revision": await _revision(session),
         "registers": [
@@ -102,10 +102,10 @@ async def purposes_view(session: AsyncSession) -> dict[str, Any]:
     its allowances for its main register, for a quick look; the allowances hold the truth.
     """
     allowances: dict[str, list[PurposeAllowance]] = {}
-    for row in await repo.all_rows(session, PurposeAllowance):
+    for row in await all_rows(session, PurposeAllowance):
         allowances.setdefault(row.purpose_code, []).append(row)
     purposes = []
-    for purpose in sorted(await repo.all_rows(session, Purpose), key=lambda p: p.code):
+    for purpose in sorted(await all_rows(session, Purpose), key=lambda p: p.code):
         own = sorted(allowances.get(purpose.code, []), key=lambda a: (a.register, a.authority_code))
         main = [a for a in own if a.register == purpose.register]
         purposes.append(

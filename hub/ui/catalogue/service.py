@@ -17,6 +17,7 @@ from governance.catalogue_defaults import ReleaseStatus
 from governance.dcat import DcatExport, dcat_export
 from governance.duties import local_today
 from governance.models import Steward
+from governance.repository import all_rows
 from hub.catalogue import repository as repo
 from hub.catalogue import views
 from hub.catalogue.purposes_service import Checker
@@ -129,7 +130,7 @@ async def dataset_page(session: AsyncSession, *, register: str, dataset: str) ->
 
 
 async def active_stewards(session: AsyncSession) -> list[dict[str, Any]]:
-    rows = sorted(await repo.all_rows(session, Steward), key=lambda s: s.name)
+    rows = sorted(await all_rows(session, Steward), key=lambda s: s.name)
     return [{"id": s.id, **repo.as_json(s, STEWARD_COLUMNS)} for s in rows if s.active]
 
 

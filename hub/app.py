@@ -30,7 +30,12 @@ from hub.catalogue.purposes_endpoints import router as catalogue_purposes_router
 from hub.catalogue.records_endpoints import router as records_router
 from hub.clients.endpoints import router as clients_router
 from hub.config import Settings
-from hub.db import ClientTimeouts, create_hub_engine, create_sessionmaker
+from hub.db import (
+    ClientTimeouts,
+    create_hub_engine,
+    create_sessionmaker,
+    create_writing_sessionmaker,
+)
 from hub.errors import TooManyRequests, install_problem_handlers
 from hub.health import ReadinessCheck, default_checks, readyz
 from hub.health import router as health_router
@@ -111,6 +116,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     catalogue = CatalogueCache(sessionmaker, refresh_seconds=settings.catalogue_refresh_seconds)
     policy = await _open_policy_engine(settings)
     state.engine, state.sessionmaker, state.adapters = engine, sessionmaker, adapters
+    state.writing_sessionmaker = create_writing_sessionmaker(engine)
     state.signing_key, state.public_keys = signing_key, public_key_set(signing_key)
     state.jwks_document = orjson.dumps(state.public_keys.as_dict(private=False))
     state.token_cache = VerifiedTokenCache()

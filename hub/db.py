@@ -42,7 +42,9 @@ __all__ = [
     "create_hub_engine",
     "create_sessionmaker",
     "create_sync_engine",
+    "create_writing_sessionmaker",
     "get_session",
+    "get_writing_session",
     "is_sqlite",
 ]
 
@@ -140,6 +142,19 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def create_writing_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions each of whose transactions begins as a writer (SQLite: ``BEGIN IMMEDIATE``).
+
+    For work that reads and then writes in one transaction (a steward's change, a task's
+    closing, a sign-in). Begun as a reader, SQLite refuses the write at once, whatever the busy
+    timeout, if any other connection committed since the first read; serving workers commit
+    every second (the drain heartbeat), so such a write failed with 503 now and then. Begun as
+    a writer it waits for the lock instead. PostgreSQL ignores the option.
+    """
+    writer = engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+    return async_sessionmaker(writer, expire_on_commit=False, autoflush=False)
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request; rolls back on error. Services commit, never this dependency.
 
@@ -147,6 +162,22 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     here could not change the answer (STYLE §5).
     """
     sessionmaker: async_sessionmaker[AsyncSession] = hub_state(request).sessionmaker
+    async with sessionmaker() as session:
+        try:
+            yield session
+        except Exception:
+            await session.rollback()
+            raise
+
+
+async def get_writing_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """``get_session`` for a request that writes: its transactions begin as writers.
+
+    Every POST, PUT, PATCH and DELETE route takes this one, except those whose only write is
+    the ledger's, which begins its own transaction as a writer (the query routes);
+    tests/hub/test_writing_routes.py holds the rule.
+    """
+    sessionmaker: async_sessionmaker[AsyncSession] = hub_state(request).writing_sessionmaker
     async with sessionmaker() as session:
         try:
             yield session

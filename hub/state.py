@@ -66,6 +66,7 @@ class HubState(State):
     # Set once by the lifespan (hub.app).
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    writing_sessionmaker: async_sessionmaker[AsyncSession]  # transactions begun as writers
     signing_key: ECKey
     public_keys: KeySet
     jwks_document: bytes

@@ -21,7 +21,7 @@ from hub.audit.ledger.service import verify
 from hub.audit.schemas import CheckpointKey, CitizenView, EntryPage, SignedExport, VerifyAnswer
 from hub.auth.dependencies import CurrentPrincipal, Principal
 from hub.auth.scopes import AUDIT_READ
-from hub.db import get_session
+from hub.db import get_session, get_writing_session
 from hub.domain import Outcome
 from hub.errors import AuditUnavailable, InsufficientScope, InvalidQuery, router_problems
 from hub.kit.strict_route import StrictRoute
@@ -32,6 +32,7 @@ router = APIRouter(
 )
 
 Session = Annotated[AsyncSession, Depends(get_session)]
+WritingSession = Annotated[AsyncSession, Depends(get_writing_session)]
 UserId = Annotated[str | None, Header(alias="X-User-Id", max_length=200)]
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     403: InsufficientScope.openapi(),

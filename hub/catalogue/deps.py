@@ -11,7 +11,7 @@ from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import CATALOGUE_READ, CATALOGUE_WRITE
 from hub.catalogue.purposes_service import Checker
 from hub.catalogue.service import Actor
-from hub.db import get_session
+from hub.db import get_session, get_writing_session
 from hub.errors import (
     CatalogueConflict,
     CatalogueEntryNotFound,
@@ -24,6 +24,7 @@ from hub.kit.catalogue_cache import CatalogueCache
 from hub.state import hub_state
 
 Session = Annotated[AsyncSession, Depends(get_session)]
+WritingSession = Annotated[AsyncSession, Depends(get_writing_session)]
 Reader = Annotated[Principal, Depends(require_scope(CATALOGUE_READ))]
 Writer = Annotated[Principal, Depends(require_scope(CATALOGUE_WRITE))]
 UserId = Annotated[str | None, Header(alias="X-User-Id", min_length=1, max_length=200)]

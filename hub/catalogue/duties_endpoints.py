@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from governance.duties import local_today
 from hub.catalogue import duties_service
-from hub.catalogue.deps import Session, Writer
+from hub.catalogue.deps import Writer, WritingSession
 from hub.errors import (
     DutyAlreadyDone,
     DutyNotFound,
@@ -59,7 +59,7 @@ class DoneResponse(BaseModel):
 async def post_duty_done(
     duty_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     body: DoneRequest,
-    session: Session,
+    session: WritingSession,
     principal: Writer,
 ) -> DoneResponse:
     done = await duties_service.mark_done(

@@ -11,7 +11,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from hub.catalogue import service, views
-from hub.catalogue.deps import READ_PROBLEMS, WRITE_PROBLEMS, Acting, Cache, Reader, Session
+from hub.catalogue.deps import (
+    READ_PROBLEMS,
+    WRITE_PROBLEMS,
+    Acting,
+    Cache,
+    Reader,
+    Session,
+    WritingSession,
+)
 from hub.catalogue.schemas import (
     ChangeAnswer,
     DatasetPatch,
@@ -103,7 +111,7 @@ async def list_history(
 )
 async def patch_field(
     *,
-    session: Session,
+    session: WritingSession,
     cache: Cache,
     acting: Acting,
     register: Slug,
@@ -129,7 +137,7 @@ async def patch_field(
 )
 async def patch_dataset(
     *,
-    session: Session,
+    session: WritingSession,
     cache: Cache,
     acting: Acting,
     register: Slug,
@@ -149,7 +157,7 @@ async def patch_dataset(
 
 @router.patch("/registers/{register}", response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def patch_register(
-    *, session: Session, cache: Cache, acting: Acting, register: Slug, body: RegisterPatch
+    *, session: WritingSession, cache: Cache, acting: Acting, register: Slug, body: RegisterPatch
 ) -> dict[str, Any]:
     """A mirrored register's maximum lag behind its source (``max_lag_seconds``)."""
     return await service.patch_register(session, cache, actor=acting, register=register, body=body)
@@ -162,7 +170,7 @@ async def patch_register(
 )
 async def put_dataset_steward(
     *,
-    session: Session,
+    session: WritingSession,
     cache: Cache,
     acting: Acting,
     register: Slug,
@@ -189,7 +197,7 @@ async def put_dataset_steward(
 )
 async def delete_dataset_steward(
     *,
-    session: Session,
+    session: WritingSession,
     cache: Cache,
     acting: Acting,
     register: Slug,
@@ -212,7 +220,7 @@ async def delete_dataset_steward(
 @router.post("/stewards", status_code=201, response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def create_steward(
     *,
-    session: Session,
+    session: WritingSession,
     cache: Cache,
     acting: Acting,
     body: StewardCreate,
@@ -223,7 +231,7 @@ async def create_steward(
 @router.patch("/stewards/{steward_id}", response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def patch_steward(
     *,
-    session: Session,
+    session: WritingSession,
     cache: Cache,
     acting: Acting,
     steward_id: RowId,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 
 from hub.catalogue import purposes_service as service
-from hub.catalogue.deps import WRITE_PROBLEMS, Acting, PolicyChecker, Session
+from hub.catalogue.deps import WRITE_PROBLEMS, Acting, PolicyChecker, WritingSession
 from hub.catalogue.schemas import (
     AllowanceCreate,
     AllowancePatch,
@@ -33,7 +33,7 @@ BasisCode = Annotated[str, Path(min_length=2, max_length=120)]
 @router.post("/purposes", status_code=201, response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def create_purpose(
     *,
-    session: Session,
+    session: WritingSession,
     checker: PolicyChecker,
     acting: Acting,
     body: PurposeCreate,
@@ -44,7 +44,7 @@ async def create_purpose(
 @router.patch("/purposes/{code}", response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def patch_purpose(
     *,
-    session: Session,
+    session: WritingSession,
     checker: PolicyChecker,
     acting: Acting,
     code: Slug,
@@ -61,7 +61,7 @@ async def patch_purpose(
 )
 async def create_allowance(
     *,
-    session: Session,
+    session: WritingSession,
     checker: PolicyChecker,
     acting: Acting,
     code: Slug,
@@ -78,7 +78,7 @@ async def create_allowance(
 )
 async def patch_allowance(
     *,
-    session: Session,
+    session: WritingSession,
     checker: PolicyChecker,
     acting: Acting,
     code: Slug,
@@ -100,7 +100,7 @@ async def patch_allowance(
 @router.post("/legal-bases", status_code=201, response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def create_legal_basis(
     *,
-    session: Session,
+    session: WritingSession,
     checker: PolicyChecker,
     acting: Acting,
     body: LegalBasisCreate,
@@ -111,7 +111,7 @@ async def create_legal_basis(
 @router.patch("/legal-bases/{code}", response_model=ChangeAnswer, responses=WRITE_PROBLEMS)
 async def patch_legal_basis(
     *,
-    session: Session,
+    session: WritingSession,
     checker: PolicyChecker,
     acting: Acting,
     code: BasisCode,

@@ -20,7 +20,7 @@ from hub.auth.scopes import CLIENTS_ADMIN
 from hub.clients import service
 from hub.clients.lifecycle import ClientSummary
 from hub.clients.schemas import ClientList, ClientView, RotatedSecret
-from hub.db import get_session
+from hub.db import get_session, get_writing_session
 from hub.errors import ClientNotFound, router_problems
 from hub.kit.strict_route import StrictRoute
 from hub.logging import get_logger
@@ -31,6 +31,7 @@ router = APIRouter(
     prefix="/v1/clients", tags=["clients"], route_class=StrictRoute, responses=router_problems()
 )
 Session = Annotated[AsyncSession, Depends(get_session)]
+WritingSession = Annotated[AsyncSession, Depends(get_writing_session)]
 Operator = Annotated[Principal, Depends(require_scope(CLIENTS_ADMIN))]
 ClientId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -66,7 +67,7 @@ async def _set_active(
     "/{client_id}/disable", response_model=ClientView, responses={404: ClientNotFound.openapi()}
 )
 async def disable_client(
-    request: Request, session: Session, operator: Operator, client_id: ClientId
+    request: Request, session: WritingSession, operator: Operator, client_id: ClientId
 ) -> dict[str, Any]:
     return (await _set_active(request, session, operator, client_id, active=False)).as_json()
 
@@ -75,7 +76,7 @@ async def disable_client(
     "/{client_id}/enable", response_model=ClientView, responses={404: ClientNotFound.openapi()}
 )
 async def enable_client(
-    request: Request, session: Session, operator: Operator, client_id: ClientId
+    request: Request, session: WritingSession, operator: Operator, client_id: ClientId
 ) -> dict[str, Any]:
     return (await _set_active(request, session, operator, client_id, active=True)).as_json()
 
@@ -88,7 +89,7 @@ async def enable_client(
 )
 async def rotate_secret(
     request: Request,
-    session: Session,
+    session: WritingSession,
     operator: Operator,
     client_id: ClientId,
     rotation: Rotation | None = None,

@@ -11,7 +11,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict
 
-from hub.catalogue.deps import READ_PROBLEMS, WRITE_PROBLEMS, Acting, Reader, Session
+from hub.catalogue.deps import (
+    READ_PROBLEMS,
+    WRITE_PROBLEMS,
+    Acting,
+    Reader,
+    Session,
+    WritingSession,
+)
 from hub.catalogue.schemas import Reason
 from hub.errors import CatalogueEntryNotFound, InvalidCatalogueChange
 from hub.kit.strict_route import StrictRoute
@@ -60,7 +67,7 @@ async def list_aggregates(*, session: Session, _principal: Reader) -> dict[str, 
 
 @router.post("/aggregates/{code}/status", response_model=AggregateStatus, responses=WRITE_PROBLEMS)
 async def change_status(
-    code: Code, body: StatusChange, *, session: Session, actor: Acting
+    code: Code, body: StatusChange, *, session: WritingSession, actor: Acting
 ) -> dict[str, Any]:
     """A steward approves (or revokes) an aggregate for publication."""
     if await repository.definition(session, code) is None:

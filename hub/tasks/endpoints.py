@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import TASKS_READ
-from hub.db import get_session
+from hub.db import get_session, get_writing_session
 from hub.errors import router_problems
 from hub.kit.strict_route import StrictRoute
 from hub.state import hub_state
@@ -21,6 +21,7 @@ router = APIRouter(
 )
 
 Session = Annotated[AsyncSession, Depends(get_session)]
+WritingSession = Annotated[AsyncSession, Depends(get_writing_session)]
 Office = Annotated[Principal, Depends(require_scope(TASKS_READ))]
 
 
@@ -46,7 +47,7 @@ async def close_task(
     task_id: Annotated[str, Path(max_length=64)],
     closing: CloseTask,
     request: Request,
-    session: Session,
+    session: WritingSession,
     principal: Office,
 ) -> dict[str, Any]:
     registers = service.operated_registers(principal, hub_state(request).adapters)

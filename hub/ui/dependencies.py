@@ -15,7 +15,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db import get_session
+from hub.db import get_session, get_writing_session
 from hub.state import hub_state
 from hub.ui import i18n, service
 from hub.ui.i18n import gettext as _
@@ -27,6 +27,7 @@ SESSION_KEY = "sid"
 LOGIN_PATH = "/ui/login"
 
 DbSession = Annotated[AsyncSession, Depends(get_session)]
+WritingDbSession = Annotated[AsyncSession, Depends(get_writing_session)]
 
 
 class LoginRequired(Exception):

@@ -14,8 +14,8 @@ from hub.state import hub_state
 from hub.ui import i18n, service
 from hub.ui.dependencies import (
     SESSION_KEY,
-    DbSession,
     OptionalUser,
+    WritingDbSession,
     check_csrf,
     safe_next,
 )
@@ -95,7 +95,7 @@ async def login_form(request: Request, user: OptionalUser, next: str | None = No
 async def login(
     *,
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     username: Annotated[str, Form(max_length=100)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
@@ -137,7 +137,7 @@ async def login(
 @router.post("/logout")
 async def logout(
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: OptionalUser,
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
@@ -163,7 +163,7 @@ async def logout(
 @router.post("/language")
 async def choose_language(
     *,
-    session: DbSession,
+    session: WritingDbSession,
     user: OptionalUser,
     language: Annotated[str, Form(max_length=8)] = "",
     next: Annotated[str, Form(max_length=2000)] = "",  # noqa: A002
@@ -190,7 +190,7 @@ async def oidc_start(request: Request, next: str | None = None) -> Response:  # 
 
 
 @router.get("/login/oidc/callback", name="ui_oidc_callback")
-async def oidc_callback(request: Request, session: DbSession) -> Response:
+async def oidc_callback(request: Request, session: WritingDbSession) -> Response:
     oidc = _oidc(request)
     target = safe_next(request.session.pop(OIDC_NEXT_KEY, None))
     if oidc is None:

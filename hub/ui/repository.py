@@ -7,19 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db import SQLITE_BEGIN_OPTION
 from hub.models import UiAccount, UiSession
-
-
-async def begin_sign_in(session: AsyncSession) -> None:
-    """Open a sign-in's transaction as a writer (SQLite: BEGIN IMMEDIATE).
-
-    A sign-in reads the account, checks the password, then writes. Begun as a reader, SQLite
-    refuses the write at once (no busy wait) if any other connection committed in between,
-    e.g. a worker's heartbeat: the sign-in failed with 503. PostgreSQL ignores the option.
-    """
-    if not session.in_transaction():
-        await session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
 
 
 async def account_by_username(session: AsyncSession, username: str) -> UiAccount | None:

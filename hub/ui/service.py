@@ -149,7 +149,6 @@ async def check_password(
     username costs the same hash check as a known one.
     """
     now = datetime.now(UTC)
-    await repository.begin_sign_in(session)
     account = await repository.account_by_username(session, username.strip())
     # Off the event loop (bounded pool): Argon2 would stall every other request.
     valid = await hasher.verify(password, account.password_hash if account else None)
@@ -223,16 +222,19 @@ async def resume_session(
     seen, created = _utc(ui_session.last_seen_at), _utc(ui_session.created_at)
     assert seen is not None  # noqa: S101 - NOT NULL column
     assert created is not None  # noqa: S101
-    if account.disabled or now - seen > idle or now - created > lifetime:
+    expired = account.disabled or now - seen > idle or now - created > lifetime
+    user = _user(account, csrf=ui_session.csrf_token, method=ui_session.login_method)
+    # Page views read on the plain session: the read's transaction ends before the one write
+    # (a statement of its own), which SQLite would refuse at once in a reader's transaction if
+    # another connection had committed since the read.
+    await session.rollback()
+    if expired:
         await repository.delete_session(session, digest)
         await session.commit()
         return None
-    user = _user(account, csrf=ui_session.csrf_token, method=ui_session.login_method)
     if (now - seen).total_seconds() > TOUCH_INTERVAL_SECONDS:
         await repository.touch_session(session, digest, now)
         await session.commit()
-    else:
-        await session.rollback()
     return user
 
 
@@ -268,7 +270,6 @@ async def oidc_account(
     claim at every login, and an identity without any workbench role gets no account.
     Pre-registered accounts (``hub ui account create --oidc-subject``) keep their local roles.
     """
-    await repository.begin_sign_in(session)  # read, then write: as the password sign-in
     account = await repository.account_by_oidc(
         session, issuer=identity.issuer, subject=identity.subject
     )

@@ -11,7 +11,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from hub.audit.endpoints import Session, UserId, audit_reader, record_access, request_id_of
+from hub.audit.endpoints import (
+    Session,
+    UserId,
+    WritingSession,
+    audit_reader,
+    record_access,
+    request_id_of,
+)
 from hub.audit.ledger import reads
 from hub.audit.ledger.reads import ReadNote
 from hub.audit.review import service as review_service
@@ -110,7 +117,7 @@ async def close_review(
     case_id: Annotated[str, Path(max_length=36)],
     body: CloseBody,
     request: Request,
-    session: Session,
+    session: WritingSession,
     principal: Annotated[Principal, Depends(audit_reader("reviews.close"))],
     user_id: UserId = None,
 ) -> dict[str, Any]:

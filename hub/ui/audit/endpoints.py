@@ -29,6 +29,7 @@ from hub.ui.dependencies import (
     LoginRequired,
     OptionalUser,
     RoleMissing,
+    WritingDbSession,
     check_csrf,
     require_ui_role,
 )
@@ -198,7 +199,7 @@ async def chain(
 @router.post("/chain/runs")
 async def start_verification(
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: Dpo,
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
@@ -282,7 +283,7 @@ async def close_case(
     *,
     case_id: str,
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: Dpo,
     note: Annotated[str, Form(max_length=8000)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
@@ -335,7 +336,7 @@ async def information_request(request: Request, _user: Answering) -> Response:
 
 @router.post("/auskunft")
 async def answer_information_request(
-    request: Request, session: DbSession, user: Answering
+    request: Request, session: WritingDbSession, user: Answering
 ) -> Response:
     data = await request.form()
     check_csrf(user, str(data.get("csrf_token", ""))[:200])

@@ -28,7 +28,7 @@ from hub.ui.catalogue.purposes import (
     purpose_page,
     purposes_page,
 )
-from hub.ui.dependencies import DbSession, check_csrf
+from hub.ui.dependencies import WritingDbSession, check_csrf
 
 router = APIRouter(prefix="/ui/catalogue", include_in_schema=False)
 
@@ -45,7 +45,7 @@ def _status(error: Exception) -> int:
 async def create_purpose(
     *,
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: Steward,
     code: Annotated[str, Form(max_length=64)] = "",
     title: Line = "",
@@ -92,7 +92,7 @@ async def create_allowance(
     *,
     code: Slug,
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: Steward,
     authority: Annotated[str, Form(max_length=64)] = "",
     # "register" would shadow BaseModel.register in FastAPI's form model

@@ -26,7 +26,7 @@ from hub.state import hub_state
 from hub.ui.catalogue import forms
 from hub.ui.catalogue import service as pages
 from hub.ui.catalogue.todo import LawCheckMemo
-from hub.ui.dependencies import DbSession, check_csrf, require_ui_role
+from hub.ui.dependencies import DbSession, WritingDbSession, check_csrf, require_ui_role
 from hub.ui.i18n import N_
 from hub.ui.rendering import SECURITY_HEADERS, render
 from hub.ui.service import UiUser
@@ -164,7 +164,7 @@ async def release_field(
     dataset: Slug,
     field: Slug,
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: Steward,
     action: Annotated[str, Form(max_length=16)] = "",
     reason: Reason = "",
@@ -194,7 +194,7 @@ async def set_owner(
     register: Slug,
     dataset: Slug,
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: Steward,
     owner_office: Annotated[str, Form(max_length=200)] = "",
     reason: Reason = "",
@@ -223,7 +223,7 @@ async def assign_steward(
     register: Slug,
     dataset: Slug,
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: Steward,
     steward_id: Annotated[int, Form(ge=1)],
     responsibility: Annotated[str, Form(max_length=16)] = "steward",
@@ -255,7 +255,7 @@ async def unassign_steward(
     dataset: Slug,
     steward_id: Annotated[int, Path(ge=1)],
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: Steward,
     reason: Reason = "",
     csrf_token: Csrf = "",
@@ -303,7 +303,7 @@ async def duty_done(
     *,
     duty_id: Annotated[int, Path(ge=1)],
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: Steward,
     note: Annotated[str, Form(max_length=4000)] = "",
     csrf_token: Csrf = "",

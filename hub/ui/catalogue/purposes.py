@@ -23,7 +23,7 @@ from hub.state import hub_state
 from hub.ui.catalogue import forms
 from hub.ui.catalogue import repository as ui_repo
 from hub.ui.catalogue import service as pages
-from hub.ui.dependencies import DbSession, check_csrf, require_ui_role
+from hub.ui.dependencies import DbSession, WritingDbSession, check_csrf, require_ui_role
 from hub.ui.i18n import N_
 from hub.ui.i18n import gettext as _
 from hub.ui.rendering import render
@@ -134,7 +134,7 @@ async def edit_allowance(
     authority: Slug,
     register: Slug,
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: Steward,
     fields: Annotated[list[str], Form(max_length=200)] = [],  # noqa: B006 - FastAPI form
     fields_text: Annotated[str, Form(max_length=4000)] = "",
@@ -210,7 +210,7 @@ async def edit_archive_exceptions(
     *,
     code: Slug,
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: Steward,
     exceptions: Annotated[list[str], Form(max_length=64)] = [],  # noqa: B006 - FastAPI form default
     reason: Reason = "",

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from hub.errors import HubError
 from hub.state import hub_state
 from hub.tasks import presentation
-from hub.ui.dependencies import DbSession, check_csrf, require_ui_role
+from hub.ui.dependencies import DbSession, WritingDbSession, check_csrf, require_ui_role
 from hub.ui.i18n import gettext as _
 from hub.ui.rendering import Titles, render
 from hub.ui.service import UiUser
@@ -110,7 +110,7 @@ async def close_task(
     *,
     task_id: str,
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: RegisterOffice,
     resolution: Annotated[str, Form(max_length=64)] = "",
     note: Annotated[str, Form(max_length=8000)] = "",
@@ -161,7 +161,7 @@ async def assign_task(
     *,
     task_id: str,
     request: Request,
-    session: DbSession,
+    session: WritingDbSession,
     user: RegisterOffice,
     action: Annotated[str, Form(max_length=16)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",

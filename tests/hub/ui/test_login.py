@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from hub.models import UiAccount, UiSession
 from hub.ui import service as accounts
 from hub.ui.security import SESSION_COOKIE
-from tests.fixtures.ledger import table_rows
+from tests.fixtures.ledger import run_statement, table_rows
 from tests.fixtures.sqlite_interloper import interloper_before_first_write
 from tests.fixtures.workbench import csrf_of, make_account, sign_in
 
@@ -73,6 +74,26 @@ class TestLocalLogin:
             response = await sign_in(browser, "dpo.weber", password)
         assert response.status_code == 303
         assert interloper.refused
+
+    async def test_a_page_view_that_ends_an_idle_session_beside_another_writer(
+        self, ui_app: FastAPI, browser: httpx.AsyncClient, clean_database: str, backend: str
+    ) -> None:
+        # A page view reads the session, then deletes it when idle (or touches it): that write
+        # followed the read in the read's transaction, and SQLite refused it with 503
+        # whenever another connection committed in between.
+        if backend != "sqlite":
+            pytest.skip("PostgreSQL has no reader-to-writer upgrade to fail")
+        password = await make_account(ui_app, "dpo.weber", roles=["dpo"])
+        await sign_in(browser, "dpo.weber", password)
+        idle = ui_app.state.settings.ui.idle_timeout_seconds
+        seen = datetime.now(UTC) - timedelta(seconds=idle + 5)
+        run_statement(clean_database, update(UiSession).values(last_seen_at=seen))
+        with interloper_before_first_write(clean_database, table="ui_") as interloper:
+            page = await browser.get("/ui/audit")
+        assert page.status_code == 303
+        assert page.headers["location"].startswith("/ui/login")
+        assert interloper.tried
+        assert table_rows(clean_database, UiSession.__table__) == []
 
     async def test_wrong_password_is_refused(
         self, ui_app: FastAPI, browser: httpx.AsyncClient

@@ -19,7 +19,13 @@ from hub.audit.ledger.service import VerifyReport, verify
 from hub.clients.service import NewClient
 from hub.clients.service import create_client as insert_client
 from hub.config import Settings
-from hub.db import begin_writing, create_hub_engine, create_sessionmaker, create_sync_engine
+from hub.db import (
+    begin_writing,
+    create_hub_engine,
+    create_sessionmaker,
+    create_sync_engine,
+    create_writing_sessionmaker,
+)
 from hub.kit.progress import Progress, quiet
 from hub.query.hits import purge_expired
 
@@ -156,7 +162,7 @@ async def write_ledger_checkpoint(settings: Settings) -> dict[str, object]:
     key = load_or_create_key(settings.key_dir)
     engine = create_hub_engine(settings.database_url)
     try:
-        async with create_sessionmaker(engine)() as session:
+        async with create_writing_sessionmaker(engine)() as session:
             checkpoint = await integrity.write_checkpoint(session, key)
             await session.commit()
             return {
@@ -177,7 +183,8 @@ async def purge_ledger(
     engine = create_hub_engine(settings.database_url)
     shown = progress or quiet()
     try:
-        async with create_sessionmaker(engine)() as session:
+        # As a writer from the start: the chain it verifies is the chain it deletes from.
+        async with create_writing_sessionmaker(engine)() as session:
             shown.phase("purge: verifying the chain, then deleting what is due")
             report = await integrity.purge(session, key, now=now)
             shown.phase("purge: committing", unit="entries purged")

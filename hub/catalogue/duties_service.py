@@ -30,7 +30,7 @@ from hub.catalogue import duties_repository as repository
 from hub.catalogue import repository as catalogue_repository
 from hub.catalogue.duties_repository import DutyRow
 from hub.config import Settings
-from hub.db import create_hub_engine, create_sessionmaker
+from hub.db import create_hub_engine, create_writing_sessionmaker
 from hub.errors import DutyAlreadyDone, DutyNotFound
 from hub.registers.history import lag_report
 
@@ -240,7 +240,7 @@ async def run_duties(settings: Settings, *, today: date | None) -> DutiesReport:
     )
     try:
         scheduler = DutyScheduler(
-            create_sessionmaker(engine),
+            create_writing_sessionmaker(engine),  # each step reads, then writes
             adapters=adapters,
             grace_days=settings.catalogue.duty_grace_days,
         )

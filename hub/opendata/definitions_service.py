@@ -20,7 +20,7 @@ from governance.opendata.models import AggregateDefinition
 from governance.opendata.statistics import CATEGORIES, DIMENSIONS, PERIODIC
 from hub.catalogue import repository as catalogue_repository
 from hub.config import Settings
-from hub.db import create_hub_engine, create_sessionmaker
+from hub.db import create_hub_engine, create_writing_sessionmaker
 from hub.opendata import repository
 
 TRANSITIONS = {
@@ -136,7 +136,7 @@ async def define_defaults(
     engine = create_hub_engine(settings.database_url)
     try:
         changes = []
-        async with create_sessionmaker(engine)() as session:
+        async with create_writing_sessionmaker(engine)() as session:
             for default in AGGREGATES:
                 if codes and default.code not in codes:
                     continue
@@ -152,7 +152,7 @@ async def approve(settings: Settings, code: str, *, actor: str, reason: str) -> 
     """``hub opendata approve``: the steward's approval from the command line."""
     engine = create_hub_engine(settings.database_url)
     try:
-        async with create_sessionmaker(engine)() as session:
+        async with create_writing_sessionmaker(engine)() as session:
             return await set_status(
                 session, code, status=ReleaseStatus.APPROVED, actor=actor, reason=reason
             )

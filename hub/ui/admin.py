@@ -9,7 +9,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.config import Settings
-from hub.db import create_hub_engine, create_sessionmaker
+from hub.db import create_hub_engine, create_writing_sessionmaker
 from hub.ui import service
 from hub.ui.service import NewAccount
 
@@ -20,7 +20,7 @@ def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     async def _main() -> T:
         engine = create_hub_engine(settings.database_url)
         try:
-            async with create_sessionmaker(engine)() as session:
+            async with create_writing_sessionmaker(engine)() as session:  # read, then write
                 return await work(session)
         finally:
             await engine.dispose()

@@ -125,10 +125,18 @@ def configure_logging(*, level: str = "INFO") -> None:
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, _AccessLogFilter) for f in access.filters):
         access.addFilter(_AccessLogFilter())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    # uvicorn without an access log leaves its access logger without handlers and without
+    # propagation: kept so. Propagated, every request cost a JSON line (and a JWKS request
+    # about a third more CPU), although `hub serve` logs no access unless asked to.
+    wanted = {
+        "uvicorn": True,
+        "uvicorn.error": True,
+        "uvicorn.access": bool(access.handlers) or access.propagate,
+    }
+    for name, propagate in wanted.items():
         # uvicorn's own plain-text handlers would repeat each record unmasked and unredacted.
         logging.getLogger(name).handlers.clear()
-        logging.getLogger(name).propagate = True
+        logging.getLogger(name).propagate = propagate
     structlog.configure(
         processors=[
             *_shared_processors(),

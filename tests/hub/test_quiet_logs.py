@@ -8,6 +8,7 @@ that used to leak, its output grepped for every value it was given.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -74,19 +75,25 @@ def refusing_database(clean_database: str) -> Iterator[str]:
 @pytest.fixture
 def served(refusing_database: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """``hub serve --access-log`` on a free port; its whole output goes to a file."""
+    with _serving(refusing_database, tmp_path, "--access-log") as found:
+        yield found
+
+
+@contextlib.contextmanager
+def _serving(database: str, tmp_path: Path, *options: str) -> Iterator[tuple[str, Path]]:
     port = free_port()
     log = tmp_path / "serve.log"
     env = {
         # Without the XÖV schemas, whose build would only delay the start: no XMeld is sent.
         **{k: v for k, v in os.environ.items() if k != "HUB_XOEV_SCHEMA_DIR"},
-        "HUB_DATABASE_URL": refusing_database,
+        "HUB_DATABASE_URL": database,
         "HUB_KEY_DIR": str(tmp_path / "keys"),
         "HUB_POLICY_DIR": str(REPO / "policies"),
         "HUB_ISSUER": f"http://127.0.0.1:{port}",
     }
     with log.open("wb") as output:
         server = subprocess.Popen(  # noqa: S603
-            [HUB, "serve", "--port", str(port), "--access-log"],
+            [HUB, "serve", "--port", str(port), *options],
             env=env,
             cwd=tmp_path,
             stdout=output,
@@ -98,6 +105,22 @@ def served(refusing_database: str, tmp_path: Path) -> Iterator[tuple[str, Path]]
             yield base, log
         finally:
             stop_hub(server)
+
+
+def test_serve_logs_no_access_unless_asked(
+    clean_database: str, backend: str, tmp_path: Path
+) -> None:
+    # The app's logging set-up once switched uvicorn's access log back on: a JSON line (and
+    # about a third more CPU on a bare route) for every request.
+    if backend != "sqlite":
+        pytest.skip("logging does not depend on the database")
+    with _serving(clean_database, tmp_path) as (base, log):
+        for _ in range(3):
+            httpx.get(f"{base}/.well-known/jwks.json").raise_for_status()
+        time.sleep(0.5)  # an access log line would be written after the answer
+        output = log.read_text(encoding="utf-8")
+    assert "Application startup complete" in output  # the log is the server's
+    assert "uvicorn.access" not in output
 
 
 def test_failures_and_access_logs_quote_no_values(

@@ -18,6 +18,7 @@ from hub.audit.endpoints import router as audit_router
 from hub.audit.ledger.writer import LedgerWriter
 from hub.audit.review.endpoints import router as review_router
 from hub.auth.client_status import ClientStatusCache
+from hub.auth.endpoints import install_jwks
 from hub.auth.endpoints import router as auth_router
 from hub.auth.hashing import SecretHasher
 from hub.auth.keys import load_or_create_signing_key, public_key_set
@@ -221,6 +222,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(InFlightMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)
+    install_jwks(app)  # first: the one route every verifier fetches
     for router in (auth_router, query_router, tasks_router, audit_router, xoev_router):
         app.include_router(router)
     app.include_router(catalogue_router)  # /v1/catalogue

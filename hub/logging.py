@@ -169,7 +169,9 @@ class RequestIdMiddleware:
             return
         request_id = str(uuid.uuid4())
         scope.setdefault("state", {})["request_id"] = request_id
-        structlog.contextvars.clear_contextvars()
+        # Not cleared first (that walks the whole context) nor reset after: the server runs each
+        # request in a task of its own context, and uvicorn's access line, written after the
+        # answer, still carries the id. The request id is the only variable the hub binds.
         structlog.contextvars.bind_contextvars(request_id=request_id)
         header = (b"x-request-id", request_id.encode("ascii"))
 

@@ -124,10 +124,12 @@ class TestMetrics:
         assert answer.status_code == 200
         await http.get("/v1/audit/entries", params={"person": "P-1", "user": "m.schmidt"})
         await http.get("/no/such/P-1/path")
+        await http.request("PROPFIND-P-1", "/no/such/P-1/path")  # a method a client made up
         text = (await http.get("/metrics")).text
         route = 'route="/v1/registers/{register}/queries"'
         assert f'hub_http_requests_total{{method="POST",{route},status="200"}} ' in text
         assert 'route="unmatched"' in text
+        assert 'method="other"' in text  # label sets stay closed
         for family in (
             "hub_policy_decision_seconds_count",
             "hub_ledger_batch_entries_count",

@@ -15,9 +15,11 @@ from adapters.errors import TooManyMatches
 from adapters.melderegister.lookup import FreeLookup, PersonLookup
 from adapters.melderegister.names import given_names_match, koelner_phonetik, normalise_name
 from adapters.melderegister.rows import PersonRow
-from adapters.melderegister.stand_in import spend_as_found
+from adapters.melderegister.stand_in import spend_as_found, spend_as_read
 from adapters.melderegister.tables import MrAddress, MrPerson, MrPersonName
 
+# An id no person can have (PERSON_ID_PATTERN starts with a letter or digit).
+_NOBODY = ("",)
 # Candidates are fetched before the given-name and place filters run in Python.
 _CANDIDATE_FACTOR = 10
 
@@ -122,15 +124,17 @@ def _place_matches(wanted: str | None, stored: str | None) -> bool:
 
 
 def _keep(person: PersonRow, lookup: PersonLookup | FreeLookup, *, phonetic: bool) -> bool:
-    if not _place_matches(lookup.birth_place, person.birth_place):
-        return False
-    if not _place_matches(lookup.death_place, person.death_place):
-        return False
-    if lookup.given_names is None:
-        return True
-    return given_names_match(
+    """Whether a candidate from SQL matches the places and given names asked for.
+
+    Every check runs, none cut short: the stand-in of a pass that found nobody is judged with
+    it and must cost what a found (e.g. blocked) person costs, whatever it fails on.
+    """
+    birth = _place_matches(lookup.birth_place, person.birth_place)
+    death = _place_matches(lookup.death_place, person.death_place)
+    names = lookup.given_names is None or given_names_match(
         lookup.given_names, person.record.get("given_names", []), phonetic=phonetic
     )
+    return birth and death and names
 
 
 async def _matching(
@@ -152,7 +156,7 @@ async def _matching(
     if len(found) > limit or len(candidates) > cap:
         raise TooManyMatches(f"more than {limit} persons match")
     if not found:  # costs what finding one (e.g. a blocked) person costs
-        spend_as_found(date.today())  # noqa: DTZ011 - as the adapter's register dates
+        spend_as_found(date.today(), keep)  # noqa: DTZ011 - as the adapter's register dates
     return found
 
 
@@ -259,12 +263,19 @@ async def add_related(
 ) -> None:
     """Add everybody ``persons`` refer to and ``persons`` lacks: one query, none if nobody.
 
-    ``always``: the query runs even when they refer to nobody (see adapter.search).
+    ``always``: the query runs even when they refer to nobody (see adapter.search), and then
+    costs what reading one related person costs: it asks for an id no person has (a list of
+    one, compiled as a real one is) and decodes the stand-in's document in place of the row.
     """
     wanted = set().union(*(related_ids(person.record) for person in persons.values())) - set(
         persons
     )
     if not wanted and not always:
         return
-    rows = await connection.execute(select(*_ROW_COLUMNS).where(_PERSONS.c.person_id.in_(wanted)))
-    persons.update({person.person_id: person for person in _person_rows(rows)})
+    rows = await connection.execute(
+        select(*_ROW_COLUMNS).where(_PERSONS.c.person_id.in_(wanted or _NOBODY))
+    )
+    found = _person_rows(rows)
+    if not wanted:
+        spend_as_read()
+    persons.update({person.person_id: person for person in found})

@@ -10,6 +10,7 @@ is one synthetic person (adapters.melderegister.synthetic), never register data.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date
 from functools import cache
@@ -27,8 +28,19 @@ def _document() -> str:
     return next(population_jsonl(persons=1, seed=2026, today=_MADE_ON))
 
 
-def spend_as_found(today: date) -> None:
-    """Decode, make and judge the stand-in as a found person would be; keep nothing."""
+def spend_as_read() -> None:
+    """Decode the stand-in's document as a row read from the register would be; keep nothing."""
+    json.loads(_document())
+
+
+def spend_as_found(today: date, keep: Callable[[PersonRow], bool] | None = None) -> None:
+    """Decode, make and judge the stand-in as a found person would be; keep nothing.
+
+    ``keep``: the search's own filter (places, given names), run on the stand-in as on each
+    candidate the database returned; its answer is dropped.
+    """
     row = person_row(json.loads(_document()))
     person = PersonRow(**{column.name: row[column.name] for column in fields(PersonRow)})
+    if keep is not None:
+        keep(person)
     hit_facts(person, {person.person_id: person}, today=today)

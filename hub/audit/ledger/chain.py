@@ -85,7 +85,14 @@ HASH_VERSION = 2  # what new entries are written with
 CONTENT_COLUMNS = tuple(column for column in HASHED_COLUMNS if column not in {"seq", "prev_hash"})
 
 
+# Values that stand for themselves, by exact type: most of an entry's columns. Checked before
+# the Mapping ABC, whose isinstance was a fifth of the ledger writer's CPU per entry.
+_AS_IS = frozenset({str, int, list, bool, type(None)})
+
+
 def _canonical_v2(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     # A mapping (e.g. fields_transformed) as sorted pairs: a JSON column need not keep key order.
     if isinstance(value, Mapping):
         return sorted([str(key), item] for key, item in value.items()) or None

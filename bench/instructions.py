@@ -23,7 +23,6 @@ a few percent apart as equal.
 from __future__ import annotations
 
 import asyncio
-import base64
 import os
 import re
 import shutil
@@ -33,8 +32,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 # Housekeeping intervals stretched so that valgrind's slowness does not multiply them.
 QUIET_HOUSEKEEPING = {
@@ -90,23 +87,11 @@ def _yardstick(register: Any, route: str) -> tuple[Any, Request]:
 
 async def _hub_request(app: Any, register: Any, route: str) -> Request:
     from bench import hub_load  # noqa: PLC0415
-    from bench.query_cpu import call  # noqa: PLC0415
+    from bench.query_cpu import query_headers  # noqa: PLC0415
 
     if route == "jwks":
         return "GET", hub_load.JWKS_PATH, {}, b""
-    basic = f"{register.client['client_id']}:{register.client['client_secret']}"
-    grant = await call(
-        app,
-        "POST",
-        "/oauth/token",
-        {
-            "authorization": "Basic " + base64.b64encode(basic.encode()).decode(),
-            "content-type": "application/x-www-form-urlencoded",
-        },
-        b"grant_type=client_credentials",
-    )
-    token = orjson.loads(grant["body"])["access_token"]
-    headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+    headers = await query_headers(app, register)
     return "POST", hub_load.QUERY_PATH, headers, hub_load.query_body(register.persons[0]).encode()
 
 

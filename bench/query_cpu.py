@@ -89,6 +89,23 @@ def counted_statements(app: Any) -> Iterator[dict[str, int]]:
             event.remove(engine, "before_cursor_execute", count)
 
 
+async def query_headers(app: Any, register: hub_load.Register) -> dict[str, str]:
+    """The bench client's token from the app itself, as headers for the bench query."""
+    basic = f"{register.client['client_id']}:{register.client['client_secret']}"
+    grant = await call(
+        app,
+        "POST",
+        "/oauth/token",
+        {
+            "authorization": "Basic " + base64.b64encode(basic.encode()).decode(),
+            "content-type": "application/x-www-form-urlencoded",
+        },
+        b"grant_type=client_credentials",
+    )
+    token = orjson.loads(grant["body"])["access_token"]
+    return {"authorization": f"Bearer {token}", "content-type": "application/json"}
+
+
 async def run(register: hub_load.Register, queries: int) -> None:
     settings = Settings(
         database_url=register.database_url,
@@ -98,19 +115,7 @@ async def run(register: hub_load.Register, queries: int) -> None:
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        basic = f"{register.client['client_id']}:{register.client['client_secret']}"
-        grant = await call(
-            app,
-            "POST",
-            "/oauth/token",
-            {
-                "authorization": "Basic " + base64.b64encode(basic.encode()).decode(),
-                "content-type": "application/x-www-form-urlencoded",
-            },
-            b"grant_type=client_credentials",
-        )
-        token = orjson.loads(grant["body"])["access_token"]
-        headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+        headers = await query_headers(app, register)
         body = hub_load.query_body(register.persons[0]).encode()
         for _ in range(50):  # warm-up: caches, prepared statements
             answer = await call(app, "POST", hub_load.QUERY_PATH, headers, body)

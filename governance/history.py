@@ -44,23 +44,37 @@ def allowance_target(purpose: str, authority: str, register: str) -> str:
     return f"allowance:{purpose}/{authority}/{register}"
 
 
-def revision_query(*, lock: bool = False) -> Select[int]:
-    """The catalogue's current revision; ``lock`` holds the row to the transaction's end."""
-    query = select(CatalogueState.revision).where(CatalogueState.id == 1)
-    return query.with_for_update() if lock else query
+def revision_query() -> Select[int]:
+    """The catalogue's current revision."""
+    return select(CatalogueState.revision).where(CatalogueState.id == 1)
 
 
-def revision_write(current: int | None, *, reason: str) -> tuple[Insert | Update, int]:
-    """The statement that raises the revision from ``current`` (None: none yet), and the new one."""
-    revision = (current or 0) + 1
-    values = {
-        "revision": revision,
-        "updated_at": datetime.now(UTC),
-        "details": {"last_change": reason},
-    }
-    if current is None:
-        return insert(CatalogueState).values(id=1, **values), revision
-    return update(CatalogueState).where(CatalogueState.id == 1).values(**values), revision
+def _revision_values(reason: str) -> dict[str, Any]:
+    return {"updated_at": datetime.now(UTC), "details": {"last_change": reason}}
+
+
+def revision_bump(*, reason: str) -> Update:
+    """Raise the revision in one statement, returning the new one (no row: none yet).
+
+    Reading first and writing later let two writers both read n and both write n+1
+    (PostgreSQL), or lose one of them to ``database is locked`` (SQLite, whose deferred
+    transaction held a stale snapshot). ``revision = revision + 1`` waits for the other
+    writer's row lock (PostgreSQL) or write lock (SQLite) and counts on from its result.
+    """
+    return (
+        update(CatalogueState)
+        .where(CatalogueState.id == 1)
+        .values(revision=CatalogueState.revision + 1, **_revision_values(reason))
+        .returning(CatalogueState.revision)
+    )
+
+
+def first_revision(*, reason: str) -> Insert:
+    """Revision 1, where ``revision_bump`` found no row.
+
+    A writer that loses this race to the primary key bumps again, counting on from the winner's.
+    """
+    return insert(CatalogueState).values(id=1, revision=1, **_revision_values(reason))
 
 
 def change_insert(

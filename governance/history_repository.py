@@ -6,14 +6,19 @@ Every function runs in the caller's transaction; none commits.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
-from governance.history import MACHINE_ACTORS, change_insert, revision_query
-from governance.models import CatalogueChange, CatalogueState
+from governance.history import (
+    MACHINE_ACTORS,
+    change_insert,
+    first_revision,
+    revision_bump,
+    revision_query,
+)
+from governance.models import CatalogueChange
 
 
 def current_revision(connection: Connection) -> int:
@@ -23,27 +28,16 @@ def current_revision(connection: Connection) -> int:
 
 
 def bump_revision(connection: Connection, *, reason: str) -> int:
-    """Raise the revision in one statement, so two writers never get the same one.
+    """The next revision, raised in one statement, so two writers never get the same one.
 
-    Reading first and writing later let two loads or syncs both read n and both write n+1
-    (PostgreSQL), or lose one of them to ``database is locked`` (SQLite, whose deferred
-    transaction held a stale snapshot). ``revision = revision + 1`` waits for the other
-    writer's row lock (PostgreSQL) or write lock (SQLite) and counts on from its result. The
-    very first revision is an insert; a writer that loses that race to the primary key counts
-    on from the winner's.
+    The very first is an insert (``first_revision``).
     """
-    values = {"updated_at": datetime.now(UTC), "details": {"last_change": reason}}
-    raised = connection.execute(
-        update(CatalogueState)
-        .where(CatalogueState.id == 1)
-        .values(revision=CatalogueState.revision + 1, **values)
-        .returning(CatalogueState.revision)
-    ).scalar_one_or_none()
+    raised = connection.execute(revision_bump(reason=reason)).scalar_one_or_none()
     if raised is not None:
         return int(raised)
     try:
         with connection.begin_nested():
-            connection.execute(insert(CatalogueState).values(id=1, revision=1, **values))
+            connection.execute(first_revision(reason=reason))
     except IntegrityError:
         return bump_revision(connection, reason=reason)
     return 1

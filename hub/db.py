@@ -161,13 +161,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     Since FastAPI 0.118 code after ``yield`` runs after the response is sent, so a commit
     here could not change the answer (STYLE §5).
     """
-    sessionmaker: async_sessionmaker[AsyncSession] = hub_state(request).sessionmaker
-    async with sessionmaker() as session:
-        try:
-            yield session
-        except Exception:
-            await session.rollback()
-            raise
+    async with _request_session(hub_state(request).sessionmaker) as session:
+        yield session
 
 
 async def get_writing_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -177,7 +172,14 @@ async def get_writing_session(request: Request) -> AsyncIterator[AsyncSession]:
     the ledger's, which begins its own transaction as a writer (the query routes);
     tests/hub/test_writing_routes.py holds the rule.
     """
-    sessionmaker: async_sessionmaker[AsyncSession] = hub_state(request).writing_sessionmaker
+    async with _request_session(hub_state(request).writing_sessionmaker) as session:
+        yield session
+
+
+@contextlib.asynccontextmanager
+async def _request_session(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
     async with sessionmaker() as session:
         try:
             yield session

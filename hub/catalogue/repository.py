@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from governance.history import change_insert, revision_query, revision_write
+from governance.history import change_insert, first_revision, revision_bump
 from governance.models import (
     Authority,
     CatalogueChange,
@@ -45,13 +46,11 @@ async def record_change(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
 ) -> int:
-    """Raise the revision (row locked on PostgreSQL), add the history row; the revision.
+    """Raise the revision (as the load and sync do), add the history row; the revision.
 
     Both happen in the caller's transaction, which the caller commits.
     """
-    current = (await session.execute(revision_query(lock=True))).scalar_one_or_none()
-    statement, revision = revision_write(current, reason=revision_reason)
-    await session.execute(statement)
+    revision = await _bump_revision(session, reason=revision_reason)
     await session.execute(
         change_insert(
             actor=actor,
@@ -64,6 +63,18 @@ async def record_change(
         )
     )
     return revision
+
+
+async def _bump_revision(session: AsyncSession, *, reason: str) -> int:
+    raised = (await session.execute(revision_bump(reason=reason))).scalar_one_or_none()
+    if raised is not None:
+        return int(raised)
+    try:
+        async with session.begin_nested():
+            await session.execute(first_revision(reason=reason))
+    except IntegrityError:
+        return await _bump_revision(session, reason=reason)
+    return 1
 
 
 async def field_row(session: AsyncSession, *, register: str, field: str) -> FieldRelease | None:

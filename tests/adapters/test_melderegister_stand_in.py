@@ -66,6 +66,7 @@ async def test_nobody_and_a_blocked_person_run_the_same_filter_and_reads(
     protected = await _counts(clean_database, KEYS, counted)
     nobody = await _counts(clean_database, {**KEYS, "name": "Niemandsname"}, counted)
     assert protected["given_names_match"] >= 1  # each pass judged the blocked person
+    assert protected["spend_as_read"] >= 1  # the related read for nobody (no spouse) read alike
     assert nobody == protected
 
 

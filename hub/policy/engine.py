@@ -77,9 +77,10 @@ class EmbeddedRegoEngine:
             raise PolicyFailure(f"no policy files under {policy_dir}")
         self.revision = revision
         modules = [(str(path.relative_to(policy_dir)), path.read_text("utf-8")) for path in files]
-        self._engine = regorus.Engine()
-        for name, text in modules:
-            self._engine.add_policy(name, text)
+        self._modules = modules
+        # Built on first use: only the agreement tests and the bench ask it, and adding the
+        # modules to it costs as much as compiling the program (a tenth of a start-up).
+        self._engine: regorus.Engine | None = None
         try:
             program = regorus.Program.compile_from_modules("{}", modules, [DECISION_RULE])
         except Exception as error:
@@ -99,6 +100,12 @@ class EmbeddedRegoEngine:
 
     def interpreted(self, policy_input: dict[str, Any]) -> Decision:
         """The same decision by the interpreting engine (for the agreement tests and bench)."""
+        if self._vm is None:
+            raise PolicyFailure("the policy engine was closed")
+        if self._engine is None:
+            self._engine = regorus.Engine()
+            for name, text in self._modules:
+                self._engine.add_policy(name, text)
         self._engine.set_input_json(json.dumps(policy_input))
         raw = json.loads(self._engine.eval_rule_as_json(DECISION_RULE))
         return parse_decision(raw).model_copy(update={"revision": self.revision})

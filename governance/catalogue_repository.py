@@ -33,8 +33,9 @@ def authority_codes(connection: Connection) -> set[str]:
     return set(connection.execute(select(Authority.code)).scalars())
 
 
-def insert_authority(connection: Connection, code: str, values: Values) -> None:
-    connection.execute(insert(Authority).values(code=code, **values))
+def insert_authorities(connection: Connection, rows: Sequence[Values]) -> None:
+    if rows:  # one executemany: the default catalogue is hundreds of rows
+        connection.execute(insert(Authority), list(rows))
 
 
 def update_authority(connection: Connection, code: str, values: Values) -> None:
@@ -45,16 +46,18 @@ def legal_basis_codes(connection: Connection) -> set[str]:
     return set(connection.execute(select(LegalBasis.code)).scalars())
 
 
-def insert_legal_basis(connection: Connection, *, code: str, norm: str, paragraph: str) -> None:
-    connection.execute(insert(LegalBasis).values(code=code, norm=norm, paragraph=paragraph))
+def insert_legal_bases(connection: Connection, rows: Sequence[Values]) -> None:
+    if rows:
+        connection.execute(insert(LegalBasis), list(rows))
 
 
 def purpose_codes(connection: Connection) -> set[str]:
     return set(connection.execute(select(Purpose.code)).scalars())
 
 
-def insert_purpose(connection: Connection, code: str, values: Values) -> None:
-    connection.execute(insert(Purpose).values(code=code, **values))
+def insert_purposes(connection: Connection, rows: Sequence[Values]) -> None:
+    if rows:
+        connection.execute(insert(Purpose), list(rows))
 
 
 def update_purpose(connection: Connection, code: str, values: Values) -> None:
@@ -65,8 +68,9 @@ def allowance_rows(connection: Connection) -> list[Row[Any]]:
     return list(connection.execute(select(PurposeAllowance)))
 
 
-def insert_allowance(connection: Connection, values: Values) -> None:
-    connection.execute(insert(PurposeAllowance).values(values))
+def insert_allowances(connection: Connection, rows: Sequence[Values]) -> None:
+    if rows:
+        connection.execute(insert(PurposeAllowance), list(rows))
 
 
 def delete_allowance(connection: Connection, allowance_id: int) -> None:
@@ -108,8 +112,9 @@ def field_release_rows(connection: Connection) -> dict[tuple[str, str], Row[Any]
     return {(row.register, row.field): row for row in connection.execute(select(FieldRelease))}
 
 
-def insert_field_release(connection: Connection, values: Values) -> None:
-    connection.execute(insert(FieldRelease).values(values))
+def insert_field_releases(connection: Connection, rows: Sequence[Values]) -> None:
+    if rows:
+        connection.execute(insert(FieldRelease), list(rows))
 
 
 def update_field_release(

@@ -54,28 +54,31 @@ class LoadReport:
 
 def _load_authorities(connection: Connection) -> None:
     existing = repo.authority_codes(connection)
+    new = []
     for entry in AUTHORITIES:
         values = {"title": entry.title, "category": entry.category}
         if entry.code in existing:
             repo.update_authority(connection, entry.code, values)
         else:
-            repo.insert_authority(connection, entry.code, values)
+            new.append({"code": entry.code, **values})
+    repo.insert_authorities(connection, new)
 
 
 def _load_legal_bases(connection: Connection) -> int:
     existing = repo.legal_basis_codes(connection)
-    added = 0
+    new = []
     for code in legal_basis_codes():
         if code in existing:
             continue
         norm, paragraph = split_norm(code)
-        repo.insert_legal_basis(connection, code=code, norm=norm, paragraph=paragraph)
-        added += 1
-    return added
+        new.append({"code": code, "norm": norm, "paragraph": paragraph})
+    repo.insert_legal_bases(connection, new)
+    return len(new)
 
 
 def _load_purposes(connection: Connection, touched: frozenset[str]) -> None:
     existing = repo.purpose_codes(connection)
+    new = []
     for entry in PURPOSES:
         if purpose_target(entry.code) in touched:
             continue
@@ -89,7 +92,8 @@ def _load_purposes(connection: Connection, touched: frozenset[str]) -> None:
         if entry.code in existing:
             repo.update_purpose(connection, entry.code, values)
         else:
-            repo.insert_purpose(connection, entry.code, values)
+            new.append({"code": entry.code, **values})
+    repo.insert_purposes(connection, new)
 
 
 def _load_allowances(connection: Connection, touched: frozenset[str]) -> None:
@@ -101,12 +105,12 @@ def _load_allowances(connection: Connection, touched: frozenset[str]) -> None:
             kept.add(key)
         else:
             repo.delete_allowance(connection, row.id)
+    new = []
     for entry in ALLOWANCES:
         key = (entry.purpose, entry.authority, entry.register)
         if key in kept or allowance_target(*key) in touched:
             continue  # edited, or deleted on purpose by a person
-        repo.insert_allowance(
-            connection,
+        new.append(
             {
                 "purpose_code": entry.purpose,
                 "authority_code": entry.authority,
@@ -116,8 +120,9 @@ def _load_allowances(connection: Connection, touched: frozenset[str]) -> None:
                 "legal_basis": list(entry.legal_basis),
                 "approval_reference": entry.approval_reference,
                 "transforms": dict(entry.transforms),
-            },
+            }
         )
+    repo.insert_allowances(connection, new)
 
 
 def _load_registers(connection: Connection, specs: Iterable[RegisterSpec]) -> tuple[int, int]:
@@ -171,7 +176,7 @@ def _dataset_row(spec: RegisterSpec, name: str) -> dict[str, object]:
 def _load_fields(connection: Connection, specs: Iterable[RegisterSpec]) -> int:
     """Approve the fields the default catalogue knows; fill metadata nobody has written yet."""
     rows = repo.field_release_rows(connection)
-    approved = 0
+    new = []
     for spec in specs:
         known = set(REGISTER_FIELDS.get(spec.id, ()))
         for dataset in spec.datasets:
@@ -188,13 +193,13 @@ def _load_fields(connection: Connection, specs: Iterable[RegisterSpec]) -> int:
                         "status_reason": "default catalogue (law-matrix.md)",
                         **metadata,
                     }
-                    repo.insert_field_release(connection, values)
-                    approved += 1
+                    new.append(values)
                 elif row is not None and not row.title:
                     repo.update_field_release(
                         connection, register=spec.id, field=field.name, values=metadata
                     )
-    return approved
+    repo.insert_field_releases(connection, new)
+    return len(new)
 
 
 def _load_stewards(connection: Connection) -> dict[str, int]:

@@ -140,7 +140,7 @@ def _sync_field(
             "changed_by": SYNC_ACTOR,
             **field_metadata(spec.id, spec_field),
         }
-        repo.insert_field_release(connection, values)
+        repo.insert_field_releases(connection, [values])
         report.note("added", target=target, action="sync.add", before=None, after=values)
     elif not row.declared:
         where = (FieldRelease.register == spec.id, FieldRelease.field == spec_field.name)

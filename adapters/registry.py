@@ -10,7 +10,7 @@ import sys
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import import_module
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -68,9 +68,24 @@ def validate_adapter_class(adapter_class: type[RegisterAdapter]) -> None:
             raise AdapterLoadError(f"{spec.id}: retention duty names unknown rule {duty.rule!r}")
 
 
+def _adapter_entry_points() -> tuple[EntryPoint, ...]:
+    """The group's entry points, kept per import path.
+
+    Scanning every installed distribution's metadata takes about 10 ms, and each app start
+    and settings object asks, so the scan is kept per import path:
+    a distribution added to ``sys.path`` is seen (as by ``installed_specs``).
+    """
+    return _entry_points_on(tuple(sys.path))
+
+
+@lru_cache(maxsize=4)
+def _entry_points_on(_path: tuple[str, ...]) -> tuple[EntryPoint, ...]:
+    return tuple(entry_points(group=ENTRY_POINT_GROUP))
+
+
 def available_adapter_classes() -> dict[str, type[RegisterAdapter]]:
     classes: dict[str, type[RegisterAdapter]] = {}
-    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+    for entry_point in _adapter_entry_points():
         adapter_class = entry_point.load()
         spec = getattr(adapter_class, "spec", None)
         if not isinstance(spec, RegisterSpec) or spec.id != entry_point.name:
@@ -111,7 +126,7 @@ def mirror_migrations() -> list[Path]:
 
 def installed_adapter_names() -> list[str]:
     """Entry-point names of every installed adapter, sorted (the default of what is served)."""
-    return sorted({entry_point.name for entry_point in entry_points(group=ENTRY_POINT_GROUP)})
+    return sorted({entry_point.name for entry_point in _adapter_entry_points()})
 
 
 def installed_specs() -> Mapping[str, RegisterSpec]:

@@ -86,8 +86,9 @@ def register_declared(connection: Connection) -> dict[str, bool]:
     return {row.id: row.declared for row in connection.execute(select(CatalogueRegister))}
 
 
-def insert_register(connection: Connection, values: Values) -> None:
-    connection.execute(insert(CatalogueRegister).values(values))
+def insert_registers(connection: Connection, rows: Sequence[Values]) -> None:
+    if rows:
+        connection.execute(insert(CatalogueRegister), list(rows))
 
 
 def dataset_names(connection: Connection) -> list[tuple[str, str]]:
@@ -103,8 +104,9 @@ def dataset_declared(connection: Connection) -> dict[tuple[str, str], bool]:
     return {(r.register, r.name): r.declared for r in connection.execute(select(Dataset))}
 
 
-def insert_dataset(connection: Connection, values: Values) -> None:
-    connection.execute(insert(Dataset).values(values))
+def insert_datasets(connection: Connection, rows: Sequence[Values]) -> None:
+    if rows:
+        connection.execute(insert(Dataset), list(rows))
 
 
 def field_release_rows(connection: Connection) -> dict[tuple[str, str], Row[Any]]:
@@ -161,8 +163,9 @@ def dataset_steward_links(connection: Connection) -> set[tuple[str, str, int]]:
     }
 
 
-def insert_dataset_steward(connection: Connection, values: Values) -> None:
-    connection.execute(insert(DatasetSteward).values(values))
+def insert_dataset_stewards(connection: Connection, rows: Sequence[Values]) -> None:
+    if rows:
+        connection.execute(insert(DatasetSteward), list(rows))
 
 
 def duty_keys(connection: Connection) -> set[tuple[str, str, str]]:
@@ -176,5 +179,6 @@ def retention_duty_params(connection: Connection) -> list[tuple[str, dict[str, A
     return [(register, params) for register, params in rows]
 
 
-def insert_duty(connection: Connection, values: Values) -> None:
-    connection.execute(insert(Duty).values(values))
+def insert_duties(connection: Connection, rows: Sequence[Values]) -> None:
+    if rows:
+        connection.execute(insert(Duty), list(rows))

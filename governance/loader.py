@@ -128,17 +128,18 @@ def _load_allowances(connection: Connection, touched: frozenset[str]) -> None:
 def _load_registers(connection: Connection, specs: Iterable[RegisterSpec]) -> tuple[int, int]:
     registers = repo.register_ids(connection)
     datasets = set(repo.dataset_names(connection))
-    added_registers = added_datasets = 0
+    new_registers, new_datasets = [], []
     for spec in specs:
         if spec.id not in registers:
-            repo.insert_register(connection, _register_row(spec))
-            added_registers += 1
-        for dataset in spec.datasets:
-            if (spec.id, dataset.name) in datasets:
-                continue
-            repo.insert_dataset(connection, _dataset_row(spec, dataset.name))
-            added_datasets += 1
-    return added_registers, added_datasets
+            new_registers.append(_register_row(spec))
+        new_datasets += [
+            _dataset_row(spec, dataset.name)
+            for dataset in spec.datasets
+            if (spec.id, dataset.name) not in datasets
+        ]
+    repo.insert_registers(connection, new_registers)  # before the datasets naming them
+    repo.insert_datasets(connection, new_datasets)
+    return len(new_registers), len(new_datasets)
 
 
 def _register_row(spec: RegisterSpec) -> dict[str, object]:
@@ -220,24 +221,27 @@ def _load_stewards(connection: Connection) -> dict[str, int]:
 
 def _load_links(connection: Connection, steward_ids: dict[str, int]) -> None:
     linked = repo.dataset_steward_links(connection)
+    links = []
     for register, dataset in repo.dataset_names(connection):
         for key, responsibility in DATASET_STEWARDS.get(register, ()):
             if (register, dataset, steward_ids[key]) in linked:
                 continue
-            link = {
-                "register": register,
-                "dataset": dataset,
-                "steward_id": steward_ids[key],
-                "responsibility": responsibility,
-            }
-            repo.insert_dataset_steward(connection, link)
+            links.append(
+                {
+                    "register": register,
+                    "dataset": dataset,
+                    "steward_id": steward_ids[key],
+                    "responsibility": responsibility,
+                }
+            )
+    repo.insert_dataset_stewards(connection, links)
 
 
 def _load_duties(connection: Connection, steward_ids: dict[str, int]) -> int:
     existing = repo.duty_keys(connection)
     first_dataset = dict(repo.dataset_names(connection))
     today = datetime.now(UTC).date()
-    added = 0
+    new = []
     for entry in DUTIES:
         dataset = first_dataset.get(entry.register)
         if dataset is None or (entry.kind, entry.register, entry.title) in existing:
@@ -252,9 +256,9 @@ def _load_duties(connection: Connection, steward_ids: dict[str, int]) -> int:
             "due_on": today + timedelta(days=entry.interval_days or 0),
             "params": dict(entry.params),
         }
-        repo.insert_duty(connection, values)
-        added += 1
-    return added
+        new.append(values)
+    repo.insert_duties(connection, new)
+    return len(new)
 
 
 def load_default_catalogue(connection: Connection, *, specs: Iterable[RegisterSpec]) -> LoadReport:

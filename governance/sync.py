@@ -91,7 +91,7 @@ def _sync_registers(connection: Connection, specs: list[RegisterSpec], report: S
             "max_lag_seconds": default.max_lag_seconds if default else None,
             "mirrored": default.mirrored if default else spec.governance.mirrored,
         }
-        repo.insert_register(connection, values)
+        repo.insert_registers(connection, [values])
         report.note(
             "added", target=register_target(spec.id), action="sync.add", before=None, after=values
         )
@@ -110,7 +110,7 @@ def _sync_datasets(connection: Connection, specs: list[RegisterSpec], report: Sy
         where = (Dataset.register == register, Dataset.name == name)
         if (register, name) not in rows:
             values = {"register": register, "name": name, "title": f"{register}: {name}"}
-            repo.insert_dataset(connection, values)
+            repo.insert_datasets(connection, [values])
             report.note("added", target=target, action="sync.add", before=None, after=values)
         elif not rows[(register, name)]:
             _flag(connection, report, table=Dataset, where=where, target=target, on=True)
@@ -196,7 +196,7 @@ def _sync_duties(connection: Connection, specs: list[RegisterSpec], report: Sync
                 "due_on": due_on,
                 "params": {"rule": duty.rule},
             }
-            repo.insert_duty(connection, values)
+            repo.insert_duties(connection, [values])
             after = {**values, "due_on": due_on.isoformat()}
             target = duty_target(spec.id, duty.rule)
             report.note("added", target=target, action="sync.add", before=None, after=after)

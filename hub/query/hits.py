@@ -14,13 +14,13 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.domain import QueryKind
 from hub.errors import AuditUnavailable, InvalidQuery
-from hub.models import HitRef
 from hub.query import repository
 
 HIT_ID_KEY = "hit_id"
@@ -111,9 +111,8 @@ class HitRefs:
             return None
         return FollowUp(subject_ids=(row.subject_id,), expires_at=_aware(row.expires_at))
 
-    async def add(
+    def rows(
         self,
-        session: AsyncSession,
         *,
         hit_ids: Sequence[str],
         subject_ids: Sequence[str],
@@ -122,32 +121,34 @@ class HitRefs:
         request_id: str,
         ledger_entry_id: str,
         window_ends: datetime | None = None,
-    ) -> None:
-        """Store the answer's hit IDs in the caller's (ledger) transaction.
+    ) -> list[dict[str, Any]]:
+        """The answer's hit IDs as ``hit_refs`` rows, to commit with its ledger entry.
 
-        ``window_ends``: a follow-up's answer keeps the window of the hit ID it named
-        (BMeldDAV §9: 48 hours from the first answer, not from each follow-up).
-        Expired refs are not purged here (one DELETE per answer): ``hub hits purge``
-        (cron) deletes them, and ``_lookup`` refuses them by their expiry until then.
+        Plain rows, which the ledger writer inserts with the entry (no ORM unit of work, and
+        on PostgreSQL no statement of their own). ``window_ends``: a follow-up's answer keeps
+        the window of the hit ID it named (BMeldDAV §9: 48 hours from the first answer, not
+        from each follow-up). Expired refs are not purged here (one DELETE per answer):
+        ``hub hits purge`` (cron) deletes them, and ``_lookup`` refuses them by their expiry
+        until then.
         """
-        if not hit_ids:
-            return
+        if not hit_ids:  # a confirmation releases no record, so it hands out no hit ID
+            return []
         now = self._clock()
         fresh = now + self._lifetime
         expires_at = fresh if window_ends is None else min(_aware(window_ends), fresh)
-        session.add_all(
-            HitRef(
-                hit_id=hit_id,
-                register=register,
-                subject_id=subject_id,
-                client_id=client_id,
-                request_id=request_id,
-                ledger_entry_id=ledger_entry_id,
-                created_at=now,
-                expires_at=expires_at,
-            )
+        return [
+            {
+                "hit_id": hit_id,
+                "register": register,
+                "subject_id": subject_id,
+                "client_id": client_id,
+                "request_id": request_id,
+                "ledger_entry_id": ledger_entry_id,
+                "created_at": now,
+                "expires_at": expires_at,
+            }
             for hit_id, subject_id in zip(hit_ids, subject_ids, strict=True)
-        )
+        ]
 
 
 def _aware(stamp: datetime) -> datetime:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.base import (
     RegisterAdapter,
 )
-from hub.audit.ledger.service import LedgerRecord, LedgerUnit
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit, new_entry_id
 from hub.audit.ledger.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.domain import Outcome
@@ -149,21 +149,24 @@ class QueryService:
         ``person_ref_marker``: nobody found, so a marker where a person reference would go.
         """
         await session.rollback()
-        hit_refs = self._hit_refs
+        entry_id = new_entry_id()
+        # The refs live and die with the entry: the writer inserts them with it.
+        hit_refs = (
+            self._hit_refs.rows(
+                hit_ids=entry.hit_ids,
+                subject_ids=entry.released_person_ids,
+                register=entry.register,
+                client_id=entry.client_id or "",
+                request_id=entry.request_id,
+                ledger_entry_id=entry_id,
+                window_ends=hit_window_ends,
+            )
+            if entry.outcome == Outcome.RELEASED
+            else []
+        )
         trace = steps.current()  # the extras run in the writer's task
 
         async def extras(transaction: AsyncSession, entry_id: str) -> None:
-            if entry.outcome == Outcome.RELEASED:  # the refs live and die with the entry
-                await hit_refs.add(
-                    transaction,
-                    hit_ids=entry.hit_ids,
-                    subject_ids=entry.released_person_ids,
-                    register=entry.register,
-                    client_id=entry.client_id or "",
-                    request_id=entry.request_id,
-                    ledger_entry_id=entry_id,
-                    window_ends=hit_window_ends,
-                )
             for task in tasks:  # a task, or a neutral answer's marker in its place
                 task.ledger_entry_id = entry_id
                 add_task(transaction, task)
@@ -178,7 +181,14 @@ class QueryService:
             steps.note(steps.WRITE_PERSON_REF)
         steps.note(steps.WRITE_LEDGER)
         with stage_clock.measure("ledger"):
-            await self._ledger.write(LedgerUnit(record=entry, extras=extras))
+            await self._ledger.write(
+                LedgerUnit(
+                    record=entry,
+                    extras=extras,
+                    hit_refs=hit_refs,
+                    entry_id=entry_id,
+                )
+            )
 
 
 def _prepared(

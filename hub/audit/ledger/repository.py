@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.ledger.chain import GENESIS_HASH, link_hash
 from hub.db import SQLITE_BEGIN_OPTION
-from hub.models import LedgerEntry, LedgerPersonRef, LedgerTombstone
+from hub.models import HitRef, LedgerEntry, LedgerPersonRef, LedgerTombstone
 
 # pg_advisory_xact_lock key for the ledger head ("LEDGER" in ASCII).
 LEDGER_LOCK_KEY = 0x4C4544474552
@@ -22,6 +22,7 @@ LEDGER_LOCK_KEY = 0x4C4544474552
 # Core tables: a multi-row INSERT of plain dicts, no ORM unit of work per entry.
 _ENTRIES = LedgerEntry.metadata.tables[LedgerEntry.__tablename__]
 _PERSON_REFS = LedgerPersonRef.metadata.tables[LedgerPersonRef.__tablename__]
+_HIT_REFS = HitRef.metadata.tables[HitRef.__tablename__]
 
 
 def _newest(table: Any) -> Any:
@@ -75,15 +76,20 @@ _PG_GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 
 @functools.cache
-def _pg_insert(entry_columns: tuple[str, ...], ref_columns: tuple[str, ...]) -> str:
-    """Entries (chained by ``_PG_CHAIN``) and person refs in one statement from JSON arrays.
+def _pg_insert(
+    entry_columns: tuple[str, ...], ref_columns: tuple[str, ...], hit_columns: tuple[str, ...]
+) -> str:
+    """Entries (chained by ``_PG_CHAIN``), person refs and hit refs in one statement.
 
-    Returns (seq, entry_id, entry_hash) per entry in seq order. The columns are named, so a
-    column the writer does not fill keeps its default.
+    Each table's rows come as one JSON array (the hit refs' may be empty). Returns (seq,
+    entry_id, entry_hash) per entry in seq order. The columns are named, so a column the
+    writer does not fill keeps its default.
     """
     # Only the model's own column names reach the SQL.
-    if not set(entry_columns) <= set(_ENTRIES.c.keys()) or not set(ref_columns) <= set(
-        _PERSON_REFS.c.keys()
+    if (
+        not set(entry_columns) <= set(_ENTRIES.c.keys())
+        or not set(ref_columns) <= set(_PERSON_REFS.c.keys())
+        or not set(hit_columns) <= set(_HIT_REFS.c.keys())
     ):
         raise ValueError("not a ledger column")
     if {"seq", "prev_hash", "entry_hash"} & set(entry_columns):
@@ -91,13 +97,16 @@ def _pg_insert(entry_columns: tuple[str, ...], ref_columns: tuple[str, ...]) -> 
     entries = ", ".join(f'"{name}"' for name in entry_columns)
     chosen = ", ".join(f'r."{name}"' for name in entry_columns)
     refs = ", ".join(f'"{name}"' for name in ref_columns)
+    hits = ", ".join(f'"{name}"' for name in hit_columns)
     return (
         f"{_PG_CHAIN}, entries AS (INSERT INTO ledger_entries ({entries}, seq, prev_hash,"  # noqa: S608 - names checked above
         f" entry_hash) SELECT {chosen}, c.seq, c.prev_hash, c.entry_hash"
         " FROM jsonb_populate_recordset(NULL::ledger_entries, %s::jsonb) WITH ORDINALITY AS r"
         " JOIN chain AS c ON c.n = r.ordinality RETURNING seq, entry_id, entry_hash),"
         f" refs AS (INSERT INTO ledger_person_refs ({refs}) SELECT {refs}"
-        " FROM jsonb_populate_recordset(NULL::ledger_person_refs, %s::jsonb))"
+        " FROM jsonb_populate_recordset(NULL::ledger_person_refs, %s::jsonb)),"
+        f" hits AS (INSERT INTO hit_refs ({hits}) SELECT {hits}"
+        " FROM jsonb_populate_recordset(NULL::hit_refs, %s::jsonb))"
         " SELECT seq, entry_id, entry_hash FROM entries ORDER BY seq"
     )
 
@@ -143,11 +152,13 @@ async def append_chained(
     digests: Sequence[str],
     *,
     commit: bool = False,
+    hit_refs: Sequence[Mapping[str, Any]] = (),
 ) -> list[tuple[int, str]]:
     """Take the chain-head lock, place each entry after the head, insert it; (seq, hash) each.
 
     ``contents``: every column but the chain's three (seq, prev_hash, entry_hash), in order;
-    ``digests``: their version 2 content digests. Opens the session's transaction if needed.
+    ``digests``: their version 2 content digests; ``hit_refs``: ``hit_refs`` rows, every
+    column each, inserted in the same statements. Opens the session's transaction if needed.
     PostgreSQL: a transaction-scoped advisory lock, then ``_pg_insert`` (a statement of its
     own, so its snapshot sees the previous holder's commit) and, with ``commit``, COMMIT: one
     pipeline, one round trip, returning only once COMMIT did (the caller then ends its
@@ -157,15 +168,18 @@ async def append_chained(
     refs = [ref for row in contents for ref in _person_refs(row)]
     driver = await _driver(session)
     if driver is None:  # the service's commit commits on SQLite
-        return await _append_sqlite(session, contents, digests, refs)
-    statement = _pg_insert(tuple(contents[0]), tuple(_PERSON_REFS.c.keys()))
+        return await _append_sqlite(session, contents, digests, refs, hit_refs)
+    statement = _pg_insert(
+        tuple(contents[0]), tuple(_PERSON_REFS.c.keys()), tuple(_HIT_REFS.c.keys())
+    )
     if commit:  # rows the session still holds (the units' extras) go into this transaction
         await session.flush()
     async with driver.pipeline():
         await driver.execute(_PG_LOCK, [LEDGER_LOCK_KEY])
         await driver.execute(_PG_GENERIC_PLAN)
         placed = await driver.execute(
-            statement, [list(digests), _json_array(contents), _json_array(refs)]
+            statement,
+            [list(digests), _json_array(contents), _json_array(refs), _json_array(hit_refs)],
         )
         if commit:  # the service's COMMIT, queued behind the INSERT in the same round trip
             await driver.execute(_PG_COMMIT)
@@ -180,8 +194,9 @@ async def _append_sqlite(
     contents: Sequence[dict[str, Any]],
     digests: Sequence[str],
     refs: list[dict[str, Any]],
+    hit_refs: Sequence[Mapping[str, Any]],
 ) -> list[tuple[int, str]]:
-    """Head read and both INSERTs straight on aiosqlite's connection: one hop to its thread each.
+    """Head read and the INSERTs straight on aiosqlite's connection: one hop to its thread each.
 
     Through the session each statement took four hops (cursor, execute, fetch, close) plus the
     ORM's statement handling. Same transaction (the session's BEGIN IMMEDIATE), same
@@ -200,7 +215,7 @@ async def _append_sqlite(
         rows.append(row)
         placed.append((last_seq, last_hash))
     dialect = connection.dialect
-    for table, batch in ((_ENTRIES, rows), (_PERSON_REFS, refs)):
+    for table, batch in ((_ENTRIES, rows), (_PERSON_REFS, refs), (_HIT_REFS, hit_refs)):
         if batch:
             statement, columns = _sqlite_insert(dialect, table.name, tuple(batch[0]))
             await driver.executemany(statement, [_bound(row, columns) for row in batch])
@@ -227,7 +242,9 @@ def _sqlite_insert(
     so the rows are stored as a Core ``insert()`` stored them
     (tests/hub/test_ledger_sqlite_insert.py).
     """
-    table = {_ENTRIES.name: _ENTRIES, _PERSON_REFS.name: _PERSON_REFS}[table_name]
+    table = {_ENTRIES.name: _ENTRIES, _PERSON_REFS.name: _PERSON_REFS, _HIT_REFS.name: _HIT_REFS}[
+        table_name
+    ]
     if not set(columns) <= set(table.c.keys()):  # only the model's own names reach the SQL
         raise ValueError("not a ledger column")
     names = ", ".join(f'"{name}"' for name in columns)
@@ -238,11 +255,11 @@ def _sqlite_insert(
     return f"INSERT INTO {table_name} ({names}) VALUES ({marks})", binds  # noqa: S608 - checked
 
 
-def _bound(row: dict[str, Any], columns: tuple[tuple[str, _Bind], ...]) -> tuple[Any, ...]:
+def _bound(row: Mapping[str, Any], columns: tuple[tuple[str, _Bind], ...]) -> tuple[Any, ...]:
     return tuple(row[name] if bind is None else bind(row[name]) for name, bind in columns)
 
 
-def _json_array(rows: Sequence[dict[str, Any]]) -> str:
+def _json_array(rows: Sequence[Mapping[str, Any]]) -> str:
     # orjson writes datetimes as isoformat() does (RFC 3339) and fails on any unknown type.
     return orjson.dumps(rows).decode("utf-8")
 

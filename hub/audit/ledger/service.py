@@ -86,7 +86,7 @@ class WrittenEntry:
 Extras = Callable[[AsyncSession, str], Awaitable[None]]
 
 
-def _new_id() -> str:
+def new_entry_id() -> str:
     return str(uuid.uuid4())
 
 
@@ -97,11 +97,15 @@ class LedgerUnit:
     ``entry_id`` is fixed when the unit is made: a retry of a unit whose first COMMIT did
     land fails on the unique ``entry_id`` instead of writing the entry twice.
     ``extras`` may run more than once (after a rolled-back batch): it must only add rows.
+    ``hit_refs``: rows of ``hit_refs`` (column -> value) naming ``entry_id``, inserted with
+    the entry by the ledger's own statements (no ORM unit of work, and on PostgreSQL no
+    round trip of their own).
     """
 
     record: LedgerRecord
     extras: Extras | None = None
-    entry_id: str = field(default_factory=_new_id)
+    hit_refs: Sequence[Mapping[str, Any]] = ()
+    entry_id: str = field(default_factory=new_entry_id)
 
 
 T = TypeVar("T")
@@ -129,7 +133,11 @@ def _content(record: LedgerRecord, *, entry_id: str) -> dict[str, Any]:
 
 
 async def _append_all(
-    session: AsyncSession, contents: list[dict[str, Any]], *, commit: bool = False
+    session: AsyncSession,
+    contents: list[dict[str, Any]],
+    *,
+    commit: bool = False,
+    hit_refs: Sequence[Mapping[str, Any]] = (),
 ) -> list[WrittenEntry]:
     """The one place entries are chained (hub.audit.ledger.chain, version 2) and inserted.
 
@@ -137,7 +145,9 @@ async def _append_all(
     the short link hash are made (on PostgreSQL by the server, in the INSERT itself).
     """
     digests = [content_digest(values) for values in contents]
-    placed = await repository.append_chained(session, contents, digests, commit=commit)
+    placed = await repository.append_chained(
+        session, contents, digests, commit=commit, hit_refs=hit_refs
+    )
     return [
         WrittenEntry(seq, values["entry_id"], entry_hash, values["occurred_at"])
         for values, (seq, entry_hash) in zip(contents, placed, strict=True)
@@ -146,7 +156,7 @@ async def _append_all(
 
 async def append(session: AsyncSession, record: LedgerRecord) -> WrittenEntry:
     """Add the entry to the session's transaction; the caller's commit makes it durable."""
-    [entry] = await _append_all(session, [_content(record, entry_id=_new_id())])
+    [entry] = await _append_all(session, [_content(record, entry_id=new_entry_id())])
     return entry
 
 
@@ -159,11 +169,12 @@ async def commit_batch(session: AsyncSession, units: Sequence[LedgerUnit]) -> li
     Raises whatever the database raised; the caller rolls back (hub.audit.ledger.writer).
     """
     contents = [_content(unit.record, entry_id=unit.entry_id) for unit in units]
+    hit_refs = [row for unit in units for row in unit.hit_refs]
     await repository.begin(session)
     for unit in units:
         if unit.extras is not None:
             await unit.extras(session, unit.entry_id)
-    entries = await _append_all(session, contents, commit=True)
+    entries = await _append_all(session, contents, commit=True, hit_refs=hit_refs)
     # PostgreSQL: COMMIT went with the INSERT; this ends the session's transaction to match.
     await session.commit()
     return entries

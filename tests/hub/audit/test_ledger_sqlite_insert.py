@@ -1,7 +1,7 @@
 """SQLite: the ledger's direct INSERT (one hop to aiosqlite's thread) stores what SQLAlchemy did.
 
-The writer inserts entries and person refs with the columns' own bind processors instead of
-a Core ``insert()`` through the session. Every column must be stored byte for
+The writer inserts entries, person refs and hit refs with the columns' own bind processors
+instead of a Core ``insert()`` through the session. Every column must be stored byte for
 byte as the Core statement stored it, or verify and every reader would see other values.
 """
 
@@ -18,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from hub.audit.ledger.chain import CONTENT_COLUMNS
 from hub.audit.ledger.repository import _bound, _sqlite_insert
-from hub.models import Base, LedgerEntry, LedgerPersonRef
+from hub.models import Base, HitRef, LedgerEntry, LedgerPersonRef
 
 _ENTRIES = Base.metadata.tables[LedgerEntry.__tablename__]
 _REFS = Base.metadata.tables[LedgerPersonRef.__tablename__]
+_HITS = Base.metadata.tables[HitRef.__tablename__]
 
 
 def _entry(entry_id: str, seq: int, **changes: Any) -> dict[str, Any]:
@@ -59,7 +60,7 @@ def _entry(entry_id: str, seq: int, **changes: Any) -> dict[str, Any]:
 async def engine(tmp_path: Path) -> Any:
     engine: AsyncEngine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'ledger.db'}")
     async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all, tables=[_ENTRIES, _REFS])
+        await connection.run_sync(Base.metadata.create_all, tables=[_ENTRIES, _REFS, _HITS])
     yield engine
     await engine.dispose()
 
@@ -97,11 +98,23 @@ async def test_direct_insert_stores_what_the_core_insert_stored(
         "released": True,
     }
     direct_ref = {**core_ref, "entry_id": "direct"}
+    core_hit = {
+        "hit_id": "core",
+        "register": "melderegister",
+        "subject_id": "P-1",
+        "client_id": "c-1",
+        "request_id": "r",
+        "ledger_entry_id": "core",
+        "created_at": core_entry["occurred_at"],
+        "expires_at": core_entry["occurred_at"] + timedelta(hours=48),
+    }
+    direct_hit = {**core_hit, "hit_id": "direct", "ledger_entry_id": "direct"}
     async with engine.begin() as connection:
         await connection.execute(insert(_ENTRIES), [core_entry])
         await connection.execute(insert(_REFS), [core_ref])
+        await connection.execute(insert(_HITS), [core_hit])
         driver: Any = (await connection.get_raw_connection()).driver_connection
-        for table, row in ((_ENTRIES, direct_entry), (_REFS, direct_ref)):
+        for table, row in ((_ENTRIES, direct_entry), (_REFS, direct_ref), (_HITS, direct_hit)):
             statement, columns = _sqlite_insert(connection.dialect, table.name, tuple(row))
             await driver.executemany(statement, [_bound(row, columns)])
     path = tmp_path / "ledger.db"
@@ -116,6 +129,10 @@ async def test_direct_insert_stores_what_the_core_insert_stored(
     ref_columns = [column.name for column in _REFS.columns if column.name != "entry_id"]
     assert _stored(path, "ledger_person_refs", ref_columns, "entry_id", "direct") == _stored(
         path, "ledger_person_refs", ref_columns, "entry_id", "core"
+    )
+    hit_columns = [c.name for c in _HITS.columns if c.name not in {"hit_id", "ledger_entry_id"}]
+    assert _stored(path, "hit_refs", hit_columns, "hit_id", "direct") == _stored(
+        path, "hit_refs", hit_columns, "hit_id", "core"
     )
 
 

@@ -3,8 +3,9 @@
 Counted with SQLAlchemy's cursor events around one request (COPY on PostgreSQL goes past
 them, so only reads and deletes are counted): the register is read once for the matches and
 once for the persons they refer to; fetch answers from what search read; no housekeeping
-DELETE runs on the request path; the ledger's chain head and INSERTs go on the driver
-connection, past the events, on both backends (one statement each, hub.audit.ledger.repository).
+DELETE runs on the request path; the ledger's chain head and INSERTs (the entry, its person
+refs and the answer's hit refs) go on the driver connection, past the events, on both backends
+(one statement on PostgreSQL, hub.audit.ledger.repository).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ async def test_a_released_answer_reads_the_register_twice_and_purges_nothing(
     # PostgreSQL: lock, head and INSERT go in one pipeline on the driver connection; SQLite:
     # head and INSERTs go straight on aiosqlite's connection. Neither passes the events.
     assert heads == []
+    # the hit refs ride with the entry: no ORM flush of their own
+    assert not [sql for sql in seen if "hit_refs" in sql], seen
     [entry] = ledger_rows(residents)
     assert (entry["outcome"], entry["hash_version"]) == ("released", 2)
 

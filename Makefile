@@ -65,7 +65,7 @@ test: dev browser
 	# Cheap Argon2 parameters for the many test clients and accounts (refused in production).
 	# Branch coverage of hub, governance and adapters; under the floor in pyproject.toml
 	# ([tool.coverage.report] fail_under) the run fails.
-	HUB_TEST_FAST_HASHES=1 $(BIN)/pytest -n 2 --cov  # two workers: the CI machine has two cores
+	HUB_TEST_FAST_HASHES=1 $(BIN)/pytest -n 2 --dist worksteal --cov  # two workers: the CI machine has two cores; an idle one takes tests queued for the other
 
 # The README's pictures of the three workbenches, taken by the Chromium walk through them.
 screenshots: dev browser

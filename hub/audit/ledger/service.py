@@ -81,7 +81,7 @@ class WrittenEntry:
     occurred_at: datetime
 
 
-# What must commit with an entry (hit refs, register-office tasks), given the entry's id. It
+# What must commit with an entry (register-office tasks, markers), given the entry's id. It
 # runs before the entry is placed in the chain (seq and hash are not known yet).
 Extras = Callable[[AsyncSession, str], Awaitable[None]]
 

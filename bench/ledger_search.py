@@ -61,7 +61,9 @@ JSON_COLUMNS = frozenset(
 )
 
 
-def _entries(total: int, now: datetime) -> Iterator[tuple[list[dict[str, Any]], list[dict]]]:
+def _entries(
+    total: int, now: datetime
+) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """Batches of (entries, person refs): 1 in 20 a ledger read, the rest register calls."""
     rng = random.Random(18)
     prev, entries, refs = GENESIS_HASH, [], []

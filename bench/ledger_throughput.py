@@ -35,6 +35,7 @@ from hub.audit.ledger.chain import CHAINED_COLUMNS, GENESIS_HASH, entry_hash
 from hub.audit.ledger.service import LedgerRecord, LedgerUnit, retention_class
 from hub.audit.ledger.writer import LedgerWriter
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
+from hub.domain import Outcome
 from hub.kit.migrate import upgrade_head
 from hub.models import LedgerEntry
 
@@ -44,11 +45,11 @@ CONCURRENT_WRITERS = 32
 WRITER_PROCESSES = (1, 2, 4)
 
 
-def _record(caller: int, number: int) -> LedgerRecord:
+def _record(caller: int | str, number: int) -> LedgerRecord:
     return LedgerRecord(
         request_id=f"bench-{caller}-{number}",
         register="melderegister",
-        outcome="released",
+        outcome=Outcome.RELEASED,
         http_status=200,
         client_id="c-wohngeldstelle",
         authority="wohngeldstelle",

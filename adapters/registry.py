@@ -69,11 +69,10 @@ def validate_adapter_class(adapter_class: type[RegisterAdapter]) -> None:
 
 
 def _adapter_entry_points() -> tuple[EntryPoint, ...]:
-    """The group's entry points, kept per import path.
+    """The group's entry points, kept per import path (as ``installed_specs`` is).
 
-    Scanning every installed distribution's metadata takes about 10 ms, and each app start
-    and settings object asks, so the scan is kept per import path:
-    a distribution added to ``sys.path`` is seen (as by ``installed_specs``).
+    Scanning every installed distribution's metadata takes about 10 ms and each app start and
+    settings object asks; a distribution added to ``sys.path`` is still seen.
     """
     return _entry_points_on(tuple(sys.path))
 

@@ -33,7 +33,7 @@ def spend_as_read() -> None:
     json.loads(_document())
 
 
-def spend_as_found(today: date, keep: Callable[[PersonRow], bool] | None = None) -> None:
+def spend_as_found(today: date, keep: Callable[[PersonRow], bool]) -> None:
     """Decode, make and judge the stand-in as a found person would be; keep nothing.
 
     ``keep``: the search's own filter (places, given names), run on the stand-in as on each
@@ -41,6 +41,5 @@ def spend_as_found(today: date, keep: Callable[[PersonRow], bool] | None = None)
     """
     row = person_row(json.loads(_document()))
     person = PersonRow(**{column.name: row[column.name] for column in fields(PersonRow)})
-    if keep is not None:
-        keep(person)
+    keep(person)
     hit_facts(person, {person.person_id: person}, today=today)

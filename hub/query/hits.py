@@ -119,17 +119,16 @@ class HitRefs:
         register: str,
         client_id: str,
         request_id: str,
-        ledger_entry_id: str,
         window_ends: datetime | None = None,
     ) -> list[dict[str, Any]]:
         """The answer's hit IDs as ``hit_refs`` rows, to commit with its ledger entry.
 
         Plain rows, which the ledger writer inserts with the entry (no ORM unit of work, and
-        on PostgreSQL no statement of their own). ``window_ends``: a follow-up's answer keeps
-        the window of the hit ID it named (BMeldDAV §9: 48 hours from the first answer, not
-        from each follow-up). Expired refs are not purged here (one DELETE per answer):
-        ``hub hits purge`` (cron) deletes them, and ``_lookup`` refuses them by their expiry
-        until then.
+        on PostgreSQL no statement of their own); the writer names the entry in them.
+        ``window_ends``: a follow-up's answer keeps the window of the hit ID it named
+        (BMeldDAV §9: 48 hours from the first answer, not from each follow-up). Expired refs
+        are not purged here (one DELETE per answer): ``hub hits purge`` (cron) deletes them,
+        and ``_lookup`` refuses them by their expiry until then.
         """
         if not hit_ids:  # a confirmation releases no record, so it hands out no hit ID
             return []
@@ -143,7 +142,6 @@ class HitRefs:
                 "subject_id": subject_id,
                 "client_id": client_id,
                 "request_id": request_id,
-                "ledger_entry_id": ledger_entry_id,
                 "created_at": now,
                 "expires_at": expires_at,
             }

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.base import (
     RegisterAdapter,
 )
-from hub.audit.ledger.service import LedgerRecord, LedgerUnit, new_entry_id
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit
 from hub.audit.ledger.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.domain import Outcome
@@ -149,7 +149,6 @@ class QueryService:
         ``person_ref_marker``: nobody found, so a marker where a person reference would go.
         """
         await session.rollback()
-        entry_id = new_entry_id()
         # The refs live and die with the entry: the writer inserts them with it.
         hit_refs = (
             self._hit_refs.rows(
@@ -158,7 +157,6 @@ class QueryService:
                 register=entry.register,
                 client_id=entry.client_id or "",
                 request_id=entry.request_id,
-                ledger_entry_id=entry_id,
                 window_ends=hit_window_ends,
             )
             if entry.outcome == Outcome.RELEASED
@@ -181,14 +179,7 @@ class QueryService:
             steps.note(steps.WRITE_PERSON_REF)
         steps.note(steps.WRITE_LEDGER)
         with stage_clock.measure("ledger"):
-            await self._ledger.write(
-                LedgerUnit(
-                    record=entry,
-                    extras=extras,
-                    hit_refs=hit_refs,
-                    entry_id=entry_id,
-                )
-            )
+            await self._ledger.write(LedgerUnit(record=entry, extras=extras, hit_refs=hit_refs))
 
 
 def _prepared(

@@ -86,7 +86,7 @@ class WrittenEntry:
 Extras = Callable[[AsyncSession, str], Awaitable[None]]
 
 
-def new_entry_id() -> str:
+def _new_id() -> str:
     return str(uuid.uuid4())
 
 
@@ -97,15 +97,15 @@ class LedgerUnit:
     ``entry_id`` is fixed when the unit is made: a retry of a unit whose first COMMIT did
     land fails on the unique ``entry_id`` instead of writing the entry twice.
     ``extras`` may run more than once (after a rolled-back batch): it must only add rows.
-    ``hit_refs``: rows of ``hit_refs`` (column -> value) naming ``entry_id``, inserted with
-    the entry by the ledger's own statements (no ORM unit of work, and on PostgreSQL no
-    round trip of their own).
+    ``hit_refs``: rows of ``hit_refs`` (column -> value) but ``ledger_entry_id``, which the
+    writer fills with ``entry_id``; inserted with the entry by the ledger's own statements
+    (no ORM unit of work, and on PostgreSQL no round trip of their own).
     """
 
     record: LedgerRecord
     extras: Extras | None = None
     hit_refs: Sequence[Mapping[str, Any]] = ()
-    entry_id: str = field(default_factory=new_entry_id)
+    entry_id: str = field(default_factory=_new_id)
 
 
 T = TypeVar("T")
@@ -156,7 +156,7 @@ async def _append_all(
 
 async def append(session: AsyncSession, record: LedgerRecord) -> WrittenEntry:
     """Add the entry to the session's transaction; the caller's commit makes it durable."""
-    [entry] = await _append_all(session, [_content(record, entry_id=new_entry_id())])
+    [entry] = await _append_all(session, [_content(record, entry_id=_new_id())])
     return entry
 
 
@@ -169,7 +169,9 @@ async def commit_batch(session: AsyncSession, units: Sequence[LedgerUnit]) -> li
     Raises whatever the database raised; the caller rolls back (hub.audit.ledger.writer).
     """
     contents = [_content(unit.record, entry_id=unit.entry_id) for unit in units]
-    hit_refs = [row for unit in units for row in unit.hit_refs]
+    hit_refs = [
+        {**row, "ledger_entry_id": unit.entry_id} for unit in units for row in unit.hit_refs
+    ]
     await repository.begin(session)
     for unit in units:
         if unit.extras is not None:

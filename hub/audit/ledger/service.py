@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from governance.retention import log_retention_class
 from hub.audit.integrity import checkpoints
@@ -148,6 +148,12 @@ async def _append_all(
     placed = await repository.append_chained(
         session, contents, digests, commit=commit, hit_refs=hit_refs
     )
+    return _written(contents, placed)
+
+
+def _written(
+    contents: Sequence[Mapping[str, Any]], placed: Sequence[tuple[int, str]]
+) -> list[WrittenEntry]:
     return [
         WrittenEntry(seq, values["entry_id"], entry_hash, values["occurred_at"])
         for values, (seq, entry_hash) in zip(contents, placed, strict=True)
@@ -168,10 +174,7 @@ async def commit_batch(session: AsyncSession, units: Sequence[LedgerUnit]) -> li
     Returns only after COMMIT returned, so each entry is durable when its caller hears of it.
     Raises whatever the database raised; the caller rolls back (hub.audit.ledger.writer).
     """
-    contents = [_content(unit.record, entry_id=unit.entry_id) for unit in units]
-    hit_refs = [
-        {**row, "ledger_entry_id": unit.entry_id} for unit in units for row in unit.hit_refs
-    ]
+    contents, hit_refs = _batch_rows(units)
     await repository.begin(session)
     for unit in units:
         if unit.extras is not None:
@@ -180,6 +183,36 @@ async def commit_batch(session: AsyncSession, units: Sequence[LedgerUnit]) -> li
     # PostgreSQL: COMMIT went with the INSERT; this ends the session's transaction to match.
     await session.commit()
     return entries
+
+
+async def commit_plain_batch(
+    connection: AsyncConnection, units: Sequence[LedgerUnit]
+) -> list[WrittenEntry]:
+    """``commit_batch`` for units without extras on PostgreSQL, on a connection, no session.
+
+    The same rows, chain and single COMMIT (``repository.append_chained_committed``); returns
+    only after COMMIT returned. Raises ``ValueError`` for a unit with extras (they need the
+    session) and whatever the database raised, its transaction already rolled back.
+    """
+    if any(unit.extras is not None for unit in units):
+        raise ValueError("a unit with extras is committed by commit_batch")
+    contents, hit_refs = _batch_rows(units)
+    digests = [content_digest(values) for values in contents]
+    placed = await repository.append_chained_committed(
+        connection, contents, digests, hit_refs=hit_refs
+    )
+    return _written(contents, placed)
+
+
+def _batch_rows(
+    units: Sequence[LedgerUnit],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The units' entry contents and their hit-ref rows, each naming its unit's entry."""
+    contents = [_content(unit.record, entry_id=unit.entry_id) for unit in units]
+    hit_refs = [
+        {**row, "ledger_entry_id": unit.entry_id} for unit in units for row in unit.hit_refs
+    ]
+    return contents, hit_refs
 
 
 @dataclass(frozen=True, slots=True)

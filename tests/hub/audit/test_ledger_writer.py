@@ -196,6 +196,48 @@ class TestFailures:
             assert written[unit.record.request_id]["entry_id"] == unit.entry_id
         assert (await _verify(sessionmaker)).ok
 
+    async def test_a_bad_plain_unit_does_not_fail_the_others_in_its_batch(
+        self,
+        writer: LedgerWriter,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clean_database: str,
+    ) -> None:
+        """Units without extras (on PostgreSQL committed without a session) are split alike."""
+        first = await writer.write(LedgerUnit(record=_record("first")))
+        good = [LedgerUnit(record=_record(f"good-{n}")) for n in range(4)]
+        # Its entry_id exists: the batch's statement fails and nothing of it may stay.
+        bad = LedgerUnit(record=_record("bad"), entry_id=first.entry_id)
+        units = [good[0], bad, *good[1:]]
+        results = await asyncio.gather(*(writer.write(u) for u in units), return_exceptions=True)
+        assert isinstance(results[1], AuditUnavailable)
+        assert all(isinstance(r, WrittenEntry) for i, r in enumerate(results) if i != 1)
+        assert (writer.stats.split_batches, writer.stats.failed) == (1, 1)
+        rows = ledger_rows(clean_database)
+        assert [row["request_id"] for row in rows] == [
+            "first",
+            *(u.record.request_id for u in good),
+        ]
+        assert [row["seq"] for row in rows] == [1, 2, 3, 4, 5]
+        after = await writer.write(LedgerUnit(record=_record("after")))
+        assert after.seq == 6
+        assert (await _verify(sessionmaker)).ok
+
+    async def test_plain_units_and_units_with_extras_share_a_batch(
+        self,
+        writer: LedgerWriter,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clean_database: str,
+    ) -> None:
+        task_id = str(uuid.uuid4())
+        units = [LedgerUnit(record=_record("plain-1")), _with_task(task_id)]
+        units.append(LedgerUnit(record=_record("plain-2")))
+        written = await asyncio.gather(*(writer.write(unit) for unit in units))
+        assert [entry.seq for entry in written] == [1, 2, 3]
+        assert writer.stats.batches == 1
+        [task] = task_rows(clean_database)
+        assert task["ledger_entry_id"] == units[1].entry_id
+        assert (await _verify(sessionmaker)).ok
+
     async def test_database_down_is_503_problem_without_data(
         self, down_app: FastAPI, down_http: httpx.AsyncClient, clean_database: str
     ) -> None:
@@ -365,3 +407,25 @@ class TestKeptConnection:
         assert writer.stats.failed == 0
         assert [row["request_id"] for row in ledger_rows(clean_database)] == ["before", "after"]
         assert (await _verify(sessionmaker)).ok
+
+
+class TestPlainBatch:
+    async def test_a_unit_with_extras_is_refused_before_anything_is_written(
+        self, sessionmaker: async_sessionmaker[AsyncSession], clean_database: str
+    ) -> None:
+        engine = sessionmaker.kw["bind"]
+        async with engine.connect() as connection:
+            with pytest.raises(ValueError, match="extras"):
+                await service.commit_plain_batch(connection, [_with_task(str(uuid.uuid4()))])
+        assert ledger_rows(clean_database) == []
+
+    async def test_sqlite_has_no_plain_batch(
+        self, sessionmaker: async_sessionmaker[AsyncSession], clean_database: str
+    ) -> None:
+        if make_url(clean_database).get_backend_name() == "postgresql":
+            pytest.skip("SQLite's refusal")
+        engine = sessionmaker.kw["bind"]
+        async with engine.connect() as connection:
+            with pytest.raises(ValueError, match="PostgreSQL"):
+                await service.commit_plain_batch(connection, [LedgerUnit(record=_record("x"))])
+        assert ledger_rows(clean_database) == []

@@ -82,6 +82,11 @@ def marker(asked: AskedQuery) -> NeutralMarker:
     return NeutralMarker(**_marker_values(asked, stands_for=TASK, entry_id=""))
 
 
+def writes_person_ref_marker(dialect: str) -> bool:
+    """SQLite only: PostgreSQL's person references cost no statement of their own."""
+    return dialect == "sqlite"
+
+
 async def add_person_ref_marker(
     transaction: AsyncSession, asked: AskedQuery, *, entry_id: str
 ) -> None:
@@ -94,7 +99,7 @@ async def add_person_ref_marker(
     references in the ledger's one statement, so nothing.
     """
     connection = await transaction.connection()
-    if connection.dialect.name != "sqlite":
+    if not writes_person_ref_marker(connection.dialect.name):
         return
     values = _marker_values(asked, stands_for=PERSON_REF, entry_id=entry_id)
     values["fields_requested"] = []  # a reference row has no JSON to write

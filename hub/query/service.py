@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.base import (
     RegisterAdapter,
 )
-from hub.audit.ledger.service import LedgerRecord, LedgerUnit
+from hub.audit.ledger.service import Extras, LedgerRecord, LedgerUnit
 from hub.audit.ledger.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.domain import Outcome
@@ -162,24 +162,39 @@ class QueryService:
             if entry.outcome == Outcome.RELEASED
             else []
         )
-        trace = steps.current()  # the extras run in the writer's task
-
-        async def extras(transaction: AsyncSession, entry_id: str) -> None:
-            for task in tasks:  # a task, or a neutral answer's marker in its place
-                task.ledger_entry_id = entry_id
-                add_task(transaction, task)
-                if trace is not None:
-                    trace.append(steps.WRITE_OFFICE_ROW)
-            if person_ref_marker is not None:
-                await neutral.add_person_ref_marker(
-                    transaction, person_ref_marker, entry_id=entry_id
-                )
-
         for _ in range(len(entry.hit_person_ids) or int(person_ref_marker is not None)):
             steps.note(steps.WRITE_PERSON_REF)
         steps.note(steps.WRITE_LEDGER)
+        if not neutral.writes_person_ref_marker(session.get_bind().dialect.name):
+            person_ref_marker = None
+        extras = (
+            _extras(tasks, person_ref_marker) if tasks or person_ref_marker is not None else None
+        )
         with stage_clock.measure("ledger"):
             await self._ledger.write(LedgerUnit(record=entry, extras=extras, hit_refs=hit_refs))
+
+
+def _extras(tasks: Sequence[Task | NeutralMarker], person_ref_marker: AskedQuery | None) -> Extras:
+    """What writes the rows besides the entry, its refs and its hit refs (only made if any).
+
+    A unit without extras is committed without an ORM session on PostgreSQL
+    (hub.audit.ledger.writer). There a neutral answer about a protected person and one about
+    nobody have extras alike: a task or its marker (steps.WRITE_OFFICE_ROW each), and no
+    person-ref marker (SQLite's alone, whose writer always takes a session); so the two take the
+    same path, as tests/hub/query/test_query_neutral_steps.py compares.
+    """
+    trace = steps.current()  # the extras run in the writer's task
+
+    async def extras(transaction: AsyncSession, entry_id: str) -> None:
+        for task in tasks:  # a task, or a neutral answer's marker in its place
+            task.ledger_entry_id = entry_id
+            add_task(transaction, task)
+            if trace is not None:
+                trace.append(steps.WRITE_OFFICE_ROW)
+        if person_ref_marker is not None:
+            await neutral.add_person_ref_marker(transaction, person_ref_marker, entry_id=entry_id)
+
+    return extras
 
 
 def _prepared(

@@ -44,6 +44,7 @@ class WriterStats:
     """What the writer did since it started (read by tests and the benchmark)."""
 
     batches: int = 0  # committed transactions
+    sessionless_batches: int = 0  # of them, committed on the driver alone (PostgreSQL, no extras)
     entries: int = 0  # committed entries
     largest_batch: int = 0
     split_batches: int = 0  # batches rolled back and retried unit by unit
@@ -198,10 +199,12 @@ class LedgerWriter:
         """PostgreSQL, nothing but entries and their refs: on the kept connection, no session."""
         connection = await self._kept_connection()
         try:
-            return await ledger.commit_plain_batch(connection, units)
+            entries = await ledger.commit_plain_batch(connection, units)
         except BaseException:
             await self._drop_connection(invalidate=True)
             raise
+        self.stats.sessionless_batches += 1
+        return entries
 
     async def _session(self) -> AsyncSession:
         if self._engine is None:

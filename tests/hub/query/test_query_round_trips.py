@@ -11,8 +11,9 @@ refs and the answer's hit refs) go on the driver connection, past the events, on
 from __future__ import annotations
 
 import httpx
+from fastapi import FastAPI
 
-from tests.fixtures.ledger import ledger_rows
+from tests.fixtures.ledger import ledger_rows, task_rows
 from tests.fixtures.melderegister_queries import ask, query
 from tests.fixtures.statements import statements
 from tests.fixtures.tokens import TokenFactory
@@ -55,3 +56,21 @@ async def test_a_follow_up_reads_the_register_twice_as_well(
     # the hit ID is looked up with its expiry in the query (no purge needed to refuse it)
     [lookup] = [sql for sql in seen if "FROM hit_refs" in sql]
     assert "expires_at >" in lookup
+
+
+async def test_only_answers_with_rows_besides_the_entry_take_a_session_to_commit(
+    http: httpx.AsyncClient, token_for: TokenFactory, residents: str, app: FastAPI
+) -> None:
+    """PostgreSQL: a released answer is committed on the writer's connection alone; a neutral
+    answer that holds Erika Groß (P-3, blocked) for the register office (a task) takes an ORM
+    session."""
+    stats = app.state.ledger_writer.stats
+    sessionless = 1 if app.state.engine.dialect.name == "postgresql" else 0
+    token = await token_for("wohngeldstelle")
+    assert (await ask(http, token, query())).status_code == 200
+    assert (stats.batches, stats.sessionless_batches) == (1, sessionless)
+    held = query(match={"name": "Groß", "given_names": "Erika", "birth_date": "1964-08-12"})
+    response = await ask(http, token, held)
+    assert response.json()["outcome"] == "neutral"
+    assert (stats.batches, stats.sessionless_batches) == (2, sessionless)
+    assert len(task_rows(residents)) == 1

@@ -219,7 +219,7 @@ def _yardstick_server(app: str, environment: dict[str, str], workers: int) -> Se
     """``app`` under the same uvicorn options as ``hub serve``, on a free port."""
     port_holder = Server(environment=environment, workers=workers)
     code = (
-        "import sys, uvicorn; from hub.cli import server_options; "
+        "import sys, uvicorn; from hub.cli.serve import server_options; "
         f"uvicorn.run({app!r}, port=int(sys.argv[1]), workers=int(sys.argv[2]),"
         " **server_options())"
     )

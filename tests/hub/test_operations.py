@@ -184,7 +184,7 @@ def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
 
 
 def test_serve_trusts_forwarded_headers_only_from_named_proxies() -> None:
-    from hub.cli import server_options  # noqa: PLC0415
+    from hub.cli.serve import server_options  # noqa: PLC0415
 
     assert server_options()["proxy_headers"] is False
     behind = server_options(forwarded_allow_ips="10.20.0.0/16")

@@ -32,8 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.ledger import _drop_postgres, _scratch_postgres
 from bench.ledger_throughput import _postgres_server
+from hub.audit.integrity.verify import verify
 from hub.audit.ledger import search as ledger_search
-from hub.audit.ledger import service
 from hub.audit.ledger.chain import GENESIS_HASH, HASH_VERSION, content_digest, link_hash
 from hub.audit.ledger.reads import AUDIT_REGISTER, AuditFilters
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
@@ -256,7 +256,7 @@ async def measure(url: str, total: int) -> tuple[dict[str, tuple[float, int]], d
         heard: list[int] = []
         async with sessions() as session:
             started = time.perf_counter()
-            report = await service.verify(session, progress=heard.append)
+            report = await verify(session, progress=heard.append)
             seconds = time.perf_counter() - started
         verified = {"seconds": seconds, "report": report.as_json(), "progress_reports": len(heard)}
         return figures, verified

@@ -30,7 +30,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
 from bench.ledger import _drop_postgres, _scratch_postgres
-from hub.audit.ledger import service
+from hub.audit.integrity.verify import VerifyReport, verify
 from hub.audit.ledger.chain import CHAINED_COLUMNS, GENESIS_HASH, entry_hash
 from hub.audit.ledger.service import LedgerRecord, LedgerUnit, retention_class
 from hub.audit.ledger.writer import LedgerWriter
@@ -143,11 +143,11 @@ def measure_processes(
     }
 
 
-async def _verified(url: str) -> service.VerifyReport:
+async def _verified(url: str) -> VerifyReport:
     engine = create_hub_engine(url)
     try:
         async with create_sessionmaker(engine)() as session:
-            return await service.verify(session)
+            return await verify(session)
     finally:
         await engine.dispose()
 
@@ -237,12 +237,12 @@ def fill_chain(url: str, total: int) -> float:
     return time.perf_counter() - started
 
 
-async def measure_verify(url: str) -> tuple[float, service.VerifyReport]:
+async def measure_verify(url: str) -> tuple[float, VerifyReport]:
     engine = create_hub_engine(url)
     try:
         async with create_sessionmaker(engine)() as session:
             started = time.perf_counter()
-            report = await service.verify(session)
+            report = await verify(session)
             return time.perf_counter() - started, report
     finally:
         await engine.dispose()

@@ -56,6 +56,17 @@ def test_hub_never_imports_a_concrete_adapter() -> None:
     assert violations == []
 
 
+def test_the_ledger_never_imports_its_integrity() -> None:
+    """``hub.audit.integrity`` (verify, checkpoints, purge) builds on the ledger, never reverse."""
+    violations = [
+        f"{path.relative_to(REPO)} imports {module}"
+        for path in _python_files("hub/audit/ledger")
+        for module in _imported_modules(path)
+        if module == "hub.audit.integrity" or module.startswith("hub.audit.integrity.")
+    ]
+    assert violations == []
+
+
 def test_commit_only_in_services() -> None:
     """Transactions belong to service modules: ``service.py`` or ``<area>_service.py``."""
     offenders = []

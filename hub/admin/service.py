@@ -15,7 +15,7 @@ from governance.loader import load_default_catalogue
 from hub.audit.integrity import export
 from hub.audit.integrity import service as integrity
 from hub.audit.integrity.checkpoints import load_or_create_key, load_public_key
-from hub.audit.ledger.service import VerifyReport, verify
+from hub.audit.integrity.verify import VerifyReport, verify
 from hub.clients.service import NewClient
 from hub.clients.service import create_client as insert_client
 from hub.config import Settings

@@ -15,9 +15,9 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.integrity.checkpoints import load_public_key, public_key_document
+from hub.audit.integrity.verify import verify
 from hub.audit.ledger import reads
 from hub.audit.ledger.reads import AuditFilters, ReadNote
-from hub.audit.ledger.service import verify
 from hub.audit.schemas import CheckpointKey, CitizenView, EntryPage, SignedExport, VerifyAnswer
 from hub.auth.dependencies import CurrentPrincipal, Principal
 from hub.auth.scopes import AUDIT_READ

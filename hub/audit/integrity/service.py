@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.integrity import checkpoints
 from hub.audit.integrity import repository as integrity_repository
+from hub.audit.integrity.verify import VerifyReport, verify
 from hub.audit.ledger import repository
 from hub.audit.ledger.retention import is_due
-from hub.audit.ledger.service import VerifyReport, verify
 from hub.models import LedgerCheckpoint, LedgerPurge
 
 # No class is kept for less than six calendar months (≥ 181 days): older rows are candidates.

@@ -31,7 +31,7 @@ TEXT_FILTERS = {
     "case": 200,
 }
 # Every outcome the ledger records (query path, ledger reads, token refusals, reviews, syncs,
-# aggregates, publications), in the order a DPO looks for them.
+# aggregates, publications), in hub.domain.Outcome's order (the order a DPO looks for them).
 OUTCOME_LABELS = {
     Outcome.RELEASED: N_("released"),
     Outcome.NEUTRAL: N_("neutral"),
@@ -48,6 +48,7 @@ OUTCOME_LABELS = {
     Outcome.ERROR: N_("hub error"),
     Outcome.REFUSED_AGGREGATED: N_("refused (aggregate only)"),
     Outcome.CLOSED: N_("closed"),
+    Outcome.CONFLICT: N_("conflict (already done)"),
     Outcome.APPLIED: N_("applied (register sync)"),
     Outcome.PUBLISHED: N_("published (open data)"),
 }

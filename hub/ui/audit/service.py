@@ -174,7 +174,7 @@ async def start_verification(
     sessions: async_sessionmaker[AsyncSession],
     key_dir: Path,
 ) -> VerifyJob:
-    """``hub.audit.ledger.service.verify`` with the checkpoint key, as GET /v1/audit/verify runs it.
+    """``hub.audit.integrity.verify`` with the checkpoint key, as GET /v1/audit/verify runs it.
 
     Recorded before it starts (a ledger that cannot record the read is not walked).
     """

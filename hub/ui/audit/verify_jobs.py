@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.audit.integrity.checkpoints import load_public_key
-from hub.audit.ledger.service import verify
+from hub.audit.integrity.verify import verify
 from hub.logging import get_logger
 from hub.ui.audit.repository import chain_length
 

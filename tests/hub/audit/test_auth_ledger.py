@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from hub.audit.ledger.service import verify
+from hub.audit.integrity.verify import verify
 from tests.fixtures.ledger import ledger_rows
 from tests.fixtures.tokens import TokenFactory
 

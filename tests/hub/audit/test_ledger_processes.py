@@ -18,8 +18,9 @@ import pytest
 from hub.audit.integrity.checkpoints import load_or_create_key
 from hub.audit.integrity.export import export_slice, verify_export
 from hub.audit.integrity.service import purge, write_checkpoint
+from hub.audit.integrity.verify import VerifyReport, verify
 from hub.audit.ledger.retention import is_due
-from hub.audit.ledger.service import LedgerRecord, LedgerUnit, VerifyReport, verify
+from hub.audit.ledger.service import LedgerRecord, LedgerUnit
 from hub.audit.ledger.writer import LedgerWriter
 from hub.db import create_hub_engine, create_sessionmaker
 from hub.domain import Outcome

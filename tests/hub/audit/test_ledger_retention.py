@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from hub.audit.integrity.checkpoints import load_or_create_key
 from hub.audit.integrity.export import export_slice, verify_export
-from hub.audit.ledger.service import verify
+from hub.audit.integrity.verify import verify
 from hub.db import create_hub_engine, create_sessionmaker, create_sync_engine
 from hub.models import LedgerPurge
 from tests.fixtures.ledger import ledger_rows, tamper

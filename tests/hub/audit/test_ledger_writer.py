@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.audit.integrity.verify import VerifyReport, verify
 from hub.audit.ledger import service
 from hub.audit.ledger.service import LedgerRecord, LedgerUnit, WrittenEntry
 from hub.audit.ledger.writer import LedgerWriter
@@ -86,9 +87,9 @@ def _with_task(task_id: str) -> LedgerUnit:
     return LedgerUnit(record=_record(request_id), extras=extras)
 
 
-async def _verify(sessionmaker: async_sessionmaker[AsyncSession]) -> service.VerifyReport:
+async def _verify(sessionmaker: async_sessionmaker[AsyncSession]) -> VerifyReport:
     async with sessionmaker() as session:
-        return await service.verify(session)
+        return await verify(session)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from hub.audit.ledger.service import verify
+from hub.audit.integrity.verify import verify
 from hub.clients.service import NewClient
 from hub.limits.aggregate_service import OUTCOME, flush
 from tests.fixtures.factories import load_default_catalogue, new_client

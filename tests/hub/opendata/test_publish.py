@@ -18,7 +18,7 @@ from governance.opendata.disclosure import TOTAL, Release
 from governance.opendata.models import AggregateDefinition, AggregatePublication
 from governance.opendata.statistics import DIMENSIONS, Address, Person, Statistic, resident_cell
 from governance.records import Controller, processing_records, render_html
-from hub.audit.ledger import service as ledger
+from hub.audit.integrity.verify import verify
 from hub.models import LedgerEntry
 from hub.opendata.service import PublishReport
 from tests.fixtures.opendata import DECEMBER, approve, publisher
@@ -132,7 +132,7 @@ class TestPublish:
             assert entry.fields_released == definition.dimensions  # names, never values
             assert f"rows:{row.row_count}" in entry.reasons
             assert entry.hit_person_ids == entry.released_person_ids == []
-        assert (await ledger.verify(session)).ok
+        assert (await verify(session)).ok
 
     async def test_a_second_run_publishes_nothing_again(
         self, session: AsyncSession, clean_database: str, tmp_path: Path

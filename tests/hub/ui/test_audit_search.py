@@ -19,6 +19,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from hub.audit.ledger.reads import ENTRY_COLUMNS
+from hub.domain import Outcome
 from hub.ui.audit import service as audit_service
 from hub.ui.audit.forms import OUTCOME_LABELS
 from hub.ui.audit.verify_jobs import VerifyJobs
@@ -153,6 +154,10 @@ class TestFilters:
         assert "Zweck: wählen Sie einen Eintrag der Liste." in unknown.text
         reads = dpo_reads(clean_database)
         assert "filter:purpose=wohngeld_antrag" in reads[-1]["reasons"]
+
+    def test_every_outcome_has_a_label_in_the_enum_s_order(self) -> None:
+        # A new Outcome member without a label would be missing from the outcome filter.
+        assert list(OUTCOME_LABELS) == list(Outcome)
 
     async def test_every_outcome_is_offered(self, dpo: httpx.AsyncClient) -> None:
         page = await dpo.get("/ui/audit")

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 import typer
 import yaml
@@ -145,14 +144,37 @@ class TestManifests:
 @pytest.mark.parametrize("command", list(_hub_commands()), ids=" ".join)
 def test_deployed_commands_exist(command: list[str]) -> None:
     """Walk the CLI's command tree by the words of the command, then parse its options."""
-    node = typer.main.get_command(cli_app)
+    node = _command_named(command)
+    node.make_context(node.name or "hub", list(_options(command)))  # raises on unknown options
+
+
+def _command_named(command: list[str]) -> Any:
+    """The command the words of ``command`` name (typer ships its own click: duck-typed)."""
+    node: Any = typer.main.get_command(cli_app)
     args = command[1:]
-    while isinstance(node, click.Group):
+    while hasattr(node, "commands"):  # a group
         assert args, f"{command} stops at a command group"
-        sub = node.get_command(click.Context(node), args[0])
+        sub = node.commands.get(args[0])
         assert sub is not None, f"{' '.join(command)}: no command {args[0]!r}"
         node, args = sub, args[1:]
-    node.make_context(node.name or "hub", list(args))  # raises on unknown options
+    return node
+
+
+def _options(command: list[str]) -> list[str]:
+    node: Any = typer.main.get_command(cli_app)
+    args = command[1:]
+    while hasattr(node, "commands"):
+        node, args = node.commands[args[0]], args[1:]
+    return args
+
+
+def test_the_command_walk_refuses_what_the_cli_does_not_know() -> None:
+    """The walk above must be able to fail: an unknown command or option is refused."""
+    with pytest.raises(AssertionError, match="no command"):
+        _command_named(["hub", "db", "sideways"])
+    node = _command_named(["hub", "db", "upgrade"])
+    with pytest.raises(Exception, match="bogus"):
+        node.make_context("upgrade", ["--bogus"])
 
 
 def _checkov() -> str:

@@ -20,13 +20,12 @@ from adapters.melderegister import MelderegisterAdapter
 from adapters.personenstandsregister import PersonenstandsregisterAdapter
 from adapters.sql.mirror import MirrorSettings
 from adapters.xmeld import names
+from bench.xmeld import search_1330
+from tests.fixtures.factories import person
 
 QUERIES = "/v1/registers/{register}/queries"
 XMELD = "/v1/xoev/xmeld"
 NS = {"x": names.XMELD_NS}
-EXAMPLE_1330 = (
-    "xmeld-25.11a/_examples/spec_test_1330_examples_FachspezifischBehoerdenauskunft006a-1330.xml"
-)
 SAMPLE_1332 = "samples/xmeld2511a-1332-freieSuche-hausnummer-test.xml"
 
 BLOCKED = {"name": "Quendolin", "given_names": "Ysolde", "birth_date": "1964-08-12"}
@@ -39,42 +38,15 @@ NO_SPOUSE = {"name": "Zwirbler", "given_names": "Kurt", "birth_date": "1970-03-0
 
 
 def _person(person_id: str, who: dict[str, str], home: dict[str, str], **extra: Any) -> str:
-    record: dict[str, Any] = {
-        "person_id": person_id,
-        "name": who["name"],
-        "prev_names": [],
-        "given_names": [who["given_names"]],
-        "doctor": None,
-        "birth": {"date": who["birth_date"], "place": "Darmstadt", "country": "DE"},
-        "sex": "w",
-        "idnr": None,
-        "nationality": ["DE"],
-        "religion": None,
-        "addresses": [
-            {
-                **home,
-                "city": "Darmstadt",
-                "kind": "haupt",
-                "moved_in": "2015-04-01",
-                "moved_out": None,
-            }
-        ],
-        "marital": {"status": "ledig", "since": None},
-        "spouse_id": None,
-        "children_ids": [],
-        "legal_rep_ids": [],
-        "blocks": {"auskunftssperre": None, "bedingter_sperrvermerk": False},
-        "death": None,
-        "moved_away": None,
-        "id_docs": [],
-        "azr_no": None,
-        "vote_excl": None,
-        "elstam": None,
-        "weapons": None,
-        "explosives": None,
-        "landlord": None,
-    }
-    record.update(extra)
+    """One import line: the tests' register record (tests/fixtures/factories.py) for ``who``."""
+    record = person(
+        person_id,
+        name=who["name"],
+        given_names=(who["given_names"],),
+        birth_date=who["birth_date"],
+        **home,
+        **extra,
+    )
     return json.dumps(record, ensure_ascii=False)
 
 
@@ -155,19 +127,14 @@ def _xml(root: etree._Element) -> bytes:
 
 
 def personensuche(xoev: Path, who: dict[str, str]) -> bytes:
-    """The official 1330 example 006a re-aimed at Darmstadt and at ``who``."""
-    root = copy.deepcopy(etree.parse(str(xoev / EXAMPLE_1330)).getroot())
-    _set(root, "nachrichtenkopf.g2g/leser/kennung", "ags:06411000")
-    _set(root, "x:datenAbrufendeStelle/x:anlassDesAbrufs", "wohngeld_antrag")
-    data = root.find("x:suchprofil/x:auswahldaten", NS)
-    assert data is not None
-    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:nachname/name", who["name"])
-    _set(data, "x:name/x:name/x:nachnameUndVornamen/x:vornamen/name", who["given_names"])
-    _set(data, "x:anschrift/gemeindeschluessel/code", "06411000")
-    _set(data, "x:anschrift/postleitzahl", BLOCKED_HOME["postal_code"])
-    _set(data, "x:geburtsdatum/x:geburtsdatum/teilbekanntesDatum/jahrMonatTag", who["birth_date"])
-    data.remove(data.find("x:geschlecht", NS))
-    return _xml(root)
+    """The bench's 1330 (bench/xmeld.py) aimed at ``who`` in the blocked person's postcode."""
+    return search_1330(
+        xoev,
+        name=who["name"],
+        given_name=who["given_names"],
+        birth_date=who["birth_date"],
+        postal_code=BLOCKED_HOME["postal_code"],
+    )
 
 
 def freie_suche(xoev: Path, home: dict[str, str]) -> bytes:

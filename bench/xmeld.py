@@ -39,24 +39,30 @@ def xoev_dir() -> Path | None:
 
 
 def personensuche(xoev: Path, person: dict[str, Any]) -> bytes:
+    """A 1330 for one register record (its first given name, its first address's postcode)."""
+    return search_1330(
+        xoev,
+        name=person["name"],
+        given_name=person["given_names"][0],
+        birth_date=person["birth"]["date"],
+        postal_code=person["addresses"][0]["postal_code"],
+    )
+
+
+def search_1330(
+    xoev: Path, *, name: str, given_name: str, birth_date: str, postal_code: str
+) -> bytes:
+    """The official example 006a re-aimed at Darmstadt and at one person."""
     root = copy.deepcopy(etree.parse(str(xoev / EXAMPLE)).getroot())
     search = "x:suchprofil/x:auswahldaten/"
     values = {
         "nachrichtenkopf.g2g/leser/kennung": "ags:06411000",
         "x:datenAbrufendeStelle/x:anlassDesAbrufs": "wohngeld_antrag",
-        "x:suchprofil/x:auswahldaten/x:name/x:name/x:nachnameUndVornamen/x:nachname/name": (
-            person["name"]
-        ),
-        "x:suchprofil/x:auswahldaten/x:name/x:name/x:nachnameUndVornamen/x:vornamen/name": (
-            person["given_names"][0]
-        ),
-        "x:suchprofil/x:auswahldaten/x:anschrift/gemeindeschluessel/code": "06411000",
-        "x:suchprofil/x:auswahldaten/x:anschrift/postleitzahl": (
-            person["addresses"][0]["postal_code"]
-        ),
-        search + "x:geburtsdatum/x:geburtsdatum/teilbekanntesDatum/jahrMonatTag": (
-            person["birth"]["date"]
-        ),
+        search + "x:name/x:name/x:nachnameUndVornamen/x:nachname/name": name,
+        search + "x:name/x:name/x:nachnameUndVornamen/x:vornamen/name": given_name,
+        search + "x:anschrift/gemeindeschluessel/code": "06411000",
+        search + "x:anschrift/postleitzahl": postal_code,
+        search + "x:geburtsdatum/x:geburtsdatum/teilbekanntesDatum/jahrMonatTag": birth_date,
     }
     for path, value in values.items():
         node = root.find(path, NS)

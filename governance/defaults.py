@@ -119,27 +119,6 @@ BMG_34A_3_FREE_SEARCH: Final = (
     "death",
     "addresses",
 )
-BMG_34A_3_FREE_SEARCH_SECURITY: Final = (
-    *BMG_34A_3_FREE_SEARCH,
-    "move_dates",
-    "id_docs",
-    "weapons",
-    "explosives",
-    "landlord",
-)
-# BMG §13 Abs. 2 S. 2: all that may still be processed 5 years after moving away or death
-# (idnr included by the law, but still excluded from every allowance by G10).
-BMG_13_2_RETAINED: Final = (
-    "name",
-    "given_names",
-    "prev_names",
-    "birth",
-    "idnr",
-    "addresses",
-    "move_dates",
-    "blocks",
-    "death",
-)
 BMG_44_SIMPLE: Final = ("name", "given_names", "doctor", "addresses", "death")  # einfache Auskunft
 GEWERBE_PUBLIC: Final = ("name", "geschaeftsbezeichnung", "betriebliche_anschrift", "taetigkeit")
 GEWERBE_PROTECTED: Final = (

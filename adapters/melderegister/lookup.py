@@ -12,7 +12,6 @@ from adapters.lookup import check_match_values
 from adapters.melderegister.names import normalise_name
 from adapters.melderegister.spec import FREE_LOOKUP_KEYS, PERSON_LOOKUP_KEYS
 
-_DATE_KEYS = ("birth_date", "death_date")
 # The Wohnort-side keys of §38 Abs. 1; the city itself is implied by the register.
 _LOCALITY_KEYS = ("street", "birth_date", "birth_place", "sex", "death_date", "death_place")
 

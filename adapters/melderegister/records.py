@@ -43,18 +43,10 @@ ISO_COUNTRY_CODES: Final = frozenset(
 )
 
 # Religion codes as in the ELStAM/Melderegister tradition; None means "not recorded".
-RELIGION_CODES: Final = {
-    "ev": "evangelisch",
-    "lt": "evangelisch-lutherisch",
-    "rf": "evangelisch-reformiert",
-    "fr": "französisch-reformiert",
-    "rk": "römisch-katholisch",
-    "ak": "altkatholisch",
-    "jd": "jüdisch (Kultussteuer erhebende Gemeinde)",
-    "fs": "freireligiöse Gemeinde",
-    "--": "keiner öffentlich-rechtlichen Religionsgesellschaft zugehörig",
-    "ob": "ohne Bekenntnis (gleichbedeutend mit '--')",
-}
+# ev evangelisch, lt evangelisch-lutherisch, rf evangelisch-reformiert, fr französisch-
+# reformiert, rk römisch-katholisch, ak altkatholisch, jd jüdisch (Kultussteuer erhebende
+# Gemeinde), fs freireligiöse Gemeinde, -- keiner öffentlich-rechtlichen
+# Religionsgesellschaft zugehörig, ob ohne Bekenntnis (gleichbedeutend mit '--').
 ReligionCode = Literal["ev", "lt", "rf", "fr", "rk", "ak", "jd", "fs", "--", "ob"]
 MaritalStatus = Literal[
     "ledig",

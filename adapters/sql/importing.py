@@ -15,7 +15,6 @@ MAX_ERRORS = 100
 BATCH_SIZE = 5_000
 
 R = TypeVar("R")
-NumberedRecords = list[tuple[int, R]]
 
 
 def validation_message(error: ValidationError) -> str:

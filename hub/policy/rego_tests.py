@@ -195,14 +195,6 @@ def _value_rule_path(rule: Any) -> list[str] | None:
     return _ref_path(body.get("refr")) or None
 
 
-def _rule_test_path(rule: Any) -> str | None:
-    """Return the dotted path of a test rule, or None if the rule is not a test."""
-    path = _value_rule_path(rule)
-    if path is None or not path[-1].startswith(TEST_PREFIX):
-        return None
-    return ".".join(path)
-
-
 def _value_rules(engine: Any) -> Counter[tuple[str, str]]:
     """Every value rule of every loaded module as (package, path), with its definitions."""
     modules = json.loads(engine.get_ast_as_json())

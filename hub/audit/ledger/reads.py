@@ -31,10 +31,7 @@ from hub.auth.dependencies import Principal
 from hub.auth.keys import SIGNING_ALGORITHM
 from hub.domain import Outcome
 from hub.errors import InvalidQuery
-from hub.logging import get_logger
 from hub.models import LedgerEntry
-
-_log = get_logger(__name__)
 
 ENTRY_COLUMNS = (*HASHED_COLUMNS, "entry_hash")
 MAX_LIMIT = 1000

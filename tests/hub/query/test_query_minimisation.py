@@ -9,7 +9,6 @@ official schemas.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -31,7 +30,15 @@ from tests.fixtures.factories import (
 from tests.fixtures.ledger import ledger_rows
 from tests.fixtures.paths import REPO
 from tests.fixtures.tokens import TokenFactory
-from tests.fixtures.xmeld_messages import NS, SAMPLE_1332, X, answer_of, official, post, status_of
+from tests.fixtures.xmeld_messages import (
+    NS,
+    answer_of,
+    freie_suche,
+    post,
+    set_text,
+    status_of,
+    to_bytes,
+)
 
 URL = "/v1/registers/melderegister/queries"
 TRANSFORMED = {"addresses": "district", "birth": "year_month"}
@@ -150,30 +157,21 @@ async def test_an_office_without_transformation_still_gets_the_full_values(
 
 
 def _statistics_1332(xoev_schema_dir: Path) -> bytes:
-    """The official 1332 sample, re-aimed: the Statistikstelle asks for Rheinstraße 12."""
-    message = copy.deepcopy(official(xoev_schema_dir, SAMPLE_1332))
-    caller = message.find("x:datenAbrufendeStelle", NS)
-    assert caller is not None
-    caller.find("x:sicherheitsbehoerde", NS).text = "false"
-    caller.find("x:anlassDesAbrufs", NS).text = "kommunalstatistik"
-    caller.find("x:aktenzeichen", NS).text = "ST-2026-12"
-    caller.find("x:kennung", NS).text = "statistik.stichtag"
-    data = message.find("x:suchprofil/x:auswahldaten", NS)
-    assert data is not None
-    for tag in ("x:name", "x:geburtsdaten", "x:geschlecht"):
-        data.remove(data.find(tag, NS))
-    inland = data.find("x:wohnung/x:anschrift/x:anschrift.inland", NS)
-    number = inland.find("x:hausnummerOderHausnummernbereich/x:hausnummer", NS)
-    number.find("hausnummer").text = "12"
-    number.remove(number.find("hausnummerBuchstabeZusatzziffer"))
-    inland.find("strasse").text = "Rheinstraße"
-    message.find("x:steuerungsinformationen/x:suchbereich/x:bundesland/code", NS).text = "06"
-    steering = message.find("x:steuerungsinformationen", NS)
-    for code in ("21", "15", "11"):  # Straße, Geschlecht, Geburtsdatum
-        element = etree.Element(f"{{{X}}}anforderungselement")
-        etree.SubElement(element, "code").text = code
-        steering.insert(0, element)
-    return bytes(etree.tostring(message, xml_declaration=True, encoding="UTF-8"))
+    """The 1332 for Rheinstraße 12, by address alone, as the Statistikstelle asks it."""
+    message = freie_suche(
+        xoev_schema_dir,
+        codes=("11", "15", "21"),  # Geburtsdatum, Geschlecht, Straße
+        name=None,
+        house_letter=False,
+        purpose="kommunalstatistik",
+    )
+    for member, value in (
+        ("sicherheitsbehoerde", "false"),
+        ("aktenzeichen", "ST-2026-12"),
+        ("kennung", "statistik.stichtag"),
+    ):
+        set_text(message, f"x:datenAbrufendeStelle/x:{member}", value)
+    return to_bytes(message)
 
 
 async def test_xmeld_1333_carries_partial_birth_dates_and_no_street(

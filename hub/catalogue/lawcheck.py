@@ -10,14 +10,15 @@ the kind, a case reference, and the trusted roles that widen what the law allows
 receive is refused. The change is refused when the policy denies a request of one of the
 allowance's kinds (its reasons are named) or withholds a listed field from every kind the
 allowance names (the fields and reasons are named). A field one kind may receive and
-another may not is lawful: the policy minimises per kind at query time (law-matrix §2: a
+another may not is lawful: the policy minimises per kind at query time (e.g. a
 security authority's person search gets §34 Abs. 1 S. 1 and S. 2 data such as ``spouse``,
 its free search only the §34a Abs. 3 set). A ``manual`` outcome (a register office decides)
 is accepted as long as nothing is withheld.
 
 The policy allows what the law allows *some* request; two things it cannot weigh need the
 steward's explicit word: special categories of personal data (DSGVO Art. 9, e.g.
-``religion``) and fields beyond what law-matrix §2 lists for that authority. A newly listed
+``religion``) and fields beyond what the default catalogue (governance/defaults.py) allows
+that authority: the city's reading of data minimisation, DSGVO Art. 5 Abs. 1 lit. c. A newly listed
 field of either kind is refused unless the write names an explicit legal basis and confirms
 exactly those fields a second time; the refusal says which field, which rule and why.
 """
@@ -172,7 +173,7 @@ SPECIAL_CATEGORY_RULE = "special_category"
 BEYOND_MATRIX_RULE = "beyond_law_matrix"
 RULE_NORMS: dict[str, str] = {
     SPECIAL_CATEGORY_RULE: "DSGVO Art. 9 Abs. 1",
-    BEYOND_MATRIX_RULE: "law-matrix §2 (BMG §34 Abs. 1, §37 Abs. 1; DSGVO Art. 5 Abs. 1 lit. c)",
+    BEYOND_MATRIX_RULE: "BMG §34 Abs. 1, §37 Abs. 1; DSGVO Art. 5 Abs. 1 lit. c",
 }
 
 
@@ -197,7 +198,7 @@ class Confirmation:
 
 
 def law_matrix_maximum(authority: str, register: str) -> frozenset[str]:
-    """What law-matrix §2 lists for the authority on the register (the default allowances)."""
+    """What the default allowances (governance/defaults.py) give the authority on the register."""
     return frozenset(
         name
         for allowance in ALLOWANCES
@@ -214,7 +215,7 @@ def sensitive_fields(
     special: Collection[str],
     already: Collection[str] = (),
 ) -> list[SensitiveField]:
-    """Fields newly listed that are special categories or beyond the matrix's maximum.
+    """Fields newly listed that are special categories or beyond the default catalogue's maximum.
 
     ``special``: the register's special-category fields (catalogue classification and the
     defaults); ``already``: fields the allowance listed before (confirmed back then).
@@ -253,6 +254,7 @@ def explain(item: SensitiveField, *, authority: str, register: str) -> str:
             "legal basis and a second confirmation"
         )
     return (
-        f"{item.field!r} is beyond what law-matrix §2 allows {authority} on {register} "
+        f"{item.field!r} is beyond what the city's default catalogue allows {authority} on "
+        f"{register} "
         f"({item.norm}): it needs an explicit legal basis and a second confirmation"
     )

@@ -145,7 +145,7 @@ async def _check_sensitive(
     before: list[str],
     confirmation: SensitiveConfirmation | None,
 ) -> None:
-    """Special categories and fields beyond law-matrix §2 need a basis and a confirmation.
+    """Special categories and fields beyond the default catalogue need a basis and a confirmation.
 
     The confirmed basis must be one the catalogue knows; it joins the allowance's bases.
     """

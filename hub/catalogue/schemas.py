@@ -179,7 +179,7 @@ BasisList = Annotated[
 
 
 class SensitiveConfirmation(BaseModel):
-    """The second confirmation for special-category fields or fields beyond law-matrix §2.
+    """The second confirmation for special-category fields or fields beyond the default catalogue.
 
     ``fields`` repeats exactly the fields the law check named; ``legal_basis`` is the code
     of the explicit legal basis (a catalogue legal basis) that permits them.

@@ -226,7 +226,8 @@ def refusal_text(error: Exception, confirm: list[dict[str, str]]) -> str:
                 _("%(field)s is a special category of personal data (%(norm)s)")
                 if item["rule"] == SPECIAL_CATEGORY_RULE
                 else _(
-                    "%(field)s goes beyond what law-matrix §2 lists for this authority (%(norm)s)"
+                    "%(field)s goes beyond what the city's default catalogue allows this "
+                    "authority (%(norm)s)"
                 )
             )
             % {"field": item["field"], "norm": item["norm"]}

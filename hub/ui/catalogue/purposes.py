@@ -1,8 +1,9 @@
 """/ui/catalogue/purposes: one page per purpose, allowances edited with a field picker.
 
 A refused edit comes back on the same page with what the steward entered, the refusal in
-plain words and, when the law check asks for it (special categories, fields beyond
-law-matrix §2), the second confirmation: the named fields, an explicit legal basis, a tick.
+plain words and, when the law check asks for it (special categories, fields beyond what
+the default catalogue allows the authority), the second confirmation: the named fields, an
+explicit legal basis, a tick.
 """
 
 from __future__ import annotations

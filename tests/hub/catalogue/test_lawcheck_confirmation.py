@@ -1,8 +1,8 @@
-"""The law check's second look: special categories and fields beyond law-matrix §2.
+"""The law check's second look: special categories and fields beyond the default catalogue.
 
 ``religion`` (DSGVO Art. 9) is within what the policy allows a city office, and
-``nationality`` within BMG §34 Abs. 1, but neither is in law-matrix §2's list for the
-Wohngeldstelle: each needs an explicit legal basis and a second confirmation, the refusal
+``nationality`` within BMG §34 Abs. 1, but neither is in the default catalogue's list for
+the Wohngeldstelle: each needs an explicit legal basis and a second confirmation, the refusal
 names the field, the rule and the norm, and nothing changes until both are given.
 """
 
@@ -31,7 +31,7 @@ async def _fields(http: httpx.AsyncClient, token: str) -> tuple[list[str], list[
     ("field", "rule", "norm"),
     [
         ("religion", "special_category", "DSGVO Art. 9 Abs. 1"),
-        ("nationality", "beyond_law_matrix", "law-matrix §2"),
+        ("nationality", "beyond_law_matrix", "BMG §34 Abs. 1"),
     ],
 )
 async def test_needs_a_basis_and_a_second_confirmation(
@@ -101,5 +101,6 @@ def test_the_maximum_is_law_matrix_s_list_for_the_authority() -> None:
         already=["nationality"],
     )
     assert [(item.field, item.rule) for item in found] == [("religion", "special_category")]
-    # An authority law-matrix §2 does not list has no maximum: every field needs the look.
+    # An authority the default catalogue does not list has no maximum: every field needs the
+    # look.
     assert law_matrix_maximum("privatperson", "melderegister") == frozenset()

@@ -186,11 +186,11 @@ async def test_added_field_is_saved_shown_logged_and_released_by_the_next_query(
     form["fields"] = [*old_fields, ADDED]
     form["reason"] = "Bescheid OB 2026-17: Staatsangehörigkeit für Wohngeld"
 
-    # Beyond law-matrix §2 for the Wohngeldstelle: the first save asks for the second look,
+    # Beyond the default catalogue for the Wohngeldstelle: the first save asks for the second look,
     # keeps what was entered, and changes nothing.
     first = await browser.post(action, data=form)
     assert first.status_code == 422, first.text
-    assert "nationality geht über das hinaus, was die Rechtsmatrix §2" in first.text
+    assert "nationality geht über das hinaus, was der Standardkatalog der Stadt" in first.text
     assert ADDED in listed_fields(first.text)
     action, form = allowance_form(first.text)
     assert form["confirm_fields"] == [ADDED]

@@ -5,7 +5,7 @@ FastAPI's Swagger UI loads its script and style from a CDN, so on the city's clo
 instead, served by the hub under ``/docs/assets``. The OpenAPI document declares how
 clients authenticate (a bearer JWT from ``POST /oauth/token``, OAuth 2.0 client
 credentials), so Swagger UI's "Authorize" fetches a token with a client's id and secret,
-and describes the query endpoint's answers (CONTRACT §3) with examples.
+and describes the query endpoint's answers with examples.
 """
 
 from __future__ import annotations

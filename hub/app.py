@@ -1,4 +1,4 @@
-"""The FastAPI application; ``lifespan`` builds everything the requests share (STYLE §1)."""
+"""The FastAPI application; ``lifespan`` builds everything the requests share."""
 
 from __future__ import annotations
 
@@ -133,7 +133,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     state.assertion_replay = AssertionReplayCache()
     state.catalogue = catalogue
     state.policy = policy  # the catalogue asks it before accepting an allowance
-    # Built once per process (seconds); None leaves XMeld validation off (CONTRACT §8).
+    # Built once per process (seconds); None leaves XMeld validation off.
     state.xmeld_schema = (
         await asyncio.to_thread(load_schema, settings.xoev_schema_dir)
         if settings.xoev_schema_dir is not None

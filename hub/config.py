@@ -192,7 +192,7 @@ class Settings(BaseSettings):
     database_client_timeout_ms: int = Field(default=4_000, ge=100)
     database_busy_timeout_ms: int = Field(default=10_000, ge=10)
 
-    # OAuth2 / JWT (CONTRACT §2)
+    # OAuth2 client credentials / JWT access tokens
     issuer: str = "http://127.0.0.1:8000"
     audience: str = "register-hub"
     token_lifetime_seconds: int = Field(default=900, ge=30, le=900)
@@ -219,7 +219,7 @@ class Settings(BaseSettings):
     opa_retries: int = Field(default=0, ge=0, le=3)  # retries back off 0.3 s, 0.6 s, ...
     opa_token: SecretStr | None = None  # bearer token if OPA runs with token authentication
 
-    # Query limits (law-matrix G9) and request bounds
+    # Query limits (at most 1,000 hits a list: BMeldDAV §1 Abs. 4) and request bounds
     max_hits: int = Field(default=1000, ge=1, le=1000)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     adapter_timeout_seconds: float = Field(default=10.0, gt=0)
@@ -246,7 +246,7 @@ class Settings(BaseSettings):
     municipality_name: str = "Darmstadt"
     municipality_ags: str = "06411000"
 
-    # XMeld endpoint (CONTRACT §8): official schemas (validation off when unset), body bound,
+    # XMeld endpoint: official schemas (validation off when unset), body bound,
     # and the Meldebehörde as XMeld autor (the schema requires a channel and an address).
     xoev_schema_dir: Path | None = None
     xoev_max_body_bytes: int = Field(default=512 * 1024, ge=1024)
@@ -257,7 +257,7 @@ class Settings(BaseSettings):
     xoev_parse_threads: int = Field(default=2, ge=1, le=32)
     xoev_max_elements: int = Field(default=5_000, ge=100)
 
-    # Web workbenches (/ui, CONTRACT §9): sessions and the optional OIDC login
+    # Web workbenches (/ui): sessions and the optional OIDC login
     ui: UiSettings = Field(default_factory=UiSettings)
     oidc: OidcSettings = Field(default_factory=OidcSettings)
 

@@ -159,7 +159,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request; rolls back on error. Services commit, never this dependency.
 
     Since FastAPI 0.118 code after ``yield`` runs after the response is sent, so a commit
-    here could not change the answer (STYLE §5).
+    here could not change the answer: the service commits.
     """
     async with _request_session(hub_state(request).sessionmaker) as session:
         yield session

@@ -179,7 +179,7 @@ class AcknowledgementUnconfirmed(HubError):
 
 
 class InvalidChanges(HubError):
-    """A change batch (CONTRACT §5a) with bad lines; ``errors`` names each line and member."""
+    """A batch of change lines with bad lines; ``errors`` names each line and member."""
 
     status, slug, title = 422, "invalid-changes", "Changes rejected; nothing was applied"
     outcome = Outcome.INVALID

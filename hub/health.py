@@ -1,4 +1,4 @@
-"""Probes for the orchestrator (CONTRACT §11): ``/healthz`` (alive), ``/readyz`` (can serve).
+"""Probes for the orchestrator: ``/healthz`` (alive), ``/readyz`` (can serve).
 
 No authentication and no data: the answers name checks and their state, nothing else.
 ``/readyz`` runs a list of named checks (:func:`default_checks`); each gets the app's state,

@@ -1,4 +1,4 @@
-"""Prometheus metrics of the hub (``GET /metrics``, CONTRACT §11).
+"""Prometheus metrics of the hub (``GET /metrics``, README "Operations").
 
 One module-level set of metrics that every part imports (``from hub.metrics import ...``);
 add a metric here, next to the others, rather than a registry of your own. Labels are

@@ -1,4 +1,4 @@
-"""The query endpoint's answers as the OpenAPI document shows them (CONTRACT §3), with examples.
+"""The query endpoint's answers as the OpenAPI document shows them, with examples.
 
 Documentation only: the service builds the answers (hub/query/service.py, manual.py) and the
 endpoint serialises them itself; the models (hub/query/schemas.py) are not run per request. A

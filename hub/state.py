@@ -1,4 +1,4 @@
-"""What the requests of one process share, typed: the app's state (STYLE §1).
+"""What the requests of one process share, typed: the app's state.
 
 ``create_app`` installs a :class:`HubState` as ``app.state`` (settings and the in-flight
 tracker, which middleware needs before the lifespan runs); the lifespan fills in the rest
@@ -78,7 +78,7 @@ class HubState(State):
     assertion_replay: AssertionReplayCache
     catalogue: CatalogueCache
     policy: PolicyEngine
-    xmeld_schema: XMeldSchema | None  # None leaves XMeld validation off (CONTRACT §8)
+    xmeld_schema: XMeldSchema | None  # None leaves XMeld validation off
     ledger_writer: LedgerWriter
     freshness: FreshnessMonitor
     drain_reporter: DrainReporter

@@ -178,7 +178,7 @@ async def write_ledger_checkpoint(settings: Settings) -> dict[str, object]:
 async def purge_ledger(
     settings: Settings, now: datetime | None, *, progress: Progress | None = None
 ) -> integrity.PurgeReport:
-    """Delete the ledger entries due under law-matrix §5 (tombstones keep the chain)."""
+    """Delete the ledger entries past their retention period (tombstones keep the chain)."""
     key = load_or_create_key(settings.key_dir)
     engine = create_hub_engine(settings.database_url)
     shown = progress or quiet()

@@ -8,5 +8,5 @@ Three sub-packages, cut by who uses them:
   operator's commands, the DPO's verify and the checkpoint key route; no register query.
 - ``review``: the DPO's cases from the anomaly rules (cron and /v1/audit/reviews).
 
-``endpoints`` holds the routes of /v1/audit (CONTRACT §7) over the ledger and its integrity.
+``endpoints`` holds the routes of /v1/audit over the ledger and its integrity.
 """

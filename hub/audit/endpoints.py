@@ -1,7 +1,8 @@
-"""``/v1/audit``: verify, the DPO's entries and exports, the citizen view (CONTRACT §7).
+"""``/v1/audit``: verify, the DPO's entries and exports, the citizen view.
 
 Every call, refused ones included, is itself recorded in the ledger before it is answered.
-The caller's user id comes from the optional ``X-User-Id`` header (law-matrix G2).
+The caller's user id comes from the optional ``X-User-Id`` header (an individual user id,
+BMG §40 Abs. 1 Nr. 6).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The answers of ``/v1/audit`` (CONTRACT §7): what the DPO and a citizen's view receive.
+"""The answers of ``/v1/audit``: what the DPO and a citizen's view receive.
 
 The services build plain dicts (hub/audit/ledger/reads.py, review_service.py, integrity); these
 models declare them to the OpenAPI document and check them on the way out. Field order is

@@ -1,4 +1,4 @@
-"""Who is calling: the bearer token becomes a :class:`Principal` (CONTRACT §2)."""
+"""Who is calling: the bearer token becomes a :class:`Principal`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The answers of ``POST /oauth/token`` and ``GET /.well-known/jwks.json`` (CONTRACT §2).
+"""The answers of ``POST /oauth/token`` (client credentials) and ``GET /.well-known/jwks.json``.
 
 Both routes send their answer as built (no-store headers; the key set rendered once per
 process); these models document it.

@@ -1,4 +1,4 @@
-"""Scopes (CONTRACT §1) and the user roles a client can be trusted to assert (CONTRACT §3)."""
+"""Scopes of the client credentials, and the user roles a client can be trusted to assert."""
 
 REGISTER_QUERY = "register:query"
 CATALOGUE_READ = "catalogue:read"
@@ -7,7 +7,7 @@ AUDIT_READ = "audit:read"
 TASKS_READ = "tasks:read"
 # The operating office: list, disable and enable clients, rotate their secrets (/v1/clients)
 CLIENTS_ADMIN = "clients:admin"
-# Pushing changes into a mirrored register (CONTRACT §5a): the operating office's procedure.
+# Pushing changes into a mirrored register: the operating office's procedure.
 REGISTER_WRITE = "register:write"
 
 KNOWN_SCOPES = frozenset(

@@ -1,6 +1,6 @@
 """``/v1/catalogue``: records of processing (DSGVO Art. 30) and the DCAT-AP.de export.
 
-Both are generated from the catalogue on every call (CONTRACT §9); scope ``catalogue:read``.
+Both are generated from the catalogue on every call; scope ``catalogue:read``.
 """
 
 from __future__ import annotations

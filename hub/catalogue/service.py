@@ -40,7 +40,7 @@ FIELD_COLUMNS = ("status", "status_reason", "title", "classification", "legal_re
 DATASET_COLUMNS = ("owner_office", "title", "description", "open_data", "licence", "access_url")
 REGISTER_COLUMNS = ("max_lag_seconds",)
 STEWARD_COLUMNS = ("name", "email", "phone", "office", "username", "active")
-# Release transitions a steward may make (CONTRACT §9): approve a new or revoked field,
+# Release transitions a steward may make: approve a new or revoked field,
 # revoke an approved one.
 TRANSITIONS = frozenset(
     {

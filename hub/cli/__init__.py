@@ -1,4 +1,4 @@
-"""The ``hub`` command (CONTRACT §1). Every command honours ``HUB_DATABASE_URL``.
+"""The ``hub`` command. Every command honours ``HUB_DATABASE_URL``.
 
 One module per command group; this one builds the root command and adds the groups in the
 order ``hub --help`` lists them.

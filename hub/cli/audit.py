@@ -45,7 +45,7 @@ def audit_purge(
         datetime | None, typer.Option(help="Purge as of this ISO time (not in the future)")
     ] = None,
 ) -> None:
-    """Delete ledger entries past their retention (law-matrix §5); the chain still verifies."""
+    """Delete ledger entries past their retention; the chain still verifies."""
     from hub.admin.service import purge_ledger  # noqa: PLC0415
     from hub.audit.integrity.service import LedgerBroken  # noqa: PLC0415
 

@@ -15,7 +15,7 @@ ClientId = Annotated[str, typer.Argument(help="the client's id (hub clients list
 
 @app.command("create")
 def clients_create(
-    authority: Annotated[str, typer.Option(help="authority code (CONTRACT §6)")],
+    authority: Annotated[str, typer.Option(help="authority code, e.g. wohngeldstelle")],
     name: Annotated[
         str | None, typer.Option(help="the specialist procedure's name (shown in the ledger)")
     ] = None,

@@ -17,7 +17,7 @@ RegisterId = Annotated[str, typer.Argument(help=f"the register: {installed_regis
 ImportFile = Annotated[
     Path,
     typer.Argument(
-        help="JSON Lines in the import format (CONTRACT §5), or an XGewerbeanzeige message"
+        help="JSON Lines in the register's import format, or an XGewerbeanzeige message"
     ),
 ]
 
@@ -72,10 +72,10 @@ def _report_rejected(file: Path, rejected: Any, *, what: str) -> typer.Exit:
 @app.command("sync")
 def register_sync(
     register: RegisterId,
-    file: Annotated[Path, typer.Argument(help="JSON Lines of changes (CONTRACT §5a)")],
+    file: Annotated[Path, typer.Argument(help="JSON Lines of changes, one change a line")],
     chunk: Annotated[int, typer.Option(min=1, help="changes per transaction")] = 2_000,
 ) -> None:
-    """Apply a file of changes (CONTRACT §5a) in seq order; lines already applied are skipped."""
+    """Apply a file of changes in seq order; lines already applied are skipped."""
     from adapters.errors import ImportRejected  # noqa: PLC0415
     from hub.registers.commands import (  # noqa: PLC0415
         FeedNotSupported,

@@ -11,7 +11,7 @@ from hub.models.base import Base
 
 
 class Client(Base):
-    """A specialist procedure allowed to call the hub; one authority per client (CONTRACT §6)."""
+    """A specialist procedure allowed to call the hub; one authority per client."""
 
     __tablename__ = "clients"
 

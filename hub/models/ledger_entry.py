@@ -10,7 +10,7 @@ from hub.models.base import Base
 
 
 class LedgerEntry(Base):
-    """One answered register call (CONTRACT §7). Names and ids only, never field values.
+    """One answered register call. Names and ids only, never field values.
 
     ``entry_hash`` = SHA-256 over ``prev_hash`` and every other column, made by the function
     ``hash_version`` names (see hub.audit.ledger.chain).

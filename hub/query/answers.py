@@ -1,4 +1,4 @@
-"""The bodies of a query's answers (CONTRACT §3): released, confirmed, neutral.
+"""The bodies of a query's answers: released, confirmed, neutral.
 
 Whatever concerns a held or left-out person never reaches a body: the grounds shown are the
 request phase's, and only the reason codes a caller may see (hub.policy.reasons).

@@ -1,4 +1,4 @@
-"""``POST /v1/registers/{register}/queries`` and ``GET /v1/registers`` (CONTRACT §3)."""
+"""``POST /v1/registers/{register}/queries`` and ``GET /v1/registers``."""
 
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ _QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
         AuditUnavailable,
     ),
 }
-# Validated by the endpoint, not by FastAPI, so that a refusal is on record (CONTRACT §7);
+# Validated by the endpoint, not by FastAPI, so that a refusal is on record
+# (every answered call has its ledger entry);
 # the ledger keeps register names of at most 64 characters.
 REGISTER_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 RegisterPath = Annotated[

@@ -1,4 +1,4 @@
-"""The steps of one query: admit, decide, search, decide on the records, fetch (STYLE §4).
+"""The steps of one query: admit, decide, search, decide on the records, fetch.
 
 Each step returns what it found; :meth:`QueryFlow.answer` keeps the latest of each in a
 :class:`~hub.query.entries.Progress` (an early end is recorded from it) and ends with the

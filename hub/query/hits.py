@@ -1,4 +1,4 @@
-"""Opaque hit IDs (CONTRACT §3, law-matrix G9, BMeldDAV §9: usable 48 h).
+"""Opaque hit IDs, not derived from register data and usable 48 h (BMeldDAV §9).
 
 A released record's ``hit_id`` is a random uuid4, stored with the subject it stands for, the
 client it was given to and its expiry, in the same transaction as the ledger entry. A

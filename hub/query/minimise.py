@@ -25,7 +25,7 @@ def minimise(
 
 
 def release_only_approved(decision: Decision, *, approved: Collection[str]) -> Decision:
-    """Keep only fields the catalogue approved: the hub's own lock (CONTRACT §9).
+    """Keep only fields the catalogue approved: the hub's own lock.
 
     A field that is not approved never leaves, whatever the policy said. The policy checks
     the same (``field_not_approved``);

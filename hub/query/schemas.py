@@ -1,7 +1,7 @@
-"""The query request body (CONTRACT §3).
+"""The query request body.
 
 Missing purpose, case reference or user are *legal* failures the policy denies
-(law-matrix G2, G3), so they are optional here.
+(BMG §40 Abs. 1 Nr. 4-6, GewO §14 Abs. 11), so they are optional here.
 """
 
 from __future__ import annotations
@@ -136,14 +136,14 @@ class RegisterListing(BaseModel):
 
 
 class RegisterList(BaseModel):
-    """``GET /v1/registers`` (CONTRACT §3)."""
+    """``GET /v1/registers``."""
 
     model_config = ConfigDict(extra="forbid")
 
     registers: list[RegisterListing]
 
 
-# The query's own answers (CONTRACT §3). The endpoint serialises them itself (fast JSON), so
+# The query's own answers. The endpoint serialises them itself (fast JSON), so
 # these models only document them (hub/query_docs.py); a test checks real answers fit.
 _REQUEST_ID = "The ledger entry's request id."
 

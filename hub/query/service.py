@@ -1,4 +1,4 @@
-"""The main use case: decide, fetch, minimise, record, answer (STYLE §4).
+"""The main use case: decide, fetch, minimise, record, answer (README "How a request flows").
 
 Every call ends with exactly one ledger entry committed before anything is returned; if the
 ledger cannot be written, the caller gets 503 and no data. The steps are hub.query.flow's;
@@ -95,7 +95,7 @@ class QueryService:
         request: QueryRequest,
         prepare: Callable[[QueryAnswer], None] | None = None,
     ) -> QueryAnswer:
-        """``prepare`` serialises the answer before the ledger commit (STYLE §4 step 6).
+        """``prepare`` serialises the answer before the ledger commit.
 
         If it raises, the call is recorded as an error and nothing is sent.
         """

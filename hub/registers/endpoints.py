@@ -1,4 +1,4 @@
-"""``POST /v1/registers/{register}/changes`` (CONTRACT §5a): the register's procedure pushes."""
+"""``POST /v1/registers/{register}/changes``: the register's procedure pushes its changes."""
 
 from __future__ import annotations
 

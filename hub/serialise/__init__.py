@@ -1,1 +1,1 @@
-"""Answer serialisers (STYLE §4 step 6)."""
+"""Answer serialisers: the answer is serialised before the ledger commit."""

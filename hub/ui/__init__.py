@@ -1,4 +1,4 @@
-"""Web workbenches for people (CONTRACT §9): login shared by /ui/audit, /ui/catalogue, /ui/tasks.
+"""Web workbenches for people: login shared by /ui/audit, /ui/catalogue, /ui/tasks.
 
 ``install_ui`` is called once from ``create_app``: signed session cookie (key in
 ``HUB_KEY_DIR``), static files (vendored htmx), the login and workbench routers.

@@ -1,4 +1,4 @@
-"""Who is signed in to the workbench, and what they may open (CONTRACT §9).
+"""Who is signed in to the workbench, and what they may open.
 
 ``require_ui_role(role)``: not signed in → 303 to ``/ui/login?next=...``; signed in without
 the role → 403 page. ``check_csrf`` guards every POST form with the session's token.

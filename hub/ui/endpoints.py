@@ -33,7 +33,7 @@ LOGIN_CSRF_KEY = "login_csrf"
 OIDC_NEXT_KEY = "oidc_next"
 # The id_token kept as id_token_hint for ending the IdP session on logout (a key, no secret).
 OIDC_ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105
-# Workbench per role (CONTRACT §9); the landing page links those the user may open.
+# Workbench per role; the landing page links those the user may open.
 WORKBENCHES = (
     ("dpo", "/ui/audit", N_("Access ledger (DPO)")),
     ("steward", "/ui/catalogue", N_("Catalogue (data stewards)")),

@@ -1,7 +1,7 @@
 """Workbench accounts and login sessions: local passwords, OIDC identities, lockout.
 
-The only module of ``hub.ui`` that commits (STYLE §5). Passwords and tokens never reach the
-logs; only usernames and account ids do.
+The only module of ``hub.ui`` that commits (one commit per use case, in its service module).
+Passwords and tokens never reach the logs; only usernames and account ids do.
 """
 
 from __future__ import annotations

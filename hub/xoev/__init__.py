@@ -1,1 +1,4 @@
-"""The hub's XMeld side: 1330/1332 requests in, 1331/1333 answers out (CONTRACT §8)."""
+"""The hub's XMeld side: 1330/1332 requests in, 1331/1333 answers out.
+
+README "XMeld for procedure developers" describes both sides.
+"""

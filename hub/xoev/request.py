@@ -1,7 +1,8 @@
 """1330/1332 (already safely parsed) → the JSON API's QueryRequest, plus what the answer echoes.
 
-Search data become the match keys of CONTRACT §4. A search criterion the hub cannot apply is
-refused (``XMeldRefusal``), never dropped: dropping one would widen the search.
+Search data become the register's match keys (BMG §38 Abs. 1). A search criterion the hub
+cannot apply is refused (``XMeldRefusal``), never dropped: dropping one would widen the
+search.
 """
 
 from __future__ import annotations
@@ -236,7 +237,7 @@ def to_query(root: etree._Element, *, message: str, ags: str, city: str) -> Pars
         if body["purpose"] is None:
             raise
     # A free-text anlass (e.g. "Personenüberprüfung") is no catalogue purpose: the request
-    # goes on without one and the policy refuses it (law-matrix G2).
+    # goes on without one and the policy refuses it (a purpose is mandatory: BMG §40 Abs. 1 Nr. 5).
     return _validated({**body, "purpose": None}, unserved)
 
 

@@ -1,4 +1,4 @@
-"""Exported slices of the access ledger: checked without the database (CONTRACT §7).
+"""Exported slices of the access ledger: checked without the database.
 
 A slice is JSON Lines: the checkpoint public key, the opening checkpoint (or genesis), every
 entry and tombstone in seq order, and the closing checkpoint. ``verify_export`` checks the

@@ -1,4 +1,4 @@
-"""Signed checkpoints and the retention purge of the access ledger (CONTRACT §7).
+"""Signed checkpoints and the retention purge of the access ledger.
 
 Purge design: entries of different retention classes are interleaved, so a purge cannot cut
 a prefix. Each purged entry leaves a tombstone (seq, prev_hash, entry_hash, class, time), each
@@ -76,7 +76,7 @@ class PurgeReport:
 async def purge(
     session: AsyncSession, key: Ed25519PrivateKey, *, now: datetime | None = None
 ) -> PurgeReport:
-    """Delete every entry due under law-matrix §5 as of ``now`` (the caller commits)."""
+    """Delete every entry past its retention period as of ``now`` (the caller commits)."""
     clock = datetime.now(UTC)
     cutoff = clock if now is None else (now if now.tzinfo else now.replace(tzinfo=UTC))
     if cutoff > clock + CLOCK_SKEW:

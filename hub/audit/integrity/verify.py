@@ -1,4 +1,4 @@
-"""Verifying the access ledger's chain from genesis (CONTRACT §7).
+"""Verifying the access ledger's chain from genesis.
 
 Recomputes every entry's hash by the version it names (``hub.audit.ledger.chain``), checks
 every tombstone's and checkpoint's signature (``checkpoints``) and names the first broken

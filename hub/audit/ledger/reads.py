@@ -1,7 +1,8 @@
-"""Reading the access ledger: the DPO's filters and exports, the citizen view (CONTRACT §7).
+"""Reading the access ledger: the DPO's filters and exports, the citizen view.
 
-Every read is itself a ledger entry (law-matrix §2 "DPO": access to the logs is logged;
-"Betroffene Person": portal access logged, BMG §40 Abs. 4), committed before the answer.
+Every read is itself a ledger entry, committed before the answer: the DPO's access to the
+logs is logged (accountability, DSGVO Art. 5 Abs. 2), and so is a person's access to what
+was disclosed about them (BMG §40 Abs. 4).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ CITIZEN_LEGAL_BASIS = ("BMG §10", "BMG §11", "DSGVO Art. 15")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuditFilters:
-    """CONTRACT §7 filters; ``from_`` inclusive, ``to`` exclusive; all ids and codes."""
+    """The ledger's filters; ``from_`` inclusive, ``to`` exclusive; all ids and codes."""
 
     from_: datetime | None = None
     to: datetime | None = None
@@ -183,7 +184,7 @@ def signed_export(
 
 
 def retention_cutoffs(now: datetime) -> dict[str, datetime]:
-    """The oldest time each retention class (law-matrix §5) still keeps, as of ``now``.
+    """The oldest time each retention class still keeps, as of ``now``.
 
     The same periods as the purge (hub.audit.ledger.retention), as lower time bounds for SQL.
     """

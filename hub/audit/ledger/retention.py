@@ -1,4 +1,10 @@
-"""When a ledger entry falls due for deletion (law-matrix §5, retention classes)."""
+"""When a ledger entry falls due for deletion, by retention class.
+
+The periods: Melderegister logs at least 12 months, deleted by the end of the following
+calendar year (BMG §40 Abs. 5); Gewerberegister logs 6 months (GewO §14 Abs. 11); IdNr
+transmissions 2 years (IDNrG §9 Abs. 3). The Personenstandsregister and the decision log
+have no period in law and keep the Melderegister's (own interpretation).
+"""
 
 from __future__ import annotations
 

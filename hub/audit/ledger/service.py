@@ -1,4 +1,4 @@
-"""Writing the access ledger (CONTRACT §7); ``hub.audit.integrity.verify`` checks the chain."""
+"""Writing the access ledger; ``hub.audit.integrity.verify`` checks the chain."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class LedgerRecord:
 
 
 def retention_class(record: LedgerRecord) -> str:
-    """Retention classes of law-matrix §5 (the Art. 30 records name the same)."""
+    """The entry's retention class (governance.retention; the Art. 30 records name the same)."""
     return log_retention_class(
         record.register, authority_category=record.authority_category, fields=record.fields_released
     )

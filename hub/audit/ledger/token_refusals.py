@@ -1,4 +1,4 @@
-"""Ledger entries for calls the token layer refuses (CONTRACT §7).
+"""Ledger entries for calls the token layer refuses.
 
 Every answered ``/v1/registers/*`` and ``/v1/xoev/*`` call has exactly one entry, a 401 or
 403 from ``hub.auth.dependencies`` too. Such an entry holds no hit data; the client and its

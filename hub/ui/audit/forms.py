@@ -1,4 +1,4 @@
-"""The DPO's search and chart forms: query strings in, CONTRACT §7 filters out, or errors.
+"""The DPO's search and chart forms: query strings in, the ledger's filters out, or errors.
 
 Days are typed the German way (``31.01.2026``; ``2026-01-31`` works too) and count as whole
 Berlin calendar days: ``to`` includes its day. Full ISO date-times are taken as given (``to``
@@ -61,7 +61,7 @@ SORT_LABELS = {
 }
 # The choice filters: the form names the catalogue's codes, typed codes or titles in any case.
 CHOICE_FILTERS = ("authority", "purpose", "register")
-# A register record id as the import format allows it (CONTRACT §5; the adapters check the
+# A register record id as the register's import format allows it (the adapters check the
 # same form): no blanks, no umlauts, at most 64 characters. Anything else is no person id.
 PERSON_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Which entries a search shows: disclosures (default), the DPO's own reads, or both.

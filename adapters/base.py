@@ -37,7 +37,8 @@ class FieldSpec:
     """One field of a dataset.
 
     Attributes:
-        name: JSON key and field ID (CONTRACT §4), snake_case, unique in the dataset.
+        name: JSON key and field ID (a fixed name clients use), snake_case, unique in
+            the dataset.
         xoev_element: qualified XÖV element the value maps to.
         type: JSON shape of the value.
         personal: personal data; needs an approved release to leave the hub.
@@ -73,7 +74,12 @@ class DatasetSpec:
 
 
 class LedgerRetention(StrEnum):
-    """Retention classes of the access ledger (law-matrix §5); the hub knows each period."""
+    """Retention classes of the access ledger; the hub knows each period.
+
+    ``MELDE``: BMG §40 Abs. 5; ``MELDE_SECURITY``: retrievals by BMG §34 Abs. 4 authorities,
+    which log themselves (BMG §40 Abs. 3); ``GEWERBE``: GewO §14 Abs. 11; ``PERSONENSTAND``:
+    no period in the PStG; ``IDNR``: IDNrG §9; ``DECISION``: every decision, DSGVO Art. 5 Abs. 2.
+    """
 
     MELDE = "L-MELDE"
     MELDE_SECURITY = "L-MELDE-SEC"
@@ -336,7 +342,7 @@ class AdapterContext:
 
 @runtime_checkable
 class SupportsImport(Protocol):
-    """Adapters of mirrored registers load records in the import format (CONTRACT §5)."""
+    """Adapters of mirrored registers load records in their import format (JSON Lines)."""
 
     def import_lines(self, lines: Iterable[str]) -> int:
         """Store every record or none; raise ``ImportRejected`` listing every bad line."""

@@ -1,4 +1,4 @@
-"""The conformance suite every register adapter passes (STYLE §2; singer-sdk get_tap_test_class).
+"""The conformance suite every register adapter passes (after singer-sdk get_tap_test_class).
 
 One line per adapter in a test module::
 
@@ -69,7 +69,7 @@ class ConformanceCase:
     """The per-adapter inputs of the suite.
 
     Attributes:
-        sample_records: records in the adapter's import format (CONTRACT §5); their
+        sample_records: records in the adapter's import format; their
             references resolve among themselves.
         id_key: member of a record holding the subject id (e.g. ``person_id``).
         lookup_for: lookup keys that find the given sample record.

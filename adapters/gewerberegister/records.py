@@ -1,6 +1,6 @@
-"""The Gewerberegister import format (CONTRACT §5): one JSON line is one ``BusinessRecord``.
+"""The Gewerberegister import format: one JSON line is one ``BusinessRecord``.
 
-``{"business_id", ...field IDs of CONTRACT §4}``. Every key is required (``null`` where
+``{"business_id", ...field IDs of the register (spec.py)}``. Every key is required (``null`` where
 empty) and unknown keys are errors, so a typo never drops data silently. The trader is a
 natural person (Einzelgewerbetreibender or Gesellschafter); legal persons are out of scope.
 """
@@ -74,7 +74,7 @@ class Erlaubnis(_ImportModel):
 
 
 class BusinessRecord(_ImportModel):
-    """One business of the Gewerberegister; field names as in CONTRACT §4."""
+    """One business of the Gewerberegister; field names are the register's field IDs."""
 
     business_id: BusinessId
     # GewO §14 Abs. 5 S. 2, public

@@ -1,4 +1,4 @@
-"""The Gewerberegister as the hub serves it: field IDs of CONTRACT §4, GewO §14 references.
+"""The Gewerberegister as the hub serves it: its field IDs, GewO §14 references.
 
 XÖV element names follow the XGewerbeanzeige 2.2 vocabulary (``xga:gewerbe``,
 ``xga:betrieb``, ``xga:beteiligtePerson``, ``xga:taetigkeitenGesamt``, …).
@@ -7,7 +7,7 @@ XÖV element names follow the XGewerbeanzeige 2.2 vocabulary (``xga:gewerbe``,
 describes the trader (name, Vornamen, birth, nationality, Wohnanschrift) is personal data.
 The business's own data (Geschäftsbezeichnung, Betriebsstätte, Tätigkeit, Rechtsform, …) is
 marked non-personal; it still leaves the hub only when the catalogue approves its release
-and the policy allows it for the purpose (law-matrix §3).
+and the policy allows it for the purpose (GewO §14 Abs. 5-11).
 """
 
 from adapters.base import (

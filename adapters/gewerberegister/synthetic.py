@@ -1,4 +1,4 @@
-"""Synthetic but plausible Darmstadt businesses in the import format (CONTRACT §5).
+"""Synthetic but plausible Darmstadt businesses in the import format.
 
 Deterministic: every draw comes from one ``random.Random(seed)``; the only clock is
 ``today``. Streets and names come from the Melderegister's tables (genuine Darmstadt
@@ -200,7 +200,7 @@ def _registereintrag(rng: random.Random, rechtsform: str) -> dict[str, str] | No
 
 
 def business_row(number: int, rng: random.Random, today: date) -> dict[str, Any]:
-    """One import-format object (CONTRACT §5), unvalidated."""
+    """One import-format object, unvalidated."""
     trader = _trader(rng, today)
     birth: date = trader.pop("birth_date")
     trade = _pick(rng, _TRADES)

@@ -169,7 +169,7 @@ class MelderegisterAdapter:
         return self._mirror.run_import(parse_lines(lines), store_records)
 
     def change_feed(self) -> MirrorFeed:
-        """Changes, reloads and the feed state of this mirror (CONTRACT §5a)."""
+        """Changes, reloads and the feed state of this mirror."""
         return MirrorFeed(self._mirror, PERSON_KIND)
 
     def demo_lines(self, *, size: int, seed: int, today: date) -> Iterator[str]:

@@ -1,4 +1,4 @@
-"""Register documents → policy facts and field values keyed by field ID (CONTRACT §4)."""
+"""Register documents → policy facts and field values keyed by field ID."""
 
 from __future__ import annotations
 

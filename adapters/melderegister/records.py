@@ -1,4 +1,4 @@
-"""The Melderegister import format (CONTRACT §5): one JSON line is one ``PersonRecord``.
+"""The Melderegister import format: one JSON line is one ``PersonRecord``.
 
 Every key of the example line is required (``null`` where empty) and unknown keys are
 errors, so a typo never drops data silently. The register fields the example line omits
@@ -237,7 +237,7 @@ class ResidenceQuery(_ImportModel):
 
 
 class PersonRecord(_ImportModel):
-    """One person of the Melderegister; field names as in CONTRACT §5."""
+    """One person of the Melderegister; field names are the register's field IDs."""
 
     person_id: PersonId
     name: Text
@@ -321,7 +321,7 @@ def parse_person_line(line: str) -> PersonRecord:
 
 
 def to_import_dict(record: PersonRecord) -> dict[str, Any]:
-    """The record as the JSON object of CONTRACT §5 (optional members only when set)."""
+    """The record as the import format's JSON object (optional members only when set)."""
     return record.model_dump(mode="json", exclude_defaults=True)
 
 

@@ -1,4 +1,4 @@
-"""The Melderegister as the hub serves it: field IDs of CONTRACT §4, BMG §3 references."""
+"""The Melderegister as the hub serves it: its field IDs, BMG §3 references."""
 
 from adapters.base import (
     ANY_RECIPIENT,

@@ -1,4 +1,4 @@
-"""Load import-format records (CONTRACT §5) into the Melderegister mirror, all or nothing."""
+"""Load import-format records into the Melderegister mirror, all or nothing."""
 
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ def _analyze(connection: Connection) -> None:
         connection.execute(text(f"ANALYZE {table.__tablename__}"))
 
 
-# --- the change feed (CONTRACT §5a) --------------------------------------------------------
+# --- the change feed ----------------------------------------------------------------------
 
 
 def _address_label(address: Mapping[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""A synthetic but plausible Darmstadt population in the import format (CONTRACT §5).
+"""A synthetic but plausible Darmstadt population in the import format.
 
 Deterministic: every draw comes from one ``random.Random(seed)``; the only clock is ``today``.
 ``generate_population_rows`` yields the §5 JSON objects unvalidated — the fast path for the
@@ -520,7 +520,7 @@ class _Population:
 
     # ------------------------------------------------------------------------- rows
     def row(self, person: _Person) -> dict[str, Any]:
-        """The person as the JSON object of CONTRACT §5, members in the documented order."""
+        """The person as the import format's JSON object, members in the documented order."""
         on = person.death or (person.moved_away[0] if person.moved_away else self.today)
         resident = person.death is None and person.moved_away is None
         status, since = person.marital
@@ -684,7 +684,7 @@ class _Population:
 def generate_population_rows(
     *, persons: int, seed: int = 2026, today: date
 ) -> Iterator[dict[str, Any]]:
-    """``persons`` import-format objects (CONTRACT §5), unvalidated; ids from P-000001 up."""
+    """``persons`` import-format objects, unvalidated; ids from P-000001 up."""
     if persons < 0:
         raise ValueError("persons must not be negative")
     population = _Population(seed=seed, today=today)

@@ -1,4 +1,4 @@
-"""The Personenstandsregister import format (CONTRACT §5): one JSON line is one ``EntryRecord``.
+"""The Personenstandsregister import format: one JSON line is one ``EntryRecord``.
 
 ``{"entry_id", "entry_kind", "entry_year", "registry_office", "entry_number",
 "persons": [{"name", "given_names", "birth_date"}], "event_date", "sperrvermerk",
@@ -48,7 +48,7 @@ class EntryPerson(_ImportModel):
 
 
 class EntryRecord(_ImportModel):
-    """One entry of the Personenstandsregister; field names as in CONTRACT §4/§5."""
+    """One entry of the Personenstandsregister; field names are the register's field IDs."""
 
     entry_id: EntryId
     entry_kind: EntryKind

@@ -1,4 +1,4 @@
-"""The Personenstandsregister as the hub serves it: field IDs of CONTRACT §4, PStG references.
+"""The Personenstandsregister as the hub serves it: its field IDs, PStG references.
 
 XÖV element names follow the XPersonenstand 1.x vocabulary as far as it could be checked
 (``xpsr:registereintrag``, ``xpsr:beurkundetePerson``, …); they are a best effort, not a
@@ -9,7 +9,8 @@ Beurkundung) describe natural persons and are personal data. ``entry_kind``,
 ``entry_year``, ``registry_office`` and ``entry_number`` only identify a register entry
 (Registerart, Jahrgang, Standesamt, Eintragsnummer, PStG §§16, 3); they are marked
 non-personal. They still leave the hub only when the policy allows the query at all, and
-today it allows none (law-matrix §4: register_rules_pending).
+it allows automated retrieval only between Standesämter (PStG §68 Abs. 2; every other
+authority's request goes to the Standesamt by hand, PStG §65 Abs. 1).
 """
 
 from adapters.base import (

@@ -1,4 +1,4 @@
-"""Synthetic but plausible Darmstadt Personenstandsregister entries (CONTRACT §5).
+"""Synthetic but plausible Darmstadt Personenstandsregister entries in the import format.
 
 Deterministic: every draw comes from one ``random.Random(seed)``; the only clock is
 ``today``. Names come from the Melderegister's tables; the persons are invented, never real.
@@ -85,7 +85,7 @@ def _text(kind: str, event: date, persons: list[dict[str, Any]]) -> str:
 
 
 def entry_row(number: int, rng: random.Random, today: date) -> dict[str, Any]:
-    """One import-format object (CONTRACT §5), unvalidated."""
+    """One import-format object, unvalidated."""
     kind = _pick(rng, _KINDS)
     if kind == "lebenspartnerschaft":
         year = rng.randint(_LP_FIRST, min(_LP_LAST, today.year))

@@ -1,4 +1,4 @@
-"""The change format of mirrored registers (CONTRACT §5a): one JSON line is one change.
+"""The change format of mirrored registers: one JSON line is one change.
 
 ``upsert`` carries the whole record, validated exactly like a line of the import format;
 ``delete`` names the record by its id. Both carry the source's ``seq`` and ``changed_at``.

@@ -1,4 +1,4 @@
-"""One mirrored register's change feed: parse, apply, reload, report (CONTRACT §5a).
+"""One mirrored register's change feed: parse, apply, reload, report.
 
 Blocking calls (``apply``, ``reload``, the sync-log reads) run on a blocking engine of the
 mirror's own; callers in async code run them in a worker thread.

@@ -1,4 +1,4 @@
-"""Where a mirror keeps track of its change feed (CONTRACT §5a), next to the register rows.
+"""Where a mirror keeps track of its change feed, next to the register rows.
 
 The state commits in the same transaction as the register rows it describes, so a crash
 can never leave the mirror at one sequence number and its bookkeeping at another.

@@ -1,4 +1,4 @@
-"""Shared parts of all-or-nothing JSON Lines imports (CONTRACT §5) for mirrored registers."""
+"""Shared parts of all-or-nothing JSON Lines imports for mirrored registers."""
 
 from __future__ import annotations
 

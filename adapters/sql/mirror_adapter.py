@@ -130,5 +130,5 @@ class SqlMirrorAdapter:
         )
 
     def change_feed(self) -> MirrorFeed:
-        """Changes, reloads and the feed state of this mirror (CONTRACT §5a)."""
+        """Changes, reloads and the feed state of this mirror."""
         return MirrorFeed(self._mirror, self.record_kind)

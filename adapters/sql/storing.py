@@ -1,4 +1,4 @@
-"""Load import-format records (CONTRACT §5) into a mirror's tables, all or nothing.
+"""Load import-format records into a mirror's tables, all or nothing.
 
 One bad line, one duplicate or one record already stored rejects the whole file.
 """

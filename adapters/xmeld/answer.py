@@ -1,7 +1,7 @@
 """Parse a ``datenabruf.personensuche.antwort.1331`` into the hub's Melderegister values.
 
-Values take the JSON shapes of ``adapters.melderegister.mapping`` (import format, CONTRACT
-§5). Facts follow ``adapters.xmeld.codes``: what the answer does not state stays unknown
+Values take the JSON shapes of ``adapters.melderegister.mapping`` (the import
+format). Facts follow ``adapters.xmeld.codes``: what the answer does not state stays unknown
 (the key is left out), which the Melderegister policy reads as "hold".
 """
 

@@ -66,7 +66,7 @@ log = logging.getLogger(__name__)
 SEARCH_FIELDS = frozenset({"name"})  # code 1: a key the caller already knows
 _RELATED_EMPTY: Mapping[str, Any] = {"spouse": None, "children": [], "legal_rep": []}
 _ROLE_FIELD = {"spouse": "spouse", "child": "children", "legal_rep": "legal_rep"}
-_HIT_LIFETIME_SECONDS = 48 * 3600  # as long as the hub's hit IDs are valid (CONTRACT §3)
+_HIT_LIFETIME_SECONDS = 48 * 3600  # as long as the hub's hit IDs are valid (BMeldDAV §9)
 _MAX_REMEMBERED = 10_000
 
 

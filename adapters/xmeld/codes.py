@@ -6,7 +6,7 @@ Wohnungsstatus) and the field table below. Server (``hub.xoev``) and client
 (``adapters.xmeld``) both read it, so what a client asks for and what a server answers
 cannot drift apart.
 
-The field table maps each Melderegister field ID (CONTRACT §4) to the
+The field table maps each Melderegister field ID to the
 ``personensuche.anforderungselement`` codes that request it in a 1330, the
 ``freie.suche.anforderungselement`` codes that request it in a 1332, and the element of
 ``type.Personensuche.Abrufdaten`` that carries it in a 1331.
@@ -214,7 +214,7 @@ class XMeldField:
     """One Melderegister field in a Datenabruf.
 
     Attributes:
-        field: field ID (CONTRACT §4).
+        field: field ID.
         codes: ``personensuche.anforderungselement`` codes that request it.
         element: element path below ``xmeld:person`` (``type.Personensuche.Abrufdaten``).
         free_codes: ``freie.suche.anforderungselement`` codes known to request it (only

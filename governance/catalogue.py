@@ -77,7 +77,7 @@ class Catalogue:
         return dict(self.releases.get(register, {}))
 
     def approved_fields(self, register: str) -> frozenset[str]:
-        """The only fields that may ever leave the hub for this register (CONTRACT §9)."""
+        """The only fields that may ever leave the hub for this register."""
         return frozenset(
             name for name, status in self.releases.get(register, {}).items() if status == APPROVED
         )

@@ -19,7 +19,7 @@ from governance.defaults import ALLOWANCES, GEWERBE_PUBLIC, PURPOSES
 
 
 class ReleaseStatus(StrEnum):
-    """``FieldRelease.status``: only an approved field may leave the hub (CONTRACT §9)."""
+    """``FieldRelease.status``: only an approved field may leave the hub."""
 
     UNREVIEWED = "unreviewed"
     APPROVED = "approved"

@@ -1,9 +1,12 @@
 """The Darmstadt default catalogue as data: authorities, purposes and allow-lists.
 
-Codes come from CONTRACT §6, field IDs from CONTRACT §4 (without the "M." prefix of the
-matrix), fields per office and purpose from law-matrix.md §2-§4. Every allowance that
-departs from or interprets the matrix says so in a comment. The IdNr is in no allowance
-(matrix G10): a procedure with an IDNrG/OZG basis must be approved on its own.
+Authority and purpose codes are fixed names the clients use; field IDs are the registers'
+(adapters/<register>/spec.py). The fields per office and purpose follow the city's rule
+matrix (kept outside the repository; policies/COVERAGE.md maps its rows): the legal
+maximum (BMG §34, §37; GewO §14; PStG §65, §68), narrowed to what each office's task needs
+(DSGVO Art. 5 Abs. 1 lit. c). Every allowance that departs from or interprets the matrix
+says so in a comment. The IdNr is in no allowance (IDNrG §5 Abs. 1; row G10 of
+policies/COVERAGE.md): a procedure with an IDNrG/OZG basis must be approved on its own.
 
 A purpose's ``register`` is the register it mainly serves; an allowance may bind the same
 purpose to another register with that register's legal basis (``strafverfolgung`` on the
@@ -152,7 +155,7 @@ REGISTER_FIELDS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     }
 )
 
-# law-matrix §2, city offices: the fields as the matrix lists them.
+# City offices on the Melderegister (BMG §37): the fields each office's task needs.
 _WOHNGELD = (
     "name",
     "prev_names",
@@ -516,7 +519,7 @@ PURPOSES: Final = (
         "GewO §14 Abs. 8",
         about="Prüfung der selbständigen Tätigkeit, auch im Gewerberegister.",
     ),
-    # Not in CONTRACT §6 (codes there are kept): the Staatsangehörigkeitsbehörde's
+    # A purpose of the catalogue's own, beside the fixed codes: the Staatsangehörigkeitsbehörde's
     # Feststellungsverfahren, for which BMG §13 Abs. 2 S. 4 Nr. 2 lit. e opens archived data.
     _purpose(
         "stag_feststellung",
@@ -551,9 +554,9 @@ PURPOSES: Final = (
         "BMG §44 Abs. 1",
         about="Auskunft an Private durch die Meldebehörde selbst.",
     ),
-    # Not in CONTRACT §6 (no code there for it): the Meldebehörde's lookup when a person asks
-    # what the register holds about them and who received it (law-matrix §2 row "Betroffene
-    # Person (self)"; BMG §10 Abs. 1: identity checked first). Ledgered like any query.
+    # A purpose of the catalogue's own, beside the fixed codes: the Meldebehörde's lookup when
+    # a person asks what the register holds about them and who received it (BMG §10 Abs. 1,
+    # DSGVO Art. 15: identity checked first). Ledgered like any query.
     _purpose(
         "betroffenenauskunft",
         "Auskunft an die betroffene Person (Art. 15 DSGVO)",
@@ -928,7 +931,7 @@ _MELDE_EXTERNAL = (
 _MELDE_SECURITY_AND_JUSTICE = (
     _security("strafverfolgung", "polizei", number="1", law="StPO §163"),
     _security("gefahrenabwehr", "polizei", number="1", law="HSOG"),
-    # Interpretation: CONTRACT §6 has no purpose code for intelligence work; the services'
+    # Interpretation: the fixed purpose codes have none for intelligence work; the services'
     # statutory tasks are filed under gefahrenabwehr with their own law as basis.
     _security("gefahrenabwehr", "verfassungsschutz", number="6", law="BVerfSchG"),
     _security("gefahrenabwehr", "bnd", number="7", law="BNDG"),
@@ -957,7 +960,7 @@ _GEWERBE = (
     # Interpretation: what a Gewerbesteuer assessment needs (who, where, which form, since when).
     # Interpretation [I]: the city's Steueramt is no Abs. 8 recipient (Nr. 13 names the
     # Finanzämter of the Land); intra-city Weitergabe under Abs. 6 S. 2 with the S. 1 Nr. 3
-    # ground (asking the trader again would be disproportionate) - law-sources: UNSURE.
+    # ground (asking the trader again would be disproportionate) - not yet signed off legally.
     _allow(
         "gewerbesteuer_veranlagung",
         "steueramt",
@@ -990,7 +993,7 @@ _GEWERBE = (
             ("gewerbeamt", "GewO §14 Abs. 5 S. 1"),
         )
     ),
-    # "G.protected as necessary": all fields, for Straftaten only (not OWi, matrix §3).
+    # Protected data "as necessary": all fields, for Straftaten only (not OWi; GewO §14 Abs. 9).
     *(
         _allow(
             "strafverfolgung",

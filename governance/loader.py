@@ -191,7 +191,7 @@ def _load_fields(connection: Connection, specs: Iterable[RegisterSpec]) -> int:
                         "dataset": dataset.name,
                         "status": ReleaseStatus.APPROVED,
                         "changed_by": DEFAULT_STEWARD,
-                        "status_reason": "default catalogue (law-matrix.md)",
+                        "status_reason": "default catalogue",
                         **metadata,
                     }
                     new.append(values)

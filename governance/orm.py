@@ -1,6 +1,6 @@
 """Declarative base shared by every hub and governance table.
 
-It lives here because governance may not import hub (STYLE §1); hub re-exports it.
+It lives here because governance may not import hub (tests/test_import_rules.py); hub re-exports it.
 The naming convention is fixed from day one so Alembic names constraints stably.
 """
 

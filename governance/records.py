@@ -1,11 +1,12 @@
 """Records of processing activities (DSGVO Art. 30 Abs. 1), generated from the catalogue.
 
 One record per register x recipient authority x purpose, i.e. per purpose allowance valid
-on the day asked for (law-matrix §6): a) controller and DPO, b) purpose and legal basis,
-c) data subjects and data categories (field IDs with title and classification, special
-categories flagged), d) recipient, e) third-country transfer (none), f) deletion periods
-(ledger retention class of law-matrix §5, the recipient's own periods, the register's own
-retention duties), g) TOMs (the automated procedure's admission plus the hub's measures).
+on the day asked for, with the items of lit. a-g: a) controller and DPO, b) purpose and
+legal basis, c) data subjects and data categories (field IDs with title and
+classification, special categories flagged), d) recipient, e) third-country transfer
+(none), f) deletion periods (the ledger entry's retention class, the recipient's own
+periods, the register's own retention duties), g) TOMs (the automated procedure's
+admission plus the hub's measures).
 
 Everything comes from the catalogue tables; nothing here is a value of a register.
 """
@@ -42,7 +43,8 @@ from governance.retention import log_retention_class
 
 SPECIAL_CATEGORY: Final = "special_category"
 
-# law-matrix §5; the class a ledger entry of this allowance gets (hub/audit/ledger/service.py).
+# Each ledger retention class in words; the class a ledger entry of this allowance gets
+# (hub/audit/ledger/service.py).
 LOG_RETENTION: Final[Mapping[str, str]] = {
     "L-MELDE": "Protokolldaten mindestens 12 Monate; Löschung spätestens am Ende des auf die "
     "Speicherung folgenden Kalenderjahres (BMG §40)",

@@ -1,4 +1,7 @@
-"""Ledger retention classes (law-matrix §5): one rule for the ledger and the Art. 30 records."""
+"""Ledger retention classes: one rule for the ledger and the Art. 30 records.
+
+The periods and their norms are in hub/audit/ledger/retention.py.
+"""
 
 from __future__ import annotations
 

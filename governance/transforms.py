@@ -20,7 +20,7 @@ YEAR_MONTH: Final = "year_month"  # every date of the field as YYYY-MM, nothing 
 YEAR: Final = "year"  # every date of the field as YYYY, nothing else
 DISTRICT: Final = "district"  # each address as its municipality and city district only
 
-# Transformation -> the Melderegister fields it applies to (CONTRACT §4 field IDs).
+# Transformation -> the Melderegister fields (field IDs) it applies to.
 _DATED_FIELDS: Final = frozenset({"birth", "death", "move_dates"})
 TRANSFORMS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
     {

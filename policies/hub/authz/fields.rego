@@ -1,16 +1,16 @@
 # METADATA
-# title: Field minimisation (law-matrix G5, G10)
+# title: Field minimisation (DSGVO Art. 5 Abs. 1 lit. c; IDNrG §5 Abs. 1)
 # description: >-
 #   released = requested ∩ legal maximum (per register × requester route) ∩
 #   purpose allow-list (catalogue) ∩ approved (catalogue release status),
-#   minus the IdNr (G10). The legal maximum tables are static law; the
+#   minus the IdNr (row G10 of policies/COVERAGE.md). The legal maximum tables are static law; the
 #   allow-list and the release status arrive in input.
 package hub.authz
 
 import rego.v1
 
 # ---------------------------------------------------------------------------
-# Melderegister field tables (law-matrix §1)
+# Melderegister field tables (BMG §3)
 # ---------------------------------------------------------------------------
 
 # METADATA
@@ -75,7 +75,7 @@ melde_s3_abs2 := {
 }
 
 # METADATA
-# title: All Melderegister field ids (CONTRACT §4)
+# title: All Melderegister field ids
 melde_fields := melde_s3_abs1 | melde_s3_abs2
 
 # METADATA
@@ -128,7 +128,7 @@ default public_s3_abs2_fields := set()
 public_s3_abs2_fields := public_s3_abs2_by_authority[authority]
 
 # ---------------------------------------------------------------------------
-# Gewerberegister field tables (law-matrix §3)
+# Gewerberegister field tables (GewO §14)
 # ---------------------------------------------------------------------------
 
 # METADATA
@@ -140,7 +140,7 @@ gewerbe_public_fields := {"name", "geschaeftsbezeichnung", "betriebliche_anschri
 # METADATA
 # title: Protected Gewerbe data (purpose-bound, Abs. 5 S. 1)
 # description: >-
-#   Every other datum of the Gewerbeanzeige (CONTRACT §4). Interpretation [I]:
+#   Every other datum of the Gewerbeanzeige. Interpretation [I]:
 #   Rechtsform and Registereintrag are not listed in Abs. 5 S. 2, so they count
 #   as protected although they are public elsewhere.
 # custom:
@@ -152,7 +152,7 @@ gewerbe_protected_fields := {
 }
 
 # ---------------------------------------------------------------------------
-# Personenstandsregister field tables (law-matrix §4)
+# Personenstandsregister field tables (PStG)
 # ---------------------------------------------------------------------------
 
 # METADATA
@@ -197,7 +197,7 @@ legal_maximum := melde_free_maximum if {
 
 legal_maximum := gewerbe_public_fields if route == "gewerbe_public"
 
-# "as necessary" (matrix §3): the allowance narrows it per purpose.
+# "as necessary" (GewO §14 Abs. 6, 9): the allowance narrows it per purpose.
 legal_maximum := gewerbe_public_fields | gewerbe_protected_fields if route in {"gewerbe_protected", "gewerbe_criminal"}
 
 legal_maximum := pstr_fields if route in {"pstr_standesamt", "pstr_request"}

@@ -32,7 +32,7 @@ gewerbe_field_ids := {
 gewerbe_catalogue := {"id": "gewerberegister", "fields": all_approved(gewerbe_field_ids)}
 
 # METADATA
-# title: Wohngeldstelle allow-list (law-matrix §2, Wohngeldstelle row)
+# title: Wohngeldstelle allow-list (row M6 of policies/COVERAGE.md)
 wohngeld_allowance_fields := [
 	"name", "prev_names", "given_names", "birth", "addresses", "move_dates",
 	"marital", "spouse", "children", "legal_rep", "death", "blocks",

@@ -406,7 +406,7 @@ melde_hit_holds(hit) := {code |
 #   Freie Suche: blocked persons are not in the result list (BMeldDAV §8
 #   Abs. 3); Interpretation [I]: §13 Abs. 2 records likewise, a group search
 #   is no Ersuchen about a named person. Datenbestätigung: neutral final
-#   answer (§39a Abs. 2 S. 3; law-matrix NEUTRAL_FINAL). Waiver of further
+#   answer (§39a Abs. 2 S. 3; decision NEUTRAL_FINAL). Waiver of further
 #   processing (§38 Abs. 5 S. 1). Except in the free search, a Sperre whose
 #   initiator must be notified keeps its task (§34 Abs. 5, §38 Abs. 5 S. 2).
 melde_hit_omitted(hit) if free_search_request

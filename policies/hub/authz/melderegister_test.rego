@@ -41,7 +41,7 @@ test_blocked_hit_amts_wegen_held if {
 	decide(records(wohngeld_input, [hit])).hits[0].action == "hold"
 }
 
-# --- §34a Abs. 6 exception (law-matrix §2 Polizei row) ----------------------
+# --- §34a Abs. 6 exception (row M3 of policies/COVERAGE.md) -----------------
 
 test_sperre_exception_police_leitung_released if {
 	inp := police_input(["behoerdenleitung"])
@@ -410,7 +410,7 @@ free_all := [
 	"id_docs", "weapons", "explosives", "landlord", "passport_denial",
 ]
 
-# --- Freie Suche (law-matrix §2 freie Suche row) ------------------------------
+# --- Freie Suche (§34a Abs. 3; row M2 of policies/COVERAGE.md) ---------------
 
 test_free_search_public_body_gets_34a_3_s1_set if {
 	inp := free_input("landratsamt", "public_body", free_all, free_all, ["house_number", "street"])
@@ -512,7 +512,7 @@ test_free_criteria_not_checked_for_person_search if {
 	decide(inp).outcome == "released"
 }
 
-# --- Datenbestätigung (law-matrix §2 Datenbestätigung row) --------------------
+# --- Datenbestätigung (§39a; row M16 of policies/COVERAGE.md) ----------------
 
 test_confirm_permitted_without_fields if {
 	result := decide(confirm_input("wohngeldstelle", "city_office"))

@@ -65,7 +65,7 @@ pstr_flag_present(hit, flag) if hit[flag] != null
 # title: Fortführungsfrist over
 # description: >-
 #   Interpretation [I]: counted from the Jahrgang of the entry (year of the
-#   Beurkundung, law-sources PStG §5 Abs. 5 note): the entry is archival from
+#   Beurkundung, as the Fristen of PStG §5 Abs. 5 run): the entry is archival from
 #   1 January of entry_year + Frist + 1, e.g. a birth entry of 1915 from 2026.
 # custom:
 #   norm: "PStG §5 Abs. 5, §7 Abs. 3, §61 Abs. 2, §68 Abs. 2 S. 5 Nr. 1"

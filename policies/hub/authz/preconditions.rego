@@ -1,5 +1,5 @@
 # METADATA
-# title: Global preconditions (law-matrix G1-G5, G8) and requester routes
+# title: Global preconditions (rows G1-G5, G8 of policies/COVERAGE.md) and requester routes
 # description: >-
 #   Request-level checks that apply before any field is looked at. Each failed
 #   check adds a code to precondition_failures; any code there denies the

@@ -8,7 +8,7 @@
 #   after the decision and before the answer. A transformation outside the
 #   vocabulary, or on a field it does not fit, withholds the field; so does a
 #   statistics purpose whose allowance would release a full date or a street
-#   address (law-matrix M14).
+#   address (row M14 of policies/COVERAGE.md).
 package hub.authz
 
 import rego.v1
@@ -51,9 +51,9 @@ transform_invalid_fields contains name if {
 }
 
 # METADATA
-# title: Purposes that serve statistics only (law-matrix M14)
+# title: Purposes that serve statistics only (row M14 of policies/COVERAGE.md)
 # description: >-
-#   Interpretation [I]: the matrix row gives the Statistikstelle birth as
+#   Interpretation [I]: the Statistikstelle gets birth as
 #   year/month and the address as a block/district code; death and move dates
 #   are coarsened to the month as well, as a population statistic counts them
 #   per month.

@@ -37,7 +37,7 @@ test_statistics_released_with_its_transformations_named if {
 	result.transforms == {"birth": "year_month", "addresses": "district"}
 }
 
-# law-matrix M14 [I]: no full birth date for statistics, whatever the allowance says.
+# Row M14 of policies/COVERAGE.md [I]: no full birth date for statistics, whatever the allowance says.
 test_statistics_full_birth_date_withheld if {
 	inp := statistics_input({"addresses": "district", "move_dates": "year_month", "death": "year"}, ["addresses", "birth", "sex"])
 	result := decide(inp)
@@ -47,7 +47,7 @@ test_statistics_full_birth_date_withheld if {
 	result.transforms == {"addresses": "district"}
 }
 
-# law-matrix M14 [I]: no street address for statistics; a date precision does not fit addresses.
+# Row M14 of policies/COVERAGE.md [I]: no street address for statistics; a date precision does not fit addresses.
 test_statistics_street_address_withheld_without_district if {
 	inp := statistics_input(object.union(statistics_transforms, {"addresses": "year_month"}), ["addresses", "birth"])
 	result := decide(inp)

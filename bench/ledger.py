@@ -55,7 +55,7 @@ def _rows(total: int, person_entries: int, now: datetime) -> Iterator[tuple[dict
         authority, category, purpose = rng.choice(RECIPIENTS)
         outcome = rng.choices(("released", "denied", "manual"), weights=(8, 1, 1))[0]
         released = [person] if outcome == "released" else []
-        # Spread over 900 days, so the oldest part is past retention (law-matrix §5).
+        # Spread over 900 days, so the oldest part is past its retention period.
         occurred = now - SPAN * ((total - seq) / total)
         entry_id = str(uuid.UUID(int=rng.getrandbits(128)))
         entry = {

@@ -1,5 +1,5 @@
 """Test databases: every database test runs on SQLite and, when HUB_TEST_DATABASE_URL is set,
-on PostgreSQL too (CONTRACT §1). Schemas come from ``alembic upgrade head``, never create_all.
+on PostgreSQL too. Schemas come from ``alembic upgrade head``, never create_all.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def database_url(
     admin_url = os.environ.get("HUB_TEST_DATABASE_URL")
     if not admin_url:
         pytest.skip("HUB_TEST_DATABASE_URL not set: PostgreSQL tests skipped")
-    # Unreachable PostgreSQL is a failure here, not a skip (CONTRACT §1).
+    # Unreachable PostgreSQL is a failure here, not a skip: CI sets the URL to test on it.
     name, url = create_postgres_database(admin_url)
     try:
         upgrade_head(url)

@@ -1,4 +1,4 @@
-"""The Kubernetes manifests and the compose file: real commands, safe defaults (CONTRACT §10)."""
+"""The Kubernetes manifests and the compose file: real commands, safe defaults."""
 
 from __future__ import annotations
 

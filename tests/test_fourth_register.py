@@ -139,7 +139,7 @@ async def admit(http: httpx.AsyncClient, database_url: str) -> None:
         "fields": FIELDS,
         "legal_basis": [BASIS],
         "approval_reference": "Magistratsbeschluss 2026/17",
-        # law-matrix §2 does not know the register: the steward confirms every field.
+        # The default catalogue does not know the register: the steward confirms every field.
         "confirm_sensitive": {"fields": FIELDS, "legal_basis": BASIS},
         "reason": "Zulassung",
     }

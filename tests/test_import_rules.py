@@ -1,4 +1,4 @@
-"""Architecture invariants (STYLE §1, §10) checked on the source, not left to a wiki page."""
+"""Architecture invariants checked on the source, not left to a wiki page."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Append-only access ledger, signed checkpoints, tombstones of purged entries (CONTRACT §7).
+"""Append-only access ledger, signed checkpoints, tombstones of purged entries.
 
 SQLite: triggers refuse UPDATE always and DELETE unless the purge opened its one-row grant
 inside its own transaction. PostgreSQL: a trigger refuses UPDATE always and DELETE unless the

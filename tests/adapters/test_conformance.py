@@ -1,4 +1,4 @@
-"""Every register adapter passes the shared conformance suite (STYLE §2), on every backend."""
+"""Every register adapter passes the shared conformance suite, on every backend."""
 
 from adapters.gewerberegister import GewerberegisterAdapter
 from adapters.melderegister import MelderegisterAdapter

@@ -1,4 +1,4 @@
-"""The Gewerberegister import format (CONTRACT §5) as pydantic models, and its demo data."""
+"""The Gewerberegister import format as pydantic models, and its demo data."""
 
 import json
 from datetime import date

@@ -1,4 +1,4 @@
-"""The Melderegister import format (CONTRACT §5) as pydantic models."""
+"""The Melderegister import format as pydantic models."""
 
 import copy
 import json
@@ -19,8 +19,9 @@ from adapters.melderegister.records import (
     to_import_line,
 )
 
-# The example line of CONTRACT §5, verbatim.
-CONTRACT_EXAMPLE = """{"person_id": "P-000001", "name": "Müller", "prev_names": [], "given_names": ["Anna", "Maria"],
+# The import format's example line that the city's procedures build their exports from,
+# verbatim.
+IMPORT_EXAMPLE = """{"person_id": "P-000001", "name": "Müller", "prev_names": [], "given_names": ["Anna", "Maria"],
  "doctor": null, "birth": {"date": "1980-05-17", "place": "Darmstadt", "country": "DE"},
  "sex": "w", "idnr": "12345678995", "nationality": ["DE"], "religion": "ev",
  "addresses": [{"street": "Rheinstraße", "house_number": "12", "postal_code": "64283",
@@ -35,7 +36,7 @@ Document = dict[str, Any]
 
 
 def example() -> Document:
-    document: Document = json.loads(CONTRACT_EXAMPLE)
+    document: Document = json.loads(IMPORT_EXAMPLE)
     return copy.deepcopy(document)
 
 
@@ -60,7 +61,7 @@ def second_address(document: Document) -> Document:
 
 class TestContractExample:
     def test_parses(self) -> None:
-        record = parse_person_line(CONTRACT_EXAMPLE)
+        record = parse_person_line(IMPORT_EXAMPLE)
         assert record.person_id == "P-000001"
         assert record.name == "Müller"
         assert record.addresses[0].is_current
@@ -68,9 +69,9 @@ class TestContractExample:
         assert record.residence_queries == []
 
     def test_dumps_back_to_the_same_object(self) -> None:
-        record = parse_person_line(CONTRACT_EXAMPLE)
-        assert to_import_dict(record) == json.loads(CONTRACT_EXAMPLE)
-        assert json.loads(to_import_line(record)) == json.loads(CONTRACT_EXAMPLE)
+        record = parse_person_line(IMPORT_EXAMPLE)
+        assert to_import_dict(record) == json.loads(IMPORT_EXAMPLE)
+        assert json.loads(to_import_line(record)) == json.loads(IMPORT_EXAMPLE)
 
     def test_optional_register_fields_are_accepted_and_kept(self) -> None:
         document = example()
@@ -134,7 +135,7 @@ class TestContractExample:
         assert parse_person_line(json.dumps(document)).moved_away is not None
 
     def test_model_validate_accepts_the_same_dict(self) -> None:
-        assert PersonRecord.model_validate(example()) == parse_person_line(CONTRACT_EXAMPLE)
+        assert PersonRecord.model_validate(example()) == parse_person_line(IMPORT_EXAMPLE)
 
 
 # ------------------------------------------------------------------------------- bad input
@@ -293,7 +294,7 @@ def test_reports_several_cross_field_problems_at_once() -> None:
 
 
 def test_records_are_frozen() -> None:
-    record = parse_person_line(CONTRACT_EXAMPLE)
+    record = parse_person_line(IMPORT_EXAMPLE)
     with pytest.raises(ValidationError):
         record.name = "Schmidt"  # type: ignore[misc]
 
@@ -374,4 +375,4 @@ def test_an_address_may_say_it_carries_no_bedingter_sperrvermerk() -> None:
     document["addresses"][0]["bedingter_sperrvermerk"] = False
     record = parse_person_line(json.dumps(document))
     assert record.addresses[0].bedingter_sperrvermerk is False
-    assert parse_person_line(CONTRACT_EXAMPLE).addresses[0].bedingter_sperrvermerk is None
+    assert parse_person_line(IMPORT_EXAMPLE).addresses[0].bedingter_sperrvermerk is None

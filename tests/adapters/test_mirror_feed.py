@@ -1,4 +1,4 @@
-"""The change feed of the SQL mirrors (CONTRACT §5a) on SQLite and PostgreSQL."""
+"""The change feed of the SQL mirrors on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Personenstandsregister import format (CONTRACT §5) as pydantic models, and demo data."""
+"""The Personenstandsregister import format as pydantic models, and demo data."""
 
 import json
 from datetime import UTC, date, datetime

@@ -1,4 +1,4 @@
-"""The Darmstadt default catalogue against CONTRACT §4/§6 and law-matrix §2-§4."""
+"""The Darmstadt default catalogue against the fixed codes and field IDs, and the law."""
 
 import re
 from collections import Counter
@@ -17,8 +17,9 @@ from governance.defaults import (
     AllowanceDefault,
 )
 
-# Copies of the contract, so that a change on either side shows up here.
-CONTRACT_AUTHORITIES = {
+# Copies of the fixed names clients use (authority and purpose codes, field IDs), so that a
+# change on either side shows up here.
+FIXED_AUTHORITIES = {
     "city_office": (
         "wohngeldstelle",
         "ordnungsamt",
@@ -46,7 +47,7 @@ CONTRACT_AUTHORITIES = {
     "private": ("privatperson",),
     "media": ("rundfunk",),
 }
-CONTRACT_PURPOSES = (
+FIXED_PURPOSES = (
     "wohngeld_antrag",
     "sgb12_leistung",
     "sgb2_leistung",
@@ -71,7 +72,7 @@ CONTRACT_PURPOSES = (
     "vaterschaft_beistandschaft",
     "information",
 )
-CONTRACT_FIELDS = {
+FIXED_FIELDS = {
     "melderegister": {
         "name",
         "prev_names",
@@ -130,7 +131,8 @@ CONTRACT_FIELDS = {
     },
 }
 KINDS = {"person", "free", "confirm"}
-# law-matrix §2: the city offices' Melderegister fields exactly as the matrix lists them.
+# The city offices' Melderegister fields exactly as the city's rule matrix lists them
+# (BMG §37; rows M6-M13 of policies/COVERAGE.md).
 MATRIX_CITY_OFFICES = {
     ("wohngeldstelle", "wohngeld_antrag"): {
         "name",
@@ -277,7 +279,7 @@ def melde_allowances_with(field: str) -> set[str]:
 class TestAuthorities:
     @pytest.mark.parametrize(
         ("category", "code"),
-        [(category, code) for category, codes in CONTRACT_AUTHORITIES.items() for code in codes],
+        [(category, code) for category, codes in FIXED_AUTHORITIES.items() for code in codes],
     )
     def test_contract_code_present_with_its_category(self, category: str, code: str) -> None:
         assert CATEGORY[code] == category
@@ -289,7 +291,7 @@ class TestAuthorities:
 
 
 class TestPurposes:
-    @pytest.mark.parametrize("code", CONTRACT_PURPOSES)
+    @pytest.mark.parametrize("code", FIXED_PURPOSES)
     def test_contract_code_present(self, code: str) -> None:
         assert code in {purpose.code for purpose in PURPOSES}
 
@@ -300,7 +302,7 @@ class TestPurposes:
     def test_registers_bases_and_use(self) -> None:
         used = {a.purpose for a in ALLOWANCES}
         for purpose in PURPOSES:
-            assert purpose.register in CONTRACT_FIELDS
+            assert purpose.register in FIXED_FIELDS
             assert purpose.legal_basis
             assert purpose.title
             assert purpose.description
@@ -313,7 +315,7 @@ class TestAllowances:
         for a in ALLOWANCES:
             assert a.purpose in purposes
             assert a.authority in CATEGORY
-            assert a.register in CONTRACT_FIELDS
+            assert a.register in FIXED_FIELDS
             assert a.kinds
             assert set(a.kinds) <= KINDS
 
@@ -325,14 +327,14 @@ class TestAllowances:
         for a in ALLOWANCES:
             assert a.fields
             assert len(set(a.fields)) == len(a.fields), a
-            assert set(a.fields) <= CONTRACT_FIELDS[a.register], (a.purpose, a.authority)
+            assert set(a.fields) <= FIXED_FIELDS[a.register], (a.purpose, a.authority)
 
     def test_register_field_constants_match_the_contract(self) -> None:
         assert {register: set(fields) for register, fields in REGISTER_FIELDS.items()} == (
-            CONTRACT_FIELDS
+            FIXED_FIELDS
         )
         assert len(BMG_34_1_S1) == 16
-        assert set(BMG_34_1_S1) | set(BMG_34_1_S2) <= CONTRACT_FIELDS["melderegister"]
+        assert set(BMG_34_1_S1) | set(BMG_34_1_S2) <= FIXED_FIELDS["melderegister"]
 
     def test_no_allowance_releases_the_idnr(self) -> None:
         assert [a for a in ALLOWANCES if "idnr" in a.fields] == []

@@ -1,4 +1,4 @@
-"""The ``hub`` command as an operator uses it (CONTRACT §1)."""
+"""The ``hub`` command as an operator uses it."""
 
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ EXAMPLES = {GenerationMode.POSITIVE: 4, GenerationMode.NEGATIVE: 8}
 EXAMPLES_WITHOUT_TOKEN = 1
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
 
-# The register's pushed changes are JSON Lines (CONTRACT §5a), a media type schemathesis
+# The register's pushed changes are JSON Lines, a media type schemathesis
 # cannot build from a schema: well-formed and broken batches, and the empty heartbeat.
 _CHANGE_LINES = [
     b"",

@@ -1,4 +1,4 @@
-"""Probes and metrics (CONTRACT §11): no authentication, no data, failing parts named."""
+"""Probes and metrics: no authentication, no data, failing parts named."""
 
 from __future__ import annotations
 

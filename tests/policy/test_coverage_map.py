@@ -1,4 +1,4 @@
-"""policies/COVERAGE.md is the reviewer's map from law-matrix rows to tests; it must not rot.
+"""policies/COVERAGE.md is the reviewer's map from the law matrix's rows to tests; it must not rot.
 
 Every row of the map names at least one Rego test and one end-to-end API test, and every
 name it cites exists: Rego tests as discovered by ``hub policy test``, golden cases in
@@ -21,7 +21,8 @@ POLICY_DIR = ROOT / "policies"
 COVERAGE = POLICY_DIR / "COVERAGE.md"
 TESTS_DIR = ROOT / "tests"
 
-# The rows of ../shared/spec/law-matrix.md §0, §2, §3, §4 by the IDs COVERAGE.md gives them.
+# The rows of ../shared/spec/law-matrix.md §0, §2, §3, §4 (the city's specification, kept
+# outside the repository) by the IDs COVERAGE.md gives them.
 MATRIX_ROWS = (
     *(f"G{number}" for number in range(1, 11)),
     *(f"M{number}" for number in range(1, 18)),  # M18, M19 are ledger rows, not decisions

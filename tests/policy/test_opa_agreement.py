@@ -1,4 +1,4 @@
-"""The golden decisions and the Rego unit tests agree on the real OPA engine (STYLE §6).
+"""The golden decisions and the Rego unit tests agree on the real OPA engine.
 
 Production evaluates ``policies/`` with regorus. Here the same modules are loaded into OPA
 itself (the ``opa-golib-python-bindings`` wheel, test-only, installed by ``make dev`` with

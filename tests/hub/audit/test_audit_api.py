@@ -1,4 +1,4 @@
-"""The DPO's workbench and the citizen view over a real ledger (CONTRACT §7, law-matrix §2, §5)."""
+"""The DPO's workbench and the citizen view over a real ledger."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Retention purge (law-matrix §5): exactly the due entries go, the chain still verifies."""
+"""Retention purge: exactly the due entries go, the chain still verifies."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""OAuth2 client credentials, JWT validation and scopes (CONTRACT §2)."""
+"""OAuth2 client credentials, JWT validation and scopes."""
 
 from __future__ import annotations
 

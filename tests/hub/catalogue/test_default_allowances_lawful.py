@@ -1,7 +1,7 @@
 """Every allowance of the default catalogue passes the catalogue's own law check.
 
 The start page lists allowances the policy would refuse; a fresh catalogue must show none,
-or the defaults and the law (law-matrix.md, policies/) disagree.
+or the defaults and the law (policies/) disagree.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""One end-to-end case per requester row of law-matrix §2 (Melderegister, person search).
+"""One end-to-end case per requester row of the Melderegister (person search), each
+named by its row ID in policies/COVERAGE.md.
 
 Each case asks the real app, over the default catalogue, for fields the row allows and
 fields it does not, and checks what is released, what is withheld and that the ledger

@@ -1,7 +1,7 @@
 """A no-match's markers (hub.query.neutral) go with the ledger entry they name, never later.
 
 A marker stands in for a task and for the entry's person reference, which the retention
-purge deletes with the entry (law-matrix §5): the purge deletes the entry's markers too.
+purge deletes with the entry: the purge deletes the entry's markers too.
 """
 
 from __future__ import annotations

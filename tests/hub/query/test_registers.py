@@ -1,4 +1,4 @@
-"""``GET /v1/registers`` (CONTRACT §3): each register's XÖV standard and version by its fields."""
+"""``GET /v1/registers``: each register's XÖV standard and version by its fields."""
 
 from __future__ import annotations
 

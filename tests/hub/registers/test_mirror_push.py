@@ -1,4 +1,4 @@
-"""``POST /v1/registers/{register}/changes`` and the mirror's freshness (CONTRACT §5a)."""
+"""``POST /v1/registers/{register}/changes`` and the mirror's freshness."""
 
 from __future__ import annotations
 
@@ -179,7 +179,7 @@ class TestFreshness:
         assert melde["mirror"]["last_seq"] == 7
         assert melde["mirror"]["lag_seconds"] >= 3600
         # the procedure's heartbeat (an empty push): current again, nothing else changed
-        ready = await http.get("/readyz")  # the operator sees it too (CONTRACT §11)
+        ready = await http.get("/readyz")  # the operator's probe sees it too
         assert ready.status_code == 503
         assert ready.json()["failing"] == ["mirrors"]
         heartbeat = await _push(http, writer)

@@ -1,4 +1,4 @@
-"""Workbench login: local accounts, sessions, lockout, CSRF, roles (CONTRACT §9)."""
+"""Workbench login: local accounts, sessions, lockout, CSRF, roles."""
 
 from __future__ import annotations
 

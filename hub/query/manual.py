@@ -14,13 +14,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from hub.domain import Outcome
+from hub.domain import Outcome, TaskKind, TaskStatus
 from hub.models import Task
 from hub.policy.schemas import Decision
 from hub.query.entries import AskedQuery
 from hub.query.schemas import QueryRequest
-
-MANUAL_TASK_KIND = "manual_request"
 
 
 def manual_tasks(
@@ -35,8 +33,8 @@ def manual_tasks(
     return [
         Task(
             task_id=str(uuid.uuid4()),
-            kind=MANUAL_TASK_KIND,
-            status="open",
+            kind=TaskKind.MANUAL_REQUEST,
+            status=TaskStatus.OPEN,
             register=asked.register,
             person_id=person_id,
             request_id=asked.request_id,

@@ -11,13 +11,11 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from adapters.base import Hit
-from hub.domain import Outcome
+from hub.domain import Outcome, TaskKind, TaskStatus
 from hub.models import NeutralMarker, Task
 from hub.policy.schemas import Decision, HitAction
 from hub.query import neutral
 from hub.query.entries import AskedQuery
-
-NEUTRAL_HOLD_TASK_KIND = "neutral_hold"
 
 
 def hold_tasks(asked: AskedQuery, decision: Decision, hits: Sequence[Hit]) -> list[Task]:
@@ -26,8 +24,8 @@ def hold_tasks(asked: AskedQuery, decision: Decision, hits: Sequence[Hit]) -> li
     return [
         Task(
             task_id=str(uuid.uuid4()),
-            kind=NEUTRAL_HOLD_TASK_KIND,
-            status="open",
+            kind=TaskKind.NEUTRAL_HOLD,
+            status=TaskStatus.OPEN,
             register=asked.register,
             person_id=hits[h.index].subject_id,
             request_id=asked.request_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import TASKS_READ
 from hub.db import get_session, get_writing_session
+from hub.domain import TaskStatus
 from hub.errors import router_problems
 from hub.kit.strict_route import StrictRoute
 from hub.state import hub_state
@@ -30,7 +31,7 @@ async def list_tasks(
     request: Request,
     session: Session,
     principal: Office,
-    status: Literal["open", "closed"] = "open",
+    status: TaskStatus = TaskStatus.OPEN,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, list[dict[str, Any]]]:
     registers = service.operated_registers(principal, hub_state(request).adapters)

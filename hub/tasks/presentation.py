@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final
 
+from hub.domain import TaskKind
+
 SPERRE_BASES: Final = MappingProxyType(
     {"amts_wegen": "von Amts wegen", "antrag": "auf Antrag der betroffenen Person"}
 )
@@ -125,7 +127,7 @@ def reasons(task: Mapping[str, Any], authority_title: Callable[[str], str]) -> l
 
 def manual_why(task: Mapping[str, Any]) -> str:
     """Why a request came to the office instead of being answered (empty for holds)."""
-    if task.get("kind") != "manual_request":
+    if task.get("kind") != TaskKind.MANUAL_REQUEST:
         return ""
     register = task.get("register")
     if register == "personenstandsregister":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.domain import TaskStatus
 from hub.models import NeutralMarker, Task
 
 
@@ -14,7 +15,7 @@ def add_task(session: AsyncSession, task: Task | NeutralMarker) -> None:
 
 
 async def list_tasks(
-    session: AsyncSession, *, registers: list[str], status: str, limit: int
+    session: AsyncSession, *, registers: list[str], status: TaskStatus, limit: int
 ) -> list[Task]:
     result = await session.execute(
         select(Task)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.base import RegisterAdapter
 from hub.auth.dependencies import Principal
+from hub.domain import TaskStatus
 from hub.errors import HubError
 from hub.logging import get_logger
 from hub.models import Task
@@ -45,9 +46,9 @@ async def close_task(
     # Tasks of registers the caller does not operate are reported as absent, not forbidden.
     if task is None or task.register not in registers:
         raise TaskNotFound(f"no task {task_id!r} for the registers you operate")
-    if task.status != "open":
+    if task.status != TaskStatus.OPEN:
         raise TaskAlreadyClosed(f"task {task_id!r} was closed at {task.closed_at}")
-    task.status = "closed"
+    task.status = TaskStatus.CLOSED
     task.closed_at = datetime.now(UTC)
     task.closed_by = f"{principal.client_id}/{closing.official}"
     task.resolution = (

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from hub.domain import TaskStatus
 from hub.errors import HubError
 from hub.state import hub_state
 from hub.tasks import presentation
@@ -36,7 +37,7 @@ def office(request: Request, user: UiUser) -> service.Office:
 
 
 async def _list_page(
-    request: Request, session: DbSession, user: UiUser, *, status: str
+    request: Request, session: DbSession, user: UiUser, *, status: TaskStatus
 ) -> Response:
     worker = office(request, user)
     filters = parse_filters(request.query_params, registers=worker.registers)
@@ -61,12 +62,12 @@ async def _list_page(
 
 @router.get("")
 async def open_tasks(request: Request, session: DbSession, user: RegisterOffice) -> Response:
-    return await _list_page(request, session, user, status="open")
+    return await _list_page(request, session, user, status=TaskStatus.OPEN)
 
 
 @router.get("/closed")
 async def closed_tasks(request: Request, session: DbSession, user: RegisterOffice) -> Response:
-    return await _list_page(request, session, user, status="closed")
+    return await _list_page(request, session, user, status=TaskStatus.CLOSED)
 
 
 async def _task_page(

@@ -10,16 +10,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import get_args
 
-from hub.query.manual import MANUAL_TASK_KIND
+from hub.domain import TaskKind
 from hub.tasks.schemas import NOTE_MAX_LENGTH, Resolution
 from hub.ui.i18n import N_
 from hub.ui.i18n import gettext as _
 
-# What opened the task, as the office reads it (hub.query.service / hub.query.manual).
+# What opened the task, as the office reads it (hub.query.office / hub.query.manual).
 KINDS = {
-    "neutral_hold": N_("Neutral answer: blocked person"),
-    MANUAL_TASK_KIND: N_("Manual processing"),
+    TaskKind.NEUTRAL_HOLD: N_("Neutral answer: blocked person"),
+    TaskKind.MANUAL_REQUEST: N_("Manual processing"),
 }
+assert set(KINDS) == set(TaskKind)  # noqa: S101 - every kind a query leaves, labelled
 # The API's closing outcomes (POST /v1/tasks/{id}/close), labelled for the office.
 RESOLUTIONS = {
     "answered_manually": N_("Answered by hand"),
@@ -34,7 +35,7 @@ NOTE_MAX = NOTE_MAX_LENGTH  # the API's limit: the note shares the resolution co
 @dataclass(kw_only=True)
 class TaskFilters:
     register: str | None = None
-    kind: str | None = None
+    kind: TaskKind | None = None
     errors: list[str] = field(default_factory=list)
 
     def query(self) -> dict[str, str]:
@@ -52,7 +53,7 @@ def parse_filters(query: Mapping[str, str], *, registers: list[str]) -> TaskFilt
     if kind and kind not in KINDS:
         filters.errors.append(_("Reason: choose one of the listed reasons."))
     if not filters.errors:
-        filters.register, filters.kind = register or None, kind or None
+        filters.register, filters.kind = register or None, TaskKind(kind) if kind else None
     return filters
 
 

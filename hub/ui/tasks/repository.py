@@ -12,23 +12,29 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.domain import TaskKind, TaskStatus
 from hub.models import Task
 
 
 def _filtered(
-    statement: Select[Any], *, registers: list[str], status: str, kind: str | None
+    statement: Select[Any], *, registers: list[str], status: TaskStatus, kind: TaskKind | None
 ) -> Select[Any]:
     statement = statement.where(Task.status == status, Task.register.in_(registers))
     return statement if kind is None else statement.where(Task.kind == kind)
 
 
 async def list_tasks(
-    session: AsyncSession, *, registers: list[str], status: str, kind: str | None, limit: int
+    session: AsyncSession,
+    *,
+    registers: list[str],
+    status: TaskStatus,
+    kind: TaskKind | None,
+    limit: int,
 ) -> list[Task]:
     """Open tasks oldest first (as GET /v1/tasks); closed tasks most recently closed first."""
     order = (
         (Task.created_at, Task.task_id)
-        if status == "open"
+        if status == TaskStatus.OPEN
         else (Task.closed_at.desc(), Task.task_id)
     )
     statement = _filtered(select(Task), registers=registers, status=status, kind=kind)
@@ -37,7 +43,7 @@ async def list_tasks(
 
 
 async def count_tasks(
-    session: AsyncSession, *, registers: list[str], status: str, kind: str | None
+    session: AsyncSession, *, registers: list[str], status: TaskStatus, kind: TaskKind | None
 ) -> int:
     statement = _filtered(
         select(func.count()).select_from(Task), registers=registers, status=status, kind=kind
@@ -60,7 +66,7 @@ async def open_tasks_about(
         return []
     result = await session.execute(
         select(Task)
-        .where(Task.status == "open", Task.register == register)
+        .where(Task.status == TaskStatus.OPEN, Task.register == register)
         .order_by(Task.created_at, Task.task_id)
         .limit(1000)
     )

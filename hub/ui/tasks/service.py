@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.base import RegisterAdapter
 from hub.auth.dependencies import Principal
 from hub.auth.scopes import TASKS_READ
+from hub.domain import TaskStatus
 from hub.logging import get_logger
 from hub.tasks import presentation
 from hub.tasks import service as tasks
@@ -68,7 +69,7 @@ def office_registers(
 
 
 async def task_list(
-    session: AsyncSession, office: Office, *, status: str, filters: TaskFilters
+    session: AsyncSession, office: Office, *, status: TaskStatus, filters: TaskFilters
 ) -> dict[str, Any]:
     registers = [filters.register] if filters.register else office.registers
     found = await repository.list_tasks(
@@ -79,7 +80,7 @@ async def task_list(
     )
     # The badge: every open task of the office, whatever the filter.
     open_total = await repository.count_tasks(
-        session, registers=office.registers, status="open", kind=None
+        session, registers=office.registers, status=TaskStatus.OPEN, kind=None
     )
     _log.info("ui_tasks_listed", user=office.username, status=status, shown=len(found))
     views = [_with_age(task_view(task), now=datetime.now(UTC)) for task in found]
@@ -115,7 +116,7 @@ async def task_detail(session: AsyncSession, office: Office, task_id: str) -> di
     view["legal_basis"] = list(entry.legal_basis) if entry is not None else []
     view["answer"] = entry.outcome if entry is not None else None
     view["resolution_outcome"], _, view["resolution_note"] = (task.resolution or "").partition(": ")
-    if task.status == "open":
+    if task.status == TaskStatus.OPEN:
         open_tasks = await repository.open_tasks_about(
             session, registers=office.registers, register=task.register
         )
@@ -161,7 +162,7 @@ async def close(
 async def next_open(session: AsyncSession, office: Office) -> str | None:
     """The oldest open task of the office: where a closing leads on to."""
     found = await repository.list_tasks(
-        session, registers=office.registers, status="open", kind=None, limit=1
+        session, registers=office.registers, status=TaskStatus.OPEN, kind=None, limit=1
     )
     return found[0].task_id if found else None
 
@@ -169,7 +170,7 @@ async def next_open(session: AsyncSession, office: Office) -> str | None:
 async def assign(session: AsyncSession, office: Office, task_id: str, *, take: bool) -> bool:
     """Take an open task (or give it back); False when there is no such open task."""
     task = await repository.get_task(session, task_id=task_id, registers=office.registers)
-    if task is None or task.status != "open":
+    if task is None or task.status != TaskStatus.OPEN:
         await session.rollback()
         return False
     task.assigned_to = office.username if take else None

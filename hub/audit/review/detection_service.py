@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.audit.review import anomalies
 from hub.audit.review import repository as review_repository
 from hub.audit.review.anomalies import Finding
-from hub.audit.review.service import OPEN
 from hub.config import AnomalySettings, Settings
 from hub.db import create_hub_engine, create_sessionmaker
+from hub.domain import CaseStatus
 from hub.models import ReviewCase
 
 MAX_CASE_ENTRIES = 1000  # entry ids kept per case; ``entry_count`` keeps counting
@@ -61,7 +61,7 @@ def _new_case(finding: Finding, now: datetime) -> ReviewCase:
         severity=finding.severity,
         summary=finding.summary,
         parameters=dict(finding.rule.parameters),
-        status=OPEN,
+        status=CaseStatus.OPEN,
         opened_at=now,
         updated_at=now,
     )
@@ -99,7 +99,7 @@ async def _apply(
         start=finding.window_start,
         end=finding.window_end,
     )
-    open_case = next((case for case in cases if case.status == OPEN), None)
+    open_case = next((case for case in cases if case.status == CaseStatus.OPEN), None)
     if open_case is not None:
         if _extend(open_case, finding, now):
             detection.extended.append(open_case)

@@ -6,7 +6,7 @@ is answered; the DPO is named by the ``X-User-Id`` header, as on the other audit
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,6 +24,7 @@ from hub.audit.ledger.reads import ReadNote
 from hub.audit.review import service as review_service
 from hub.audit.schemas import ReviewCaseDetail, ReviewCasePage
 from hub.auth.dependencies import Principal
+from hub.domain import CaseStatus
 from hub.errors import (
     AuditUnavailable,
     InsufficientScope,
@@ -63,7 +64,7 @@ async def list_reviews(
     request: Request,
     session: Session,
     principal: Annotated[Principal, Depends(audit_reader("reviews"))],
-    status: Literal["open", "closed"] | None = None,
+    status: CaseStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=reads.MAX_LIMIT)] = 100,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     user_id: UserId = None,

@@ -27,6 +27,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from hub.audit.review.anomalies import AUTH_FAILURE_OUTCOMES, Event, Rule
 from hub.db import SQLITE_BEGIN_OPTION
+from hub.domain import CaseStatus
 from hub.models import LedgerEntry, LedgerPersonRef, ReviewCase
 
 AUDIT_REGISTER = "audit"
@@ -151,7 +152,7 @@ async def overlapping_cases(
             ReviewCase.window_start <= _utc(end),
             ReviewCase.window_end >= _utc(start),
         )
-        .order_by(ReviewCase.status.desc(), ReviewCase.opened_at)
+        .order_by(ReviewCase.status.desc(), ReviewCase.opened_at)  # "open" sorts first
     )
     return list((await session.execute(statement)).scalars())
 
@@ -166,8 +167,8 @@ async def close_open_case(
     """Close the case if it is still open; False if it is not (closed meanwhile)."""
     result = await session.execute(
         update(ReviewCase)
-        .where(ReviewCase.case_id == case_id, ReviewCase.status == "open")
-        .values(status="closed", closed_at=_utc(now), closed_by=closed_by, close_note=note)
+        .where(ReviewCase.case_id == case_id, ReviewCase.status == CaseStatus.OPEN)
+        .values(status=CaseStatus.CLOSED, closed_at=_utc(now), closed_by=closed_by, close_note=note)
     )
     return int(getattr(result, "rowcount", 0)) == 1
 
@@ -181,12 +182,16 @@ async def get_case(
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-def _status(status: str | None) -> list[ColumnElement[bool]]:
+def _status(status: CaseStatus | None) -> list[ColumnElement[bool]]:
     return [] if status is None else [ReviewCase.status == status]
 
 
 async def page_cases(
-    session: AsyncSession, *, status: str | None, after: tuple[datetime, str] | None, limit: int
+    session: AsyncSession,
+    *,
+    status: CaseStatus | None,
+    after: tuple[datetime, str] | None,
+    limit: int,
 ) -> list[ReviewCase]:
     """Newest first, keyset over (opened_at, case_id)."""
     statement = select(ReviewCase).where(*_status(status))
@@ -202,7 +207,7 @@ async def page_cases(
     return list((await session.execute(statement.limit(limit))).scalars())
 
 
-async def count_cases(session: AsyncSession, *, status: str | None) -> int:
+async def count_cases(session: AsyncSession, *, status: CaseStatus | None) -> int:
     statement = select(func.count()).select_from(ReviewCase).where(*_status(status))
     return int((await session.execute(statement)).scalar_one())
 

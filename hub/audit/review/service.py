@@ -17,14 +17,11 @@ from hub.audit.ledger import reads
 from hub.audit.ledger.service import LedgerRecord, LedgerUnit
 from hub.audit.ledger.writer import LedgerWriter
 from hub.audit.review import repository as review_repository
-from hub.domain import Outcome
+from hub.domain import CaseStatus, LedgerKind, Outcome
 from hub.errors import HubError, InvalidQuery, ReviewCaseClosed, ReviewCaseNotFound
 from hub.models import LedgerEntry, ReviewCase
 
-OPEN, CLOSED = "open", "closed"
-STATUSES = (OPEN, CLOSED)
 MAX_NOTE = 4000
-REVIEW_KIND = "review"
 
 
 def _utc(value: datetime) -> datetime:
@@ -61,19 +58,10 @@ def case_json(case: ReviewCase) -> dict[str, Any]:
     }
 
 
-def _check_status(status: str | None) -> None:
-    if status is not None and status not in STATUSES:
-        raise InvalidQuery(
-            f"status: one of {', '.join(STATUSES)}",
-            errors=[{"pointer": "/query/status", "detail": "must be open or closed"}],
-        )
-
-
 async def list_cases(
-    session: AsyncSession, *, status: str | None, limit: int, cursor: str | None
+    session: AsyncSession, *, status: CaseStatus | None, limit: int, cursor: str | None
 ) -> dict[str, Any]:
     """Newest first, paged like the ledger's entries: ``{"cases", "total", "next"}``."""
-    _check_status(status)
     after = reads.decode_cursor(cursor) if cursor is not None else None
     rows = await review_repository.page_cases(session, status=status, after=after, limit=limit + 1)
     page = rows[:limit]
@@ -117,7 +105,7 @@ def _close_record(
     return LedgerRecord(
         request_id=closer.request_id,
         register=reads.AUDIT_REGISTER,
-        kind=REVIEW_KIND,
+        kind=LedgerKind.REVIEW,
         outcome=outcome,
         http_status=status,
         client_id=closer.client_id,
@@ -140,7 +128,7 @@ def _refusal(
         return InvalidQuery("closed_by: name the DPO who closes the case (X-User-Id)")
     if case is None:
         return ReviewCaseNotFound(f"no review case {case_id!r}")
-    if case.status != OPEN:
+    if case.status != CaseStatus.OPEN:
         return ReviewCaseClosed(f"review case {case_id!r} is already closed")
     return None
 

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from hub.audit.ledger import reads
 from hub.audit.ledger.reads import AuditFilters
+from hub.domain import CaseStatus
 from hub.errors import HubError
 from hub.state import hub_state
 from hub.ui.audit import auskunft, service
@@ -43,7 +44,7 @@ Dpo = Annotated[UiUser, Depends(require_ui_role("dpo"))]
 # Other words the pages translate from data (ledger kinds, case statuses and severities).
 _DATA_WORDS = (N_("person"), N_("free"), N_("confirm"), N_("read"), N_("archive"))
 _CASE_WORDS = (N_("open"), N_("closed"), N_("low"), N_("medium"), N_("high"))
-CASE_STATUSES = ("open", "closed")
+CASE_STATUSES = tuple(CaseStatus)  # the page's tabs, open first
 CASES_PER_PAGE = 50
 JOB_ID_MAX = 36
 ART15_ROLES = frozenset({"dpo", "register_office"})
@@ -241,10 +242,10 @@ async def cases(
     request: Request,
     session: DbSession,
     user: Dpo,
-    status: str = "open",
+    status: str = CaseStatus.OPEN,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
-    chosen = status if status in CASE_STATUSES else "open"
+    chosen = CaseStatus(status) if status in CASE_STATUSES else CaseStatus.OPEN
     page = await service.cases(
         session, reader(request, user), status=chosen, cursor=cursor, limit=CASES_PER_PAGE
     )

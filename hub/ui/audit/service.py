@@ -21,7 +21,7 @@ from hub.audit.ledger.writer import LedgerWriter
 from hub.audit.review import service as review_service
 from hub.auth.dependencies import Principal
 from hub.auth.scopes import AUDIT_READ
-from hub.domain import Outcome
+from hub.domain import CaseStatus, Outcome
 from hub.errors import HubError
 from hub.ui.audit import charts, repository
 from hub.ui.audit.forms import ChartForm, SearchForm
@@ -212,7 +212,7 @@ def today_utc() -> date:
 
 
 async def cases(
-    session: AsyncSession, reader: Reader, *, status: str, cursor: str | None, limit: int
+    session: AsyncSession, reader: Reader, *, status: CaseStatus, cursor: str | None, limit: int
 ) -> dict[str, Any]:
     page = await review_service.list_cases(session, status=status, limit=limit, cursor=cursor)
     await record_read(session, reader, _note("reviews", {"status": status}))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from governance.catalogue_defaults import ReleaseStatus
 from governance.models import CatalogueRegister, Duty, FieldRelease, Purpose
+from hub.domain import LedgerKind
 from hub.models import Client, LedgerCheckpoint, LedgerEntry, Task
 
 
@@ -35,7 +36,7 @@ async def outcomes(session: AsyncSession, *, since: datetime) -> list[OutcomeCou
     rows = await session.execute(
         select(month, LedgerEntry.register, LedgerEntry.outcome, func.count())
         .where(LedgerEntry.occurred_at >= since, LedgerEntry.register.in_(registers))
-        .where((LedgerEntry.kind.is_(None)) | (LedgerEntry.kind != "opendata"))
+        .where((LedgerEntry.kind.is_(None)) | (LedgerEntry.kind != LedgerKind.OPENDATA))
         .group_by(month, LedgerEntry.register, LedgerEntry.outcome)
     )
     return [OutcomeCount(m, r, o, n) for m, r, o, n in rows]
@@ -45,7 +46,7 @@ async def requests_by_authority(session: AsyncSession, *, since: datetime) -> di
     rows = await session.execute(
         select(LedgerEntry.authority, func.count())
         .where(LedgerEntry.occurred_at >= since, LedgerEntry.authority.is_not(None))
-        .where((LedgerEntry.kind.is_(None)) | (LedgerEntry.kind != "opendata"))
+        .where((LedgerEntry.kind.is_(None)) | (LedgerEntry.kind != LedgerKind.OPENDATA))
         .group_by(LedgerEntry.authority)
     )
     return {str(authority): count for authority, count in rows}

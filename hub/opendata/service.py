@@ -45,7 +45,7 @@ from hub.audit.ledger import service as ledger
 from hub.audit.ledger.service import LedgerRecord
 from hub.config import Settings
 from hub.db import create_hub_engine, create_sessionmaker
-from hub.domain import Outcome
+from hub.domain import LedgerKind, Outcome
 from hub.opendata import repository
 from hub.opendata.keys import load_or_create_cell_key_secret
 
@@ -264,7 +264,7 @@ class Publisher:
             http_status=200,
             client_id=PUBLISHER,
             purpose=spec.code,
-            kind="opendata",
+            kind=LedgerKind.OPENDATA,
             fields_released=list(spec.dimensions),
             legal_basis=legal_basis,
             catalogue_revision=catalogue_revision,

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.feed import MirrorFeed
 from hub.audit.ledger.service import LedgerRecord, LedgerUnit
-from hub.domain import Outcome
+from hub.domain import LedgerKind, Outcome
 from hub.registers import repository
 
-FEED_KIND = {"push": "changes", "file": "changes", "reload": "reload"}
+FEED_KIND = {"push": LedgerKind.CHANGES, "file": LedgerKind.CHANGES, "reload": LedgerKind.RELOAD}
 WriteUnits = Callable[[list[LedgerUnit]], Awaitable[object]]  # in order, durably
 
 
@@ -35,7 +35,7 @@ def feed_record(row: Mapping[str, Any]) -> LedgerRecord:
         client_id=row["actor"] if row["source"] == "push" else None,
         authority=row["authority"],
         user_id=row["actor"],
-        kind=FEED_KIND.get(row["source"], "changes"),
+        kind=FEED_KIND.get(row["source"], LedgerKind.CHANGES),
         reasons=[f"source:{row['source']}", seq, *_counts(row)],
     )
 
@@ -52,7 +52,7 @@ def refusal_record(
         client_id=client_id,
         authority=authority,
         user_id=client_id,
-        kind="changes",
+        kind=LedgerKind.CHANGES,
         reasons=["source:push"],
     )
 

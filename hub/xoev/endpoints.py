@@ -26,7 +26,7 @@ from hub.auth.dependencies import Principal, require_scope
 from hub.auth.scopes import REGISTER_QUERY
 from hub.config import Settings
 from hub.db import get_session
-from hub.domain import Outcome
+from hub.domain import Outcome, QueryKind
 from hub.errors import (
     AccessDenied,
     HubError,
@@ -115,7 +115,7 @@ def _noted_request(record: LedgerRecord, root: etree._Element, message: str) -> 
         return record
     return replace(
         record,
-        kind=KIND_OF_MESSAGE[message],
+        kind=QueryKind(KIND_OF_MESSAGE[message]),
         purpose=(stelle.findtext("{*}anlassDesAbrufs") or "").strip()[:200] or None,
         case_reference=(stelle.findtext("{*}aktenzeichen") or "").strip()[:200] or None,
         user_id=(stelle.findtext("{*}kennung") or "").strip()[:200] or None,

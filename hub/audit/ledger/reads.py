@@ -30,7 +30,7 @@ from hub.audit.ledger.service import LedgerRecord, LedgerUnit
 from hub.audit.ledger.writer import LedgerWriter
 from hub.auth.dependencies import Principal
 from hub.auth.keys import SIGNING_ALGORITHM
-from hub.domain import Outcome
+from hub.domain import LedgerKind, Outcome
 from hub.errors import InvalidQuery
 from hub.models import LedgerEntry
 
@@ -38,7 +38,6 @@ ENTRY_COLUMNS = (*HASHED_COLUMNS, "entry_hash")
 MAX_LIMIT = 1000
 EXPORT_BATCH = 1000
 AUDIT_REGISTER = read_repository.AUDIT_REGISTER
-READ_KIND = "read"
 DPO_LEGAL_BASIS = ("BMG §40 Abs. 5", "DSGVO Art. 39")
 CITIZEN_LEGAL_BASIS = ("BMG §10", "BMG §11", "DSGVO Art. 15")
 
@@ -271,7 +270,7 @@ async def record_read(
     record = LedgerRecord(
         request_id=request_id,
         register=AUDIT_REGISTER,
-        kind=READ_KIND,
+        kind=LedgerKind.READ,
         outcome=outcome,
         http_status=http_status,
         client_id=principal.client_id,

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from governance.retention import log_retention_class
 from hub.audit.ledger import repository
 from hub.audit.ledger.chain import HASH_VERSION, HASHED_COLUMNS, content_digest
-from hub.domain import Outcome, ledger_tag
+from hub.domain import EntryKind, Outcome, ledger_tag
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,7 +36,7 @@ class LedgerRecord:
     user_roles_ignored: list[str] = field(default_factory=list)
     purpose: str | None = None
     case_reference: str | None = None
-    kind: str | None = None
+    kind: EntryKind | None = None
     hit_person_ids: list[str] = field(default_factory=list)
     released_person_ids: list[str] = field(default_factory=list)
     hit_ids: list[str] = field(default_factory=list)

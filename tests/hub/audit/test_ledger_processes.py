@@ -23,7 +23,7 @@ from hub.audit.ledger.retention import is_due
 from hub.audit.ledger.service import LedgerRecord, LedgerUnit
 from hub.audit.ledger.writer import LedgerWriter
 from hub.db import create_hub_engine, create_sessionmaker
-from hub.domain import Outcome
+from hub.domain import Outcome, QueryKind
 from hub.models import LedgerPersonRef
 from tests.fixtures.hub_app import freeze_ledger_clock
 from tests.fixtures.ledger import ledger_rows, table_rows, tamper
@@ -44,7 +44,7 @@ def _record(request_id: str, person_id: str) -> LedgerRecord:
         authority="wohngeldstelle",
         authority_category="city_office",
         purpose="wohngeld_antrag",
-        kind="person",
+        kind=QueryKind.PERSON,
         hit_person_ids=[person_id],
         released_person_ids=[person_id],
         fields_requested=["name"],

@@ -24,7 +24,7 @@ from hub.audit.ledger import service
 from hub.audit.ledger.service import LedgerRecord, LedgerUnit, WrittenEntry
 from hub.audit.ledger.writer import LedgerWriter
 from hub.db import create_hub_engine, create_sessionmaker
-from hub.domain import Outcome
+from hub.domain import Outcome, QueryKind
 from hub.errors import AuditUnavailable
 from hub.models import HitRef, Task
 from hub.tasks.repository import add_task
@@ -51,7 +51,7 @@ def _record(request_id: str) -> LedgerRecord:
         http_status=200,
         client_id="c-test",
         authority="wohngeldstelle",
-        kind="person",
+        kind=QueryKind.PERSON,
         hit_person_ids=["P-1"],
     )
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from governance.duties import DutyStatus
 from governance.orm import Base
 from governance.types import BigId, JsonColumn
 
@@ -211,7 +212,7 @@ class Duty(Base):
     )
     interval_days: Mapped[int | None] = mapped_column(Integer, default=None)  # None: once
     due_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="scheduled")  # |due|overdue|done
+    status: Mapped[str] = mapped_column(String(16), default=DutyStatus.SCHEDULED)
     # What the duty does, e.g. retention: {"older_than_days": 1825, "condition": "..."}.
     params: Mapped[dict[str, Any]] = mapped_column(JsonColumn, default=dict)
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -16,6 +16,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.duties import DutyStatus
 from governance.models import (
     CatalogueRegister,
     Duty,
@@ -57,7 +58,7 @@ def _matched(result: Any) -> bool:
 async def open_duties(session: AsyncSession) -> list[DutyRow]:
     """Every duty that is not done for good, oldest due date first."""
     rows = await session.execute(
-        select(Duty).where(Duty.status != "done").order_by(Duty.due_on, Duty.id)
+        select(Duty).where(Duty.status != DutyStatus.DONE).order_by(Duty.due_on, Duty.id)
     )
     return [_row(duty) for duty in rows.scalars()]
 
@@ -115,7 +116,7 @@ async def complete(
     """Close the due date ``due_on`` (guarded: it is closed once)."""
     result = await session.execute(
         update(Duty)
-        .where(Duty.id == duty_id, Duty.due_on == due_on, Duty.status != "done")
+        .where(Duty.id == duty_id, Duty.due_on == due_on, Duty.status != DutyStatus.DONE)
         .values(status=status, due_on=next_due_on)
     )
     return _matched(result)

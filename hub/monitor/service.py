@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from governance.duties import DutyStatus
 from governance.opendata.disclosure import TOTAL, Cell, protect, record_key
 from hub.domain import Outcome
 from hub.monitor import repository
@@ -139,8 +140,8 @@ async def _catalogue(session: AsyncSession) -> dict[str, Any]:
     reviewed, fields = await repository.field_review(session)
     based, purposes = await repository.purposes_legal_basis(session)
     duties = await repository.duty_statuses(session)
-    open_duties = sum(n for status, n in duties.items() if status != "done")
-    overdue = duties.get("overdue", 0)
+    open_duties = sum(n for status, n in duties.items() if status != DutyStatus.DONE)
+    overdue = duties.get(DutyStatus.OVERDUE, 0)
     return {
         "felder_geprueft_prozent": round(100 * reviewed / fields, 1) if fields else None,
         "zwecke_mit_rechtsgrundlage_prozent": round(100 * based / purposes, 1)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from governance.catalogue_defaults import ReleaseStatus
 from governance.dcat import DcatExport, dcat_export
-from governance.duties import local_today
+from governance.duties import DutyStatus, local_today
 from governance.models import Steward
 from governance.repository import all_rows
 from hub.catalogue import repository as repo
@@ -32,7 +32,12 @@ from hub.ui.service import UiUser
 
 WORKBENCH_CLIENT = "ui:catalogue"
 # Overdue first, then due, then scheduled; done last (CONTRACT §9 duties board).
-DUTY_ORDER = {"overdue": 0, "due": 1, "scheduled": 2, "done": 3}
+DUTY_ORDER = {
+    DutyStatus.OVERDUE: 0,
+    DutyStatus.DUE: 1,
+    DutyStatus.SCHEDULED: 2,
+    DutyStatus.DONE: 3,
+}
 
 
 def actor_of(user: UiUser) -> Actor:

@@ -13,6 +13,7 @@ from typing import Any
 
 from governance.catalogue import AllowanceEntry, Catalogue
 from governance.catalogue_defaults import ReleaseStatus
+from governance.duties import OPEN_STATUSES
 from hub.catalogue.lawcheck import Proposal, check_allowance
 from hub.catalogue.purposes_service import Checker
 from hub.errors import PolicyUnavailable
@@ -34,7 +35,7 @@ class Todo:
 
 
 def open_duties(duties: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [duty for duty in duties if duty["status"] in {"overdue", "due"}]
+    return [duty for duty in duties if duty["status"] in OPEN_STATUSES]
 
 
 def unreviewed_fields(datasets: dict[str, Any]) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from hub.auth.scopes import TASKS_READ
 from hub.db import get_session, get_writing_session
 from hub.domain import TaskStatus
 from hub.errors import router_problems
+from hub.kit.enum_param import listed
 from hub.kit.strict_route import StrictRoute
 from hub.state import hub_state
 from hub.tasks import repository, service
@@ -31,7 +32,7 @@ async def list_tasks(
     request: Request,
     session: Session,
     principal: Office,
-    status: TaskStatus = TaskStatus.OPEN,
+    status: Annotated[TaskStatus, listed(TaskStatus)] = TaskStatus.OPEN,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, list[dict[str, Any]]]:
     registers = service.operated_registers(principal, hub_state(request).adapters)

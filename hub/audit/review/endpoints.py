@@ -33,6 +33,7 @@ from hub.errors import (
     ReviewCaseNotFound,
     router_problems,
 )
+from hub.kit.enum_param import listed
 from hub.kit.strict_route import StrictRoute
 from hub.state import hub_state
 
@@ -64,7 +65,7 @@ async def list_reviews(
     request: Request,
     session: Session,
     principal: Annotated[Principal, Depends(audit_reader("reviews"))],
-    status: CaseStatus | None = None,
+    status: Annotated[CaseStatus, listed(CaseStatus)] | None = None,
     limit: Annotated[int, Query(ge=1, le=reads.MAX_LIMIT)] = 100,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     user_id: UserId = None,

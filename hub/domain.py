@@ -20,7 +20,7 @@ class Outcome(StrEnum):
     Listed in the order a DPO looks for them (the workbench's outcome filter keeps it).
     """
 
-    # A register query answered (CONTRACT §3) ...
+    # A register query answered ...
     RELEASED = "released"
     NEUTRAL = "neutral"
     MANUAL = "manual"

@@ -1,4 +1,4 @@
-"""``GET /v1/tasks`` and closing a task: work for the register office (CONTRACT §7)."""
+"""``GET /v1/tasks`` and closing a task: work for the register office."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Task list and closing (CONTRACT §7): what the register office needs to act."""
+"""Task list and closing: what the register office needs to act."""
 
 from __future__ import annotations
 

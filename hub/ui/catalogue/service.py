@@ -31,7 +31,7 @@ from hub.ui.i18n import N_
 from hub.ui.service import UiUser
 
 WORKBENCH_CLIENT = "ui:catalogue"
-# Overdue first, then due, then scheduled; done last (CONTRACT §9 duties board).
+# Overdue first, then due, then scheduled; done last (the steward's duties board).
 DUTY_ORDER = {
     DutyStatus.OVERDUE: 0,
     DutyStatus.DUE: 1,

@@ -14,6 +14,7 @@ from hub.errors import HubError
 from hub.state import hub_state
 from hub.ui.audit import auskunft, service
 from hub.ui.audit.forms import (
+    KIND_LABELS,
     OUTCOME_LABELS,
     PAGE_SIZES,
     SCOPE_LABELS,
@@ -41,8 +42,8 @@ from hub.ui.service import UiUser
 router = APIRouter(prefix="/ui/audit", include_in_schema=False)
 
 Dpo = Annotated[UiUser, Depends(require_ui_role("dpo"))]
-# Other words the pages translate from data (ledger kinds, case statuses and severities).
-_DATA_WORDS = (N_("person"), N_("free"), N_("confirm"), N_("read"), N_("archive"))
+# Other words the pages translate from data (case statuses and severities).
+_DATA_WORDS = (N_("archive"),)
 _CASE_WORDS = (N_("open"), N_("closed"), N_("low"), N_("medium"), N_("high"))
 CASE_STATUSES = tuple(CaseStatus)  # the page's tabs, open first
 CASES_PER_PAGE = 50
@@ -82,6 +83,7 @@ def _search_context(form: SearchForm, offered: Choices, page: Any) -> dict[str, 
         "page": page,
         "page_sizes": PAGE_SIZES,
         "outcomes": OUTCOME_LABELS,
+        "kinds": KIND_LABELS,
         "sorts": SORT_LABELS,
         "scopes": SCOPES,
         "scope_labels": SCOPE_LABELS,

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from hub.audit.ledger.reads import AUDIT_REGISTER, AuditFilters
 from hub.audit.ledger.search import SORTS, Order, Position, day_position, decode_position
-from hub.domain import Outcome
+from hub.domain import LedgerKind, Outcome, QueryKind
 from hub.errors import InvalidQuery
 from hub.ui.i18n import N_, berlin_midnight, parse_day
 from hub.ui.i18n import gettext as _
@@ -51,6 +51,17 @@ OUTCOME_LABELS = {
     Outcome.CONFLICT: N_("conflict (already done)"),
     Outcome.APPLIED: N_("applied (register sync)"),
     Outcome.PUBLISHED: N_("published (open data)"),
+}
+# What an entry was about, as the results table shows it: a query's kind or another ledger kind.
+KIND_LABELS = {
+    QueryKind.PERSON: N_("person"),
+    QueryKind.FREE: N_("free"),
+    QueryKind.CONFIRM: N_("confirm"),
+    LedgerKind.READ: N_("read"),
+    LedgerKind.REVIEW: N_("review case"),
+    LedgerKind.CHANGES: N_("register changes"),
+    LedgerKind.RELOAD: N_("mirror reloaded"),
+    LedgerKind.OPENDATA: N_("open data publication"),
 }
 SORT_LABELS = {
     "time": N_("Time"),

@@ -8,7 +8,9 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from hub.domain import LedgerKind, QueryKind
 from hub.ui import i18n
+from hub.ui.audit.forms import KIND_LABELS
 from tests.fixtures.paths import REPO
 
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
@@ -62,3 +64,14 @@ def test_unknown_language_falls_back_to_german() -> None:
     i18n.use_language("fr")
     assert i18n.current_language() == "de"
     assert i18n.gettext("Sign in") == "Anmelden"
+
+
+def test_every_kind_of_ledger_entry_has_a_label_the_dpo_reads_in_german() -> None:
+    """The results table shows an entry's kind through KIND_LABELS: every kind is listed."""
+    assert set(KIND_LABELS) == {*QueryKind, *LedgerKind}
+    i18n.use_language("de")
+    try:
+        german = {i18n.gettext(label) for label in KIND_LABELS.values()}
+    finally:
+        i18n.use_language(None)
+    assert not german & set(KIND_LABELS.values())  # each one translated

@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --constraint constraints.txt --editable .
 	touch $@
 
-# opa-golib-python-bindings is test-only: the real OPA engine for tests/policy/test_opa_agreement.py.
+# opa-golib-python-bindings is test-only: the real OPA engine for tests/policies/test_opa_agreement.py.
 # The wheel declares Requires-Python >=3.14 but works on 3.11; it has no dependencies.
 $(VENV)/.dev-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[dev]"

@@ -127,7 +127,7 @@ def bench_opa_remote() -> None:
     """The ``opa`` backend over loopback, against the test server that wraps the OPA engine."""
     if importlib.util.find_spec("opa_bindings") is None:
         return  # test-only wheel, installed by `make dev`
-    from tests.policy.opa_server import OpaDataApiServer, modules_of  # noqa: PLC0415
+    from tests.fixtures.opa_server import OpaDataApiServer, modules_of  # noqa: PLC0415
 
     with OpaDataApiServer(modules_of(REPO / "policies"), revision="bench") as server:
         for name in BENCH_POLICY_CASES:

@@ -66,3 +66,17 @@ def test_no_module_imports_a_test_module_or_a_conftest() -> None:
 def test_the_check_sees_each_form_of_import(source: str, wrong: bool) -> None:
     probe = TESTS / "hub" / "probe.py"  # a module inside tests/, for the relative imports
     assert any(_is_test_or_conftest(m) for m in _imported_modules(source, probe)) is wrong
+
+
+def test_the_tests_mirror_the_repository_s_folders() -> None:
+    """tests/X/Y holds the tests of the folder X/Y (fixtures/ holds what they share)."""
+    repository = TESTS.parent
+    strays = [
+        folder.relative_to(TESTS).as_posix()
+        for folder in TESTS.rglob("*")
+        if folder.is_dir()
+        and folder.name != "__pycache__"
+        and "fixtures" not in folder.relative_to(TESTS).parts
+        and not (repository / folder.relative_to(TESTS)).is_dir()
+    ]
+    assert strays == []

@@ -1,7 +1,7 @@
 """The policy's reason codes, split into those a caller may see and those only the ledger keeps.
 
 Every code the Rego in ``policies/`` can emit has a row in its ``reason_basis`` tables and a
-member in exactly one of the two enums here (tests/policy/test_reason_codes.py reads the
+member in exactly one of the two enums here (tests/policies/test_reason_codes.py reads the
 Rego and fails otherwise). A caller sees only :class:`CallerReason` members
 (:func:`caller_reasons`): a code the policy emits but this module does not list as a caller
 reason stays in the ledger, so a new code is internal until someone decides otherwise.

@@ -19,7 +19,7 @@ from hub.models import Client, LedgerEntry, PurposeAllowance
 from hub.policy.engine import EmbeddedRegoEngine, announced_revision, content_revision
 from hub.policy.rego_tests import golden_cases
 from tests.fixtures.factories import person
-from tests.policy.opa_server import new_opa_engine, read_bundle
+from tests.fixtures.opa_server import new_opa_engine, read_bundle
 
 runner = CliRunner()
 

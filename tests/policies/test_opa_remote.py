@@ -32,7 +32,7 @@ from tests.fixtures.factories import (
 )
 from tests.fixtures.ledger import ledger_rows
 from tests.fixtures.melderegister_queries import URL, query
-from tests.policy.opa_server import OpaDataApiServer, modules_of, require_opa_bindings
+from tests.fixtures.opa_server import OpaDataApiServer, modules_of, require_opa_bindings
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 TESTDATA = POLICY_DIR / TESTDATA_DIR

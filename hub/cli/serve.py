@@ -31,15 +31,17 @@ def serve(
     import uvicorn  # noqa: PLC0415
 
     trusted = forwarded_allow_ips or Settings().forwarded_allow_ips
+    options = server_options(access_log=access_log, forwarded_allow_ips=trusted)
     with _metrics_directory(workers):
-        uvicorn.run(
-            "hub.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            **server_options(access_log=access_log, forwarded_allow_ips=trusted),
-        )
+        if workers == 1:
+            uvicorn.run("hub.app:create_app", factory=True, host=host, port=port, **options)
+        else:
+            from hub.cli.workers import serve_workers  # noqa: PLC0415
+
+            config = uvicorn.Config(
+                "hub.app:create_app", factory=True, host=host, port=port, workers=workers, **options
+            )
+            serve_workers(config)
 
 
 @contextlib.contextmanager

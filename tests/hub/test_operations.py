@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -181,6 +183,80 @@ def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
         assert float(match.group(1)) >= 40
     finally:
         stop_hub(server)
+
+
+def _listening_inodes(port: int) -> set[str]:
+    """Socket inodes listening on 127.0.0.1:``port`` (state 0A in /proc/net/tcp)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == f"0100007F:{port:04X}" and fields[3] == "0A":
+            found.add(fields[9])
+    return found
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = str(fd.readlink())
+            if target.startswith("socket:["):
+                inodes.add(target[len("socket:[") : -1])
+    return inodes
+
+
+def test_each_of_several_workers_listens_on_a_socket_of_its_own(tmp_path: Path) -> None:
+    """SO_REUSEPORT: the kernel spreads connections, no worker takes a whole burst."""
+    port = free_port()
+    database = f"sqlite:///{tmp_path / 'hub.db'}"
+    env = {
+        **_without_xoev_schemas(os.environ),
+        "HUB_DATABASE_URL": database,
+        "HUB_KEY_DIR": str(tmp_path / "keys"),
+        "HUB_POLICY_DIR": str(REPO / "policies"),
+    }
+    upgrade_head(database)
+    server = subprocess.Popen(  # noqa: S603
+        [HUB, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_ready(f"http://127.0.0.1:{port}")
+        workers = [
+            int(child)
+            for task in Path(f"/proc/{server.pid}/task").glob("*/children")
+            for child in task.read_text().split()
+            if b"resource_tracker" not in Path(f"/proc/{child}/cmdline").read_bytes()
+        ]
+        assert len(workers) == 2
+        deadline = time.monotonic() + 60
+        while len(_listening_inodes(port)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)  # the second worker may still be starting
+        listening = _listening_inodes(port)
+        assert len(listening) == 2
+        assert [len(_socket_inodes(pid) & listening) for pid in workers] == [1, 1]
+        assert not _socket_inodes(server.pid) & listening  # the parent's is bound, not listening
+    finally:
+        stop_hub(server)
+
+
+def test_several_workers_on_a_port_in_use_fail_at_once(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(  # noqa: S603
+            [HUB, "serve", "--port", str(port), "--workers", "2"],
+            env={**os.environ, "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'hub.db'}"},
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 3
+    assert b"Address already in use" in done.stderr
 
 
 def test_serve_trusts_forwarded_headers_only_from_named_proxies() -> None:

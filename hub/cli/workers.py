@@ -6,7 +6,8 @@ loop), and keep-alive keeps them there: measured with 2 workers and 32 connectio
 together, about one load in ten ran entirely on one worker (README "Performance"). With one
 listening socket per worker in a SO_REUSEPORT group the kernel spreads new connections over
 the workers. The supervisor (restarts, signals, health checks) stays uvicorn's; only what a
-worker listens on changes.
+worker listens on changes. Linux lets only processes of the same user join a port's
+SO_REUSEPORT group, so the hub's service account stays the boundary it was.
 """
 
 from __future__ import annotations

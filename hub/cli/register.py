@@ -50,9 +50,7 @@ def register_import(register: RegisterId, file: ImportFile) -> None:
     except (OSError, ImportNotSupported) as error:
         raise fail(f"error: {error}", code=2) from error
     except ImportRejected as rejected:
-        for line, message in rejected.errors:
-            typer.echo(f"{file}:{line}: {message}" if line else f"{file}: {message}", err=True)
-        raise fail(f"error: {len(rejected.errors)} problem(s); nothing was imported") from rejected
+        raise _report_rejected(file, rejected, what="imported") from rejected
     print_json({"imported": imported})
 
 

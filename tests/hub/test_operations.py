@@ -150,9 +150,8 @@ def _without_xoev_schemas(environment: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in environment.items() if k != "HUB_XOEV_SCHEMA_DIR"}
 
 
-def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
-    """``hub serve --workers 2`` sets up the multiprocess folder; /metrics sums both."""
-    port = free_port()
+def _serve_two_workers(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
+    """``hub serve --workers 2`` on a migrated SQLite file, its output discarded."""
     database = f"sqlite:///{tmp_path / 'hub.db'}"
     env = {
         **_without_xoev_schemas(os.environ),
@@ -162,13 +161,19 @@ def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     upgrade_head(database)  # in-process: `hub db upgrade` is tested by the CLI tests
-    server = subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(  # noqa: S603
         [HUB, "serve", "--port", str(port), "--workers", "2"],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def test_metrics_of_several_workers_are_summed(tmp_path: Path) -> None:
+    """``hub serve --workers 2`` sets up the multiprocess folder; /metrics sums both."""
+    port = free_port()
+    server = _serve_two_workers(tmp_path, port)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_ready(base)
@@ -208,21 +213,7 @@ def _socket_inodes(pid: int) -> set[str]:
 def test_each_of_several_workers_listens_on_a_socket_of_its_own(tmp_path: Path) -> None:
     """SO_REUSEPORT: the kernel spreads connections, no worker takes a whole burst."""
     port = free_port()
-    database = f"sqlite:///{tmp_path / 'hub.db'}"
-    env = {
-        **_without_xoev_schemas(os.environ),
-        "HUB_DATABASE_URL": database,
-        "HUB_KEY_DIR": str(tmp_path / "keys"),
-        "HUB_POLICY_DIR": str(REPO / "policies"),
-    }
-    upgrade_head(database)
-    server = subprocess.Popen(  # noqa: S603
-        [HUB, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = _serve_two_workers(tmp_path, port)
     try:
         wait_ready(f"http://127.0.0.1:{port}")
         workers = [

@@ -96,11 +96,10 @@ async def add_person_ref_marker(
     connection (hub.audit.ledger.repository), so the marker goes the same way: through the session
     it cost about 0.5 ms of CPU more than the reference and a free search about nobody was
     that much slower than one finding only a blocked person. PostgreSQL inserts the
-    references in the ledger's one statement, so nothing.
+    references in the ledger's one statement, so the query service asks for this marker only
+    where ``writes_person_ref_marker`` says so.
     """
     connection = await transaction.connection()
-    if not writes_person_ref_marker(connection.dialect.name):
-        return
     values = _marker_values(asked, stands_for=PERSON_REF, entry_id=entry_id)
     values["fields_requested"] = []  # a reference row has no JSON to write
     await repository.insert_marker_sqlite(connection, values)

@@ -218,10 +218,12 @@ def floor_figures(register: Register, *, workers: int, seconds: float) -> dict[i
 def _yardstick_server(app: str, environment: dict[str, str], workers: int) -> Server:
     """``app`` under the same uvicorn options as ``hub serve``, on a free port."""
     port_holder = Server(environment=environment, workers=workers)
+    # As hub serve runs them: one worker under uvicorn.run, several each on its own socket.
     code = (
-        "import sys, uvicorn; from hub.cli.serve import server_options; "
-        f"uvicorn.run({app!r}, port=int(sys.argv[1]), workers=int(sys.argv[2]),"
-        " **server_options())"
+        "import sys, uvicorn; from hub.cli.serve import server_options;"
+        " from hub.cli.workers import serve_workers; port, workers = map(int, sys.argv[1:3]);"
+        f" uvicorn.run({app!r}, port=port, **server_options()) if workers == 1 else"
+        f" serve_workers(uvicorn.Config({app!r}, port=port, workers=workers, **server_options()))"
     )
     server = Server(
         environment=environment,
